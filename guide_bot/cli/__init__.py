@@ -1,0 +1,18 @@
+"""The `guide-bot` command line: one group, one module per family of sub-commands."""
+
+from __future__ import annotations
+
+import click
+
+from guide_bot import __version__
+from guide_bot.cli.library_cmds import list_cmd, validate_cmd
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="guide-bot")
+def main() -> None:
+    """A guided session timer for self-massage and stretching routines."""
+
+
+main.add_command(validate_cmd)
+main.add_command(list_cmd)

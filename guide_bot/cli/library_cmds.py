@@ -1,0 +1,91 @@
+"""`guide-bot validate` and `guide-bot list`: check routine files and show the library."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+
+from guide_bot.cli.options import json_option, library_option
+from guide_bot.domain.timeline import plan
+from guide_bot.library.issues import Issue
+from guide_bot.library.lint import lint_routine
+from guide_bot.library.loader import load_routines
+
+
+def _echo_issue(kind: str, issue: Issue) -> None:
+    click.echo(f"{kind}: {issue}", err=True)
+
+
+@click.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat lint warnings as errors.")
+@json_option
+@library_option
+def validate_cmd(paths: tuple[Path, ...], strict: bool, as_json: bool, library: Path) -> None:
+    """Check routine files (default: the whole library). Exit 0 when valid, 1 otherwise."""
+    result = load_routines(paths or (library,))
+    warnings: list[Issue] = []
+    for routine_id, routine in result.routines.items():
+        warnings.extend(lint_routine(routine, str(result.files[routine_id])))
+    errors = list(result.errors)
+    if strict:
+        errors.extend(warnings)
+        warnings = []
+    if as_json:
+        click.echo(
+            json.dumps(
+                {
+                    "routines": len(result.routines),
+                    "errors": [issue.to_dict() for issue in errors],
+                    "warnings": [issue.to_dict() for issue in warnings],
+                },
+                indent=2,
+            )
+        )
+    else:
+        for issue in errors:
+            _echo_issue("error", issue)
+        for issue in warnings:
+            _echo_issue("warning", issue)
+        verdict = "valid" if not errors else "invalid"
+        click.echo(
+            f"{len(result.routines)} routines loaded, {len(errors)} errors, "
+            f"{len(warnings)} warnings: {verdict}"
+        )
+    raise SystemExit(1 if errors or not result.routines else 0)
+
+
+@click.command("list")
+@json_option
+@library_option
+def list_cmd(as_json: bool, library: Path) -> None:
+    """List the routines with their length, areas, complaints and tools."""
+    result = load_routines((library,))
+    for issue in result.errors:
+        _echo_issue("skipped", issue)
+    rows = [
+        {
+            "id": routine.id,
+            "title": routine.title,
+            "duration_s": round(plan(routine).total_s, 1),
+            "areas": list(routine.areas),
+            "complaints": list(routine.complaints),
+            "tools": list(routine.tools),
+        }
+        for routine in sorted(result.routines.values(), key=lambda r: r.id)
+    ]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        click.echo(f"No valid routines in {library}.")
+        return
+    for routine in sorted(result.routines.values(), key=lambda r: r.id):
+        minutes = plan(routine).total_s / 60
+        click.echo(f"{routine.id:<28} {minutes:5.1f} min  {routine.title}")
+        click.echo(
+            f"{'':<28} areas: {', '.join(routine.areas)}; for: {', '.join(routine.complaints)}; "
+            f"tools: {', '.join(routine.tools)}"
+        )

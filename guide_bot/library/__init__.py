@@ -1,0 +1,1 @@
+"""The routine library: loading YAML files with precise errors, linting, finding routines."""

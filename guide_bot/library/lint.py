@@ -1,0 +1,128 @@
+"""Soft checks of a routine against the domain's ranges (docs/routines.md, "Lint").
+
+Warnings by default, errors with `guide-bot validate --strict`. The ranges come from the sources in
+the team's domain notes: trigger-point compression 30-60 s (Gemmell 2008), static stretches 10-60 s
+(ACSM, 10-30 s for most adults and up to 60 s for older adults), foam rolling at least 90 s per
+muscle group (Hughes 2019), breathing 30-120 s.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from guide_bot.domain.reading import reading_time_s, speaking_time_s
+from guide_bot.domain.routine import Routine, Step
+from guide_bot.library.issues import Issue
+
+HOLD_RANGES_S: dict[str, tuple[int, int]] = {
+    "compress": (30, 60),
+    "stretch": (10, 60),
+    "roll": (30, 180),
+    "breathe": (30, 120),
+    "move": (15, 90),
+}
+MIN_ROLL_PER_SIDE_S = 90  # total rolling on one muscle group, all repetitions
+MAX_PRESSURE_ON_POINT_S = 300  # about 5 minutes of pressure on one point in a session
+PRESSURE_RANGE = (4, 7)  # target discomfort for compress and roll; never sharp pain
+MAX_INSTRUCTION_SPEAK_S = 25.0  # hands in place, waiting: longer than this is not remembered
+
+
+def _issue(file: str, index: int, step: Step, field: str, message: str) -> Issue:
+    return Issue(
+        file=file,
+        step=index + 1,
+        step_title=step.title,
+        field=field,
+        message=message,
+        severity="warning",
+    )
+
+
+def lint_routine(routine: Routine, file: str) -> list[Issue]:
+    """The warnings for one valid routine."""
+    found: list[Issue] = []
+    pressure_on_point: dict[str, int] = defaultdict(int)
+    for index, step in enumerate(routine.steps):
+        low, high = HOLD_RANGES_S[step.technique]
+        if not low <= step.hold_s <= high:
+            found.append(
+                _issue(
+                    file,
+                    index,
+                    step,
+                    "hold_s",
+                    f"{step.hold_s} s is outside the usual {low}-{high} s for {step.technique}",
+                )
+            )
+        if step.technique == "roll" and step.hold_s * step.reps < MIN_ROLL_PER_SIDE_S:
+            found.append(
+                _issue(
+                    file,
+                    index,
+                    step,
+                    "reps",
+                    f"{step.hold_s * step.reps} s of rolling per side; foam rolling helps "
+                    f"soreness from about {MIN_ROLL_PER_SIDE_S} s per muscle group",
+                )
+            )
+        if step.technique in {"compress", "roll"}:
+            if step.pressure is None:
+                found.append(
+                    _issue(
+                        file,
+                        index,
+                        step,
+                        "pressure",
+                        f"a {step.technique} step should say how hard: "
+                        f"{PRESSURE_RANGE[0]}-{PRESSURE_RANGE[1]} of 10",
+                    )
+                )
+            elif not PRESSURE_RANGE[0] <= step.pressure <= PRESSURE_RANGE[1]:
+                found.append(
+                    _issue(
+                        file,
+                        index,
+                        step,
+                        "pressure",
+                        f"{step.pressure}/10 is outside the target "
+                        f"{PRESSURE_RANGE[0]}-{PRESSURE_RANGE[1]}/10: firm but never sharp",
+                    )
+                )
+        if step.technique == "compress":
+            pressure_on_point[(step.point or step.title).casefold()] += step.hold_s * step.reps
+        spoken = speaking_time_s(step.instruction)
+        if spoken > MAX_INSTRUCTION_SPEAK_S:
+            found.append(
+                _issue(
+                    file,
+                    index,
+                    step,
+                    "instruction",
+                    f"takes about {spoken:.0f} s to speak before the hold starts; keep it under "
+                    f"{MAX_INSTRUCTION_SPEAK_S:.0f} s (about "
+                    f"{int(MAX_INSTRUCTION_SPEAK_S * 2.5)} words)",
+                )
+            )
+        readable_in = step.hold_s + spoken
+        if reading_time_s(step.instruction) > readable_in:
+            found.append(
+                _issue(
+                    file,
+                    index,
+                    step,
+                    "instruction",
+                    f"too long to read in the {readable_in:.0f} s the step lasts",
+                )
+            )
+    for point, seconds in pressure_on_point.items():
+        if seconds > MAX_PRESSURE_ON_POINT_S:
+            found.append(
+                Issue(
+                    file=file,
+                    field="steps",
+                    message=f"{seconds} s of pressure on '{point}' per side; keep it at most "
+                    f"{MAX_PRESSURE_ON_POINT_S} s (5 minutes) on one point in a session",
+                    severity="warning",
+                )
+            )
+    return found
