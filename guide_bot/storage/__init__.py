@@ -1,0 +1,1 @@
+"""Storage: SQLAlchemy models and repositories; SQLite in the data folder by default."""
