@@ -9,6 +9,7 @@ need to `Services`.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -90,6 +91,9 @@ def build_application(
     if settings.token is None or not settings.token.get_secret_value().strip():
         raise MissingToken("no bot token")
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # PTB 22 warns on every 429 unless RetryAfter.retry_after is a timedelta (the coming default);
+    # opt in, as it asks. The sender reads both forms.
+    os.environ.setdefault("PTB_TIMEDELTA", "1")
 
     async def post_init(app: App) -> None:
         await app.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])

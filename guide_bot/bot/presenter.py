@@ -54,6 +54,7 @@ class Live:
     last_send_at: float = 0.0
     blocked: bool = False
     notes: list[str] = field(default_factory=list)  # once-per-session notices already given
+    leftover: str = ""  # cues due together with the end, said in the closing message
 
     @property
     def chat_id(self) -> int:
@@ -69,6 +70,15 @@ class Live:
     def text_cues(self) -> bool:
         """Whether cues are sent as text messages."""
         return not self.voice or self.record.mode == "both"
+
+
+def _joined(lines: list[str], text: str) -> str:
+    """Cue lines due together with a message, put on top of it (one message, not two)."""
+    if not lines:
+        return text
+    head = "\n".join(lines)
+    lines.clear()
+    return f"{head}\n\n{text}" if text else f"{head}\n\n"
 
 
 class StepVoice(Protocol):
@@ -108,12 +118,13 @@ class Presenter:
             if kind in _DROP_WHEN_STALE and now - due.due_at > STALE_AFTER_S:
                 continue
             if kind is CueKind.PREPARE:
-                await self._flush(live, lines, now)
-                text = texts.prepare_message(live.routine.title, live.routine.get_ready_s)
-                await self._controls_message(live, text, now)
+                first = live.session.timeline.step_starts[0] - due.event.at_s
+                text = texts.prepare_message(live.routine.title, first)
+                await self._controls_message(live, _joined(lines, text), now)
             elif kind is CueKind.ANNOUNCE and due.event.step is not None:
-                await self._flush(live, lines, now)
-                await self._step(live, due.event.step, now)
+                await self._step(live, due.event.step, now, _joined(lines, ""))
+            elif kind is CueKind.COMPLETE:
+                live.leftover = _joined(lines, "")  # goes on top of the closing message
             elif kind in _IN_STEP_AUDIO and live.text_cues:
                 lines.append(escape(due.event.text))
         await self._flush(live, lines, now)
@@ -130,9 +141,9 @@ class Presenter:
             live.record.controls_message_id = message.message_id
         live.last_send_at = now
 
-    async def _step(self, live: Live, number: int, now: float) -> None:
+    async def _step(self, live: Live, number: int, now: float, before: str) -> None:
         step = live.routine.steps[number - 1]
-        text = texts.step_message(number, len(live.routine.steps), step)
+        text = before + texts.step_message(number, len(live.routine.steps), step)
         if live.voice and self.voice is not None:
             message = await self.voice.send_step(live, number, text, self.controls(live))
             if message is not None:

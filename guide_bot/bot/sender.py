@@ -38,13 +38,13 @@ class Sender:
     ) -> None:
         self.bot = bot
         self.on_blocked = on_blocked
-        self._attempts = attempts
-        self._base_delay_s = base_delay_s
+        self.attempts = attempts
+        self.base_delay_s = base_delay_s
         self._sleep = sleep
 
     async def call(self, chat_id: int, what: str, request: Callable[[], Awaitable[T]]) -> T | None:
         """Run one Bot API request for a chat with retries; None if it finally failed."""
-        for attempt in range(1, self._attempts + 1):
+        for attempt in range(1, self.attempts + 1):
             try:
                 return await request()
             except Forbidden:
@@ -63,9 +63,9 @@ class Sender:
                 log.warning("chat %s: %s refused: %s", chat_id, what, type(exc).__name__)
                 return None
             except NetworkError as exc:  # 5xx and timeouts (TimedOut is a NetworkError)
-                if attempt == self._attempts:
+                if attempt == self.attempts:
                     break
-                delay_s = self._base_delay_s * 2 ** (attempt - 1) * (1 + random.random() / 4)
+                delay_s = self.base_delay_s * 2 ** (attempt - 1) * (1 + random.random() / 4)
                 log.warning(
                     "chat %s: %s failed (%s), retry %d in %.2f s",
                     chat_id,
@@ -78,7 +78,7 @@ class Sender:
             except TelegramError as exc:
                 log.warning("chat %s: %s failed: %s", chat_id, what, type(exc).__name__)
                 return None
-        log.error("chat %s: %s failed %d times; giving up", chat_id, what, self._attempts)
+        log.error("chat %s: %s failed %d times; giving up", chat_id, what, self.attempts)
         return None
 
     async def text(

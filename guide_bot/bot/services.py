@@ -16,6 +16,8 @@ from telegram.ext import Application
 from guide_bot.bot.catalog import Catalog
 from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock
+from guide_bot.domain.reading import speaking_time_s
+from guide_bot.domain.timeline import SpeakTime
 from guide_bot.storage.history import HistoryRepository
 from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.sessions import SessionRepository
@@ -41,6 +43,7 @@ class Services:
     sessions: SessionRepository
     history: HistoryRepository
     media: MediaRepository
+    text_speak: SpeakTime = speaking_time_s  # how long a text takes, when no engine measures it
     speech: Any = None  # guide_bot.speech's voice-note renderer, or None for text only
     sender: Sender | None = None  # set by bootstrap once the application exists
     driver: SessionDriver | None = None  # set by bootstrap once the application exists

@@ -280,9 +280,10 @@ def at_step(step: int | None, count: int) -> str:
     return f" at step {step} of {count}" if step else ""
 
 
-def prepare_message(title: str, get_ready_s: int) -> str:
+def prepare_message(title: str, first_step_in_s: float) -> str:
     """The first message of a session."""
-    return f"<b>{escape(title)}</b>\nGet ready. The first step starts in {get_ready_s} seconds."
+    seconds = round(first_step_in_s)
+    return f"<b>{escape(title)}</b>\nGet ready. The first step starts in {seconds} seconds."
 
 
 def step_message(number: int, count: int, step: Step) -> str:

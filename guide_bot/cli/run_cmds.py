@@ -6,6 +6,7 @@ import logging
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import click
@@ -47,6 +48,21 @@ def setup_logging(token: str, level: str) -> None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
     logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def webhook_params(
+    webhook_url: str, listen: str, port: int, secret_token: str | None
+) -> dict[str, Any]:
+    """Arguments of run_webhook/start_webhook: always with a secret token, random if not given,
+    so that every request without Telegram's X-Telegram-Bot-Api-Secret-Token header is refused.
+    """
+    return {
+        "listen": listen,
+        "port": port,
+        "url_path": urlsplit(webhook_url).path.lstrip("/"),
+        "webhook_url": webhook_url,
+        "secret_token": secret_token or secrets.token_urlsafe(32),
+    }
 
 
 @click.command("run")
@@ -99,12 +115,4 @@ def run_cmd(
     if webhook_url is None:
         app.run_polling(drop_pending_updates=False)
         return
-    secret = secret_token or secrets.token_urlsafe(32)
-    url_path = urlsplit(webhook_url).path.lstrip("/")
-    app.run_webhook(
-        listen=listen,
-        port=port,
-        url_path=url_path,
-        webhook_url=webhook_url,
-        secret_token=secret,
-    )
+    app.run_webhook(**webhook_params(webhook_url, listen, port, secret_token))

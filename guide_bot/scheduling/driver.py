@@ -181,7 +181,9 @@ class SessionDriver:
         if notify and ask_pain:
             text = texts.COMPLETE if completed else texts.STOPPED
             await self.presenter.sender.text(
-                live.chat_id, f"{text}\n\n{texts.PAIN_AFTER}", keyboards.pain_after(entry_id)
+                live.chat_id,
+                f"{live.leftover}{text}\n\n{texts.PAIN_AFTER}",
+                keyboards.pain_after(entry_id),
             )
         return Ended(entry_id=entry_id, completed=completed)
 

@@ -67,7 +67,7 @@ async def build_plan(
                 mode=settings.mode,
                 speech_failed=False,
             )
-    result = _recorded(routine, speaking_time_s, options)
+    result = _recorded(routine, services.text_speak, options)
     wanted_voice = settings.mode in ("voice", "both")
     return SessionPlan(
         timeline=result.timeline,

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CONTINUE_WITHIN_S = 60.0
+SAY_LATE_AFTER_S = 5.0  # a restart that made a cue later than this is mentioned
 
 
 async def restore_all(driver: SessionDriver) -> dict[str, int]:
@@ -61,9 +62,9 @@ async def _restore_one(driver: SessionDriver, record: ActiveSession, blocked: se
     now = services.clock.now()
     due = session.next_due()
     if due is None or now - due <= CONTINUE_WITHIN_S:
-        await driver.apply(live, lambda s, t: s.advance(t), now)
-        if due is not None and now - due > 5.0:
+        if due is not None and now - due > SAY_LATE_AFTER_S:
             await driver.presenter.sender.text(record.chat_id, texts.RESTART_CONTINUED)
+        await driver.apply(live, lambda s, t: s.advance(t), now)
         return "continued"
     updated = session.updated_at or now
     session.pause(updated)

@@ -180,3 +180,23 @@ def screen(services: Services, user_id: int, **answers: bool) -> None:
 def set_mode(services: Services, user_id: int, mode: str) -> None:
     """Choose text/voice/both for a user."""
     services.users.change_settings(user_id, mode=mode)
+
+
+TINY_ROUTINE = """\
+id: tiny-test
+title: Tiny test routine
+summary: Two one-second holds, for a test in real time.
+areas: [neck]
+complaints: [neck-pain]
+tools: [hands]
+get_ready_s: 0
+steps:
+  - title: First
+    instruction: Go.
+    technique: compress
+    hold_s: 1
+  - title: Second
+    instruction: Go.
+    technique: stretch
+    hold_s: 1
+"""
