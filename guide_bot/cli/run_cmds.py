@@ -48,6 +48,7 @@ def setup_logging(token: str, level: str) -> None:
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactToken(token))
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per step job otherwise
 
 
 def webhook_params(
