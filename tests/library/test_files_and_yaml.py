@@ -127,3 +127,22 @@ def test_a_folder_without_routines_is_not_valid(tmp_path: Path, validate: Valida
     code, report = validate(str(tmp_path))
     assert code == 1
     assert report == {"routines": 0, "errors": [], "warnings": []}
+
+
+def test_parse_routine_checks_text_without_a_file(make_routine: Routine) -> None:
+    """Uploaded text is checked the same way, under the name the caller gives it."""
+    import yaml
+
+    from guide_bot.library.loader import parse_routine
+
+    text = yaml.safe_dump(make_routine(), sort_keys=False)
+    routine, issues = parse_routine(text, file="upload.yaml")
+    assert routine is not None
+    assert issues == []
+    routine, issues = parse_routine(text, file="upload.yaml", expected_id="other")
+    assert routine is None
+    assert [(i.file, i.field) for i in issues] == [("upload.yaml", "id")]
+    routine, issues = parse_routine("id: [", file="upload.yaml")
+    assert routine is None
+    assert issues[0].field == "(yaml)"
+    assert issues[0].message.startswith("line 1: not valid YAML")
