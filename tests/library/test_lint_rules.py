@@ -41,7 +41,7 @@ def _roll(hold_s: int, reps: int) -> Breaks:
 
 # (name, how to break the lint-clean routine, step number or None, field, words in the message)
 CASES: list[tuple[str, Breaks, int | None, str, tuple[str, ...]]] = [
-    ("compress too short", _step(hold_s=20), 2, "hold_s", ("20 s", "30-60 s", "compress")),
+    ("compress too short", _step(hold_s=20), 2, "hold_s", ("20 s", "allowed: 30-60 s", "compress")),
     ("compress too long", _step(hold_s=90, cues=[]), 2, "hold_s", ("90 s", "30-60 s")),
     (
         "stretch too long",
@@ -112,6 +112,7 @@ def test_a_lint_rule_warns_and_fails_only_with_strict(
     assert hits[0]["file"] == str(path)
     if step is not None:
         assert hits[0]["step_title"] == data["steps"][step - 1]["title"]
+    assert "; allowed: " in hits[0]["message"]
     for word in words:
         assert word in hits[0]["message"]
 
