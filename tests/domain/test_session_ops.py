@@ -289,8 +289,11 @@ def test_add_time_during_the_countdown_says_it_again(two_steps: Timeline, clock:
         ("3", round(three + 15, 3)),
         ("2", round(three + 16, 3)),
         ("1", round(three + 17, 3)),
-        ("Release.", round(release + 15, 3)),
+        ("Release. Session complete, well done.", round(release + 15, 3)),
     ]
+    assert session.position(t0 + release + 15).remaining_s == pytest.approx(
+        two_steps.total_s - release
+    )
 
 
 def test_add_time_outside_a_hold_is_refused(two_steps: Timeline, clock: FakeClock) -> None:
