@@ -1,6 +1,7 @@
 """Where the cues inside one hold go, so that no two are spoken at once.
 
-Inside a hold there are the words that start it, the step's own cues, the generated halfway and
+A hold starts when the words that start it ("... Press now.") end, so they never eat it. Inside
+it there are the step's own cues, the generated halfway and
 countdown cues, and the release at its end. Priorities: the author's cues are never dropped; they
 move later when they would talk over earlier words, and earlier when they would run into the
 release. Halfway and countdown numbers are left out where they would collide. Only when the
@@ -37,12 +38,10 @@ class HoldLayout:
     end_s: float
 
 
-def layout_hold(
-    step: Step, start: float, opener_s: float, speak: SpeakTime, options: LayoutOptions
-) -> HoldLayout:
-    """Place the cues of a hold that starts at `start` with words lasting `opener_s`."""
+def layout_hold(step: Step, start: float, speak: SpeakTime, options: LayoutOptions) -> HoldLayout:
+    """Place the cues of a hold that starts at `start`, when the words that start it end."""
     gap = options.gap_s
-    floor = start + opener_s + gap
+    floor = start + gap
     end = start + step.hold_s
     cues = sorted(step.cues, key=lambda cue: cue.at_s)
     lengths = [speak(cue.text) for cue in cues]
@@ -61,7 +60,7 @@ def layout_hold(
             ats = pulled
         else:
             end = earliest  # cannot fit: the hold grows until they have been said
-    busy = [(start, start + opener_s)]
+    busy = [(start, start)]
     busy += [(at, at + length) for at, length in zip(ats, lengths, strict=True)]
     busy.append((end, end))
     placed = [(at, CueKind.CUE, cue.text) for at, cue in zip(ats, cues, strict=True)]

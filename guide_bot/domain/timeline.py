@@ -1,8 +1,9 @@
 """The planner: a routine becomes a timeline of cues at exact offsets from the session start.
 
 The announcement of a step never eats its hold: the hold starts only once the instruction has
-been spoken. How long each text takes to say is an input (`speak_s`), measured from real audio
-when a speech engine is used and estimated from the words otherwise; the planner calls no engine.
+been spoken, and it is timed from the end of the words that start it ("... Press now."). How
+long each text takes to say is an input (`speak_s`), measured from real audio when a speech
+engine is used and estimated from the words otherwise; the planner calls no engine.
 
 Spoken cues never talk over each other (each ends at least `gap_s` before the next begins): a
 step's own cues move until they fit (hold_layout.py), and the generated halfway and countdown cues
@@ -87,7 +88,10 @@ class TimelineEvent:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Hold:
-    """One timed hold: a step, on one side, one repetition."""
+    """One timed hold: a step, on one side, one repetition.
+
+    It runs from the end of its `hold_start` words (the "now") to its `release` event.
+    """
 
     step: int
     side: str | None
@@ -190,10 +194,9 @@ def plan(
                 t = b.add(t, CueKind.SWITCH_SIDES, number, side, switch_text(side))
                 t += max(opts.switch_s, gap)
             previous_side = side
-            start = t
             opener = hold_start_text(step, side, rep, first_of_rep=side_index == 0)
-            opener_s = b.add(start, CueKind.HOLD_START, number, side, opener) - start
-            layout = layout_hold(step, start, opener_s, speak_s, layout_options)
+            start = b.add(t, CueKind.HOLD_START, number, side, opener)  # holding from "now"
+            layout = layout_hold(step, start, speak_s, layout_options)
             for at, kind, text in layout.cues:
                 b.add(at, kind, number, side, text)
             end = layout.end_s

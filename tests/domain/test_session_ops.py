@@ -384,4 +384,5 @@ def test_position_while_getting_ready_and_in_a_hold(two_steps: Timeline, clock: 
     second = at(two_steps, CueKind.HOLD_START, 1, nth=1)
     holding = session.position(t0 + second + 4)
     assert (holding.step, holding.side, holding.in_hold) == (1, "left", True)
-    assert holding.hold_left_s == pytest.approx(30 - 4)
+    assert holding.hold_left_s == pytest.approx(two_steps.holds[1].end_s - second - 4)
+    assert two_steps.holds[1].end_s - two_steps.holds[1].start_s == pytest.approx(30)
