@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from guide_bot.domain.session_shape import SessionShape
+from guide_bot.domain.session_shape import EPS, SessionShape
 from guide_bot.domain.session_store import SessionCore, core_from_dict, core_to_dict
 from guide_bot.domain.session_types import (
     AlreadyPaused,
@@ -59,7 +59,6 @@ __all__ = [
 ]
 
 ADD_TIME_S = 15.0
-_EPS = 1e-6  # epoch floats near 1.8e9 carry about 2.4e-7 s of rounding
 
 
 class Session:
@@ -133,14 +132,7 @@ class Session:
             active += since
         elif core.state is SessionState.PAUSED:
             paused += since
-        step = self._step_at(times, offset)
-        side: str | None = None
-        hold_left: float | None = None
-        for hold in self._shape.holds:
-            if hold.step == step and times[hold.start] <= offset + _EPS:
-                side = hold.side
-                if offset < times[hold.release] - _EPS:
-                    hold_left = times[hold.release] - offset
+        step, side, hold_left = self._shape.locate(times, offset)
         return Position(
             state=core.state,
             step=step,
@@ -197,7 +189,7 @@ class Session:
         """Go to the next step's announcement; on the last step, finish with `complete`."""
         self._require_open()
         core, now, dues = self._catch_up_open(now)
-        step = self._step_at(self._times_now(), self._offset(core, now)) or 0
+        step = self._shape.step_at(self._times_now(), self._offset(core, now)) or 0
         if step >= len(self._shape.announce):
             return self._commit(*self._finish_now(core, now, dues))
         return self._jump(core, now, dues, self._shape.announce[step])
@@ -206,7 +198,7 @@ class Session:
         """Restart the current step from its announcement (while getting ready: from the start)."""
         self._require_open()
         core, now, dues = self._catch_up_open(now)
-        step = self._step_at(self._times_now(), self._offset(core, now))
+        step = self._shape.step_at(self._times_now(), self._offset(core, now))
         return self._jump(core, now, dues, 0 if step is None else self._shape.announce[step - 1])
 
     def add_time(self, now: float, seconds: float = ADD_TIME_S) -> list[Due]:
@@ -215,10 +207,7 @@ class Session:
             raise ValueError(f"added time must be positive, not {seconds}")
         self._require_open()
         core, now, dues = self._catch_up_open(now)
-        hold = next(
-            (h for h in self._shape.holds if h.start < core.cursor <= h.release),
-            None,
-        )
+        hold = self._shape.hold_around(core.cursor)
         if hold is None:
             raise NotInHold("time can be added only during a hold")
         threshold = core.cursor
@@ -253,13 +242,8 @@ class Session:
     # ---------------------------------------------------------------- internals
     def _times_now(self) -> list[float]:
         """The at_s of every event in this session's plan: the timeline's, moved by additions."""
-        shifts = self._core.shifts
-        if self._times_for != shifts:
-            times = [event.at_s for event in self._timeline.events]
-            for index, seconds in shifts:
-                for i in range(index, len(times)):
-                    times[i] += seconds
-            self._times, self._times_for = times, shifts
+        if self._times_for != self._core.shifts:
+            self._times, self._times_for = self._shape.times(self._core.shifts), self._core.shifts
         return self._times
 
     @staticmethod
@@ -267,13 +251,6 @@ class Session:
         if core.state is SessionState.RUNNING:
             return core.anchor_offset + (now - core.anchor_wall)
         return core.anchor_offset
-
-    def _step_at(self, times: list[float], offset: float) -> int | None:
-        step: int | None = None
-        for number, index in enumerate(self._shape.announce, start=1):
-            if times[index] <= offset + _EPS:
-                step = number
-        return step
 
     def _require_open(self, *, allow_ready: bool = False) -> None:
         state = self._core.state
@@ -313,7 +290,7 @@ class Session:
         events = self._timeline.events
         offset = self._offset(core, now)
         cursor, floor, dues = core.cursor, core.updated_at, []
-        while cursor < len(events) and times[cursor] <= offset + _EPS:
+        while cursor < len(events) and times[cursor] <= offset + EPS:
             due_at = min(now, max(floor, core.anchor_wall + (times[cursor] - core.anchor_offset)))
             last = cursor == len(events) - 1
             state = SessionState.FINISHED if last else SessionState.RUNNING
