@@ -13,9 +13,10 @@ Choices worth knowing:
   `SessionError` subclass and leaves the session unchanged (the caught-up events stay pending).
 - Pausing freezes the plan offset exactly; resuming continues from it.
 - `skip` jumps to the next step's announcement (on the last step it finishes the session with
-  `complete`); `back` restarts the current step from its announcement (while getting ready, or
-  on the first step, it restarts that). While paused both only move the position: the
-  announcement is delivered on `resume`.
+  `complete`); `back` restarts the current step from its announcement, and pressed again within
+  BACK_GRACE_S of a step's start it goes to the step before, like a music player's "previous"
+  (on the first step it restarts step 1; while getting ready, the get-ready). While paused both
+  only move the position: the announcement is delivered on `resume`.
 - `add_time` extends the current hold: its remaining cues, its release and everything after move
   later; if the countdown had begun, it is said again at the new times. The added time stays in
   the plan if the step is repeated with `back`.
@@ -59,6 +60,7 @@ __all__ = [
 ]
 
 ADD_TIME_S = 15.0
+BACK_GRACE_S = 3.0  # `back` this soon after a step began goes to the previous step
 
 
 class Session:
@@ -195,11 +197,16 @@ class Session:
         return self._jump(core, now, dues, self._shape.announce[step])
 
     def back(self, now: float) -> list[Due]:
-        """Restart the current step from its announcement (while getting ready: from the start)."""
+        """Restart the current step; within BACK_GRACE_S of its start, go to the step before."""
         self._require_open()
         core, now, dues = self._catch_up_open(now)
-        step = self._shape.step_at(self._times_now(), self._offset(core, now))
-        return self._jump(core, now, dues, 0 if step is None else self._shape.announce[step - 1])
+        times, offset = self._times_now(), self._offset(core, now)
+        step = self._shape.step_at(times, offset)
+        if step is None:
+            return self._jump(core, now, dues, 0)
+        if step > 1 and offset - times[self._shape.announce[step - 1]] < BACK_GRACE_S:
+            step -= 1  # pressed again at the very start of a step: to the one before
+        return self._jump(core, now, dues, self._shape.announce[step - 1])
 
     def add_time(self, now: float, seconds: float = ADD_TIME_S) -> list[Due]:
         """Extend the current hold by `seconds`; raises NotInHold outside a hold."""

@@ -249,6 +249,30 @@ def test_back_on_the_first_step_restarts_step_one(two_steps: Timeline, clock: Fa
     assert session.position(now).offset_s == pytest.approx(two_steps.step_starts[0])
 
 
+def test_back_twice_goes_to_the_previous_step(two_steps: Timeline, clock: FakeClock) -> None:
+    session, t0 = started(two_steps, clock)
+    now = t0 + at(two_steps, CueKind.HALFWAY, 2)
+    session.advance(now)
+    assert session.back(now)[0].event.step == 2
+    again = session.back(now + 1)
+    assert kinds(again) == ["announce"]
+    assert again[0].event.step == 1
+    assert session.position(now + 1).offset_s == pytest.approx(two_steps.step_starts[0])
+    assert session.back(now + 2)[0].event.step == 1  # no step before the first
+
+
+def test_back_just_after_a_step_began_goes_to_the_one_before(
+    two_steps: Timeline, clock: FakeClock
+) -> None:
+    session, t0 = started(two_steps, clock)
+    now = t0 + two_steps.step_starts[1] + 2.5
+    session.advance(now)
+    assert session.back(now)[0].event.step == 1
+    skipped = now + 10
+    assert session.skip(skipped)[0].event.step == 2
+    assert session.back(skipped + 3.5)[0].event.step == 2  # past the grace: restart step 2
+
+
 def test_back_while_getting_ready_restarts_the_get_ready(
     two_steps: Timeline, clock: FakeClock
 ) -> None:
