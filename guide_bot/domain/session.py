@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from guide_bot.domain.routine import MAX_HOLD_S
 from guide_bot.domain.session_shape import EPS, SessionShape
 from guide_bot.domain.session_store import SessionCore, core_from_dict, core_to_dict
 from guide_bot.domain.session_types import (
@@ -191,7 +192,7 @@ class Session:
         """Go to the next step's announcement; on the last step, finish with `complete`."""
         self._require_open()
         core, now, dues = self._catch_up_open(now)
-        step = self._shape.step_at(self._times_now(), self._offset(core, now)) or 0
+        step = self._shape.step_at(self._times_now(core), self._offset(core, now)) or 0
         if step >= len(self._shape.announce):
             return self._commit(*self._finish_now(core, now, dues))
         return self._jump(core, now, dues, self._shape.announce[step])
@@ -200,7 +201,7 @@ class Session:
         """Restart the current step; within BACK_GRACE_S of its start, go to the step before."""
         self._require_open()
         core, now, dues = self._catch_up_open(now)
-        times, offset = self._times_now(), self._offset(core, now)
+        times, offset = self._times_now(core), self._offset(core, now)
         step = self._shape.step_at(times, offset)
         if step is None:
             return self._jump(core, now, dues, 0)
@@ -210,8 +211,8 @@ class Session:
 
     def add_time(self, now: float, seconds: float = ADD_TIME_S) -> list[Due]:
         """Extend the current hold by `seconds`; raises NotInHold outside a hold."""
-        if not seconds > 0:
-            raise ValueError(f"added time must be positive, not {seconds}")
+        if not 0 < seconds <= MAX_HOLD_S:  # also refuses NaN, which would poison the plan
+            raise ValueError(f"added time must be positive and at most {MAX_HOLD_S} s")
         self._require_open()
         core, now, dues = self._catch_up_open(now)
         hold = self._shape.hold_around(core.cursor)
@@ -247,10 +248,11 @@ class Session:
         return cls(timeline, core_from_dict(data, timeline))
 
     # ---------------------------------------------------------------- internals
-    def _times_now(self) -> list[float]:
-        """The at_s of every event in this session's plan: the timeline's, moved by additions."""
-        if self._times_for != self._core.shifts:
-            self._times, self._times_for = self._shape.times(self._core.shifts), self._core.shifts
+    def _times_now(self, core: SessionCore | None = None) -> list[float]:
+        """The at_s of every event in the plan of `core` (default: the committed one)."""
+        shifts = (core or self._core).shifts
+        if self._times_for != shifts:
+            self._times, self._times_for = self._shape.times(shifts), shifts
         return self._times
 
     @staticmethod
@@ -293,7 +295,7 @@ class Session:
         if core.state is not SessionState.RUNNING:
             return core, []
         assert core.updated_at is not None
-        times = self._times_now()
+        times = self._times_now(core)
         events = self._timeline.events
         offset = self._offset(core, now)
         cursor, floor, dues = core.cursor, core.updated_at, []
@@ -322,7 +324,7 @@ class Session:
         self, core: SessionCore, now: float, dues: list[Due]
     ) -> tuple[SessionCore, list[Due]]:
         """Skip past the last step: deliver `complete` at once, even from a pause."""
-        times = self._times_now()
+        times = self._times_now(core)
         last = len(times) - 1
         event = replace(self._timeline.events[last], at_s=times[last])
         done = Due(event=event, index=last, due_at=now, state=SessionState.FINISHED)
@@ -333,6 +335,7 @@ class Session:
 
     def _jump(self, core: SessionCore, now: float, dues: list[Due], index: int) -> list[Due]:
         """Move the position to event `index`; a running session delivers it at once."""
-        core = replace(core, cursor=index, anchor_offset=self._times_now()[index], anchor_wall=now)
+        at = self._times_now(core)[index]
+        core = replace(core, cursor=index, anchor_offset=at, anchor_wall=now)
         core, more = self._deliver(core, now)
         return self._commit(core, dues + more)

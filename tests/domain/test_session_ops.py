@@ -329,8 +329,9 @@ def test_add_time_outside_a_hold_is_refused(two_steps: Timeline, clock: FakeCloc
     with pytest.raises(NotInHold):
         session.add_time(t0 + rest + 1)
     assert session.total_s == two_steps.total_s
-    with pytest.raises(ValueError, match="positive"):
-        session.add_time(t0 + rest + 1, seconds=0)
+    for bad in (0.0, -5.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="positive"):
+            session.add_time(t0 + rest + 1, seconds=bad)
 
 
 def test_add_time_while_paused_in_a_hold(two_steps: Timeline, clock: FakeClock) -> None:
