@@ -139,3 +139,32 @@ def _seen_twice(dues: list[Due]) -> set[int]:
     for due in dues:
         (twice if due.index in seen else seen).add(due.index)
     return twice
+
+
+@FAST
+@given(routine=routines(), ops=operations(("advance", "pause", "resume")))
+def test_pauses_shift_every_event_by_exactly_the_time_paused(
+    routine: Routine, ops: list[Op]
+) -> None:
+    timeline = plan(routine)
+    session = Session(timeline)
+    dues = session.start(T0)
+    now = T0
+    paused_before: list[float] = []  # paused time when each due was delivered
+    for op, gap in [op for op in ops if op[0] != "stop"]:
+        now += gap
+        got = apply(session, op, now)
+        dues += got
+        paused_before += [session.paused_total_s] * len(got)
+    if session.state is SessionState.PAUSED:
+        now += 1
+        got = session.resume(now)
+        dues += got
+        paused_before += [session.paused_total_s] * len(got)
+    if not session.state.closed:
+        got = session.advance(now + 100_000)
+        dues += got
+        paused_before += [session.paused_total_s] * len(got)
+    assert [d.event for d in dues] == list(timeline.events)
+    for due, paused in zip(dues[1:], paused_before, strict=True):
+        assert due.due_at == pytest.approx(T0 + due.event.at_s + paused, abs=1e-5)
