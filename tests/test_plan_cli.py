@@ -90,3 +90,12 @@ def test_mmss() -> None:
     assert plan_cmds.mmss(0) == "00:00"
     assert plan_cmds.mmss(59.99) == "00:59"
     assert plan_cmds.mmss(432.45) == "07:12"
+
+
+def test_tts_with_the_speech_package_but_no_timing_fails_clearly(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(plan_cmds.importlib, "import_module", lambda name: object())
+    result = CliRunner(mix_stderr=False).invoke(main, ["plan", "neck-release", "--tts", "gtts"])
+    assert result.exit_code == 1
+    assert "not connected" in result.stderr
