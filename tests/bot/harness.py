@@ -200,3 +200,15 @@ steps:
     technique: stretch
     hold_s: 1
 """
+
+
+def event_at(bot: Bot, chat_id: int, kind: str, step: int | None = None, nth: int = 0) -> float:
+    """Offset (s) of the nth event of this kind (and step) in the chat's session plan."""
+    live = bot.services.require_driver().get(chat_id)
+    assert live is not None
+    found = [
+        e.at_s
+        for e in live.session.timeline.events
+        if e.kind.value == kind and (step is None or e.step == step)
+    ]
+    return found[nth]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fakebot.server import FakeBotServer
 
-from bot.harness import build_bot, running, screen, set_mode
+from bot.harness import build_bot, event_at, running, screen, set_mode
 from bot.test_session_flow import Chat, press, start_session
 from guide_bot.domain.clock import FakeClock
 
@@ -15,14 +15,21 @@ CHAT = 2002
 
 async def _session_then_stop(
     server: FakeBotServer, tmp_path: Path, library: Path, chat: Chat
-) -> tuple[float, int]:
+) -> tuple[float, int, dict[str, float]]:
     """Run a session to the middle of step 1's hold, then shut the bot down."""
     bot = build_bot(server, tmp_path, library)
     screen(bot.services, CHAT)
     set_mode(bot.services, CHAT, "text")
     async with running(bot):
         await start_session(bot, chat, "long-test", pain="4")
-        await bot.run_for(20.0)  # step 1 at 10 s, its hold starts at 16.3 s
+        t0 = bot.clock.now()
+        plan = {
+            name: event_at(bot, CHAT, kind, 1)
+            for name, kind in [("hold", "hold_start"), ("cue", "cue"), ("release", "release")]
+        }
+        plan["announce2"] = event_at(bot, CHAT, "announce", 2)
+        plan["hold2"] = event_at(bot, CHAT, "hold_start", 2)
+        await bot.run_for(plan["hold"] + 3.7)  # in the middle of step 1's hold
         texts = chat.new_texts()
         assert texts[0].startswith("<b>Step 1 of 2 · Glute press</b>")
         assert texts[1:] == ["Press now."]
@@ -30,23 +37,25 @@ async def _session_then_stop(
     stored = bot.services.sessions.get(CHAT)
     assert stored is not None
     assert stored.state["state"] == "running"
-    return bot.clock.now(), version
+    assert bot.clock.now() - t0 == plan["hold"] + 3.7
+    plan["stopped"] = plan["hold"] + 3.7
+    return bot.clock.now(), version, plan
 
 
 async def test_short_restart_continues_at_the_right_step_and_time(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     chat = Chat(server, CHAT)
-    stopped_at, version = await _session_then_stop(server, tmp_path, test_library, chat)
+    stopped_at, version, plan = await _session_then_stop(server, tmp_path, test_library, chat)
 
-    # Down for 4 s: nothing was due in that time (the next cue is at 26.3 s), so it just goes on.
+    # Down for 4 s: nothing was due in that time (the next cue is later), so it just goes on.
     bot = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 4.0))
     async with running(bot):
         live = bot.services.require_driver().get(CHAT)
         assert live is not None
         assert live.record.version == version
         assert chat.new() == []
-        await bot.run_for(2.29)
+        await bot.run_for(plan["cue"] - plan["stopped"] - 4.0 - 0.01)
         assert chat.new() == []
         await bot.run_for(0.02)
         assert chat.new_texts() == ["Breathe out slowly."]
@@ -63,9 +72,11 @@ async def test_restart_with_missed_cues_delivers_them_late_within_the_grace(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     chat = Chat(server, CHAT)
-    stopped_at, _ = await _session_then_stop(server, tmp_path, test_library, chat)
-    # Down 30 s: the cue (26.3), halfway (31.3) and countdown (43.3...) fell due meanwhile.
-    bot = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 30.0))
+    stopped_at, _, plan = await _session_then_stop(server, tmp_path, test_library, chat)
+    # Down 30 s: the cue, halfway, countdown, release and step 2 fell due meanwhile.
+    down = plan["announce2"] + 0.5 - plan["stopped"]
+    assert down < 60
+    bot = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + down))
     async with running(bot):
         sent = chat.new_texts()
         # Missed cues come at once; the stale "Halfway." and countdown are dropped; the
@@ -75,7 +86,7 @@ async def test_restart_with_missed_cues_delivers_them_late_within_the_grace(
             "Breathe out slowly.\nRelease.\n\n<b>Step 2 of 2 · Back stretch</b>"
         )
         assert len(sent) == 2
-        await bot.run_for(2.0)
+        await bot.run_for(plan["hold2"] - plan["announce2"] - 0.5)
         assert chat.new_texts() == ["Stretch now."]
 
 
@@ -83,7 +94,7 @@ async def test_long_restart_pauses_with_a_resume_button(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     chat = Chat(server, CHAT)
-    stopped_at, _ = await _session_then_stop(server, tmp_path, test_library, chat)
+    stopped_at, _, plan = await _session_then_stop(server, tmp_path, test_library, chat)
 
     bot = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 600.0))
     async with running(bot):
@@ -101,9 +112,9 @@ async def test_long_restart_pauses_with_a_resume_button(
 
         assert await press(bot, notice[0], "Resume") == "▶️ Resumed."
         chat.new()
-        # It goes on from the last moment the old bot accounted for (the hold start at 16.3 s
-        # into the session), so the cue at 26.3 s is 10 s away.
-        await bot.run_for(9.99)
+        # It goes on from the last moment the old bot accounted for (the hold start), so the
+        # cue is as far away as it was from the hold start.
+        await bot.run_for(plan["cue"] - plan["hold"] - 0.01)
         assert chat.new() == []
         await bot.run_for(0.02)
         assert chat.new_texts() == ["Breathe out slowly."]

@@ -133,11 +133,12 @@ async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_p
             counts.append(len(bot.app.job_queue.get_jobs_by_name(job_name(55))))
             await asyncio.sleep(0.05)
         assert max(counts) == 1
-        done = await server.wait_for("sendMessage", chat_id=55, text="Session complete", within=10)
+        done = await server.wait_for("sendMessage", chat_id=55, text="✅", within=10)
         texts = [c.text for c in server.calls_of("sendMessage", chat_id=55)]
         steps = [t.split("<b>Step ")[1].split("</b>")[0] for t in texts if "<b>Step " in t]
         assert steps == ["1 of 2 · First", "2 of 2 · Second"]
-        assert texts[-1].startswith("Release.\n\n✅ <b>Session complete.</b>")
+        assert "Release. Session complete, well done." in "\n".join(texts[-2:])
+        assert "✅ <b>Session complete.</b>" in texts[-1]
         sends = [c.at for c in server.calls_of("sendMessage", chat_id=55)][1:]
         assert all(b - a >= 0.95 for a, b in itertools.pairwise(sends))
         assert done[0].at - sends[0] < 9

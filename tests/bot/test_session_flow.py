@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fakebot.server import Call, FakeBotServer
 
-from bot.harness import Bot, build_bot, button_data, running, screen, set_mode
+from bot.harness import Bot, build_bot, button_data, event_at, running, screen, set_mode
 
 CHAT = 2002
 
@@ -69,7 +69,10 @@ async def test_whole_session_with_pause_resume_skip_back(
     async with running(bot):
         t0 = bot.clock.now()
         prepare = await start_session(bot, chat, "quick-test")
-        assert "Get ready. The first step starts in 5 seconds." in prepare.text
+        a1 = event_at(bot, CHAT, "announce", 1)
+        hold1 = event_at(bot, CHAT, "hold_start", 1)
+        release1 = event_at(bot, CHAT, "release", 1)
+        assert f"Get ready. The first step starts in {round(a1)} seconds." in prepare.text
         assert [label for label, _ in prepare.buttons()] == [
             "⏸ Pause",
             "⏭ Skip",
@@ -78,17 +81,18 @@ async def test_whole_session_with_pause_resume_skip_back(
             "⏹ Stop",
         ]
         assert bot.scheduler is not None
-        assert bot.scheduler.pending[CHAT][0] == t0 + 5.0
+        assert bot.scheduler.pending[CHAT][0] == t0 + a1
 
         # Nothing arrives before its time; the step arrives at its time.
-        await bot.run_for(4.9)
+        assert bot.scheduler is not None
+        await bot.scheduler.run_until(t0 + a1 - 0.1)
         assert chat.new() == []
-        await bot.run_for(0.1)
+        await bot.scheduler.run_until(t0 + a1)
         step1 = chat.new()
         assert len(step1) == 1
         assert step1[0].text.startswith("<b>Step 1 of 3 · Ball press</b>\nPress.")
         assert "⏱ Hold 2 s · pressure about 6/10" in step1[0].text
-        await bot.run_for(3.9)
+        await bot.run_for(hold1 - a1)
         assert chat.new_texts() == ["Press now."]
 
         # Pause mid-hold: the keyboard turns to Resume, and time stands still.
@@ -107,9 +111,11 @@ async def test_whole_session_with_pause_resume_skip_back(
         assert chat.new() == []
         assert await press(bot, edit[0], "Resume") == "▶️ Resumed."
         assert chat.new()[0].buttons()[0][0] == "⏸ Pause"
-        await bot.run_for(1.39)
+        resumed_at = bot.clock.now()
+        left = release1 - (hold1 + 0.6)
+        await bot.scheduler.run_until(resumed_at + left - 0.01)
         assert chat.new() == []
-        await bot.run_for(0.01)
+        await bot.scheduler.run_until(resumed_at + left)
         assert chat.new_texts() == ["Release."]
 
         await bot.run_for(1.0)
@@ -117,27 +123,37 @@ async def test_whole_session_with_pause_resume_skip_back(
         assert step2[0].text.startswith("<b>Step 2 of 3 · Side stretch</b>")
         assert "Hold 1 s on each side" in step2[0].text
 
-        # /skip jumps to step 3 at once; Back restarts step 3.
+        # /skip jumps to step 3 at once; Back at once goes to the step before (like "previous"
+        # on a music player), Back later restarts the step.
         await command(bot, "/skip")
         skipped = chat.new()
         assert len(skipped) == 1
         assert skipped[0].text.startswith("<b>Step 3 of 3 · Breathe</b>")
         assert await press(bot, skipped[0], "Back") is None
+        previous = chat.new()
+        assert previous[0].text.startswith("<b>Step 2 of 3 · Side stretch</b>")
+        await bot.run_for(3.5)
+        chat.new()
+        assert await press(bot, previous[0], "Back") is None
+        assert chat.new()[0].text.startswith("<b>Step 2 of 3 · Side stretch</b>")
+        await command(bot, "/skip")
         again = chat.new()
         assert again[0].text.startswith("<b>Step 3 of 3 · Breathe</b>")
 
         # +15 s is refused outside a hold, accepted during it.
         assert await press(bot, again[0], "+15 s") == "Time can be added only during a hold."
-        await bot.run_for(3.5)
+        a3, hold3 = event_at(bot, CHAT, "announce", 3), event_at(bot, CHAT, "hold_start", 3)
+        release3 = event_at(bot, CHAT, "release", 3)
+        await bot.run_for(hold3 - a3)
         assert chat.new_texts() == ["Breathe now."]
         assert await press(bot, again[0], "+15 s") == "+15 s on this hold."
-        await bot.run_for(15.9)
+        await bot.run_for(release3 - hold3 + 15 - 0.1)
         assert chat.new() == []
         await bot.run_for(0.2)
-        assert chat.new_texts() == ["Release."]
+        assert chat.new_texts() == ["Release. Session complete, well done."]
 
         # The end: the controls disappear, the completion asks for the pain rating.
-        await bot.run_for(2.0)
+        await bot.run_for(event_at(bot, CHAT, "complete") - release3)
         end = chat.new()
         assert [c.method for c in end] == ["editMessageReplyMarkup", "sendMessage"]
         assert end[0].buttons() == []
