@@ -6,6 +6,8 @@ import click
 
 from guide_bot import __version__
 from guide_bot.cli.library_cmds import list_cmd, validate_cmd
+from guide_bot.cli.plan_cmds import plan_cmd
+from guide_bot.cli.run_cmds import run_cmd
 from guide_bot.cli.speech_cmds import export_cmd, warm_cache_cmd
 
 
@@ -17,5 +19,7 @@ def main() -> None:
 
 main.add_command(validate_cmd)
 main.add_command(list_cmd)
+main.add_command(plan_cmd)
+main.add_command(run_cmd)
 main.add_command(warm_cache_cmd)
 main.add_command(export_cmd)
