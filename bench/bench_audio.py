@@ -13,14 +13,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from guide_bot.cli.speech_cmds import spoken_texts
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import plan
 from guide_bot.library.loader import load_routines
 from guide_bot.paths import shipped_library_dir
 from guide_bot.speech.cache import AudioCache
 from guide_bot.speech.codecs import TrackFormat, decode, encode, encode_ogg_opus
-from guide_bot.speech.cues import CueAudio
+from guide_bot.speech.cues import CueAudio, texts_to_speak
 from guide_bot.speech.espeak_engine import EspeakEngine
 from guide_bot.speech.track import render_track
 
@@ -54,7 +53,7 @@ def main() -> None:
     routine = load_routines([shipped_library_dir()]).routines["neck-release"]
     long_routine = ten_minute_routine(routine)
     engine = EspeakEngine()
-    texts = spoken_texts(long_routine)
+    texts = texts_to_speak(long_routine)
 
     with tempfile.TemporaryDirectory() as folder:
         # Cold: every cue synthesized, trimmed, written (a fresh cache each run).

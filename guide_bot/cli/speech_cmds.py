@@ -12,12 +12,10 @@ import click
 
 from guide_bot.cli.options import library_option
 from guide_bot.config import Settings, TtsChoice
-from guide_bot.domain.reading import speaking_time_s
-from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import plan
 from guide_bot.library.loader import load_routines
 from guide_bot.speech.codecs import TrackFormat, encode, probe
-from guide_bot.speech.cues import CueAudio
+from guide_bot.speech.cues import CueAudio, texts_to_speak
 from guide_bot.speech.ports import SpeechError
 from guide_bot.speech.setup import cue_audio
 from guide_bot.speech.track import render_track
@@ -44,18 +42,6 @@ def open_speech(tts: TtsChoice | None) -> CueAudio:
         raise click.ClickException(str(exc)) from exc
 
 
-def spoken_texts(routine: Routine) -> list[str]:
-    """Every text the planner may speak for a routine (the same with estimated or real times)."""
-    asked: dict[str, None] = {}
-
-    def record(text: str) -> float:
-        asked[text] = None
-        return speaking_time_s(text)
-
-    plan(routine, speak_s=record)
-    return list(asked)
-
-
 @click.command("warm-cache")
 @library_option
 @tts_option
@@ -64,7 +50,7 @@ def warm_cache_cmd(library: Path, tts: TtsChoice | None) -> None:
     result = load_routines((library,))
     for issue in result.errors:
         click.echo(f"skipped: {issue}", err=True)
-    texts = list(dict.fromkeys(t for r in result.routines.values() for t in spoken_texts(r)))
+    texts = list(dict.fromkeys(t for r in result.routines.values() for t in texts_to_speak(r)))
     cues = open_speech(tts)
     hits = misses = failed = 0
     bytes_in_cues = 0

@@ -9,7 +9,10 @@ from __future__ import annotations
 from guide_bot.config import Settings, TtsChoice
 from guide_bot.speech.cache import AudioCache
 from guide_bot.speech.cues import CueAudio
+from guide_bot.speech.ports import SpeechError
 from guide_bot.speech.selection import engine_for_cli
+
+__all__ = ["SpeechError", "cue_audio", "open_cache"]
 
 MB = 1024 * 1024
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -97,3 +98,25 @@ def test_no_working_engine_is_a_clear_error(
     )
     assert result.exit_code == 1
     assert "no speech engine works" in result.output
+
+
+def test_plan_tts_uses_real_durations_and_export_matches_it(
+    env: Path, short_library: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner(mix_stderr=False)
+    lib = ["--library", str(short_library)]
+    estimated = json.loads(runner.invoke(main, ["plan", "short-test", "--json", *lib]).stdout)
+    timed = runner.invoke(main, ["plan", "short-test", "--json", "--tts", "espeak", *lib])
+    assert timed.exit_code == 0, timed.stderr
+    total_s = json.loads(timed.stdout)["total_s"]
+    assert total_s != estimated["total_s"]
+    cues = cue_audio(Settings(), "espeak")
+    for event in json.loads(timed.stdout)["events"]:
+        if event["kind"] == "announce":
+            assert cues.duration_s(event["text"]) > 0  # already in the cache
+    out = tmp_path / "track.ogg"
+    exported = runner.invoke(
+        main, ["export", "short-test", "-o", str(out), "--tts", "espeak", *lib]
+    )
+    assert exported.exit_code == 0, exported.stderr
+    assert abs(probe(out.read_bytes()).duration_s - total_s) <= 0.5

@@ -49,12 +49,15 @@ def test_chimes_mark_hold_start_release_and_the_end(cues: CueAudio, timeline: Ti
     diff = with_chimes[: len(without)].astype(np.int32) - without
     diff = np.concatenate([diff, with_chimes[len(without) :]])
     bell = np.frombuffer(chime(22_050).samples, dtype="<i2")
-    kinds = {CueKind.HOLD_START, CueKind.RELEASE, CueKind.COMPLETE}
-    marked = [e for e in timeline.events if e.kind in kinds]
-    assert len(marked) == sum(1 for h in timeline.holds) * 2 + 1
+    hold_starts = [h.start_s for h in timeline.holds]
+    releases = [e.at_s for e in timeline.events if e.kind is CueKind.RELEASE]
+    assert releases == [h.end_s for h in timeline.holds]
+    starts_words = [e.at_s + e.speak_s for e in timeline.events if e.kind is CueKind.HOLD_START]
+    assert hold_starts == pytest.approx(starts_words)  # the chime follows "... now"
+    marks = [*hold_starts, *releases, timeline.total_s]
     expected = np.zeros(len(diff), dtype=np.int32)
-    for event in marked:
-        at = round(event.at_s * 22_050)
+    for mark in marks:
+        at = round(mark * 22_050)
         expected[at : at + len(bell)] += bell[: len(expected) - at]
     # equal except where voice plus chime had to be clipped to 16 bits
     assert np.mean(diff == expected) > 0.999
