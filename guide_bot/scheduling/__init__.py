@@ -1,0 +1,1 @@
+"""Timed work on PTB's JobQueue: session steps and reminders."""
