@@ -1,8 +1,9 @@
-"""Every word the reminder feature says to a user, in one place (plain text, no markup)."""
+"""Every word the reminder feature says to a user, in one place (HTML parse mode, escaped)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from html import escape
 from zoneinfo import ZoneInfo
 
 from guide_bot.domain.reminder_input import InputProblem, ReminderInputError, describe_days
@@ -33,7 +34,7 @@ def timezone_set(zone: str, now: datetime) -> str:
 
 def timezone_unknown(text: str, suggestions: tuple[str, ...]) -> str:
     """A zone we cannot find, with close names when there are some."""
-    shown = text.strip()[:40]
+    shown = escape(text.strip()[:40])
     lines = [f'I don\'t know the time zone "{shown}".']
     if suggestions:
         lines.append("Did you mean: " + ", ".join(suggestions) + "?")
@@ -48,8 +49,8 @@ TIMEZONE_NOT_FOUND_AT_LOCATION = (
 
 def input_error(error: ReminderInputError) -> str:
     """A specific answer to a bad /remind, always with a form that works."""
-    token = error.token[:40]
-    hint = f' Did you mean "{error.suggestion}"?' if error.suggestion else ""
+    token = escape(error.token[:40])
+    hint = f' Did you mean "{escape(error.suggestion)}"?' if error.suggestion else ""
     match error.problem:
         case InputProblem.MISSING_TIME:
             head = "Tell me the time of day for the reminder."
@@ -72,8 +73,8 @@ def input_error(error: ReminderInputError) -> str:
 
 def rule_summary(rule: ReminderRule, routine_title: str | None) -> str:
     """One line: `07:30 weekdays: Neck release`."""
-    what = routine_title or "a session"
-    return f"{rule.at:%H:%M} {describe_days(rule.days)}: {what}"
+    what = escape(routine_title) if routine_title else "any routine"
+    return f"<b>{rule.at:%H:%M}</b> {describe_days(rule.days)}: {what}"
 
 
 def next_time(moment: datetime, zone: str, now: datetime) -> str:
@@ -100,12 +101,26 @@ def reminder_created(rule: ReminderRule, title: str | None, nxt: datetime, now: 
 
 def reminder_message(title: str | None, late_by_min: int | None) -> str:
     """The reminder itself."""
-    what = f"Time for {title}." if title else "Time for your session."
+    what = f"Time for <b>{escape(title)}</b>." if title else "Time for your session."
     late = f"\n(Sent {late_by_min} min late: the bot was offline.)" if late_by_min else ""
     return f"⏰ {what} A few minutes now keeps the streak going.{late}"
 
 
-TOO_MANY_REMINDERS = "You have {count} reminders, the most I keep. Delete one in /reminders first."
+def too_many(count: int) -> str:
+    """The limit of reminders per user is reached."""
+    return f"You have {count} reminders, the most I keep. Delete one in /reminders first."
+
+
+def current_zone(zone: str) -> str:
+    """/timezone without a name, when one is set."""
+    return f"Your time zone is <b>{escape(zone)}</b>. To change it:\n{TIMEZONE_EXAMPLES}"
+
+
+NEXT_AT = "next {when}"
+INVALID = "That button is not valid."
+PAUSED_TOAST = "Paused."
+RESUMED_TOAST = "Resumed."
+ROUTINE_GONE = "That routine is no longer available. Start again with /remind."
 NO_REMINDERS = "You have no reminders. Set one with /remind, for example /remind 07:30 weekdays."
 REMINDERS_HEADER = "Your reminders ({zone}):"
 PAUSED = " (paused)"
@@ -125,3 +140,19 @@ OFFER_DAILY = (
 OFFER_YES = "Yes, remind me daily at {time}"
 OFFER_NO = "No thanks"
 OFFER_DECLINED = "No reminder. You can set one any time with /remind."
+
+# buttons
+START_NOW = "▶️ Start now"
+SNOOZE_10 = "⏰ 10 min"
+SNOOZE_60 = "⏰ 1 hour"
+SKIP_TODAY = "Skip today"
+PAUSE = "⏸"
+RESUME = "▶️"
+CHANGE = "✏️"
+DELETE = "🗑"
+ADD_REMINDER = "➕ New reminder"
+EVERY_DAY = "Every day"
+WEEKDAYS = "Weekdays"
+WEEKENDS = "Weekends"
+NEXT = "Next »"
+SHARE_LOCATION = "📍 Share my location"

@@ -162,7 +162,8 @@ class Dispatch:
     """What to do with a reminder that is due now: send it or not, and its state afterwards."""
 
     send: bool
-    late: bool  # it fell due earlier than now - tolerance, e.g. while the bot was down
+    lateness: timedelta  # how long ago it fell due (0 or a few seconds when on time)
+    late: bool  # more than the tolerance, e.g. it fell due while the bot was down
     state: ReminderState
 
 
@@ -182,7 +183,7 @@ def dispatch(
     now = _require_utc(now_utc)
     due = state.due_utc
     if due > now:
-        return Dispatch(send=False, late=False, state=state)
+        return Dispatch(send=False, lateness=timedelta(0), late=False, state=state)
     lateness = now - due
     send = not rule.paused and lateness <= grace
     snooze = state.snooze_until_utc
@@ -193,4 +194,4 @@ def dispatch(
         snooze_until_utc=None if snooze is not None and snooze <= now else snooze,
         last_sent_utc=now if send else state.last_sent_utc,
     )
-    return Dispatch(send=send, late=lateness > tolerance, state=new_state)
+    return Dispatch(send=send, lateness=lateness, late=lateness > tolerance, state=new_state)

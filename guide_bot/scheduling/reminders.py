@@ -73,6 +73,7 @@ class ReminderScheduler:
         grace: timedelta = DEFAULT_GRACE,
         window: int = 8,
         batch: int = 500,
+        on_blocked: Callable[[int], None] | None = None,
     ) -> None:
         self._repo = repo
         self._deliver = deliver
@@ -83,6 +84,7 @@ class ReminderScheduler:
         self._job_queue: JobQueue[Any] | None = None
         self._lock = asyncio.Lock()
         self._failing_since: dict[int, datetime] = {}
+        self._on_blocked = on_blocked
 
     @property
     def grace(self) -> timedelta:
@@ -187,6 +189,8 @@ class ReminderScheduler:
     def _blocked(self, reminder: StoredReminder, report: DispatchReport) -> None:
         report.blocked += 1
         paused = self._repo.mark_blocked(reminder.user_id)
+        if self._on_blocked is not None:
+            self._on_blocked(reminder.user_id)
         logger.info("user blocked the bot: paused %d reminders of one user", paused)
 
     def _retry_later(

@@ -92,13 +92,14 @@ class ReminderRow(Base):
     created_utc: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-class UserTimezoneRow(Base):
-    """A user's IANA time zone, asked once with /timezone (kept here until users own it)."""
+class ReminderPrefsRow(Base):
+    """Per user: the IANA time zone and when the daily offer was made."""
 
-    __tablename__ = "user_timezones"
+    __tablename__ = "reminder_prefs"
 
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    zone: Mapped[str] = mapped_column(String(64))
+    zone: Mapped[str | None] = mapped_column(String(64), default=None)
+    offered_utc: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     updated_utc: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -156,19 +157,34 @@ class ReminderRepository:
     def __init__(self, sessions: Callable[[], Session]) -> None:
         self._sessions = sessions
 
-    # time zones -------------------------------------------------------------------------
+    # time zones and the daily offer -----------------------------------------------------
     def get_timezone(self, user_id: int) -> str | None:
         """The user's zone, or None if never set."""
         with self._sessions() as s:
-            row = s.get(UserTimezoneRow, user_id)
+            row = s.get(ReminderPrefsRow, user_id)
             return None if row is None else row.zone
+
+    def was_offered(self, user_id: int) -> bool:
+        """Whether the daily reminder was already offered to this user."""
+        with self._sessions() as s:
+            row = s.get(ReminderPrefsRow, user_id)
+            return row is not None and row.offered_utc is not None
+
+    def mark_offered(self, user_id: int, now: datetime) -> None:
+        """Remember that the daily reminder was offered (it is offered once)."""
+        with self._sessions() as s, s.begin():
+            row = s.get(ReminderPrefsRow, user_id)
+            if row is None:
+                s.add(ReminderPrefsRow(user_id=user_id, offered_utc=now, updated_utc=now))
+            else:
+                row.offered_utc, row.updated_utc = now, now
 
     def set_timezone(self, user_id: int, zone: str, now: datetime) -> None:
         """Keep the user's zone and move their reminders to it (same local times)."""
         with self._sessions() as s, s.begin():
-            row = s.get(UserTimezoneRow, user_id)
+            row = s.get(ReminderPrefsRow, user_id)
             if row is None:
-                s.add(UserTimezoneRow(user_id=user_id, zone=zone, updated_utc=now))
+                s.add(ReminderPrefsRow(user_id=user_id, zone=zone, updated_utc=now))
             else:
                 row.zone, row.updated_utc = zone, now
             for r in s.scalars(select(ReminderRow).where(ReminderRow.user_id == user_id)):

@@ -22,7 +22,7 @@ def test_round_trip(repo: ReminderRepository) -> None:
     assert repo.for_user(1) == [stored]
     assert repo.count_for_user(1) == 1
     assert repo.count_for_user(2) == 0
-    assert {"reminders", "user_timezones"} <= {t.name for t in user_tables()}
+    assert {"reminders", "reminder_prefs"} <= {t.name for t in user_tables()}
 
 
 def test_claim_due_once_in_order(repo: ReminderRepository) -> None:
