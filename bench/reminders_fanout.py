@@ -95,10 +95,10 @@ async def per_job(n: int, stall: bool) -> tuple[int, tuple[int, int], float]:
             if count["n"] == n:
                 done.set()
 
-        when = datetime.now(UTC) + timedelta(seconds=1)
+        when = datetime.now(UTC) + timedelta(seconds=1 + n / 500)
         for i in range(n):
             app.job_queue.run_once(job, when=when, data=1000 + i, name=f"reminder:{i}")
-        await asyncio.sleep(0.9)
+        await asyncio.sleep((when - datetime.now(UTC)).total_seconds() - 0.1)
         if stall:
             time.sleep(1.5)  # noqa: ASYNC251 - a stalled loop, on purpose
         started = time.monotonic()

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import time
-from typing import Annotated, Literal
+from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from telegram import (
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -23,7 +23,7 @@ from guide_bot.bot import reminder_texts as rt
 from guide_bot.bot.callbacks import Go, Menu, Payload, RoutineRefStr, payload
 from guide_bot.bot.catalog import routine_ref
 from guide_bot.domain.reminder_input import DAY_NAMES
-from guide_bot.domain.reminders import EVERY_DAY, WEEKDAYS, WEEKENDS
+from guide_bot.domain.reminders import EVERY_DAY, SNOOZE_CHOICES_MIN, WEEKDAYS, WEEKENDS
 from guide_bot.domain.routine import Routine
 from guide_bot.storage.reminders import StoredReminder, days_to_mask
 
@@ -44,7 +44,14 @@ class Snooze(Payload):
     """Snooze a reminder message for 10 or 60 minutes."""
 
     rid: ReminderId
-    minutes: Literal[10, 60]
+    minutes: int
+
+    @field_validator("minutes")
+    @classmethod
+    def _offered(cls, value: int) -> int:
+        if value not in SNOOZE_CHOICES_MIN:
+            raise ValueError(f"snooze minutes must be one of {SNOOZE_CHOICES_MIN}")
+        return value
 
 
 @payload("rsk")

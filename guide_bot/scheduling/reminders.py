@@ -104,11 +104,12 @@ class ReminderScheduler:
         due = self._repo.next_due()
         if due is None:
             return None
-        now = self._clock()
-        when: datetime | float = due if due > now else 0.0
+        # a delay from the injected clock, not a wall-clock date: the same thing in production,
+        # and a fake clock in tests never has the real JobQueue fire behind its back
+        delay_s = max(0.0, (due - self._clock()).total_seconds())
         self._job_queue.run_once(
             self._job,
-            when=when,
+            when=delay_s,
             name=JOB_NAME,
             job_kwargs={"misfire_grace_time": None, "coalesce": True},
         )

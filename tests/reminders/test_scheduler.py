@@ -12,7 +12,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from guide_bot.domain.reminders import EVERY_DAY, WEEKDAYS, ReminderRule
 from guide_bot.scheduling.reminders import ReminderScheduler
 from guide_bot.storage.reminders import ReminderRepository
-from tests.reminders.fakes import FakeClock, RecordingDeliver
+from reminders.fakes import FakeClock, RecordingDeliver
 
 BERLIN = "Europe/Berlin"
 T0 = datetime(2026, 6, 4, 4, 0, tzinfo=UTC)  # Thursday 06:00 Berlin
@@ -187,7 +187,9 @@ async def test_arm_schedules_one_named_job(repo: ReminderRepository) -> None:
         assert scheduler.arm() == r.state.next_fire_utc  # remove before add
         jobs = [j for j in app.job_queue.jobs() if j.name == "reminders:dispatch" and not j.removed]
         assert len(jobs) == 1
-        assert jobs[0].next_t == r.state.next_fire_utc
+        next_t = jobs[0].next_t
+        assert next_t is not None
+        assert abs(next_t - r.state.next_fire_utc) < timedelta(seconds=2)
         assert jobs[0].job.misfire_grace_time is None
     finally:
         await app.job_queue.stop(wait=False)

@@ -20,6 +20,7 @@ from guide_bot.bot.handlers.common import ids
 from guide_bot.bot.services import App, Services
 from guide_bot.domain.reminders import EVERY_DAY, ReminderRule
 from guide_bot.domain.routine import Routine
+from guide_bot.storage.history import HistoryEntry
 from guide_bot.storage.reminders import days_to_mask, mask_to_days
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,18 @@ async def offer_daily(services: Services, chat_id: int, user_id: int, routine: R
     return True
 
 
+async def after_session(
+    services: Services, chat_id: int, user_id: int, entry: HistoryEntry
+) -> None:
+    """Hooked after a session's pain rating: the first completed session gets the offer."""
+    if not entry.completed:
+        return
+    completed = [e for e in services.history.recent(user_id, limit=5) if e.completed]
+    routine = services.catalog.find(user_id, entry.routine_id)
+    if len(completed) == 1 and routine is not None:
+        await offer_daily(services, chat_id, user_id, routine)
+
+
 def register(app: App, services: Services) -> None:
     """Add the flow's buttons and the answer to the daily offer."""
 
@@ -127,6 +140,9 @@ def register(app: App, services: Services) -> None:
         data = parse(query.data)
         message_id = query.message.message_id if query.message else None
         repo = services.require_reminders()
+        if not isinstance(data, kb.Flow | kb.PickDays | kb.PickRoutine | kb.OfferDaily):
+            await sender.answer(query.id, rt.INVALID)
+            return
         if isinstance(data, kb.Flow | kb.PickDays | kb.PickRoutine) and data.rid:
             stored = repo.get(data.rid)
             if stored is None or stored.user_id != user_id:

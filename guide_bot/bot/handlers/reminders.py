@@ -18,9 +18,11 @@ from guide_bot.bot import reminder_texts as rt
 from guide_bot.bot.callbacks import parse, pattern
 from guide_bot.bot.handlers import reminder_flow
 from guide_bot.bot.handlers.common import current_user, ids
+from guide_bot.bot.reminder_delivery import build_scheduler
 from guide_bot.bot.services import App, Services
 from guide_bot.domain.reminder_input import ReminderInputError, parse_remind
 from guide_bot.domain.reminders import ReminderRule, snooze_until
+from guide_bot.storage.history import HistoryEntry
 from guide_bot.storage.reminders import StoredReminder
 from guide_bot.timezones import find_zone, zone_at
 
@@ -127,7 +129,18 @@ async def _owned(
 
 
 def register(app: App, services: Services) -> None:
-    """Add /remind, /reminders, /timezone, shared locations and the reminder buttons."""
+    """Add /remind, /reminders, /timezone, shared locations and the reminder buttons.
+
+    Also builds the dispatcher (armed by the `start_reminders` start-up hook) and hooks the
+    daily offer in after a session.
+    """
+    if services.reminder_scheduler is None:
+        services.reminder_scheduler = build_scheduler(services, services.require_reminders())
+
+    async def offer(chat_id: int, user_id: int, entry: HistoryEntry) -> None:
+        await reminder_flow.after_session(services, chat_id, user_id, entry)
+
+    services.after_session.append(offer)
 
     async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = current_user(update, services)
