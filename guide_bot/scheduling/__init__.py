@@ -1,1 +1,1 @@
-"""Timed work on PTB's JobQueue: session steps and reminders."""
+"""Timing on PTB's JobQueue: the step driver of sessions in progress (one job per session)."""
