@@ -6,9 +6,8 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from fakebot.server import FakeBotServer
-
 from bot.harness import write_library
+from fakebot.server import FakeBotServer
 
 from guide_bot.storage.base import Base, make_engine, make_sessionmaker
 from guide_bot.storage.reminders import ReminderRepository

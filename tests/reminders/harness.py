@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot.harness import Bot, make_settings
 from fakebot.server import Call, FakeBotServer
 
-from bot.harness import Bot, make_settings
 from guide_bot.bootstrap import build_application, build_services
 from guide_bot.bot.handlers import reminders
 from guide_bot.bot.reminder_delivery import start_reminders
@@ -31,7 +31,9 @@ def build_reminder_bot(
     rate_limiter: bool = False,
 ) -> Bot:
     """Build the bot as `guide-bot run` does (reminders included), on a fake clock."""
-    services = build_services(make_settings(server, data_dir, library), clock=FakeClock(now.timestamp()))
+    services = build_services(
+        make_settings(server, data_dir, library), clock=FakeClock(now.timestamp())
+    )
     holder: dict[str, ManualScheduler] = {}
 
     def manual(_app: App) -> ManualScheduler:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+from bot.harness import running
 from fakebot.server import FakeBotServer
 
-from bot.harness import running
 from guide_bot.domain.reminders import EVERY_DAY, ReminderRule
 from reminders.harness import START, build_reminder_bot, dispatcher
 
@@ -45,7 +45,9 @@ async def test_restart_sends_due_once_late_skips_too_old_and_waits_for_the_rest(
         wait = job[0].next_t - datetime.now(UTC)
         assert timedelta(hours=1, minutes=39) < wait <= timedelta(hours=1, minutes=40)
 
-    again = build_reminder_bot(server, tmp_path, test_library, now=down_until + timedelta(minutes=1))
+    again = build_reminder_bot(
+        server, tmp_path, test_library, now=down_until + timedelta(minutes=1)
+    )
     async with running(again):  # a second restart right after sends nothing twice
         await server.wait_idle(0.3)
         assert len(server.sent()) == 1
@@ -94,7 +96,10 @@ async def test_the_rate_limiter_paces_a_burst(
         assert (await dispatcher(bot).run_due()).sent == 90
     arrived = [c.at for c in server.calls_of("sendMessage")]
     assert len(arrived) == 90
-    # the limiter's bucket lets the first 30 through at once, then 30 a second
-    steady = arrived[30:]
-    assert len(steady) / (steady[-1] - arrived[29]) <= 33.0  # 30/s and timer jitter
-    assert arrived[-1] - arrived[0] >= 1.9
+    # Telegram's limit as AIORateLimiter applies it (a bucket of 30 refilled at 30/s): any
+    # stretch of k messages over t seconds has k <= 30 + 30 t (+3 for timer and network jitter)
+    worst = max(
+        (j - i + 1) - 30 * (arrived[j] - arrived[i]) for i in range(90) for j in range(i, 90)
+    )
+    assert worst <= 33  # unthrottled it would be about 80
+    assert arrived[-1] - arrived[0] >= 1.6  # unthrottled, 90 sends take a fraction of that

@@ -4,13 +4,14 @@ buttons, a blocked user and the first-session offer."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
+from bot.harness import running, screen
 from fakebot.server import FakeBotServer
 
-from bot.harness import running, screen
 from guide_bot.bot import texts
+from guide_bot.domain.reminders import EVERY_DAY, ReminderRule
 from reminders.harness import (
     CHAT,
     START,
@@ -58,7 +59,9 @@ async def test_bad_input_gets_specific_answers(
         cases = {
             "/remind 25:99": '"25:99" is not a time of day',
             "/remind 07:30 fun": '"fun" is not a day I know. Did you mean "sun"?',
-            "/remind 07:30 daily quick-tset": 'There is no routine "quick-tset". Did you mean "quick-test"?',
+            "/remind 07:30 daily quick-tset": (
+                'There is no routine "quick-tset". Did you mean "quick-test"?'
+            ),
             "/remind 7:30 weekdays quick-test extra": 'I did not understand "extra"',
             "/timezone Atlantis": 'I don\'t know the time zone "Atlantis"',
         }
@@ -166,15 +169,16 @@ async def test_forged_and_foreign_buttons_change_nothing(
     mine = repo.add(
         user_id=CHAT,
         chat_id=CHAT,
-        rule=__import__("guide_bot.domain.reminders", fromlist=["x"]).ReminderRule(
-            at=datetime(2026, 1, 1, 7, 30).time(), days=frozenset(range(7)), zone="UTC"
-        ),
+        rule=ReminderRule(at=time(7, 30), days=EVERY_DAY, zone="UTC"),
         now=START,
     )
     async with running(bot):
         (listing,) = await say(bot, "/reminders")
         intruder = 999
-        assert await tap(bot, listing, f"rdl:{mine.id}", user_id=intruder) == "That button is not for you."
+        assert (
+            await tap(bot, listing, f"rdl:{mine.id}", user_id=intruder)
+            == "That button is not for you."
+        )
         assert await tap(bot, listing, f"rsn:{mine.id}:5") == texts.INVALID_BUTTON  # not 10/60
         assert await tap(bot, listing, "rdl:abc") == texts.INVALID_BUTTON
         assert await tap(bot, listing, "rdl:424242") == "That reminder no longer exists."
