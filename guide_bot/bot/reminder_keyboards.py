@@ -36,7 +36,7 @@ TIME_CHOICES: tuple[str, ...] = (
     "1200", "1300", "1730", "1800",
     "1900", "2000", "2100", "2200",
 )  # fmt: skip
-MAX_ROUTINE_BUTTONS = 12
+MAX_ROUTINE_BUTTONS = 40  # Telegram allows 100 buttons
 
 
 @payload("rsn")

@@ -142,10 +142,8 @@ async def test_few_taps_flow_list_pause_change_delete(
         assert await tap(bot, listing, data_of(listing, "⏸ 1")) == "Paused."
         assert "(paused)" in server.sent(CHAT)[-1].text
         assert repo.next_due() is None
-        await tap(bot, listing, data_of(server.sent(CHAT)[-1], "▶️ 1"))
-        assert "next tomorrow 18:00" in server.sent(CHAT)[-1].text
 
-        await tap(bot, listing, data_of(server.sent(CHAT)[-1], "✏️ 1"))
+        await tap(bot, listing, data_of(server.sent(CHAT)[-1], "✏️ 1"))  # change it while paused
         times = server.sent(CHAT)[-1]
         await tap(bot, times, data_of(times, "07:00"))
         await tap(bot, times, data_of(server.sent(CHAT)[-1], "Weekdays"))
@@ -153,7 +151,14 @@ async def test_few_taps_flow_list_pause_change_delete(
         assert "Reminder set: <b>07:00</b> weekdays: any routine" in server.sent(CHAT)[-1].text
         (changed,) = repo.for_user(CHAT)
         assert changed.id == stored.id
-        assert changed.state.next_fire_utc == datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+        assert changed.rule.paused  # changing does not resume it
+        assert repo.next_due() is None
+
+        (listing,) = await say(bot, "/reminders")
+        assert "(paused)" in listing.text
+        assert await tap(bot, listing, data_of(listing, "▶️ 1")) == "Resumed."
+        assert "next today 07:00" in server.sent(CHAT)[-1].text
+        assert repo.next_due() == datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 
         (listing,) = await say(bot, "/reminders")
         assert await tap(bot, listing, data_of(listing, "🗑 1")) == "Reminder deleted."

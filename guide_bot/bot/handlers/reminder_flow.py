@@ -7,6 +7,7 @@ kept in memory between taps. Saving checks the limit per user and re-arms the di
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -82,6 +83,7 @@ async def save(
         if existing is None or existing.user_id != user_id:
             await _show(services, chat_id, message_id, rt.GONE, None)
             return
+        rule = replace(rule, paused=existing.rule.paused)  # a change does not resume it
         changed = repo.update_rule(rid, rule, now)
         if changed is None:
             await _show(services, chat_id, message_id, rt.GONE, None)
