@@ -278,6 +278,14 @@ class ReminderRepository:
             )
             return int(getattr(result, "rowcount", 0))
 
+    def mark_chat_blocked(self, chat_id: int) -> int:
+        """A send to this chat got 403 elsewhere in the bot: stop its reminders too."""
+        with self._sessions() as s, s.begin():
+            result = s.execute(
+                update(ReminderRow).where(ReminderRow.chat_id == chat_id).values(blocked=True)
+            )
+            return int(getattr(result, "rowcount", 0))
+
     def next_due(self) -> datetime | None:
         """The earliest due time of any active reminder."""
         with self._sessions() as s:

@@ -249,3 +249,19 @@ async def test_first_completed_session_offers_a_daily_reminder(
         assert stored.rule.zone == "Europe/Berlin"
         # a second completed session does not offer again
         assert repo.was_offered(CHAT)
+
+
+async def test_a_403_anywhere_in_the_bot_pauses_the_reminders(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_reminder_bot(server, tmp_path, test_library)
+    repo = bot.services.require_reminders()
+    repo.set_timezone(CHAT, "Europe/Berlin", START)
+    async with running(bot):
+        await say(bot, "/remind 07:30 weekdays")
+        server.block(CHAT)
+        server.send_text(CHAT, "/help")  # the answer is refused with 403
+        await server.wait_idle(0.3)
+    assert server.calls_of("sendMessage", chat_id=CHAT)[-1].status == 403
+    assert all(r.blocked for r in repo.for_user(CHAT))
+    assert repo.next_due() is None

@@ -128,6 +128,21 @@ async def _owned(
     return stored
 
 
+def _pause_on_blocked(services: Services) -> None:
+    """Chain onto the Sender's 403 handling: a chat that blocked the bot gets no reminders."""
+    sender = services.sender
+    if sender is None:
+        return
+    previous = sender.on_blocked
+
+    async def on_blocked(chat_id: int) -> None:
+        if previous is not None:
+            await previous(chat_id)
+        services.require_reminders().mark_chat_blocked(chat_id)
+
+    sender.on_blocked = on_blocked
+
+
 def register(app: App, services: Services) -> None:
     """Add /remind, /reminders, /timezone, shared locations and the reminder buttons.
 
@@ -141,6 +156,7 @@ def register(app: App, services: Services) -> None:
         await reminder_flow.after_session(services, chat_id, user_id, entry)
 
     services.after_session.append(offer)
+    _pause_on_blocked(services)
 
     async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = current_user(update, services)
