@@ -265,3 +265,24 @@ async def test_a_403_anywhere_in_the_bot_pauses_the_reminders(
     assert server.calls_of("sendMessage", chat_id=CHAT)[-1].status == 403
     assert all(r.blocked for r in repo.for_user(CHAT))
     assert repo.next_due() is None
+
+
+async def test_a_server_error_is_retried_within_the_grace_window(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_reminder_bot(server, tmp_path, test_library)
+    repo = bot.services.require_reminders()
+    repo.set_timezone(CHAT, "Europe/Berlin", START)
+    async with running(bot):
+        await say(bot, "/remind 07:30 daily")
+        server.fail("sendMessage", 502, chat_id=CHAT)
+        set_clock(bot, DUE)
+        assert (await dispatcher(bot).run_due()).retried == 1
+        assert repo.next_due() == DUE + timedelta(seconds=30)
+        set_clock(bot, DUE + timedelta(seconds=30))
+        assert (await dispatcher(bot).run_due()).sent == 1
+        reminders = [
+            c for c in server.calls_of("sendMessage", chat_id=CHAT) if "Time for" in c.text
+        ]
+        assert [c.status for c in reminders] == [502, 200]
+    assert repo.next_due() == DUE + timedelta(days=1)
