@@ -1,4 +1,4 @@
-"""The reminders table, the users' time zones, and the repository the scheduler and handlers use.
+"""The reminder repository: what the dispatcher and the handlers read and change.
 
 The database is the source of truth for reminders: jobs are rebuilt from it at start-up. Each
 row keeps its rule (local time, days, zone, routine), its next regular fire, a pending snooze and
@@ -11,21 +11,16 @@ anything is sent: a crash after the commit loses at most that send, it never sen
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from dataclasses import replace
+from datetime import datetime, timedelta
 
+from sqlalchemy import delete as sql_delete
 from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Index,
-    Integer,
-    String,
     func,
     select,
     update,
 )
-from sqlalchemy import delete as sql_delete
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Session
 
 from guide_bot.domain.reminders import (
     DEFAULT_GRACE,
@@ -36,100 +31,17 @@ from guide_bot.domain.reminders import (
     next_fire,
     skip_today,
 )
-from guide_bot.storage.base import Base
-from guide_bot.storage.types import UtcDateTime
+from guide_bot.storage.reminder_rows import (
+    ReminderPrefsRow,
+    ReminderRow,
+    StoredReminder,
+    days_to_mask,
+    mask_to_days,
+    to_stored,
+    write,
+)
 
-
-def days_to_mask(days: frozenset[int]) -> int:
-    """Weekdays (Monday=0) as a 7-bit mask."""
-    return sum(1 << d for d in days)
-
-
-def mask_to_days(mask: int) -> frozenset[int]:
-    """The weekdays of a 7-bit mask."""
-    return frozenset(d for d in range(7) if mask & (1 << d))
-
-
-class ReminderRow(Base):
-    """One reminder of one user; `blocked` is set when Telegram says the user blocked the bot."""
-
-    __tablename__ = "reminders"
-    __table_args__ = (Index("ix_reminders_active_due", "paused", "blocked", "due_utc"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
-    hour: Mapped[int] = mapped_column(Integer)
-    minute: Mapped[int] = mapped_column(Integer)
-    days_mask: Mapped[int] = mapped_column(Integer)
-    zone: Mapped[str] = mapped_column(String(64))
-    routine_id: Mapped[str | None] = mapped_column(String(64), default=None)
-    paused: Mapped[bool] = mapped_column(Boolean, default=False)
-    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
-    next_fire_utc: Mapped[datetime] = mapped_column(UtcDateTime)
-    snooze_until_utc: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
-    due_utc: Mapped[datetime] = mapped_column(UtcDateTime)
-    last_sent_utc: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
-    created_utc: Mapped[datetime] = mapped_column(UtcDateTime)
-
-
-class ReminderPrefsRow(Base):
-    """Per user: the IANA time zone and when the daily offer was made."""
-
-    __tablename__ = "reminder_prefs"
-
-    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    zone: Mapped[str | None] = mapped_column(String(64), default=None)
-    offered_utc: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
-    updated_utc: Mapped[datetime] = mapped_column(UtcDateTime)
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class StoredReminder:
-    """A reminder as the rest of the bot sees it."""
-
-    id: int
-    user_id: int
-    chat_id: int
-    rule: ReminderRule
-    state: ReminderState
-    blocked: bool
-
-    @property
-    def active(self) -> bool:
-        """Whether it will be sent when due."""
-        return not (self.rule.paused or self.blocked)
-
-
-def _to_stored(row: ReminderRow) -> StoredReminder:
-    rule = ReminderRule(
-        at=time(row.hour, row.minute),
-        days=mask_to_days(row.days_mask),
-        zone=row.zone,
-        routine_id=row.routine_id,
-        paused=row.paused,
-    )
-    state = ReminderState(
-        next_fire_utc=row.next_fire_utc,
-        snooze_until_utc=row.snooze_until_utc,
-        last_sent_utc=row.last_sent_utc,
-    )
-    return StoredReminder(
-        id=row.id, user_id=row.user_id, chat_id=row.chat_id, rule=rule, state=state,
-        blocked=row.blocked,
-    )  # fmt: skip
-
-
-def _write(row: ReminderRow, rule: ReminderRule, state: ReminderState) -> None:
-    row.hour, row.minute = rule.at.hour, rule.at.minute
-    row.days_mask = days_to_mask(rule.days)
-    row.zone = rule.zone
-    row.routine_id = rule.routine_id
-    row.paused = rule.paused
-    row.next_fire_utc = state.next_fire_utc
-    row.snooze_until_utc = state.snooze_until_utc
-    row.last_sent_utc = state.last_sent_utc
-    row.due_utc = state.due_utc
+__all__ = ["ReminderRepository", "StoredReminder", "days_to_mask", "mask_to_days"]
 
 
 class ReminderRepository:
@@ -169,12 +81,12 @@ class ReminderRepository:
             else:
                 row.zone, row.updated_utc = zone, now
             for r in s.scalars(select(ReminderRow).where(ReminderRow.user_id == user_id)):
-                stored = _to_stored(r)
+                stored = to_stored(r)
                 rule = replace(stored.rule, zone=zone)
                 state = replace(
                     stored.state, next_fire_utc=next_fire(rule, now), snooze_until_utc=None
                 )
-                _write(r, rule, state)
+                write(r, rule, state)
 
     # reminders --------------------------------------------------------------------------
     def add(
@@ -183,16 +95,16 @@ class ReminderRepository:
         """A new reminder, first due at the rule's next fire after `now`."""
         with self._sessions() as s, s.begin():
             row = ReminderRow(user_id=user_id, chat_id=chat_id, created_utc=now, blocked=False)
-            _write(row, rule, ReminderState(next_fire_utc=next_fire(rule, now)))
+            write(row, rule, ReminderState(next_fire_utc=next_fire(rule, now)))
             s.add(row)
             s.flush()
-            return _to_stored(row)
+            return to_stored(row)
 
     def get(self, reminder_id: int) -> StoredReminder | None:
         """One reminder by id."""
         with self._sessions() as s:
             row = s.get(ReminderRow, reminder_id)
-            return None if row is None else _to_stored(row)
+            return None if row is None else to_stored(row)
 
     def for_user(self, user_id: int) -> list[StoredReminder]:
         """A user's reminders, oldest first."""
@@ -200,7 +112,7 @@ class ReminderRepository:
             rows = s.scalars(
                 select(ReminderRow).where(ReminderRow.user_id == user_id).order_by(ReminderRow.id)
             )
-            return [_to_stored(r) for r in rows]
+            return [to_stored(r) for r in rows]
 
     def count_for_user(self, user_id: int) -> int:
         """How many reminders a user has."""
@@ -223,9 +135,9 @@ class ReminderRepository:
             row = s.get(ReminderRow, reminder_id)
             if row is None:
                 return None
-            rule, state = change(_to_stored(row))
-            _write(row, rule, state)
-            return _to_stored(row)
+            rule, state = change(to_stored(row))
+            write(row, rule, state)
+            return to_stored(row)
 
     def update_rule(
         self, reminder_id: int, rule: ReminderRule, now: datetime
@@ -246,13 +158,13 @@ class ReminderRepository:
             row = s.get(ReminderRow, reminder_id)
             if row is None:
                 return None
-            stored = _to_stored(row)
+            stored = to_stored(row)
             rule = replace(stored.rule, paused=paused)
             state = replace(stored.state, next_fire_utc=next_fire(rule, now), snooze_until_utc=None)
-            _write(row, rule, state)
+            write(row, rule, state)
             if not paused:
                 row.blocked = False
-            return _to_stored(row)
+            return to_stored(row)
 
     def snooze(self, reminder_id: int, until: datetime) -> StoredReminder | None:
         """Come back at `until` (the regular schedule is kept)."""
@@ -316,8 +228,8 @@ class ReminderRepository:
                 .limit(limit)
             ).all()
             for row in rows:
-                stored = _to_stored(row)
+                stored = to_stored(row)
                 decision = dispatch(stored.rule, stored.state, now, grace=grace)
-                _write(row, stored.rule, decision.state)
+                write(row, stored.rule, decision.state)
                 claimed.append((stored, decision))
         return claimed
