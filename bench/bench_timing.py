@@ -191,13 +191,13 @@ def fmt(value: float) -> str:
     return f"{value:.1f}"
 
 
-async def main_async(sizes: list[int], repeats: int, window_s: float) -> None:
+async def main_async(sizes: list[int], repeats: int, window_s: float, kinds: list[str]) -> None:
     """Run product and baseline side by side for each size, `repeats` times; print medians."""
     runs: dict[tuple[str, int], list[RunResult]] = {}
     with lean_server() as server, tempfile.TemporaryDirectory() as tmp:
         for rep in range(repeats):
             for n in sizes:
-                order = ("product", "baseline") if rep % 2 == 0 else ("baseline", "product")
+                order = kinds if rep % 2 == 0 else kinds[::-1]
                 for kind in order:
                     folder = Path(tmp) / f"{kind}-{n}-{rep}"
                     run = product_run if kind == "product" else baseline_run
@@ -210,6 +210,8 @@ async def main_async(sizes: list[int], repeats: int, window_s: float) -> None:
                         f" {len(result.lateness_ms)}/{result.expected}, {result.seconds:.0f} s",
                         flush=True,
                     )
+    if len(kinds) < 2:
+        return
     rows = []
     for n in sizes:
         product = [r.stats() for r in runs[("product", n)]]
@@ -255,11 +257,15 @@ def main() -> None:
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=None)
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--window", type=float, default=6.0, help="seconds over which N start")
+    parser.add_argument(
+        "--only", choices=["product", "baseline"], default=None, help="one side (for profiling)"
+    )
     args = parser.parse_args()
     quiet_logs()
     sizes = args.sizes or ([100, 1000] if args.quick else [100, 1000, 5000])
     repeats = args.repeats or (1 if args.quick else 3)
-    asyncio.run(main_async(sizes, repeats, args.window))
+    kinds = [args.only] if args.only else ["product", "baseline"]
+    asyncio.run(main_async(sizes, repeats, args.window, kinds))
 
 
 if __name__ == "__main__":

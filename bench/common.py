@@ -104,8 +104,9 @@ def machine() -> str:
 def quiet_logs() -> None:
     """Warnings only: a log line per step would cost more than the step."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for name in ("httpx", "apscheduler", "telegram", "aiohttp"):
+    for name in ("httpx", "telegram", "aiohttp"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)  # misses show as lost messages
 
 
 def write_library(folder: Path, *texts: str) -> Path:

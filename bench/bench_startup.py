@@ -1,0 +1,270 @@
+"""Start-up under load: time from launching `guide-bot run` until it answers a /help.
+
+The database holds 100,000 reminders (spread over the day, none due) and 10,000 sessions in
+progress of the shipped routines (text mode, most running at random points of their plan, one in
+ten paused), stored as a bot that stopped a moment ago left them. A user's /help is queued on the
+lean server at the moment of launch; the figure is the server's arrival time of the answer minus
+the launch time. The bot runs as a user runs it: `guide-bot run --base-url ...` in its own
+process (imports, schema check, restore of the sessions, reminders armed, polling), with the
+rate limiter on. Also printed: the messages the restore had sent to session chats by then.
+
+    python bench/bench_startup.py            # 100,000 reminders, 10,000 sessions; 3 runs
+    python bench/bench_startup.py --quick    # 10,000 reminders, 1,000 sessions; 1 run
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from typing import Any
+
+from common import (
+    TOKEN,
+    LeanServer,
+    lean_server,
+    machine,
+    median,
+    quiet_logs,
+    settings_for,
+    table,
+)
+from sqlalchemy import insert
+
+from guide_bot.bootstrap import build_services
+from guide_bot.domain.reminders import ReminderRule, next_fire
+from guide_bot.domain.session import Session
+from guide_bot.paths import shipped_library_dir
+from guide_bot.scheduling.plans import build_plan
+from guide_bot.storage.base import make_engine
+from guide_bot.storage.reminder_rows import ReminderRow, days_to_mask
+from guide_bot.storage.sessions import ActiveSessionRow
+from guide_bot.storage.users import UserRow, UserSettings
+
+HELP_CHAT = 999_999_999
+FIRST_SESSION_CHAT = 30_000_000
+FIRST_REMINDER_USER = 40_000_000
+ZONES = ("UTC", "Europe/Berlin", "America/New_York", "Asia/Tokyo", "Australia/Sydney")
+
+
+def reminder_rows(count: int, now: datetime) -> list[dict[str, Any]]:
+    """`count` reminders at random minutes of the day in a few zones, none due in the next hour."""
+    rng = random.Random(1)
+    rules: dict[tuple[int, int, str], tuple[ReminderRule, datetime]] = {}
+    rows = []
+    for i in range(count):
+        hour, minute, zone = rng.randrange(24), rng.randrange(60), rng.choice(ZONES)
+        key = (hour, minute, zone)
+        if key not in rules:
+            rule = ReminderRule(at=dtime(hour, minute), days=frozenset(range(7)), zone=zone)
+            due = next_fire(rule, now + timedelta(hours=1))
+            rules[key] = (rule, due)
+        rule, due = rules[key]
+        user = FIRST_REMINDER_USER + i // 2  # two reminders per user
+        rows.append(
+            {
+                "user_id": user,
+                "chat_id": user,
+                "hour": hour,
+                "minute": minute,
+                "days_mask": days_to_mask(rule.days),
+                "zone": zone,
+                "routine_id": None,
+                "paused": False,
+                "blocked": False,
+                "next_fire_utc": due,
+                "due_utc": due,
+                "created_utc": now,
+            }
+        )
+    return rows
+
+
+async def session_rows(settings: Any, count: int, stopped_at: float) -> list[dict[str, Any]]:
+    """`count` sessions in progress as a bot stopped at `stopped_at` left them."""
+    services = build_services(settings)
+    routines = sorted(services.catalog.routines(0), key=lambda r: r.id)
+    plans = [await build_plan(r, UserSettings(mode="text"), services) for r in routines]
+    rng = random.Random(2)
+    stopped = datetime.fromtimestamp(stopped_at, UTC)
+    rows = []
+    for i in range(count):
+        which = i % len(routines)
+        plan = plans[which]
+        session = Session(plan.timeline)
+        started = stopped_at - rng.uniform(0, 0.95 * plan.timeline.total_s)
+        session.start(started)
+        session.advance(stopped_at)
+        if i % 10 == 0:
+            session.pause(stopped_at)
+        chat = FIRST_SESSION_CHAT + i
+        rows.append(
+            {
+                "chat_id": chat,
+                "user_id": chat,
+                "session_id": f"{i:08x}",
+                "version": 1,
+                "routine_id": routines[which].id,
+                "mode": "text",
+                "state": session.to_dict(),
+                "plan": plan.inputs,
+                "controls_message_id": 1,
+                "pain_before": None,
+                "speech_failed": False,
+                "started_at": datetime.fromtimestamp(started, UTC),
+                "updated_at": stopped,
+            }
+        )
+    return rows
+
+
+def user_rows(chats: range, now: datetime) -> list[dict[str, Any]]:
+    """Text-mode, screened users for the session chats."""
+    screening = {"wound_fracture": False, "medical": False, "pregnancy_bones_blood": False}
+    return [
+        {
+            "user_id": c,
+            "chat_id": c,
+            "created_at": now,
+            "mode": "text",
+            "screening": screening,
+            "screened_at": now,
+        }
+        for c in chats
+    ]
+
+
+async def prepare(server: LeanServer, folder: Path, reminders: int, sessions: int) -> float:
+    """Fill a fresh database; returns the time the 'previous bot' stopped (epoch s)."""
+    settings = settings_for(server, folder, shipped_library_dir())
+    build_services(settings)  # creates the schema
+    engine = make_engine(settings.resolved_database_url())
+    now = datetime.now(UTC)
+    with engine.begin() as db:
+        db.execute(insert(ReminderRow), reminder_rows(reminders, now))
+    stopped_at = time.time()
+    rows = await session_rows(settings, sessions, stopped_at)
+    chats = range(FIRST_SESSION_CHAT, FIRST_SESSION_CHAT + sessions)
+    with engine.begin() as db:
+        db.execute(insert(UserRow), user_rows(chats, now))
+        db.execute(insert(ActiveSessionRow), rows)
+    engine.dispose()
+    return stopped_at
+
+
+async def one_run(server: LeanServer, reminders: int, sessions: int) -> dict[str, float]:
+    """Prepare, launch `guide-bot run`, wait for the /help answer; returns the figures."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        stopped_at = await prepare(server, folder, reminders, sessions)
+        server.reset()
+        env = {
+            **os.environ,
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "GUIDE_BOT_DATA_DIR": str(folder),
+            "GUIDE_BOT_TTS": "espeak",
+            "GUIDE_BOT_AUDIO_CACHE": str(folder / "audio"),
+        }
+        command = [
+            str(Path(sys.executable).parent / "guide-bot"),
+            "run",
+            "--base-url",
+            server.base_url,
+            "--log-level",
+            "WARNING",
+        ]
+        log = (folder / "bot.log").open("wb")
+        launched = time.time()
+        await server.inject(HELP_CHAT, "/help")
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        answered = None
+        restore_sends = 0
+        try:
+            deadline = time.monotonic() + 900
+            while answered is None and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+                if process.poll() is not None:
+                    raise RuntimeError(f"the bot exited: {(folder / 'bot.log').read_text()[-2000:]}")
+                for at, method, chat, _head, _up, status in server.records():
+                    if method == "sendMessage" and status == 200 and chat == HELP_CHAT:
+                        answered = at
+                        break
+            records = server.records()
+            restore_sends = sum(
+                1
+                for at, m, chat, *_ in records
+                if chat >= FIRST_SESSION_CHAT and m.startswith(("send", "edit"))
+                and at <= (answered or at)
+            )  # fmt: skip
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            log.close()
+    if answered is None:
+        raise RuntimeError("no answer to /help within the limit")
+    return {
+        "startup_s": answered - launched,
+        "downtime_s": launched - stopped_at,
+        "restore_sends": restore_sends,
+    }
+
+
+async def main_async(reminders: int, sessions: int, runs: int) -> None:
+    """Run and print the medians."""
+    results = []
+    with lean_server() as server:
+        for run in range(runs):
+            result = await one_run(server, reminders, sessions)
+            results.append(result)
+            print(
+                f"  run {run + 1}/{runs}: /help answered {result['startup_s']:.2f} s after launch"
+                f" ({int(result['restore_sends'])} restore messages sent before it; the previous"
+                f" bot stopped {result['downtime_s']:.1f} s before launch)",
+                flush=True,
+            )
+    print()
+    print(f"Start-up (median of {runs} runs) - {machine()}")
+    rows = [
+        [
+            f"{reminders:,}",
+            f"{sessions:,}",
+            f"{median(r['startup_s'] for r in results):.2f}",
+            f"{median(r['restore_sends'] for r in results):.0f}",
+        ]
+    ]
+    print(
+        table(
+            ["reminders", "sessions", "s until /help answered", "restore messages before it"],
+            rows,
+        )
+    )
+
+
+def main() -> None:
+    """Parse the arguments and run."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="10,000 reminders, 1,000 sessions")
+    parser.add_argument("--reminders", type=int, default=None)
+    parser.add_argument("--sessions", type=int, default=None)
+    parser.add_argument("--runs", type=int, default=None)
+    args = parser.parse_args()
+    quiet_logs()
+    reminders = args.reminders or (10_000 if args.quick else 100_000)
+    sessions = args.sessions or (1_000 if args.quick else 10_000)
+    runs = args.runs or (1 if args.quick else 3)
+    asyncio.run(main_async(reminders, sessions, runs))
+
+
+if __name__ == "__main__":
+    main()
