@@ -86,6 +86,7 @@ class SessionDriver:
                 updated_at=self.services.now_utc(),
             )
             live = Live(record=record, session=session, routine=routine)
+            live.voice_notes = plan.notes
             self.live[chat_id] = live
             if plan.speech_failed:
                 await self.presenter.notice(live, texts.SPEECH_UNAVAILABLE)
@@ -108,19 +109,29 @@ class SessionDriver:
                 log.exception("chat %s: session run failed", chat_id)
                 self._schedule(live)  # try again later rather than stall the session
 
-    async def control(self, chat_id: int, op: Op) -> Live | None:
-        """Apply a user action (pause, skip, ...) to the chat's session; SessionError if refused."""
+    async def control(self, chat_id: int, op: Op, *, rest_note: bool = False) -> Live | None:
+        """Apply a user action (pause, skip, ...) to the chat's session; SessionError if refused.
+
+        With `rest_note` (resume, +15 s) a voice session gets the rest of the current step as a
+        fresh voice note, since the note already sent no longer matches the timing.
+        """
         live = self.live.get(chat_id)
         if live is None:
             return None
         async with self.lock(chat_id):
             if self.live.get(chat_id) is not live:
                 return None
-            before = live.session.state
-            await self._apply(live, op, self.services.clock.now())
-            if live.session.state is not before and not live.session.state.closed:
+            before, message_id = live.session.state, live.record.controls_message_id
+            now = self.services.clock.now()
+            await self._apply(live, op, now)
+            if live.session.state.closed or live.blocked:
+                return live
+            sent_new = live.record.controls_message_id != message_id
+            if rest_note and not sent_new and await self.presenter.rest(live, now):
+                sent_new = True
+            if live.session.state is not before and not sent_new:
                 await self.presenter.refresh_controls(live)
-                self._save(live)
+            self._save(live)
             return live
 
     async def _apply(self, live: Live, op: Op, now: float) -> None:

@@ -107,6 +107,8 @@ def make_settings(server: FakeBotServer, data_dir: Path, library: Path) -> Setti
         data_dir=data_dir,
         library=library,
         database_url=None,
+        tts="espeak",  # offline; gTTS would need the internet
+        audio_cache=data_dir / "audio",
     )
 
 

@@ -64,6 +64,7 @@ async def test_error_in_one_chat_never_affects_another(
         offer = (await server.wait_for("sendMessage", chat_id=OTHER))[-1]
         server.press(OTHER, offer.message_id or 0, "pb:long-test:3")
         await server.wait_for("sendMessage", chat_id=OTHER, count=2)
+        await server.wait_idle(0.2)  # the handler stores and schedules after sending
         other.new()
         server.fail("sendMessage", 500, times=1000, chat_id=CHAT)  # CHAT's sends all fail
         await bot.run_for(80)

@@ -53,6 +53,8 @@ async def start_session(bot: Bot, chat: Chat, routine: str, pain: str = "5") -> 
     offer = (await bot.server.wait_for("sendMessage", chat_id=CHAT))[-1]
     chat.new()
     await press(bot, offer, pain)
+    await bot.server.wait_for(("sendMessage", "sendVoice"), chat_id=chat.chat_id, text="Get ready.")
+    await bot.server.wait_idle(0.1)
     sent = chat.new()
     assert sent[0].method == "editMessageText"
     assert f"before {pain}/10" in sent[0].text

@@ -258,7 +258,7 @@ class FakeBotServer:
 
     async def wait_for(
         self,
-        method: str,
+        method: str | tuple[str, ...],
         *,
         count: int = 1,
         chat_id: int | None = None,
@@ -266,11 +266,12 @@ class FakeBotServer:
         within: float = 5.0,
     ) -> list[Call]:
         """Wait until `count` successful calls of `method` (matching) were made; returns them."""
+        methods = (method,) if isinstance(method, str) else method
 
         def matching() -> list[Call]:
             return [
                 c
-                for c in self.calls_of(method, chat_id=chat_id)
+                for c in self.calls_of(*methods, chat_id=chat_id)
                 if c.status == 200 and (text is None or text in c.text)
             ]
 
