@@ -9,6 +9,7 @@ from fakebot.server import FakeBotServer
 from bot.harness import build_bot, running, screen, set_mode
 from bot.test_session_flow import Chat, press, start_session
 from guide_bot.bot.voice import SessionSpeech
+from guide_bot.domain.clock import FakeClock
 from guide_bot.speech.ports import SpeechEngine, SpeechError
 from guide_bot.speech.selection import EngineSelector, Voice
 
@@ -127,3 +128,29 @@ async def test_no_speech_engine_carries_on_in_text_and_says_so_once(
         assert "Press now." in texts
         assert all("not available" not in t for t in texts)
         assert texts[-1].startswith("✅") or "✅" in texts[-1]
+
+
+async def test_voice_session_continues_after_a_restart(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    screen(bot.services, CHAT)
+    chat = Chat(server, CHAT)
+    async with running(bot):
+        await start_session(bot, chat, "long-test")
+        await bot.run_for(20)
+        assert [c.method for c in chat.new()] == ["sendVoice"]  # step 1
+        stopped_at = bot.clock.now()
+
+    again = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 3))
+    async with running(again):
+        live = again.services.require_driver().get(CHAT)
+        assert live is not None
+        assert live.voice_notes is None  # the voice is opened again when a note is due
+        await again.run_for(60)
+        sent = chat.new()
+        step2 = [c for c in sent if c.method == "sendVoice"]
+        assert len(step2) == 1
+        assert step2[0].text.startswith("<b>Step 2 of 2")
+        assert step2[0].files["voice"].startswith(b"OggS")
+        assert sent[-1].text.startswith("✅")
