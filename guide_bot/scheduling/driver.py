@@ -21,6 +21,7 @@ from guide_bot.bot.services import Services
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Due, Session, SessionError, SessionState
 from guide_bot.scheduling.plans import build_plan
+from guide_bot.scheduling.restore import restore_all
 from guide_bot.scheduling.steps import StepScheduler
 from guide_bot.storage.history import HistoryEntry
 from guide_bot.storage.sessions import ActiveSession
@@ -227,8 +228,6 @@ class SessionDriver:
 
     async def restore(self) -> dict[str, int]:
         """Pick up every stored session (see docs/bot.md); returns counts by outcome."""
-        from guide_bot.scheduling.restore import restore_all
-
         return await restore_all(self)
 
     def adopt(self, live: Live) -> None:

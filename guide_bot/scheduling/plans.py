@@ -59,7 +59,7 @@ async def build_plan(
     options = PlanOptions(countdown=settings.countdown)
     wants_voice = settings.mode in ("voice", "both")
     if wants_voice and services.speech is not None:
-        from guide_bot.bot.voice import voice_for, voice_to_dict
+        from guide_bot.bot.voice import voice_for, voice_to_dict  # speech deps load lazily
 
         voice = voice_for(settings, services.settings)
         try:
