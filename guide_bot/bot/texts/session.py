@@ -42,7 +42,7 @@ __all__ = [
 # --- starting a session --------------------------------------------------------------------
 
 PAIN_BEFORE = "Before we start: how much does it hurt right now, from 0 (not at all) to 10 (worst)?"
-PAIN_AFTER = "Well done! How much does it hurt now, from 0 to 10?"
+PAIN_AFTER = "How much does it hurt now, from 0 (not at all) to 10 (worst)?"
 PAIN_SKIP = "Skip"
 SWAP_QUESTION = (
     "You have a session in progress: <b>{current}</b>. End it and start <b>{new}</b> instead?"
