@@ -108,7 +108,7 @@ def build_application(
 
     async def post_init(app: App) -> None:
         await app.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
-        await services.require_driver().restore()
+        services.require_driver().restore()
         for hook in hooks:
             await hook(app, services)
 

@@ -50,6 +50,7 @@ class SessionDriver:
         self.scheduler = scheduler
         self.live: dict[int, Live] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        self.restoring: asyncio.Task[None] | None = None
 
     def lock(self, chat_id: int) -> asyncio.Lock:
         """The chat's lock: one change at a time per chat, chats independent."""
@@ -226,9 +227,29 @@ class SessionDriver:
 
     # --- after a restart ----------------------------------------------------------------------
 
-    async def restore(self) -> dict[str, int]:
-        """Pick up every stored session (see docs/bot.md); returns counts by outcome."""
-        return await restore_all(self)
+    def restore(self) -> dict[str, int]:
+        """Pick up every stored session (see docs/bot.md); returns counts by outcome.
+
+        Every session is taken in at once; the messages that go with it (a late cue, "paused
+        after a restart") are sent by a background task, so the bot answers meanwhile.
+        """
+        counts, follow_ups = restore_all(self)
+
+        async def follow_up() -> None:
+            for step in follow_ups:
+                try:
+                    await step()
+                except Exception:
+                    log.exception("a restored session's follow-up failed")
+
+        if follow_ups:
+            self.restoring = asyncio.create_task(follow_up())
+        return counts
+
+    async def restored(self) -> None:
+        """Wait until the follow-ups of `restore` are done (tests, benchmarks)."""
+        if self.restoring is not None:
+            await self.restoring
 
     def adopt(self, live: Live) -> None:
         """Take a restored session in (used by restore)."""

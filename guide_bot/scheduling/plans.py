@@ -9,7 +9,9 @@ every duration the planner asked for. Rebuilding with them gives the same timeli
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,7 +46,8 @@ def _recorded(
         return seen[text]
 
     timeline = plan(routine, measure, options)
-    return timeline, {"countdown": options.countdown, "speak": seen}
+    inputs = {"countdown": options.countdown, "speak": seen}
+    return _shared(routine, inputs, timeline), inputs
 
 
 async def build_plan(
@@ -84,8 +87,39 @@ async def build_plan(
     )
 
 
+_CACHE_SIZE = 512
+_rebuilt: OrderedDict[tuple[Routine, str], Timeline] = OrderedDict()
+
+
+def _shared(routine: Routine, inputs: dict[str, Any], timeline: Timeline) -> Timeline:
+    """One timeline object for equal plans: sessions of the same routine share it."""
+    key = (routine, json.dumps(inputs, sort_keys=True))
+    known = _rebuilt.setdefault(key, timeline)
+    _rebuilt.move_to_end(key)
+    if len(_rebuilt) > _CACHE_SIZE:
+        _rebuilt.popitem(last=False)
+    return known
+
+
 def rebuild_plan(routine: Routine, inputs: dict[str, Any]) -> Timeline:
-    """The same timeline as when the session started (given the same routine)."""
+    """The same timeline as when the session started (given the same routine).
+
+    Timelines are immutable, so sessions of the same routine and inputs share one: a restart with
+    thousands of sessions in progress plans each routine once.
+    """
+    key = (routine, json.dumps(inputs, sort_keys=True))
+    timeline = _rebuilt.get(key)
+    if timeline is None:
+        timeline = _rebuild(routine, inputs)
+        _rebuilt[key] = timeline
+        if len(_rebuilt) > _CACHE_SIZE:
+            _rebuilt.popitem(last=False)
+    else:
+        _rebuilt.move_to_end(key)
+    return timeline
+
+
+def _rebuild(routine: Routine, inputs: dict[str, Any]) -> Timeline:
     stored = inputs.get("speak") or {}
 
     def speak(text: str) -> float:

@@ -146,6 +146,7 @@ async def running(bot: Bot) -> AsyncIterator[Bot]:
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)
+        await bot.services.require_driver().restored()
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
