@@ -53,6 +53,7 @@ class Player:
         self._sound_failure_told = False
         self._last: Due | None = None
         self._said: str | None = None
+        self._hold_start_s: float | None = None
         self._feedback: str | None = None
         self.spoken = 0  # cues handed to the sound port
         self.late = 0  # cues shown but not spoken because they were late
@@ -68,7 +69,7 @@ class Player:
             while not self.session.state.closed:
                 self.tick()
         except KeyboardInterrupt:
-            self._stop("Stopped with Ctrl-C.")
+            self._stop("Ctrl-C pressed.")
         finally:
             now = self._clock.now()
             self._frame(now)
@@ -98,7 +99,7 @@ class Player:
         session, now = self.session, self._clock.now()
         try:
             if action is Action.QUIT:
-                self._stop("Stopped.")
+                self._stop(None)
             elif action is Action.TOGGLE_PAUSE:
                 if session.state is SessionState.PAUSED:
                     self._deliver(session.resume(now))
@@ -141,7 +142,7 @@ class Player:
         return f"Stopped at {where}: {self.routine.title}, {times}."
 
     # ------------------------------------------------------------------ helpers
-    def _stop(self, feedback: str) -> None:
+    def _stop(self, feedback: str | None) -> None:
         self._sound.hush()
         if not self.session.state.closed:
             self._deliver(self.session.stop(self._clock.now()))
@@ -161,7 +162,11 @@ class Player:
             late = now - due.due_at > STALE_S
             event = due.event
             self._last = due
-            if event.text and event.kind is not CueKind.COMPLETE:
+            if event.kind is CueKind.HOLD_START:
+                self._hold_start_s = event.at_s
+            if event.kind is CueKind.ANNOUNCE:
+                self._said = None  # the frame shows the step's title and instruction already
+            elif event.text and event.kind is not CueKind.COMPLETE:
                 self._said = event.text + (" (late: not spoken)" if late else "")
             self._display.cue(event.at_s, event.text, late=late)
             if late:
@@ -191,6 +196,7 @@ class Player:
             said=self._said,
             next_kind=next_kind,
             next_in_s=None if due is None else max(0.0, due - now),
+            hold_start_s=self._hold_start_s,
             feedback=self._feedback,
             notices=tuple(self._notices),
             keys=self._keys.interactive,

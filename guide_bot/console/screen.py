@@ -43,6 +43,7 @@ class View:
     said: str | None = None  # the latest cue's words
     next_kind: CueKind | None = None  # the kind of the event coming next
     next_in_s: float | None = None  # seconds until it, None when paused or closed
+    hold_start_s: float | None = None  # plan offset of the latest hold start delivered
     feedback: str | None = None  # the answer to the last key pressed
     notices: tuple[str, ...] = field(default_factory=tuple)
     keys: bool = True
@@ -81,9 +82,7 @@ def _header(view: View, width: int) -> list[str]:
 def _step_lines(view: View, width: int) -> list[str]:
     pos = view.position
     if pos.step is None:
-        lines = textwrap.wrap(view.routine.summary, width) or [""]
-        first = view.routine.steps[0]
-        return [*lines, "", f"First: {first.title} ({step_summary(first)})"]
+        return textwrap.wrap(view.routine.summary, width) or [""]
     step = view.routine.steps[pos.step - 1]
     title = step.title + (f" · {pos.side} side" if pos.side else "")
     details = []
@@ -111,7 +110,10 @@ def _phase_lines(view: View) -> list[str]:
     if pos.in_hold and pos.step is not None and pos.hold_left_s is not None:
         step = view.routine.steps[pos.step - 1]
         verb = HOLD_VERB[step.technique].upper()
-        done = 1.0 - pos.hold_left_s / step.hold_s if step.hold_s else 1.0
+        held = float(step.hold_s) - pos.hold_left_s
+        if view.hold_start_s is not None and view.hold_start_s <= pos.offset_s:
+            held = pos.offset_s - view.hold_start_s  # exact, and right after "+15 s" too
+        done = held / (held + pos.hold_left_s) if held + pos.hold_left_s > 0 else 1.0
         lines.append(f"{verb}  {clock_text(pos.hold_left_s)} left  {bar(done)}")
     else:
         label = PHASE_LABELS.get(view.last_kind or CueKind.PREPARE, "")

@@ -72,7 +72,7 @@ def test_keys_pause_skip_back_add_and_quit() -> None:
             (hold + 5.0, " "),  # resume 4.5 s later
             (hold + 5.5, "+"),  # add 15 s
             (hold + 6.0, "n"),  # skip to step 2
-            (hold + 6.5, "b"),  # back: step 2 again from its announcement
+            (hold + 6.5, "b"),  # back within 3 s of step 2's start: to step 1
             (hold + 7.0, "q"),
         ]
     )
@@ -83,20 +83,22 @@ def test_keys_pause_skip_back_add_and_quit() -> None:
         "Resumed.",
         "+15 s added to this hold.",
         "Skipped to step 2.",
-        "Back to the start of step 2.",
+        "Back to the start of step 1.",
     ):
         assert expected in feedback, expected
     assert sound.hushes >= 4  # pause, skip, back, quit each cut the speech
     announces = [e for e in sound.events if e.kind is CueKind.ANNOUNCE]
-    assert [e.step for e in announces] == [1, 2, 2]
+    assert [e.step for e in announces] == [1, 2, 1]
     assert display.summary is not None
-    assert display.summary.startswith("Stopped at step 2 of 2: Tiny test")
+    assert display.summary.startswith("Stopped at step 1 of 2: Tiny test")
     assert "0:04 paused" in display.summary
     paused_frames = [f for f in display.frames if any("PAUSED" in line for line in f)]
     assert paused_frames
     assert any("PRESS  0:03 left" in line for line in paused_frames[0])
     # +15 s made the first hold longer: 2 s left plus 15 on the countdown
-    assert any("PRESS  0:17 left" in line for frame in display.frames for line in frame)
+    longer = [line for frame in display.frames for line in frame if "PRESS  0:17 left" in line]
+    assert longer
+    assert 1 <= longer[0].count("█") <= 3  # 1-2 s of 18 held: the bar knows the new length
 
 
 def test_add_time_outside_a_hold_is_refused_with_a_message() -> None:

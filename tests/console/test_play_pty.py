@@ -1,0 +1,184 @@
+"""`guide-bot play` as a user runs it: under a pseudo-terminal, with real keys and real time.
+
+The routines are tiny (no get-ready time, holds of 2-3 s). The run that is left to finish on its
+own is started once for the whole module, so it plays while the key tests run.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from guide_bot.console import audio
+
+GUIDE_BOT = str(Path(sys.executable).with_name("guide-bot"))
+ONE_STEP = """\
+id: one
+title: One step
+summary: One short hold.
+areas: [neck]
+complaints: [neck-pain]
+tools: [ball]
+get_ready_s: 0
+steps:
+  - title: Short press
+    instruction: Press.
+    technique: compress
+    hold_s: 2
+"""
+
+
+class Terminal:
+    """A spawned command and everything it wrote; waits look only at output after a mark."""
+
+    def __init__(self, child: pexpect.spawn) -> None:
+        self.child = child
+        self.log = io.StringIO()
+        child.logfile_read = self.log
+        self.mark = 0
+
+    @property
+    def text(self) -> str:
+        """Everything written so far (with the terminal's control sequences)."""
+        return self.log.getvalue()
+
+    def send(self, keys: str) -> None:
+        """Type keys; later waits look only at what is written after them."""
+        self.mark = len(self.text)
+        self.child.send(keys)
+
+    def wait(self, pattern: str, timeout: float = 10.0) -> str:
+        """Read until `pattern` (a regex) appears after the mark; returns the match."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = re.search(pattern, self.text[self.mark :])
+            if found:
+                return found.group(0)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{pattern!r} not shown; got {self.text[self.mark :]!r}")
+            try:
+                self.child.read_nonblocking(4096, timeout=0.05)
+            except pexpect.TIMEOUT:
+                continue
+            except pexpect.EOF:
+                if not re.search(pattern, self.text[self.mark :]):
+                    raise AssertionError(f"{pattern!r} not shown before the end") from None
+
+    def finish(self) -> int:
+        """Read to the end; the exit status."""
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        return int(self.child.exitstatus or 0)
+
+
+def plain(text: str) -> str:
+    """What was written, without control sequences, in single-spaced words (wraps undone)."""
+    return " ".join(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", " ", text).split())
+
+
+def _env(tmp: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GUIDE_BOT_")}
+    env.update(TERM="xterm", LANG="C.UTF-8", GUIDE_BOT_AUDIO_CACHE=str(tmp / "cache"), **extra)
+    return env
+
+
+def _spawn(args: list[str], env: dict[str, str]) -> Terminal:
+    return Terminal(
+        pexpect.spawn(GUIDE_BOT, args, env=env, dimensions=(40, 100), timeout=15, encoding="utf-8")
+    )
+
+
+@pytest.fixture(scope="module")
+def natural_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Terminal]:
+    """A session left to run to its end, stdin not a terminal, with no audio player on PATH."""
+    if not isinstance(audio._try_sounddevice(), str):  # pragma: no cover - a real sound card
+        pytest.skip("this machine has a working sound device; the no-audio run needs none")
+    tmp = tmp_path_factory.mktemp("natural")
+    (tmp / "library").mkdir()
+    (tmp / "library" / "one.yaml").write_text(ONE_STEP, encoding="utf-8")
+    (tmp / "empty-path").mkdir()
+    env = _env(tmp, PATH=str(tmp / "empty-path"))
+    command = f"exec {GUIDE_BOT} play one --library {tmp / 'library'} < /dev/null"
+    child = pexpect.spawn(
+        "/bin/sh", ["-c", command], env=env, dimensions=(40, 100), timeout=20, encoding="utf-8"
+    )
+    yield Terminal(child)
+    child.close(force=True)
+
+
+@pytest.fixture(autouse=True)
+def _start_natural_run_first(natural_run: Terminal) -> None:
+    """Every test in this module asks for it, so it starts before the first one."""
+
+
+def test_keys_pause_skip_back_add_and_quit(tiny_library: Path, tmp_path: Path) -> None:
+    term = _spawn(["play", "tiny", "--text-only", "--library", str(tiny_library)], _env(tmp_path))
+    term.wait(re.escape("Text only (--text-only)"))
+    term.wait("Next step in 0:0")
+    term.send(" ")
+    term.wait("PAUSED · press space to resume")
+    term.send(" ")
+    term.wait(r"Resumed\.")
+    term.send("n")  # past the get-ready cue to step 1
+    term.wait(r"Skipped to step 1\.")
+    term.wait(r"PRESS  0:03 left")
+    assert "Step 1 of 2" in term.text[term.mark :]
+    term.wait(r"PRESS  0:02 left")
+    term.send("+")
+    term.wait(r"\+15 s added to this hold\.")
+    assert re.search(r"PRESS  0:1[5-7] left", term.text[term.mark :])
+    term.send("n")
+    term.wait(r"Skipped to step 2\.")
+    assert "Step 2 of 2" in term.text[term.mark :]
+    term.send("+")  # announcing, not holding
+    term.wait(r"\+15 s works only during a hold\.")
+    term.send("b")  # at the very start of step 2: back to step 1, like "previous track"
+    term.wait(r"Back to the start of step 1\.")
+    term.send("q")
+    term.wait("Stopped at step 1 of 2: Tiny test")
+    assert term.finish() == 0
+
+
+def test_ctrl_c_stops_and_restores_the_terminal(tiny_library: Path, tmp_path: Path) -> None:
+    # The shell traps SIGINT with a handler (not "ignore", which the child would inherit), so
+    # it lives on after Ctrl-C to print the terminal's settings.
+    command = f'trap ":" INT; {GUIDE_BOT} play tiny --text-only --library {tiny_library}; stty -a'
+    term = Terminal(
+        pexpect.spawn("/bin/sh", ["-c", command], env=_env(tmp_path), timeout=15, encoding="utf-8")
+    )
+    term.wait("Getting ready")
+    term.mark = len(term.text)
+    term.child.sendintr()
+    term.wait("Stopped at getting ready: Tiny test")
+    term.wait(r"\bicanon\b")
+    assert term.finish() == 0
+    after = term.text[term.mark :]
+    assert "\x1b[?25h" in after  # the cursor is shown again
+    settings = after[after.index("Stopped at") :].split()
+    assert "icanon" in settings
+    assert "echo" in settings
+    assert "isig" in settings
+
+
+def test_no_audio_falls_back_to_text_says_why_once_and_completes(natural_run: Terminal) -> None:
+    term = natural_run
+    term.wait("Session complete: One step", timeout=20)
+    assert term.finish() == 0
+    seen = term.text
+    assert seen.count("No audio output (") == 1
+    notice = plain(seen)
+    assert "paplay, pw-play, aplay, ffplay, afplay, mpv: not on PATH" in notice
+    assert "running with text and the terminal bell at hold start and release" in notice
+    assert "No keys: stdin is not a terminal." in seen
+    for countdown in ("PRESS  0:02 left", "PRESS  0:01 left"):
+        assert countdown in seen
+    assert seen.count("\a") == 3  # hold start, release, the end
+    assert "Session complete. Well done." in seen
