@@ -12,14 +12,14 @@ from types import FrameType
 import click
 
 from guide_bot.cli.options import library_option
+from guide_bot.cli.plan_cmds import _find_routine as find_routine
 from guide_bot.config import Settings, TtsChoice
 from guide_bot.console.display import Display, LiveDisplay, LogDisplay
 from guide_bot.console.keys import KeySource, NoKeys, TerminalKeys, cbreak
 from guide_bot.console.player import Player
-from guide_bot.console.setup import prepare
+from guide_bot.console.preparation import prepare
 from guide_bot.domain.clock import SystemClock
 from guide_bot.domain.session import Session
-from guide_bot.library.loader import load_routines
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -60,11 +60,7 @@ def play_cmd(routine_id: str, text_only: bool, tts: TtsChoice | None, library: P
 
     Keys: space pause/resume, n skip, b back, + add 15 s, q stop.
     """
-    result = load_routines((library,))
-    routine = result.routines.get(routine_id)
-    if routine is None:
-        known = ", ".join(sorted(result.routines)) or "none"
-        raise click.ClickException(f"no routine {routine_id!r} in {library}; known: {known}")
+    routine = find_routine(routine_id, library)  # exit 2 with close matches, as `plan` does
     settings = Settings()
     interactive_out = sys.stdout.isatty()
 

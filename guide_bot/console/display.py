@@ -11,8 +11,6 @@ from __future__ import annotations
 import shutil
 from typing import Protocol, TextIO
 
-from guide_bot.console.screen import clock_text
-
 HIDE_CURSOR = "\x1b[?25l"
 SHOW_CURSOR = "\x1b[?25h"
 CLEAR = "\x1b[2J\x1b[H"
@@ -118,7 +116,8 @@ class LogDisplay:
     def cue(self, at_s: float, text: str, *, late: bool) -> None:
         """Print the cue with its offset in the session."""
         mark = " (late: not spoken)" if late else ""
-        self._stream.write(f"[{clock_text(at_s)}] {text}{mark}\n")
+        whole = int(at_s + 1e-9)  # rounded down, like `guide-bot plan`
+        self._stream.write(f"[{whole // 60}:{whole % 60:02d}] {text}{mark}\n")
         self._stream.flush()
 
     def bell(self) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 from guide_bot.config import Settings, TtsChoice
 from guide_bot.console.audio import AudioBackend
-from guide_bot.console.setup import Prepared, Progress
+from guide_bot.console.preparation import Prepared, Progress
 from guide_bot.console.sound import VoiceSound
 from guide_bot.console.speaker import Speaker
 from guide_bot.domain.routine import Routine

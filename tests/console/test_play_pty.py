@@ -12,12 +12,21 @@ import re
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pexpect
 import pytest
 
 from guide_bot.console import audio
+from guide_bot.console.audio import silence_wav
+from guide_bot.domain.timeline import plan
+from guide_bot.library.loader import load_routines
+from guide_bot.speech.cache import AudioCache
+from guide_bot.speech.chime import chime
+from guide_bot.speech.codecs import pcm_to_wav
+from guide_bot.speech.cues import CueAudio
+from guide_bot.speech.selection import Voice, make_espeak
 
 GUIDE_BOT = str(Path(sys.executable).with_name("guide-bot"))
 ONE_STEP = """\
@@ -114,9 +123,51 @@ def natural_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Terminal]:
     child.close(force=True)
 
 
+FAKE_PLAYER = """\
+#!/bin/sh
+# A stand-in for aplay: notes when each clip starts, keeps a copy, and takes as long as the clip.
+for a; do f="$a"; done
+n=$(ls "{out}" | grep -c wav)
+date +%s.%N > "{out}/$(printf %03d "$n").time"
+cp "$f" "{out}/$(printf %03d "$n").wav"
+exec "{python}" -c "import sys, time, wave; w = wave.open(sys.argv[1]); \
+time.sleep(w.getnframes() / w.getframerate())" "$f"
+"""
+
+
+@dataclass
+class VoicedRun:
+    """A session spoken by espeak-ng through a fake `aplay` that keeps what it was given."""
+
+    term: Terminal
+    folder: Path
+
+
+@pytest.fixture(scope="module")
+def voiced_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VoicedRun]:
+    """Started with the module: the one-step routine, spoken, left to run to its end."""
+    tmp = tmp_path_factory.mktemp("voiced")
+    (tmp / "library").mkdir()
+    (tmp / "library" / "one.yaml").write_text(ONE_STEP, encoding="utf-8")
+    (tmp / "bin").mkdir()
+    (tmp / "played").mkdir()
+    player = tmp / "bin" / "aplay"
+    player.write_text(FAKE_PLAYER.format(out=tmp / "played", python=sys.executable))
+    player.chmod(0o755)
+    env = _env(
+        tmp,
+        PATH=f"{tmp / 'bin'}:/usr/bin:/bin",
+        GUIDE_BOT_AUDIO_PLAYER="aplay",
+        GUIDE_BOT_TTS="espeak",
+    )
+    term = _spawn(["play", "one", "--library", str(tmp / "library")], env)
+    yield VoicedRun(term, tmp)
+    term.child.close(force=True)
+
+
 @pytest.fixture(autouse=True)
-def _start_natural_run_first(natural_run: Terminal) -> None:
-    """Every test in this module asks for it, so it starts before the first one."""
+def _start_whole_runs_first(natural_run: Terminal, voiced_run: VoicedRun) -> None:
+    """Every test in this module asks for them, so they play while the key tests run."""
 
 
 def test_keys_pause_skip_back_add_and_quit(tiny_library: Path, tmp_path: Path) -> None:
@@ -182,3 +233,28 @@ def test_no_audio_falls_back_to_text_says_why_once_and_completes(natural_run: Te
         assert countdown in seen
     assert seen.count("\a") == 3  # hold start, release, the end
     assert "Session complete. Well done." in seen
+
+
+def test_spoken_cues_play_through_the_player_at_their_planned_times(voiced_run: VoicedRun) -> None:
+    term, folder = voiced_run.term, voiced_run.folder
+    term.wait("Session complete: One step", timeout=30)
+    assert term.finish() == 0
+    seen = plain(term.text)
+    assert seen.count("Audio: cues play through aplay, spoken by espeak") == 1
+    assert "No audio output" not in seen
+    assert "\a" not in term.text  # no bell when the cues are spoken
+    # The same engine and cache give the clips and the timeline the player used.
+    cues = CueAudio(make_espeak(Voice()), AudioCache(folder / "cache", max_bytes=2**30))
+    routine = load_routines((folder / "library",)).routines["one"]
+    timeline = plan(routine, speak_s=cues.duration_s)
+    assert cues.cache.stats.misses == 0  # every clip was made before the session started
+    spoken = [e for e in timeline.events if e.spoken]
+    played = sorted(folder.joinpath("played").glob("*.wav"))
+    assert played[0].read_bytes() == silence_wav()  # the probe
+    assert [p.read_bytes() for p in played[1:-1]] == [cues.entry(e.text)[0].data for e in spoken]
+    assert played[-1].read_bytes() == pcm_to_wav(chime(22_050))
+    # Each clip started at its planned offset (counted from the first cue), within 0.4 s.
+    starts = [float(p.with_suffix(".time").read_text()) for p in played[1:]]
+    planned = [e.at_s for e in spoken] + [timeline.total_s]
+    for started, at_s in zip(starts, planned, strict=True):
+        assert started - starts[0] == pytest.approx(at_s, abs=0.4)
