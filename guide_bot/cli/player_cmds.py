@@ -27,12 +27,13 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 @contextlib.contextmanager
-def _terminal(interactive: bool) -> Iterator[None]:
+def _terminal(interactive: bool, display: Display) -> Iterator[None]:
     """cbreak mode on stdin when it is a terminal; SIGTERM and SIGHUP end the session cleanly."""
     previous = {sig: signal.signal(sig, _interrupt) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    redraw = display.invalidate if isinstance(display, LiveDisplay) else None
     try:
         if interactive:
-            with cbreak(sys.stdin.fileno()):
+            with cbreak(sys.stdin.fileno(), on_resume=redraw):
                 yield
         else:
             yield
@@ -86,5 +87,5 @@ def play_cmd(routine_id: str, text_only: bool, tts: TtsChoice | None, library: P
         sound=prepared.make_sound(display.bell),
         notices=(prepared.notice,),
     )
-    with _terminal(interactive_in):
+    with _terminal(interactive_in, display):
         player.run()

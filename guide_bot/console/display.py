@@ -77,6 +77,10 @@ class LiveDisplay:
             self._stream.write("".join(out))
             self._stream.flush()
 
+    def invalidate(self) -> None:
+        """Forget what is on the screen, so the next frame is drawn whole (after Ctrl-Z, fg)."""
+        self._size = None
+
     def cue(self, at_s: float, text: str, *, late: bool) -> None:
         """Nothing to do: the frame shows the latest cue."""
 

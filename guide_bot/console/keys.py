@@ -13,11 +13,13 @@ import contextlib
 import os
 import re
 import select
+import signal
 import termios
 import time
 import tty
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from enum import StrEnum
+from types import FrameType
 from typing import Protocol
 
 
@@ -105,11 +107,28 @@ class NoKeys:
 
 
 @contextlib.contextmanager
-def cbreak(fd: int) -> Iterator[None]:
-    """Put a terminal in cbreak mode (keys one at a time, no echo), restoring it on any exit."""
+def cbreak(fd: int, on_resume: Callable[[], None] | None = None) -> Iterator[None]:
+    """Put a terminal in cbreak mode (keys one at a time, no echo), restoring it on any exit.
+
+    Ctrl-Z hands the shell its terminal back as it was; after `fg` cbreak mode is set again and
+    `on_resume` runs (the player redraws its whole screen). Time runs on while suspended, as on
+    a wall clock: cues that fell due meanwhile are shown, not spoken.
+    """
     saved = termios.tcgetattr(fd)
+
+    def suspend(signum: int, frame: FrameType | None) -> None:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        signal.signal(signal.SIGTSTP, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGTSTP)  # stops here until `fg`
+        signal.signal(signal.SIGTSTP, suspend)
+        tty.setcbreak(fd, termios.TCSANOW)
+        if on_resume is not None:
+            on_resume()
+
+    previous = signal.signal(signal.SIGTSTP, suspend)
     try:
         tty.setcbreak(fd, termios.TCSANOW)
         yield
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)
+        signal.signal(signal.SIGTSTP, previous)
