@@ -8,6 +8,7 @@ from guide_bot import __version__
 from guide_bot.cli.library_cmds import list_cmd, validate_cmd
 from guide_bot.cli.plan_cmds import plan_cmd
 from guide_bot.cli.player_cmds import play_cmd
+from guide_bot.cli.run_cmds import run_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,3 +21,4 @@ main.add_command(validate_cmd)
 main.add_command(list_cmd)
 main.add_command(plan_cmd)
 main.add_command(play_cmd)
+main.add_command(run_cmd)
