@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import signal
 import sys
 from collections.abc import Iterator
@@ -63,6 +64,8 @@ def play_cmd(routine_id: str, text_only: bool, tts: TtsChoice | None, library: P
     """
     routine = find_routine(routine_id, library)  # exit 2 with close matches, as `plan` does
     settings = Settings()
+    if isinstance(sys.stdout, io.TextIOWrapper):  # a terminal without UTF-8 gets "?" for "█"
+        sys.stdout.reconfigure(errors="replace")
     interactive_out = sys.stdout.isatty()
 
     def progress(text: str) -> None:

@@ -62,6 +62,7 @@ class LiveDisplay:
     def show(self, lines: list[str]) -> None:
         """Write only the rows that differ from the previous frame (all of them after a resize)."""
         size = tuple(shutil.get_terminal_size((80, 24)))
+        lines = lines[: max(1, size[1] - 1)]  # rows past the bottom would scroll and smear
         out: list[str] = []
         if size != self._size:
             out.append(HIDE_CURSOR + CLEAR)

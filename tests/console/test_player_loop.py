@@ -160,3 +160,37 @@ def test_actions_are_applied_in_order_of_typing() -> None:
     assert player.session.state is SessionState.RUNNING
     player.act(Action.QUIT)
     assert player.session.state is SessionState.STOPPED
+
+
+def test_between_holds_the_frame_counts_down_to_what_comes_next() -> None:
+    routine = tiny_routine(
+        steps=[
+            {
+                "title": "Sided",
+                "instruction": "Lean in.",
+                "technique": "compress",
+                "hold_s": 2,
+                "sides": "left-right",
+                "rest_s": 4,
+            },
+            {"title": "Last", "instruction": "Breathe.", "technique": "breathe", "hold_s": 2},
+        ]
+    )
+    timeline = plan(routine, speak_s=reading_time_s)
+    clock = FakeClock()
+    display, sound = RecordingDisplay(), RecordingSound()
+    player = Player(
+        routine=routine,
+        session=Session(timeline),
+        clock=clock,
+        keys=ScriptedKeys(clock),
+        display=display,
+        sound=sound,
+    )
+    assert player.run() is SessionState.FINISHED
+    lines = [line for frame in display.frames for line in frame]
+    assert any(line.startswith("Switch sides  Hold starts in 0:0") for line in lines)
+    assert any(line.startswith("Rest  Next step in 0:0") for line in lines)
+    assert any(line.startswith("Get into position  Hold starts in 0:0") for line in lines)
+    assert any(line.startswith("BREATHE  0:02 left") for line in lines)
+    assert any(line.startswith("Sided · left side") for line in lines)

@@ -181,3 +181,16 @@ def test_play_help_names_the_keys_and_options() -> None:
     assert result.exit_code == 0
     for text in ("--text-only", "--tts", "--library", "space pause/resume", "q stop"):
         assert text in result.output
+
+
+def test_live_display_never_writes_below_the_last_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(
+        "guide_bot.console.display.shutil.get_terminal_size",
+        lambda fallback: os.terminal_size((80, 4)),
+    )
+    out = io.StringIO()
+    LiveDisplay(out).show([f"line {n}" for n in range(10)])
+    assert "\x1b[3;1Hline 2" in out.getvalue()
+    assert "line 3" not in out.getvalue()
