@@ -177,7 +177,7 @@ class Player:
         failure = self._sound.failure
         if failure and not self._sound_failure_told:
             self._sound_failure_told = True
-            notice = f"Audio stopped working ({failure}): carrying on in text."
+            notice = f"Audio stopped working ({failure}): carrying on in text with the bell."
             self._notices.append(notice)
             self._display.notice(notice)
 

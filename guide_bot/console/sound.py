@@ -74,11 +74,15 @@ class Voice(Protocol):
 
 
 class VoiceSound:
-    """Spoken cues: each spoken event's clip is queued on the background speaker."""
+    """Spoken cues: each spoken event's clip is queued on the background speaker.
 
-    def __init__(self, voice: Voice, speaker: Speaker) -> None:
+    If playback fails mid-session, the bell takes over, as in text-only mode.
+    """
+
+    def __init__(self, voice: Voice, speaker: Speaker, ring: Callable[[], None]) -> None:
         self._voice = voice
         self._speaker = speaker
+        self._fallback = BellSound(ring)  # once playback has failed
 
     @property
     def failure(self) -> str | None:
@@ -92,6 +96,9 @@ class VoiceSound:
 
     def cue(self, event: TimelineEvent) -> None:
         """Queue the clip; the completion, which has no words, is a chime."""
+        if self._speaker.failure is not None:
+            self._fallback.cue(event)
+            return
         voice = self._voice
         if event.spoken:
             text = event.text

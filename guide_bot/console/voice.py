@@ -103,7 +103,7 @@ def open_voiced_session(
     return Prepared(
         timeline=timeline,
         notice=notice,
-        make_sound=lambda _bell: VoiceSound(voice, speaker),
+        make_sound=lambda ring: VoiceSound(voice, speaker, ring),
         voiced=True,
     )
 

@@ -194,3 +194,52 @@ def test_between_holds_the_frame_counts_down_to_what_comes_next() -> None:
     assert any(line.startswith("Get into position  Hold starts in 0:0") for line in lines)
     assert any(line.startswith("BREATHE  0:02 left") for line in lines)
     assert any(line.startswith("Sided · left side") for line in lines)
+
+
+def test_audio_failing_mid_session_is_told_once_and_the_bell_takes_over() -> None:
+    import threading
+
+    from guide_bot.console.audio import PlaybackError
+    from guide_bot.console.sound import VoiceSound
+    from guide_bot.console.speaker import Speaker
+
+    class Unplugged:
+        name = "unplugged"
+
+        def play(self, wav: bytes, cancel: threading.Event) -> None:
+            raise PlaybackError("device unplugged")
+
+    class Clips:
+        def wav(self, text: str) -> bytes:
+            return text.encode()
+
+        def chime_wav(self) -> bytes:
+            return b"chime"
+
+    rings: list[int] = []
+    speaker = Speaker(Unplugged())
+    sound = VoiceSound(Clips(), speaker, lambda: rings.append(1))
+    timeline = plan(tiny_routine(), speak_s=reading_time_s)
+    sound.cue(timeline.events[0])
+    assert speaker.wait_idle(2.0)
+    assert sound.failure == "device unplugged"
+    for event in timeline.events[1:]:
+        sound.cue(event)
+    assert len(rings) == 5  # two holds' start and release, and the end
+    sound.finish(1.0)
+
+    clock = FakeClock()
+    display = RecordingDisplay()
+    failing = RecordingSound()
+    failing.failure = "device unplugged"
+    player = Player(
+        routine=tiny_routine(),
+        session=Session(timeline),
+        clock=clock,
+        keys=ScriptedKeys(clock),
+        display=display,
+        sound=failing,
+    )
+    player.run()
+    told = "Audio stopped working (device unplugged): carrying on in text with the bell."
+    assert display.notices == [told]
