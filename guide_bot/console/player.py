@@ -63,7 +63,6 @@ class Player:
     # ------------------------------------------------------------------ the loop
     def run(self) -> SessionState:
         """Play the session to its end or until the user stops it (q, Ctrl-C)."""
-        summary = ""
         try:
             self._deliver(self.session.start(self._clock.now()))
             while not self.session.state.closed:
@@ -71,15 +70,17 @@ class Player:
         except KeyboardInterrupt:
             self._stop("Ctrl-C pressed.")
         finally:
-            now = self._clock.now()
-            self._frame(now)
-            if self.session.state is SessionState.FINISHED:
-                self._sound.finish(FINISH_WAIT_S)
-            else:
+            self._frame(self._clock.now())
+            try:
+                if self.session.state is SessionState.FINISHED:
+                    self._sound.finish(FINISH_WAIT_S)  # the last words and the chime
+                else:
+                    self._sound.hush()
+                    self._sound.finish(0.0)
+            except KeyboardInterrupt:  # Ctrl-C while the last words play: cut them
                 self._sound.hush()
                 self._sound.finish(0.0)
-            summary = self.summary()
-            self._display.close(summary)
+            self._display.close(self.summary())
         return self.session.state
 
     def tick(self) -> None:
@@ -105,8 +106,8 @@ class Player:
                     self._deliver(session.resume(now))
                     self._feedback = "Resumed."
                 else:
+                    self._deliver(session.pause(now))  # shown; then silence for the pause
                     self._sound.hush()
-                    self._deliver(session.pause(now))
                     self._feedback = "Paused."
             elif action is Action.SKIP:
                 self._sound.hush()
