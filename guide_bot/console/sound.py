@@ -1,9 +1,9 @@
 """What the player does with a cue for the ear: speak it through the speaker, or ring the bell.
 
 Two implementations of one small port. `VoiceSound` queues the cached clip of each spoken cue
-(and a chime for the end) on the background speaker; `BellSound` is the text-only mode: the
-terminal bell at hold start, at release and at the end, so the holds can be followed without
-looking at the screen.
+(with the chimes of hold start, release and the end) on the background speaker; `BellSound` is
+the text-only mode: the terminal bell at hold start, at release and at the end, so the holds
+can be followed without looking at the screen.
 """
 
 from __future__ import annotations
@@ -64,12 +64,8 @@ class BellSound:
 class Voice(Protocol):
     """Where the clips come from: the speech engine's voice through the audio cache."""
 
-    def wav(self, text: str) -> bytes:
-        """The clip of a text as a WAV (a cache hit once the session is planned)."""
-        ...
-
-    def chime_wav(self) -> bytes:
-        """The end-of-session chime as a WAV."""
+    def event_wav(self, event: TimelineEvent) -> bytes:
+        """What to play for a cue, as a WAV (its clip, with a chime where it has one)."""
         ...
 
 
@@ -95,16 +91,13 @@ class VoiceSound:
         return self._speaker
 
     def cue(self, event: TimelineEvent) -> None:
-        """Queue the clip; the completion, which has no words, is a chime."""
+        """Queue the clip; the completion, which has no words, is a chime only."""
         if self._speaker.failure is not None:
             self._fallback.cue(event)
             return
         voice = self._voice
-        if event.spoken:
-            text = event.text
-            self._speaker.say(lambda: voice.wav(text))
-        elif event.kind is CueKind.COMPLETE:
-            self._speaker.say(voice.chime_wav)
+        if event.spoken or event.kind is CueKind.COMPLETE:
+            self._speaker.say(lambda: voice.event_wav(event))
 
     def hush(self) -> None:
         """Cut the speaker."""

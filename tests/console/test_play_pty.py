@@ -20,11 +20,12 @@ import pytest
 
 from guide_bot.console import audio
 from guide_bot.console.audio import silence_wav
-from guide_bot.domain.timeline import plan
+from guide_bot.console.voice import CachedVoice
+from guide_bot.domain.timeline import CueKind, plan
 from guide_bot.library.loader import load_routines
 from guide_bot.speech.cache import AudioCache
-from guide_bot.speech.chime import chime
-from guide_bot.speech.codecs import pcm_to_wav
+from guide_bot.speech.chime import CHIME_S, chime
+from guide_bot.speech.codecs import pcm_to_wav, wav_to_pcm
 from guide_bot.speech.cues import CueAudio
 from guide_bot.speech.selection import Voice, make_espeak
 
@@ -248,10 +249,23 @@ def test_spoken_cues_play_through_the_player_at_their_planned_times(voiced_run: 
     timeline = plan(routine, speak_s=cues.duration_s)
     assert cues.cache.stats.misses == 0  # every clip was made before the session started
     spoken = [e for e in timeline.events if e.spoken]
+    end = timeline.events[-1]
     played = sorted(folder.joinpath("played").glob("*.wav"))
     assert played[0].read_bytes() == silence_wav()  # the probe
-    assert [p.read_bytes() for p in played[1:-1]] == [cues.entry(e.text)[0].data for e in spoken]
-    assert played[-1].read_bytes() == pcm_to_wav(chime(22_050))
+    voice = CachedVoice(cues)
+    assert [p.read_bytes() for p in played[1:]] == [voice.event_wav(e) for e in [*spoken, end]]
+    by_kind = dict(zip([e.kind for e in spoken], played[1:-1], strict=True))
+    # plain cues are the cached clips as they are
+    assert by_kind[CueKind.ANNOUNCE].read_bytes() == cues.entry(spoken[1].text)[0].data
+    # "Press now." is followed by the chime, which marks the start of the hold
+    press = wav_to_pcm(by_kind[CueKind.HOLD_START].read_bytes())
+    words = cues.clip("Press now.")
+    assert press.samples[: len(words.samples)] == words.samples
+    assert press.duration_s == pytest.approx(words.duration_s + CHIME_S, abs=0.001)
+    # "Release." has the chime mixed under its first words; the end is the chime alone
+    release = wav_to_pcm(by_kind[CueKind.RELEASE].read_bytes())
+    assert release.samples != cues.clip(spoken[-1].text).samples
+    assert played[-1].read_bytes() == pcm_to_wav(chime(words.rate))
     # Each clip started at its planned offset (counted from the first cue), within 0.4 s.
     starts = [float(p.with_suffix(".time").read_text()) for p in played[1:]]
     planned = [e.at_s for e in spoken] + [timeline.total_s]

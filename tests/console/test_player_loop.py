@@ -12,7 +12,7 @@ from guide_bot.domain.clock import FakeClock
 from guide_bot.domain.reading import reading_time_s
 from guide_bot.domain.session import Session
 from guide_bot.domain.session_types import SessionState
-from guide_bot.domain.timeline import CueKind, Timeline, plan
+from guide_bot.domain.timeline import CueKind, Timeline, TimelineEvent, plan
 
 
 def _player(
@@ -210,11 +210,8 @@ def test_audio_failing_mid_session_is_told_once_and_the_bell_takes_over() -> Non
             raise PlaybackError("device unplugged")
 
     class Clips:
-        def wav(self, text: str) -> bytes:
-            return text.encode()
-
-        def chime_wav(self) -> bytes:
-            return b"chime"
+        def event_wav(self, event: TimelineEvent) -> bytes:
+            return event.text.encode()
 
     rings: list[int] = []
     speaker = Speaker(Unplugged())
