@@ -327,6 +327,10 @@ HELP = (
     "/stop – end the session\n"
     "/settings – voice notes, text or both; voice accent; slow speech; countdown\n"
     "/screening – see or change your safety answers\n"
+    "/remind <i>time [days] [routine]</i> – a daily nudge, e.g. "
+    "<code>/remind 07:30 mon-fri neck-release</code>; /remind alone asks with buttons\n"
+    "/reminders – your reminders: pause, change or delete them\n"
+    "/timezone <i>city</i> – your time zone, so reminders come at your local time\n"
     "/help – this list\n\n"
     "During a session each step comes as one message with buttons: Pause/Resume, Skip, Back, "
     "+15 s (more time on this hold) and Stop. Before and after a session you can rate your pain "
@@ -344,6 +348,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("stop", "End the session"),
     ("settings", "Voice, text, accent, speed, countdown"),
     ("screening", "Your safety answers"),
+    ("remind", "Set a reminder"),
+    ("reminders", "Your reminders"),
+    ("timezone", "Your time zone"),
     ("help", "Everything I can do"),
 )
 
