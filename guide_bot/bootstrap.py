@@ -79,13 +79,24 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
     )
 
 
+def _session_speech(services: Services, sender: Callable[[], Sender]) -> StepVoice | None:
+    """Voice notes for sessions; None (sessions in text) if speech cannot even be set up."""
+    try:
+        from guide_bot.bot.voice import SessionSpeech
+
+        return SessionSpeech(services.settings, services.media, services.clock, sender)
+    except Exception as exc:
+        log.warning("speech unavailable, sessions run in text: %s", type(exc).__name__)
+        return None
+
+
 def build_application(
     services: Services,
     *,
     extra: Sequence[Register] = (),
     hooks: Sequence[Hook] = (),
     scheduler: Callable[[App], StepScheduler] | None = None,
-    voice: StepVoice | None = None,
+    speech: bool = True,
     rate_limiter: bool = True,
 ) -> App:
     """The PTB application with every handler registered and the start-up hooks set."""
@@ -99,7 +110,7 @@ def build_application(
 
     async def post_init(app: App) -> None:
         await app.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
-        await services.require_driver().restore()
+        services.require_driver().restore()
         for hook in hooks:
             await hook(app, services)
 
@@ -112,12 +123,14 @@ def build_application(
     app: App = builder.post_init(post_init).build()
 
     sender = Sender(app.bot)
+    if speech and services.speech is None:
+        services.speech = _session_speech(services, lambda: sender)
     if scheduler is not None:
         step_scheduler = scheduler(app)
     else:
         assert app.job_queue is not None  # the job-queue extra is a dependency
         step_scheduler = JobQueueScheduler(app.job_queue, services.clock)
-    driver = SessionDriver(services, Presenter(sender, voice), step_scheduler)
+    driver = SessionDriver(services, Presenter(sender, services.speech), step_scheduler)
     sender.on_blocked = driver.on_blocked
     services.sender, services.driver = sender, driver
     app.bot_data["services"] = services

@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from guide_bot.domain.routine import Routine
+from guide_bot.domain.routine import AREAS, COMPLAINTS, TOOLS, Routine
 from guide_bot.domain.timeline import plan
 
 MAX_REF_LENGTH = 40
@@ -90,8 +90,6 @@ class Catalog:
 
     def values(self, user_id: int, by: str) -> list[str]:
         """The choices that lead to at least one routine, in the vocabulary's order."""
-        from guide_bot.domain.routine import AREAS, COMPLAINTS, TOOLS
-
         vocab = {"c": COMPLAINTS, "a": AREAS, "t": TOOLS}.get(by)
         if vocab is None:
             vocab = tuple(key for key, _ in LENGTH_BUCKETS)

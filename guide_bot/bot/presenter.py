@@ -18,7 +18,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import Protocol
+from typing import Any, Protocol
 
 from telegram import InlineKeyboardMarkup, Message
 
@@ -55,6 +55,7 @@ class Live:
     blocked: bool = False
     notes: list[str] = field(default_factory=list)  # once-per-session notices already given
     leftover: str = ""  # cues due together with the end, said in the closing message
+    voice_notes: Any = None  # the session's voice (speech's VoiceNotes), opened at its start
 
     @property
     def chat_id(self) -> int:
@@ -82,16 +83,18 @@ def _joined(lines: list[str], text: str) -> str:
 
 
 class StepVoice(Protocol):
-    """Sends a step as one voice note with caption and keyboard; None if speech failed."""
+    """Sends voice notes with caption and keyboard, one sendVoice call each; None on failure."""
 
-    async def send_step(
-        self,
-        live: Live,
-        step: int,
-        caption: str,
-        keyboard: InlineKeyboardMarkup,
+    async def send_note(
+        self, live: Live, step: int | None, caption: str, keyboard: InlineKeyboardMarkup
     ) -> Message | None:
-        """One sendVoice call (upload once, then by file_id); None if no audio could be made."""
+        """The get-ready note (step None) or a step's note."""
+        ...
+
+    async def send_rest(
+        self, live: Live, caption: str, keyboard: InlineKeyboardMarkup
+    ) -> Message | None:
+        """The rest of the current step from the session's position now."""
         ...
 
 
@@ -120,9 +123,11 @@ class Presenter:
             if kind is CueKind.PREPARE:
                 first = live.session.timeline.step_starts[0] - due.event.at_s
                 text = texts.prepare_message(live.routine.title, first)
-                await self._controls_message(live, _joined(lines, text), now)
+                await self._voice_or_text(live, None, _joined(lines, text), now)
             elif kind is CueKind.ANNOUNCE and due.event.step is not None:
-                await self._step(live, due.event.step, now, _joined(lines, ""))
+                step = live.routine.steps[due.event.step - 1]
+                text = texts.step_message(due.event.step, len(live.routine.steps), step)
+                await self._voice_or_text(live, due.event.step, _joined(lines, text), now)
             elif kind is CueKind.COMPLETE:
                 live.leftover = _joined(lines, "")  # goes on top of the closing message
             elif kind in _IN_STEP_AUDIO and live.text_cues:
@@ -141,23 +146,40 @@ class Presenter:
             live.record.controls_message_id = message.message_id
         live.last_send_at = now
 
-    async def _step(self, live: Live, number: int, now: float, before: str) -> None:
-        step = live.routine.steps[number - 1]
-        text = before + texts.step_message(number, len(live.routine.steps), step)
+    async def _voice_or_text(self, live: Live, step: int | None, text: str, now: float) -> None:
+        """A voice note with the text as caption, or the text alone; with the controls."""
         if live.voice and self.voice is not None:
-            message = await self.voice.send_step(live, number, text, self.controls(live))
+            message = await self.voice.send_note(live, step, text, self.controls(live))
             if message is not None:
                 live.record.controls_message_id = message.message_id
                 live.last_send_at = now
                 return
             if live.blocked:
                 return
-            live.record.speech_failed = True
-            await self.notice(live, texts.SPEECH_UNAVAILABLE)
+            await self._speech_failed(live)
         elif live.voice:
-            live.record.speech_failed = True
-            await self.notice(live, texts.SPEECH_UNAVAILABLE)
+            await self._speech_failed(live)
         await self._controls_message(live, text, now)
+
+    async def _speech_failed(self, live: Live) -> None:
+        live.record.speech_failed = True
+        await self.notice(live, texts.SPEECH_UNAVAILABLE)
+
+    async def rest(self, live: Live, now: float) -> bool:
+        """Voice mode: send the rest of the current step as a fresh note (after resume, +15 s)."""
+        if not live.voice or self.voice is None:
+            return False
+        position = live.session.position(now)
+        if position.step is None:
+            return False
+        step = live.routine.steps[position.step - 1]
+        text = texts.step_message(position.step, len(live.routine.steps), step)
+        message = await self.voice.send_rest(live, text, self.controls(live))
+        if message is None:
+            return False
+        live.record.controls_message_id = message.message_id
+        live.last_send_at = now
+        return True
 
     async def notice(self, live: Live, text: str) -> None:
         """Say something once per session (e.g. that speech is unavailable)."""

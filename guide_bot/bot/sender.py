@@ -42,11 +42,23 @@ class Sender:
         self.base_delay_s = base_delay_s
         self._sleep = sleep
 
-    async def call(self, chat_id: int, what: str, request: Callable[[], Awaitable[T]]) -> T | None:
-        """Run one Bot API request for a chat with retries; None if it finally failed."""
+    async def call(
+        self,
+        chat_id: int,
+        what: str,
+        request: Callable[[], Awaitable[T]],
+        *,
+        reraise: tuple[type[Exception], ...] = (),
+    ) -> T | None:
+        """Run one Bot API request for a chat with retries; None if it finally failed.
+
+        Errors of the `reraise` types go to the caller (e.g. a stale file_id to upload again).
+        """
         for attempt in range(1, self.attempts + 1):
             try:
                 return await request()
+            except reraise:
+                raise
             except Forbidden:
                 log.info("chat %s: %s refused with 403; the user blocked the bot", chat_id, what)
                 if self.on_blocked is not None:

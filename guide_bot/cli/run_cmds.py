@@ -49,6 +49,8 @@ def setup_logging(token: str, level: str) -> None:
         handler.addFilter(RedactToken(token))
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per step job otherwise
+    # PTB logs whole updates, with what users wrote, at DEBUG: never below INFO.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLogger().level))
 
 
 def webhook_params(

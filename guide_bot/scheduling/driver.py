@@ -21,6 +21,7 @@ from guide_bot.bot.services import Services
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Due, Session, SessionError, SessionState
 from guide_bot.scheduling.plans import build_plan
+from guide_bot.scheduling.restore import restore_all
 from guide_bot.scheduling.steps import StepScheduler
 from guide_bot.storage.history import HistoryEntry
 from guide_bot.storage.sessions import ActiveSession
@@ -49,6 +50,7 @@ class SessionDriver:
         self.scheduler = scheduler
         self.live: dict[int, Live] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        self.restoring: asyncio.Task[None] | None = None
 
     def lock(self, chat_id: int) -> asyncio.Lock:
         """The chat's lock: one change at a time per chat, chats independent."""
@@ -86,6 +88,7 @@ class SessionDriver:
                 updated_at=self.services.now_utc(),
             )
             live = Live(record=record, session=session, routine=routine)
+            live.voice_notes = plan.notes
             self.live[chat_id] = live
             if plan.speech_failed:
                 await self.presenter.notice(live, texts.SPEECH_UNAVAILABLE)
@@ -108,19 +111,29 @@ class SessionDriver:
                 log.exception("chat %s: session run failed", chat_id)
                 self._schedule(live)  # try again later rather than stall the session
 
-    async def control(self, chat_id: int, op: Op) -> Live | None:
-        """Apply a user action (pause, skip, ...) to the chat's session; SessionError if refused."""
+    async def control(self, chat_id: int, op: Op, *, rest_note: bool = False) -> Live | None:
+        """Apply a user action (pause, skip, ...) to the chat's session; SessionError if refused.
+
+        With `rest_note` (resume, +15 s) a voice session gets the rest of the current step as a
+        fresh voice note, since the note already sent no longer matches the timing.
+        """
         live = self.live.get(chat_id)
         if live is None:
             return None
         async with self.lock(chat_id):
             if self.live.get(chat_id) is not live:
                 return None
-            before = live.session.state
-            await self._apply(live, op, self.services.clock.now())
-            if live.session.state is not before and not live.session.state.closed:
+            before, message_id = live.session.state, live.record.controls_message_id
+            now = self.services.clock.now()
+            await self._apply(live, op, now)
+            if live.session.state.closed or live.blocked:
+                return live
+            sent_new = live.record.controls_message_id != message_id
+            if rest_note and not sent_new and await self.presenter.rest(live, now):
+                sent_new = True
+            if live.session.state is not before and not sent_new:
                 await self.presenter.refresh_controls(live)
-                self._save(live)
+            self._save(live)
             return live
 
     async def _apply(self, live: Live, op: Op, now: float) -> None:
@@ -214,11 +227,29 @@ class SessionDriver:
 
     # --- after a restart ----------------------------------------------------------------------
 
-    async def restore(self) -> dict[str, int]:
-        """Pick up every stored session (see docs/bot.md); returns counts by outcome."""
-        from guide_bot.scheduling.restore import restore_all
+    def restore(self) -> dict[str, int]:
+        """Pick up every stored session (see docs/bot.md); returns counts by outcome.
 
-        return await restore_all(self)
+        Every session is taken in at once; the messages that go with it (a late cue, "paused
+        after a restart") are sent by a background task, so the bot answers meanwhile.
+        """
+        counts, follow_ups = restore_all(self)
+
+        async def follow_up() -> None:
+            for step in follow_ups:
+                try:
+                    await step()
+                except Exception:
+                    log.exception("a restored session's follow-up failed")
+
+        if follow_ups:
+            self.restoring = asyncio.create_task(follow_up())
+        return counts
+
+    async def restored(self) -> None:
+        """Wait until the follow-ups of `restore` are done (tests, benchmarks)."""
+        if self.restoring is not None:
+            await self.restoring
 
     def adopt(self, live: Live) -> None:
         """Take a restored session in (used by restore)."""

@@ -5,11 +5,16 @@ continued at the right step and time (missed cues are delivered at once, stale c
 dropped). One that is later is paused where the bot last left it, with a message and a Resume
 button, so the user misses nothing. A paused session stays paused. A session whose routine is gone
 or has changed (its stored data no longer fits) is ended as stopped in the history, with a message.
+
+It works in two phases so that the bot answers at once even with many sessions stored: first every
+session is rebuilt in memory and taken in (its buttons work from then on), without any request to
+Telegram; then the messages and runs are done in the background.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from guide_bot.bot import texts
@@ -27,23 +32,31 @@ log = logging.getLogger(__name__)
 CONTINUE_WITHIN_S = 60.0
 SAY_LATE_AFTER_S = 5.0  # a restart that made a cue later than this is mentioned
 
+FollowUp = Callable[[], Awaitable[None]]
 
-async def restore_all(driver: SessionDriver) -> dict[str, int]:
-    """Restore every stored session; returns how many were continued, paused, kept or lost."""
+
+def restore_all(driver: SessionDriver) -> tuple[dict[str, int], list[FollowUp]]:
+    """Take every stored session in; returns counts by outcome and the follow-ups to run."""
     counts = {"continued": 0, "paused": 0, "kept_paused": 0, "lost": 0}
+    follow_ups: list[FollowUp] = []
     blocked = driver.services.users.blocked_user_ids()
+    now = driver.services.clock.now()
     for record in driver.services.sessions.all():
         try:
-            outcome = await _restore_one(driver, record, blocked)
+            outcome, follow_up = _take_in(driver, record, blocked, now)
         except Exception:
             log.exception("chat %s: could not restore its session", record.chat_id)
-            outcome = "lost"
+            outcome, follow_up = "lost", _lost(driver, record, notify=False)
         counts[outcome] += 1
+        if follow_up is not None:
+            follow_ups.append(follow_up)
     log.info("restored sessions: %s", counts)
-    return counts
+    return counts, follow_ups
 
 
-async def _restore_one(driver: SessionDriver, record: ActiveSession, blocked: set[int]) -> str:
+def _take_in(
+    driver: SessionDriver, record: ActiveSession, blocked: set[int], now: float
+) -> tuple[str, FollowUp | None]:
     services = driver.services
     routine = services.catalog.find(record.user_id, record.routine_id)
     session: Session | None = None
@@ -53,52 +66,63 @@ async def _restore_one(driver: SessionDriver, record: ActiveSession, blocked: se
         except SessionDataError as exc:
             log.warning("chat %s: stored session unusable: %s", record.chat_id, exc)
     if routine is None or session is None or session.state.closed or record.user_id in blocked:
-        await _lost(driver, record, notify=record.user_id not in blocked)
-        return "lost"
+        return "lost", _lost(driver, record, notify=record.user_id not in blocked)
     live = Live(record=record, session=session, routine=routine)
     driver.adopt(live)
     if session.state is not SessionState.RUNNING:
-        return "kept_paused"
-    now = services.clock.now()
+        return "kept_paused", None
     due = session.next_due()
     if due is None or now - due <= CONTINUE_WITHIN_S:
-        if due is not None and now - due > SAY_LATE_AFTER_S:
-            await driver.presenter.sender.text(record.chat_id, texts.RESTART_CONTINUED)
-        await driver.apply(live, lambda s, t: s.advance(t), now)
-        return "continued"
+        late = due is not None and now - due > SAY_LATE_AFTER_S
+
+        async def go_on() -> None:
+            if late:
+                await driver.presenter.sender.text(record.chat_id, texts.RESTART_CONTINUED)
+            await driver.apply(live, lambda s, t: s.advance(t), services.clock.now())
+
+        return "continued", go_on
     updated = session.updated_at or now
-    session.pause(updated)
+    session.pause(updated)  # at once, so that its buttons act on a paused session
     position = session.position(updated)
-    text = texts.RESTART_PAUSED.format(
-        title=texts.escape(routine.title),
-        where=texts.at_step(position.step, position.step_count),
-    )
-    message = await driver.presenter.sender.text(
-        record.chat_id, text, driver.presenter.controls(live)
-    )
-    if message is not None:
-        record.controls_message_id = message.message_id
-    driver.save(live)
-    return "paused"
 
-
-async def _lost(driver: SessionDriver, record: ActiveSession, *, notify: bool) -> None:
-    services = driver.services
-    started = record.started_at
-    services.history.add(
-        HistoryEntry(
-            user_id=record.user_id,
-            routine_id=record.routine_id,
-            started_at=started,
-            ended_at=services.now_utc(),
-            active_s=float(record.state.get("active_total_s") or 0.0),
-            completed=False,
-            steps_done=0,
-            steps_total=0,
-            pain_before=record.pain_before,
+    async def tell() -> None:
+        text = texts.RESTART_PAUSED.format(
+            title=texts.escape(live.routine.title),
+            where=texts.at_step(position.step, position.step_count),
         )
-    )
-    services.sessions.delete(record.chat_id)
-    if notify:
-        title = texts.escape(record.routine_id)
-        await services.require_sender().text(record.chat_id, texts.RESTART_LOST.format(title=title))
+        async with driver.lock(record.chat_id):
+            message = await driver.presenter.sender.text(
+                record.chat_id, text, driver.presenter.controls(live)
+            )
+            if message is not None:
+                record.controls_message_id = message.message_id
+            driver.save(live)
+
+    return "paused", tell
+
+
+def _lost(driver: SessionDriver, record: ActiveSession, *, notify: bool) -> FollowUp:
+    services = driver.services
+
+    async def close() -> None:
+        services.history.add(
+            HistoryEntry(
+                user_id=record.user_id,
+                routine_id=record.routine_id,
+                started_at=record.started_at,
+                ended_at=services.now_utc(),
+                active_s=float(record.state.get("active_total_s") or 0.0),
+                completed=False,
+                steps_done=0,
+                steps_total=0,
+                pain_before=record.pain_before,
+            )
+        )
+        services.sessions.delete(record.chat_id)
+        if notify:
+            title = texts.escape(record.routine_id)
+            await services.require_sender().text(
+                record.chat_id, texts.RESTART_LOST.format(title=title)
+            )
+
+    return close

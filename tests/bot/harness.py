@@ -107,6 +107,8 @@ def make_settings(server: FakeBotServer, data_dir: Path, library: Path) -> Setti
         data_dir=data_dir,
         library=library,
         database_url=None,
+        tts="espeak",  # offline; gTTS would need the internet
+        audio_cache=data_dir / "audio",
     )
 
 
@@ -144,6 +146,7 @@ async def running(bot: Bot) -> AsyncIterator[Bot]:
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)
+        await bot.services.require_driver().restored()
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=1)

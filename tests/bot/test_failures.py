@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from pathlib import Path
 
+import pytest
 from fakebot.server import FakeBotServer
 
 from bot.harness import Bot, build_bot, running, screen, set_mode
@@ -64,6 +67,7 @@ async def test_error_in_one_chat_never_affects_another(
         offer = (await server.wait_for("sendMessage", chat_id=OTHER))[-1]
         server.press(OTHER, offer.message_id or 0, "pb:long-test:3")
         await server.wait_for("sendMessage", chat_id=OTHER, count=2)
+        await server.wait_idle(0.2)  # the handler stores and schedules after sending
         other.new()
         server.fail("sendMessage", 500, times=1000, chat_id=CHAT)  # CHAT's sends all fail
         await bot.run_for(80)
@@ -113,3 +117,30 @@ async def test_user_blocking_the_bot_stops_their_session_without_retry_storm(
         user = bot.services.users.get(CHAT)
         assert user is not None
         assert user.blocked_at is None
+
+
+async def test_an_error_is_logged_without_what_the_user_wrote(
+    server: FakeBotServer,
+    tmp_path: Path,
+    test_library: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("storage is down")
+
+    bot.services.users.ensure = broken  # type: ignore[method-assign]
+    caplog.set_level(logging.INFO)  # what `guide-bot run` logs (PTB logs whole updates at DEBUG)
+    caplog.set_level(logging.DEBUG, logger="guide_bot")
+    async with running(bot):
+        server.send_text(CHAT, "/session my-secret-diagnosis")
+        server.send_text(OTHER, "I have a secret condition")
+        for _ in range(50):
+            if "error while handling update" in caplog.text:
+                break
+            await asyncio.sleep(0.05)
+        await server.wait_idle(0.2)
+    assert "error while handling update 1: RuntimeError" in caplog.text
+    assert "secret" not in caplog.text
+    assert server.token not in caplog.text

@@ -27,11 +27,12 @@ class Chat:
         return [c.text for c in self.new()]
 
 
-async def press(bot: Bot, call: Call, label: str, *, user_id: int = CHAT) -> str | None:
+async def press(bot: Bot, call: Call, label: str, *, user_id: int | None = None) -> str | None:
     """Tap a button under a message the bot sent; returns the toast text."""
     server = bot.server
     before = len(server.calls_of("answerCallbackQuery"))
-    server.press(CHAT, call.message_id or 0, button_data(call, label), user_id=user_id)
+    chat_id = call.chat_id or CHAT
+    server.press(chat_id, call.message_id or 0, button_data(call, label), user_id=user_id)
     answers = await server.wait_for("answerCallbackQuery", count=before + 1)
     await server.wait_idle(0.1)
     text = answers[-1].params.get("text")
@@ -49,10 +50,14 @@ async def command(bot: Bot, text: str) -> None:
 
 async def start_session(bot: Bot, chat: Chat, routine: str, pain: str = "5") -> Call:
     """/session ROUTINE, tap a pain rating; returns the first controls message."""
-    bot.server.send_text(CHAT, f"/session {routine}")
-    offer = (await bot.server.wait_for("sendMessage", chat_id=CHAT))[-1]
+    bot.server.send_text(chat.chat_id, f"/session {routine}")
+    offer = (await bot.server.wait_for("sendMessage", chat_id=chat.chat_id, text="hurt right now"))[
+        -1
+    ]
     chat.new()
     await press(bot, offer, pain)
+    await bot.server.wait_for(("sendMessage", "sendVoice"), chat_id=chat.chat_id, text="Get ready.")
+    await bot.server.wait_idle(0.1)
     sent = chat.new()
     assert sent[0].method == "editMessageText"
     assert f"before {pain}/10" in sent[0].text

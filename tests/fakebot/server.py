@@ -21,15 +21,20 @@ import asyncio
 import contextlib
 import itertools
 import json
+import sys
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
-BOT_ID = 7_000_000_001
-BOT_USERNAME = "guide_test_bot"
+if __package__ in (None, ""):  # run as a script: make the `fakebot` package importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from fakebot.api import BotApiMethods, Call, Failure
+
 _JSON_FIELDS = {
     "reply_markup",
     "entities",
@@ -50,55 +55,7 @@ _SEND_METHODS = {
 
 
 @dataclass
-class Call:
-    """One request the bot made: method, decoded parameters, uploaded files, and when."""
-
-    method: str
-    params: dict[str, Any]
-    files: dict[str, bytes]
-    at: float  # time.monotonic() on arrival
-    status: int = 200
-    result: Any = None
-
-    @property
-    def message_id(self) -> int | None:
-        """The id of the message this call sent or edited."""
-        if isinstance(self.result, dict) and "message_id" in self.result:
-            return int(self.result["message_id"])
-        value = self.params.get("message_id")
-        return int(value) if value is not None else None
-
-    @property
-    def chat_id(self) -> int | None:
-        """The chat the call was about, if it names one."""
-        value = self.params.get("chat_id")
-        return int(value) if value is not None else None
-
-    @property
-    def text(self) -> str:
-        """The message text or caption, or an empty string."""
-        return str(self.params.get("text") or self.params.get("caption") or "")
-
-    def buttons(self) -> list[tuple[str, str]]:
-        """(label, callback_data) of every inline button sent with the call."""
-        markup = self.params.get("reply_markup") or {}
-        rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
-        return [(b.get("text", ""), b.get("callback_data", "")) for row in rows for b in row]
-
-
-@dataclass
-class Failure:
-    """An injected failure: answer `times` calls of a method with this error."""
-
-    status: int
-    description: str
-    retry_after: int | None = None
-    times: int = 1
-    chat_id: int | None = None
-
-
-@dataclass
-class FakeBotServer:
+class FakeBotServer(BotApiMethods):
     """The fake Bot API; start with `async with FakeBotServer() as server:`."""
 
     token: str = "123456:TEST-token"
@@ -112,9 +69,8 @@ class FakeBotServer:
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
+        self._init_store()
         self._update_ids = itertools.count(1)
-        self._message_ids = itertools.count(1)
-        self._file_ids = itertools.count(1)
         self._new_update = asyncio.Event()
         self._new_call = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -258,7 +214,7 @@ class FakeBotServer:
 
     async def wait_for(
         self,
-        method: str,
+        method: str | tuple[str, ...],
         *,
         count: int = 1,
         chat_id: int | None = None,
@@ -266,11 +222,12 @@ class FakeBotServer:
         within: float = 5.0,
     ) -> list[Call]:
         """Wait until `count` successful calls of `method` (matching) were made; returns them."""
+        methods = (method,) if isinstance(method, str) else method
 
         def matching() -> list[Call]:
             return [
                 c
-                for c in self.calls_of(method, chat_id=chat_id)
+                for c in self.calls_of(*methods, chat_id=chat_id)
                 if c.status == 200 and (text is None or text in c.text)
             ]
 
@@ -364,20 +321,6 @@ class FakeBotServer:
                 return failure
         return None
 
-    def _bot_user(self) -> dict[str, Any]:
-        return {
-            "id": BOT_ID,
-            "is_bot": True,
-            "first_name": "Guide",
-            "username": BOT_USERNAME,
-            "can_join_groups": True,
-            "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
-        }
-
-    def _m_getMe(self, _p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:
-        return self._bot_user()
-
     async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
         offset = int(params.get("offset") or 0)
         timeout = float(params.get("timeout") or 0)
@@ -388,134 +331,6 @@ class FakeBotServer:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), timeout)
         return self._updates[:limit]
-
-    def _new_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
-        chat_id = int(params["chat_id"])
-        message: dict[str, Any] = {
-            "message_id": next(self._message_ids),
-            "date": int(time.time()),
-            "chat": {"id": chat_id, "type": "private"},
-            "from": self._bot_user(),
-            **content,
-        }
-        markup = params.get("reply_markup")
-        if isinstance(markup, dict) and "inline_keyboard" in markup:
-            message["reply_markup"] = markup  # as Telegram: only inline keyboards come back
-        self.messages[(chat_id, message["message_id"])] = message
-        return message
-
-    def _m_sendMessage(self, p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:
-        return self._new_message(p, text=p.get("text", ""))
-
-    def _media(self, p: dict[str, Any], files: dict[str, bytes], name: str) -> dict[str, Any]:
-        data = files.get(name)
-        if data is None:
-            file_id = str(p.get(name, ""))
-            if file_id not in self.files:
-                raise web.HTTPBadRequest(
-                    text=json.dumps(
-                        {"ok": False, "error_code": 400, "description": "Bad Request: wrong file"}
-                    ),
-                    content_type="application/json",
-                )
-        else:
-            file_id = f"{name}-{next(self._file_ids)}"
-            self.files[file_id] = data
-        return {
-            "file_id": file_id,
-            "file_unique_id": f"u{file_id}",
-            "file_size": len(self.files[file_id]),
-        }
-
-    def _m_sendVoice(self, p: dict[str, Any], f: dict[str, bytes]) -> dict[str, Any]:
-        voice = {**self._media(p, f, "voice"), "duration": int(float(p.get("duration") or 1))}
-        return self._new_message(p, voice=voice, caption=p.get("caption", ""))
-
-    def _m_sendDocument(self, p: dict[str, Any], f: dict[str, bytes]) -> dict[str, Any]:
-        document = {**self._media(p, f, "document"), "file_name": "file"}
-        return self._new_message(p, document=document, caption=p.get("caption", ""))
-
-    def _m_sendPhoto(self, p: dict[str, Any], f: dict[str, bytes]) -> dict[str, Any]:
-        photo = [{**self._media(p, f, "photo"), "width": 640, "height": 480}]
-        return self._new_message(p, photo=photo, caption=p.get("caption", ""))
-
-    def _edit(self, p: dict[str, Any], **changes: Any) -> dict[str, Any] | bool:
-        key = (int(p["chat_id"]), int(p["message_id"]))
-        message = self.messages.get(key)
-        if message is None:
-            raise web.HTTPBadRequest(
-                text=json.dumps(
-                    {
-                        "ok": False,
-                        "error_code": 400,
-                        "description": "Bad Request: message to edit not found",
-                    }
-                ),
-                content_type="application/json",
-            )
-        message.update({k: v for k, v in changes.items() if v is not None})
-        message["reply_markup"] = p.get("reply_markup") or {"inline_keyboard": []}
-        message["edit_date"] = int(time.time())
-        return message
-
-    def _m_editMessageText(self, p: dict[str, Any], _f: dict[str, bytes]) -> Any:
-        return self._edit(p, text=p.get("text"))
-
-    def _m_editMessageCaption(self, p: dict[str, Any], _f: dict[str, bytes]) -> Any:
-        return self._edit(p, caption=p.get("caption"))
-
-    def _m_editMessageReplyMarkup(self, p: dict[str, Any], _f: dict[str, bytes]) -> Any:
-        return self._edit(p)
-
-    def _m_deleteMessage(self, p: dict[str, Any], _f: dict[str, bytes]) -> bool:
-        self.messages.pop((int(p["chat_id"]), int(p["message_id"])), None)
-        return True
-
-    def _m_sendChatAction(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
-        return True
-
-    def _m_answerCallbackQuery(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
-        return True
-
-    def _m_deleteWebhook(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
-        return True
-
-    def _m_setWebhook(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
-        return True
-
-    def _m_setMyCommands(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
-        return True
-
-    def _m_getWebhookInfo(self, _p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:
-        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
-
-    def _m_getFile(self, p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:
-        file_id = str(p.get("file_id", ""))
-        if file_id not in self.files:
-            raise web.HTTPBadRequest(
-                text=json.dumps(
-                    {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
-                ),
-                content_type="application/json",
-            )
-        return {
-            "file_id": file_id,
-            "file_unique_id": f"u{file_id}",
-            "file_size": len(self.files[file_id]),
-            "file_path": f"files/{file_id}",
-        }
-
-    async def _file(self, request: web.Request) -> web.Response:
-        file_id = request.match_info["path"].removeprefix("files/")
-        if request.match_info["token"] != self.token or file_id not in self.files:
-            return web.Response(status=404)
-        return web.Response(body=self.files[file_id])
-
-    def add_file(self, data: bytes, *, name: str = "document") -> str:
-        """Store bytes as if a user had uploaded them; returns their file_id (for getFile)."""
-        file_id = f"{name}-{next(self._file_ids)}"
-        self.files[file_id] = data
-        return file_id
 
     # --- control routes, for driving a real bot process by hand ------------------------------
 

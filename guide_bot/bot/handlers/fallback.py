@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Update
+from telegram.error import NetworkError
 from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from guide_bot.bot import texts
@@ -37,6 +38,10 @@ def register(app: App, services: Services) -> None:
     async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
         error = context.error
+        if update_id is None and isinstance(error, NetworkError):
+            # polling could not reach Telegram; PTB retries on its own
+            log.warning("polling failed: %s", type(error).__name__)
+            return
         log.error(
             "error while handling update %s: %s",
             update_id,

@@ -12,6 +12,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 from guide_bot.bot import keyboards, texts
 from guide_bot.bot.callbacks import ScreeningAnswer, ScreeningRedo, parse, pattern
 from guide_bot.bot.handlers.common import current_user, ids
+from guide_bot.bot.handlers.offers import offer_start
 from guide_bot.bot.services import App, Services
 
 PROGRESS_KEY = "screening_progress"
@@ -101,8 +102,6 @@ async def _next(
     await sender.edit_text(chat_id, message_id, texts.screening_summary(progress))
     pending = context.user_data.pop(AFTER_KEY, None)
     if isinstance(pending, str):
-        from guide_bot.bot.handlers.session_start import offer_start
-
         routine = services.catalog.find(query.from_user.id, pending)
         if routine is not None:
             await offer_start(chat_id, query.from_user.id, routine, services)

@@ -58,7 +58,7 @@ async def act(chat_id: int, action: Action, services: Services) -> str | None:
         await driver.stop(chat_id)
         return None
     try:
-        live = await driver.control(chat_id, OPS[action])
+        live = await driver.control(chat_id, OPS[action], rest_note=action in ("resume", "add"))
     except SessionError as exc:
         return REFUSALS.get(type(exc), texts.NO_SESSION)
     if live is None:

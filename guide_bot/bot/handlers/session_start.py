@@ -9,39 +9,12 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from guide_bot.bot import keyboards, texts
+from guide_bot.bot import texts
 from guide_bot.bot.callbacks import Go, PainBefore, Swap, parse, pattern
 from guide_bot.bot.handlers import screening
 from guide_bot.bot.handlers.common import current_user, ids
+from guide_bot.bot.handlers.offers import offer_start, unknown_routine
 from guide_bot.bot.services import App, Services
-from guide_bot.domain.routine import Routine
-
-
-async def offer_start(chat_id: int, user_id: int, routine: Routine, services: Services) -> None:
-    """Ask for the pain rating that starts the routine, or first whether to end the current one."""
-    sender = services.require_sender()
-    live = services.require_driver().get(chat_id)
-    if live is not None:
-        text = texts.SWAP_QUESTION.format(
-            current=texts.escape(live.routine.title), new=texts.escape(routine.title)
-        )
-        await sender.text(chat_id, text, keyboards.swap(routine))
-        return
-    await sender.text(
-        chat_id,
-        f"<b>{texts.escape(routine.title)}</b>\n{texts.PAIN_BEFORE}",
-        keyboards.pain_before(routine),
-    )
-
-
-async def unknown_routine(chat_id: int, user_id: int, ref: str, services: Services) -> None:
-    """Say the routine is unknown and show the list."""
-    from guide_bot.bot.handlers.browse import list_view
-
-    text, markup = list_view(user_id, "all", None, services)
-    intro = texts.UNKNOWN_ROUTINE.format(ref=texts.escape(ref[:64]))
-    await services.require_sender().text(chat_id, intro, markup)
-    del text
 
 
 def register(app: App, services: Services) -> None:

@@ -13,7 +13,7 @@ from guide_bot.bot import texts
 from guide_bot.bot.handlers import screening
 from guide_bot.bot.handlers.browse import send_menu
 from guide_bot.bot.handlers.common import current_user
-from guide_bot.bot.handlers.session_start import offer_start, unknown_routine
+from guide_bot.bot.handlers.offers import offer_start, unknown_routine
 from guide_bot.bot.services import App, Services
 
 DEEP_LINK_PREFIX = "session_"

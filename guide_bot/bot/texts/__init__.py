@@ -1,0 +1,16 @@
+"""Every word the bot says to users, in one place (HTML parse mode; routine text is escaped).
+
+One package, split by topic; import it as `from guide_bot.bot import texts` and use `texts.X`.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from guide_bot.bot.texts.catalog import *  # noqa: F403
+from guide_bot.bot.texts.help import *  # noqa: F403
+from guide_bot.bot.texts.names import *  # noqa: F403
+from guide_bot.bot.texts.safety import *  # noqa: F403
+from guide_bot.bot.texts.session import *  # noqa: F403
+
+__all__ = ["escape"]  # re-exported: handlers escape routine text with it

@@ -1,0 +1,120 @@
+"""Starting, following and ending a session."""
+
+from __future__ import annotations
+
+from html import escape
+
+from guide_bot.domain.routine import Step
+
+__all__ = [
+    "ADDED_TIME",
+    "ADD_TIME",
+    "ALREADY_PAUSED",
+    "BACK",
+    "COMPLETE",
+    "KEPT_CURRENT",
+    "NOT_IN_HOLD",
+    "NOT_PAUSED",
+    "NO_SESSION",
+    "PAIN_AFTER",
+    "PAIN_BEFORE",
+    "PAIN_SKIP",
+    "PAUSE",
+    "PAUSED",
+    "RESTART_CONTINUED",
+    "RESTART_LOST",
+    "RESTART_PAUSED",
+    "RESUME",
+    "RESUMED",
+    "SKIP",
+    "SPEECH_UNAVAILABLE",
+    "STOP",
+    "STOPPED",
+    "SWAP_NO",
+    "SWAP_QUESTION",
+    "SWAP_YES",
+    "at_step",
+    "pain_summary",
+    "prepare_message",
+    "step_message",
+]
+
+# --- starting a session --------------------------------------------------------------------
+
+PAIN_BEFORE = "Before we start: how much does it hurt right now, from 0 (not at all) to 10 (worst)?"
+PAIN_AFTER = "How much does it hurt now, from 0 (not at all) to 10 (worst)?"
+PAIN_SKIP = "Skip"
+SWAP_QUESTION = (
+    "You have a session in progress: <b>{current}</b>. End it and start <b>{new}</b> instead?"
+)
+SWAP_YES = "End it and start the new one"
+SWAP_NO = "Keep my current session"
+KEPT_CURRENT = "OK, your current session goes on."
+
+# --- during a session ----------------------------------------------------------------------
+
+PAUSE = "⏸ Pause"
+RESUME = "▶️ Resume"
+SKIP = "⏭ Skip"
+BACK = "⏮ Back"
+ADD_TIME = "+15 s"
+STOP = "⏹ Stop"
+PAUSED = "⏸ Paused{where}. Tap Resume or send /resume to go on."
+RESUMED = "▶️ Resumed."
+STOPPED = "Session stopped."
+COMPLETE = "✅ <b>Session complete.</b> Well done!"
+ADDED_TIME = "+15 s on this hold."
+NOT_IN_HOLD = "Time can be added only during a hold."
+NO_SESSION = "There is no session in progress. /routines to find one."
+ALREADY_PAUSED = "The session is already paused."
+NOT_PAUSED = "The session is not paused."
+SPEECH_UNAVAILABLE = "Voice notes are not available right now, so I'll carry on in text."
+RESTART_CONTINUED = "I was restarted for a moment; your session goes on."
+RESTART_PAUSED = (
+    "I was restarted and your session <b>{title}</b> was paused{where} so you miss nothing. "
+    "Tap Resume when you are ready."
+)
+RESTART_LOST = (
+    "I was restarted and could not pick up your session <b>{title}</b> (the routine has "
+    "changed). It is saved in your history as stopped. /routines to start again."
+)
+
+
+def at_step(step: int | None, count: int) -> str:
+    """' at step 2 of 5', or '' before the first step."""
+    return f" at step {step} of {count}" if step else ""
+
+
+def prepare_message(title: str, first_step_in_s: float) -> str:
+    """The first message of a session."""
+    seconds = round(first_step_in_s)
+    return f"<b>{escape(title)}</b>\nGet ready. The first step starts in {seconds} seconds."
+
+
+def step_message(number: int, count: int, step: Step) -> str:
+    """One step: title, instruction, hold, pressure."""
+    hold = f"Hold {step.hold_s} s"
+    if step.sides == "left-right":
+        hold += " on each side"
+    if step.reps > 1:
+        hold += f", {step.reps} rounds"
+    if step.rest_s:
+        hold += f", {step.rest_s} s rest between"
+    lines = [f"<b>Step {number} of {count} · {escape(step.title)}</b>", escape(step.instruction)]
+    details = [f"⏱ {hold}"]
+    if step.pressure is not None:
+        details.append(f"pressure about {step.pressure}/10")
+    lines += ["", " · ".join(details)]
+    if step.point:
+        lines.append(f"📍 {escape(step.point)}")
+    return "\n".join(lines)
+
+
+def pain_summary(before: int | None, after: int | None) -> str:
+    """The ratings given, for the thank-you."""
+    parts = []
+    if before is not None:
+        parts.append(f"before {before}/10")
+    if after is not None:
+        parts.append(f"after {after}/10")
+    return "Thanks, noted: " + ", ".join(parts) + "." if parts else "OK."

@@ -1,0 +1,156 @@
+"""Voice mode end to end: a sendVoice per step, upload once then file_id, text if speech fails."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fakebot.server import FakeBotServer
+
+from bot.harness import build_bot, running, screen, set_mode
+from bot.test_session_flow import Chat, press, start_session
+from guide_bot.bot.voice import SessionSpeech
+from guide_bot.domain.clock import FakeClock
+from guide_bot.speech.ports import SpeechEngine, SpeechError
+from guide_bot.speech.selection import EngineSelector, Voice
+
+CHAT, OTHER = 2002, 3003
+
+
+async def test_voice_session_one_call_per_step_then_file_ids(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    for chat_id in (CHAT, OTHER):
+        screen(bot.services, chat_id)  # default delivery: voice notes
+    mine = Chat(server, CHAT)
+    async with running(bot):
+        prepare = await start_session(bot, mine, "quick-test")
+        assert prepare.method == "sendVoice"
+        assert "Get ready." in prepare.text
+        assert prepare.buttons()[0][0] == "⏸ Pause"
+        assert prepare.files["voice"].startswith(b"OggS")
+        await bot.run_for(120)
+        calls = mine.new()
+        assert [c.method for c in calls] == [
+            "sendVoice",
+            "sendVoice",
+            "sendVoice",
+            "editMessageReplyMarkup",
+            "sendMessage",
+        ]
+        steps = calls[:3]
+        for number, call in enumerate(steps, start=1):
+            assert call.text.startswith(f"<b>Step {number} of 3 · ")
+            assert next(label for label, _ in call.buttons()) == "⏸ Pause"
+            assert call.files["voice"].startswith(b"OggS")
+            assert int(call.params["duration"]) >= 2
+        assert calls[-1].text.startswith("✅ <b>Session complete.</b>")
+        first_upload = sum(len(c.files.get("voice", b"")) for c in [prepare, *steps])
+        assert first_upload > 10_000
+
+        # The same routine in another chat: every note re-sent by file_id, no upload at all.
+        other = Chat(server, OTHER)
+        server.send_text(OTHER, "/session quick-test")
+        offer = (await server.wait_for("sendMessage", chat_id=OTHER))[-1]
+        server.press(OTHER, offer.message_id or 0, "pb:quick-test:-1")
+        await server.wait_for("sendVoice", chat_id=OTHER)
+        await server.wait_idle(0.2)  # the handler stores and schedules after sending
+        await bot.run_for(120)
+        voices = [c for c in other.new() if c.method == "sendVoice"]
+        assert len(voices) == 4
+        assert all(not c.files for c in voices)
+        assert [c.params["voice"] for c in voices] == [
+            c.result["voice"]["file_id"] for c in [prepare, *steps]
+        ]
+
+
+async def test_resume_in_voice_mode_sends_the_rest_of_the_step(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    screen(bot.services, CHAT)
+    chat = Chat(server, CHAT)
+    async with running(bot):
+        await start_session(bot, chat, "long-test")
+        await bot.run_for(20)
+        step1 = chat.new()[-1]
+        assert step1.text.startswith("<b>Step 1 of 2")
+        await press(bot, step1, "Pause")
+        paused = chat.new()
+        assert [c.method for c in paused] == ["editMessageReplyMarkup"]
+        await bot.run_for(30)
+        await press(bot, paused[0], "Resume")
+        rest = chat.new()
+        assert [c.method for c in rest] == ["sendVoice"]
+        assert rest[0].text.startswith("<b>Step 1 of 2")
+        assert rest[0].buttons()[0][0] == "⏸ Pause"
+        # Shorter than the whole step's note: it starts where the session is.
+        assert int(rest[0].params["duration"]) < int(step1.params["duration"])
+        assert await press(bot, rest[0], "+15 s") == "+15 s on this hold."
+        longer = chat.new()
+        assert [c.method for c in longer] == ["sendVoice"]
+        assert int(longer[0].params["duration"]) >= int(rest[0].params["duration"]) + 14
+
+
+class _Broken:
+    name = "espeak"
+    voice_key = "broken"
+
+    def synthesize(self, text: str) -> bytes:
+        raise SpeechError("no audio device in this test")
+
+
+async def test_no_speech_engine_carries_on_in_text_and_says_so_once(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    speech = bot.services.speech
+    assert isinstance(speech, SessionSpeech)
+
+    def broken(_voice: Voice) -> SpeechEngine:
+        return _Broken()  # type: ignore[return-value]
+
+    speech.selector = EngineSelector(choice="espeak", factories={"espeak": broken})
+    screen(bot.services, CHAT)
+    set_mode(bot.services, CHAT, "both")
+    chat = Chat(server, CHAT)
+    async with running(bot):
+        bot.server.send_text(CHAT, "/session quick-test")
+        offer = (await server.wait_for("sendMessage", chat_id=CHAT))[-1]
+        chat.new()
+        await press(bot, offer, "3")
+        sent = chat.new_texts()
+        assert sent[1] == "Voice notes are not available right now, so I'll carry on in text."
+        assert "Get ready." in sent[2]
+        await bot.run_for(120)
+        texts = chat.new_texts()
+        assert not server.calls_of("sendVoice")
+        assert "Press now." in texts
+        assert all("not available" not in t for t in texts)
+        assert texts[-1].startswith("✅") or "✅" in texts[-1]
+
+
+async def test_voice_session_continues_after_a_restart(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    screen(bot.services, CHAT)
+    chat = Chat(server, CHAT)
+    async with running(bot):
+        await start_session(bot, chat, "long-test")
+        await bot.run_for(20)
+        assert [c.method for c in chat.new()] == ["sendVoice"]  # step 1
+        stopped_at = bot.clock.now()
+
+    again = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 3))
+    async with running(again):
+        live = again.services.require_driver().get(CHAT)
+        assert live is not None
+        assert live.voice_notes is None  # the voice is opened again when a note is due
+        await again.run_for(60)
+        sent = chat.new()
+        step2 = [c for c in sent if c.method == "sendVoice"]
+        assert len(step2) == 1
+        assert step2[0].text.startswith("<b>Step 2 of 2")
+        assert step2[0].files["voice"].startswith(b"OggS")
+        assert sent[-1].text.startswith("✅")

@@ -1,0 +1,206 @@
+"""The Bot API methods of the fake server: recorded calls, and the messages and files it keeps.
+
+`BotApiMethods` answers each method the way Telegram does (the shapes python-telegram-bot parses);
+`FakeBotServer` (server.py) adds the HTTP routes, update polling and failure injection.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from aiohttp import web
+
+BOT_ID = 7_000_000_001
+BOT_USERNAME = "guide_test_bot"
+
+
+@dataclass
+class Call:
+    """One request the bot made: method, decoded parameters, uploaded files, and when."""
+
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes]
+    at: float  # time.monotonic() on arrival
+    status: int = 200
+    result: Any = None
+
+    @property
+    def message_id(self) -> int | None:
+        """The id of the message this call sent or edited."""
+        if isinstance(self.result, dict) and "message_id" in self.result:
+            return int(self.result["message_id"])
+        value = self.params.get("message_id")
+        return int(value) if value is not None else None
+
+    @property
+    def chat_id(self) -> int | None:
+        """The chat the call was about, if it names one."""
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        """The message text or caption, or an empty string."""
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback_data) of every inline button sent with the call."""
+        markup = self.params.get("reply_markup") or {}
+        rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+        return [(b.get("text", ""), b.get("callback_data", "")) for row in rows for b in row]
+
+
+@dataclass
+class Failure:
+    """An injected failure: answer `times` calls of a method with this error."""
+
+    status: int
+    description: str
+    retry_after: int | None = None
+    times: int = 1
+    chat_id: int | None = None
+
+
+def bad_request(description: str) -> web.HTTPBadRequest:
+    """A 400 answer in the Bot API's JSON shape."""
+    body = {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
+    return web.HTTPBadRequest(text=json.dumps(body), content_type="application/json")
+
+
+class BotApiMethods:
+    """The methods (`_m_<name>`), over the messages and files the server keeps."""
+
+    messages: dict[tuple[int, int], dict[str, Any]]
+    files: dict[str, bytes]
+
+    def _init_store(self) -> None:
+        self._message_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+
+    def _bot_user(self) -> dict[str, Any]:
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Guide",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    def _m_getMe(self, _p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:
+        return self._bot_user()
+
+    def _new_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": self._bot_user(),
+            **content,
+        }
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            message["reply_markup"] = markup  # as Telegram: only inline keyboards come back
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _m_sendMessage(self, p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:
+        return self._new_message(p, text=p.get("text", ""))
+
+    def _media(self, p: dict[str, Any], files: dict[str, bytes], name: str) -> dict[str, Any]:
+        data = files.get(name)
+        if data is None:
+            file_id = str(p.get(name, ""))
+            if file_id not in self.files:
+                raise bad_request("wrong file")
+        else:
+            file_id = f"{name}-{next(self._file_ids)}"
+            self.files[file_id] = data
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(self.files[file_id]),
+        }
+
+    def _m_sendVoice(self, p: dict[str, Any], f: dict[str, bytes]) -> dict[str, Any]:
+        voice = {**self._media(p, f, "voice"), "duration": int(float(p.get("duration") or 1))}
+        return self._new_message(p, voice=voice, caption=p.get("caption", ""))
+
+    def _m_sendDocument(self, p: dict[str, Any], f: dict[str, bytes]) -> dict[str, Any]:
+        document = {**self._media(p, f, "document"), "file_name": "file"}
+        return self._new_message(p, document=document, caption=p.get("caption", ""))
+
+    def _m_sendPhoto(self, p: dict[str, Any], f: dict[str, bytes]) -> dict[str, Any]:
+        photo = [{**self._media(p, f, "photo"), "width": 640, "height": 480}]
+        return self._new_message(p, photo=photo, caption=p.get("caption", ""))
+
+    def _edit(self, p: dict[str, Any], **changes: Any) -> dict[str, Any] | bool:
+        key = (int(p["chat_id"]), int(p["message_id"]))
+        message = self.messages.get(key)
+        if message is None:
+            raise bad_request("message to edit not found")
+        message.update({k: v for k, v in changes.items() if v is not None})
+        message["reply_markup"] = p.get("reply_markup") or {"inline_keyboard": []}
+        message["edit_date"] = int(time.time())
+        return message
+
+    def _m_editMessageText(self, p: dict[str, Any], _f: dict[str, bytes]) -> Any:
+        return self._edit(p, text=p.get("text"))
+
+    def _m_editMessageCaption(self, p: dict[str, Any], _f: dict[str, bytes]) -> Any:
+        return self._edit(p, caption=p.get("caption"))
+
+    def _m_editMessageReplyMarkup(self, p: dict[str, Any], _f: dict[str, bytes]) -> Any:
+        return self._edit(p)
+
+    def _m_deleteMessage(self, p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        self.messages.pop((int(p["chat_id"]), int(p["message_id"])), None)
+        return True
+
+    def _m_sendChatAction(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        return True
+
+    def _m_answerCallbackQuery(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        return True
+
+    def _m_deleteWebhook(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        return True
+
+    def _m_setWebhook(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        return True
+
+    def _m_setMyCommands(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        return True
+
+    def _m_getWebhookInfo(self, _p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+
+    def _m_getFile(self, p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:
+        file_id = str(p.get("file_id", ""))
+        if file_id not in self.files:
+            raise bad_request("invalid file_id")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(self.files[file_id]),
+            "file_path": f"files/{file_id}",
+        }
+
+    async def _file(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["path"].removeprefix("files/")
+        if request.match_info["token"] != self.token or file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id])
+
+    def add_file(self, data: bytes, *, name: str = "document") -> str:
+        """Store bytes as if a user had uploaded them; returns their file_id (for getFile)."""
+        file_id = f"{name}-{next(self._file_ids)}"
+        self.files[file_id] = data
+        return file_id
