@@ -116,7 +116,7 @@ async def one_run(server: LeanServer, count: int, folder: Path) -> dict[str, flo
         seen = len(records)
         if len(delivered) >= count:
             await asyncio.sleep(2.0)  # anything sent twice would show up now
-            for at, method, chat, _head, _up, status in server.records()[seen:]:
+            for _at, method, chat, _head, _up, status in server.records()[seen:]:
                 if method == "sendMessage" and status == 200 and chat >= FIRST_USER:
                     delivered[chat] += 1
             break

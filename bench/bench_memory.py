@@ -107,7 +107,8 @@ def main() -> None:
                 result = run_child(n, server.port)
                 results.setdefault(n, []).append(result)
                 print(
-                    f"  run {run + 1}/{runs} N={n:5}: RSS {result['rss_per_session'] / 1024:.1f} KB/session,"
+                    f"  run {run + 1}/{runs} N={n:5}:"
+                    f" RSS {result['rss_per_session'] / 1024:.1f} KB/session,"
                     f" {int(result['held'])} held, {int(result['pending_jobs'])} jobs pending",
                     flush=True,
                 )

@@ -184,7 +184,8 @@ async def one_run(server: LeanServer, reminders: int, sessions: int) -> dict[str
         log = (folder / "bot.log").open("wb")
         launched = time.time()
         await server.inject(HELP_CHAT, "/help")
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        # the bot runs on while this loop polls the server: a blocking Popen is what is wanted
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: ASYNC220
         answered = None
         restore_sends = 0
         try:
@@ -192,7 +193,9 @@ async def one_run(server: LeanServer, reminders: int, sessions: int) -> dict[str
             while answered is None and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
                 if process.poll() is not None:
-                    raise RuntimeError(f"the bot exited: {(folder / 'bot.log').read_text()[-2000:]}")
+                    raise RuntimeError(
+                        f"the bot exited: {(folder / 'bot.log').read_text()[-2000:]}"
+                    )
                 for at, method, chat, _head, _up, status in server.records():
                     if method == "sendMessage" and status == 200 and chat == HELP_CHAT:
                         answered = at

@@ -108,7 +108,7 @@ async def spread(n: int, window_s: float, begin: Callable[[int], Awaitable[None]
 async def wait_until(done: Callable[[], bool], limit_s: float) -> None:
     """Poll until `done()` or the limit."""
     deadline = time.monotonic() + limit_s
-    while not done() and time.monotonic() < deadline:
+    while not done() and time.monotonic() < deadline:  # noqa: ASYNC110 - state of another library
         await asyncio.sleep(0.2)
 
 

@@ -18,6 +18,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder
 
 from guide_bot.bot.catalog import Catalog
 from guide_bot.bot.handlers import CORE, LAST
+from guide_bot.bot.http import GatedRequest
 from guide_bot.bot.presenter import Presenter, StepVoice
 from guide_bot.bot.sender import Sender
 from guide_bot.bot.services import App, Hook, Register, Services
@@ -115,6 +116,7 @@ def build_application(
             await hook(app, services)
 
     builder: Any = ApplicationBuilder().token(settings.token.get_secret_value())
+    builder = builder.request(GatedRequest())  # bounded calls in flight: see bot/http.py
     if settings.base_url:
         base, files = api_urls(settings.base_url)
         builder = builder.base_url(base).base_file_url(files)
