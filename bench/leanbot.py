@@ -26,7 +26,7 @@ import json
 import time
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 TOKEN = "123456:BENCH-token"
 BOT_USER = {"id": 7_000_000_002, "is_bot": True, "first_name": "Guide", "username": "bench_bot"}
@@ -78,7 +78,7 @@ async def _form(request: web.Request) -> tuple[dict[str, str], int]:
     if request.content_type == "multipart/form-data":
         reader = await request.multipart()
         while (part := await reader.next()) is not None:
-            if not isinstance(part, web.BodyPartReader):
+            if not isinstance(part, BodyPartReader):
                 continue  # a nested multipart; the Bot API never sends one
             data = await part.read()
             if part.filename:
