@@ -25,6 +25,7 @@ Choices worth knowing:
 
 from __future__ import annotations
 
+import functools
 from dataclasses import replace
 
 from guide_bot.domain.routine import MAX_HOLD_S
@@ -64,12 +65,18 @@ ADD_TIME_S = 15.0
 BACK_GRACE_S = 3.0  # `back` this soon after a step began goes to the previous step
 
 
+@functools.lru_cache(maxsize=256)
+def _shape_of(timeline: Timeline) -> SessionShape:
+    """The shape of a timeline, shared by the sessions on it (it is frozen, as is the shape)."""
+    return SessionShape.of(timeline)
+
+
 class Session:
     """One run of a timeline; mutable, but each operation either fully applies or raises."""
 
     def __init__(self, timeline: Timeline, core: SessionCore | None = None) -> None:
         self._timeline = timeline
-        self._shape = SessionShape.of(timeline)
+        self._shape = _shape_of(timeline)
         self._core = core or SessionCore()
         self._times_for: tuple[tuple[int, float], ...] | None = None
         self._times: list[float] = []

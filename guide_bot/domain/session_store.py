@@ -7,6 +7,7 @@ refuse, with a clear message, data that is malformed or belongs to a different p
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -41,8 +42,13 @@ class SessionCore:
     active_total_s: float = 0.0
 
 
+@functools.lru_cache(maxsize=256)
 def plan_digest(timeline: Timeline) -> str:
-    """A short fingerprint of a timeline's events, to tell whether stored data belongs to it."""
+    """A short fingerprint of a timeline's events, to tell whether stored data belongs to it.
+
+    Cached (a Timeline is frozen and hashable): a restart computes it for every stored session,
+    and most sessions share a few timelines (bench/README.md, start-up).
+    """
     rows = [[round(e.at_s, 6), e.kind.value, e.step, e.side, e.text] for e in timeline.events]
     blob = json.dumps([timeline.routine_id, rows], separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:16]

@@ -13,13 +13,16 @@ Telegram; then the messages and runs are done in the background.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from guide_bot.bot import texts
 from guide_bot.bot.presenter import Live
+from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Session, SessionDataError, SessionState
+from guide_bot.domain.timeline import Timeline
 from guide_bot.scheduling.plans import rebuild_plan
 from guide_bot.storage.history import HistoryEntry
 from guide_bot.storage.sessions import ActiveSession
@@ -39,11 +42,12 @@ def restore_all(driver: SessionDriver) -> tuple[dict[str, int], list[FollowUp]]:
     """Take every stored session in; returns counts by outcome and the follow-ups to run."""
     counts = {"continued": 0, "paused": 0, "kept_paused": 0, "lost": 0}
     follow_ups: list[FollowUp] = []
+    plans = _Plans()
     blocked = driver.services.users.blocked_user_ids()
     now = driver.services.clock.now()
     for record in driver.services.sessions.all():
         try:
-            outcome, follow_up = _take_in(driver, record, blocked, now)
+            outcome, follow_up = _take_in(driver, record, blocked, now, plans)
         except Exception:
             log.exception("chat %s: could not restore its session", record.chat_id)
             outcome, follow_up = "lost", _lost(driver, record, notify=False)
@@ -54,15 +58,40 @@ def restore_all(driver: SessionDriver) -> tuple[dict[str, int], list[FollowUp]]:
     return counts, follow_ups
 
 
+class _Plans:
+    """Rebuilt timelines by routine and plan inputs: sessions on the same plan share one.
+
+    Rebuilding is the costly part of taking a session in, and thousands of stored sessions run
+    on a few plans; a shared timeline also lets the engine reuse its digest and shape.
+    """
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[int, str], tuple[Routine, Timeline]] = {}
+
+    def get(self, routine: Routine, inputs: dict[str, Any]) -> Timeline:
+        key = (id(routine), json.dumps(inputs, sort_keys=True, default=str))
+        found = self._built.get(key)
+        if found is not None and found[0] is routine:  # the routine is kept, so its id is too
+            return found[1]
+        timeline = rebuild_plan(routine, inputs)
+        self._built[key] = (routine, timeline)
+        return timeline
+
+
 def _take_in(
-    driver: SessionDriver, record: ActiveSession, blocked: set[int], now: float
+    driver: SessionDriver,
+    record: ActiveSession,
+    blocked: set[int],
+    now: float,
+    plans: _Plans | None = None,
 ) -> tuple[str, FollowUp | None]:
     services = driver.services
     routine = services.catalog.find(record.user_id, record.routine_id)
     session: Session | None = None
     if routine is not None:
         try:
-            session = Session.from_dict(record.state, rebuild_plan(routine, record.plan))
+            timeline = (plans or _Plans()).get(routine, record.plan)
+            session = Session.from_dict(record.state, timeline)
         except SessionDataError as exc:
             log.warning("chat %s: stored session unusable: %s", record.chat_id, exc)
     if routine is None or session is None or session.state.closed or record.user_id in blocked:
