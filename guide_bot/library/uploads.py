@@ -12,6 +12,7 @@ chat; an id that another user also chose is fine (and nothing about other users 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
@@ -29,6 +30,9 @@ MAX_CAUTION_LENGTH = 200
 MAX_CUES_PER_STEP = 10
 MAX_SESSION_S = 2 * 60 * 60  # a session longer than two hours is a mistake or an attack
 MAX_ROUTINES_PER_USER = 30
+MAX_ECHO_CHARS = 40  # of a refused value quoted back in an error
+MAX_MESSAGE_CHARS = 400  # of one problem in a chat message
+_ECHO_RE = re.compile(rf"\(got (.{{{MAX_ECHO_CHARS + 1},}}?)\)(?=;|$)", re.DOTALL)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -62,8 +66,8 @@ def size_issue(size: int | None, file: str) -> Issue | None:
         return Issue(
             file=file,
             field="(file)",
-            message=f"the file is {size // 1024} KB; allowed: at most "
-            f"{MAX_UPLOAD_BYTES // 1024} KB",
+            message=f"the file is {size:,} bytes; allowed: at most {MAX_UPLOAD_BYTES:,} bytes "
+            f"({MAX_UPLOAD_BYTES // 1024} KB)",
         )
     return None
 
@@ -138,6 +142,20 @@ def _limits(routine: Routine, file: str, library_ids: Collection[str]) -> list[I
     return found
 
 
+def _without_empty_steps_echo(errors: list[Issue]) -> list[Issue]:
+    # pydantic counts only the steps that passed, so a file whose one step has an error also
+    # gets "steps: at least 1 item, not 0"; the step's own error says what is wrong.
+    if not any(issue.step is not None for issue in errors):
+        return errors
+    return [
+        issue
+        for issue in errors
+        if not (
+            issue.field == "steps" and issue.step is None and "at least 1 item" in issue.message
+        )
+    ]
+
+
 def check_upload(data: bytes, *, file: str, library_ids: Collection[str]) -> UploadCheck:
     """Check an uploaded routine file; never raises on bad input."""
     too_big = size_issue(len(data), file)
@@ -153,7 +171,7 @@ def check_upload(data: bytes, *, file: str, library_ids: Collection[str]) -> Upl
         errors = [Issue(file=file, field="(yaml)", message="the YAML nests too deeply")]
         routine = None
     if routine is None:
-        return UploadCheck(routine=None, errors=errors)
+        return UploadCheck(routine=None, errors=_without_empty_steps_echo(errors))
     errors = _limits(routine, file, library_ids)
     if errors:
         return UploadCheck(routine=None, errors=errors)
@@ -169,4 +187,7 @@ def describe(issue: Issue) -> str:
     if not issue.field.startswith("("):
         parts.append(f"'{issue.field}'")
     where = ", ".join(parts)
-    return f"{where}: {issue.message}" if where else issue.message
+    # The loader quotes the refused value; a 20,000-character title must not come back whole.
+    message = _ECHO_RE.sub(lambda m: f"(got {m.group(1)[:MAX_ECHO_CHARS]}…)", issue.message)
+    line = f"{where}: {message}" if where else message
+    return line if len(line) <= MAX_MESSAGE_CHARS else line[: MAX_MESSAGE_CHARS - 1] + "…"
