@@ -12,6 +12,7 @@ import logging
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from guide_bot.domain.routine import Routine
 from guide_bot.library.issues import Issue
@@ -48,7 +49,16 @@ class UserRoutineEntry:
     routine: Routine | None
 
 
-def _namespaced(routine: Routine) -> Routine:
+@lru_cache(maxsize=512)
+def _parse_stored(routine_id: str, yaml_text: str) -> Routine | None:
+    """The namespaced routine of a stored text; cached, since lookups list a user's routines."""
+    try:
+        routine, problems = parse_routine(yaml_text, file=routine_id)
+    except RecursionError:
+        routine, problems = None, []
+    if routine is None or routine.id != routine_id:
+        log.warning("stored user routine no longer valid (%d problems)", len(problems))
+        return None
     # model_copy skips validation on purpose: "my:" is not a valid file id, and must not be one.
     return routine.model_copy(update={"id": user_ref(routine.id)})
 
@@ -81,14 +91,7 @@ class UserRoutines:
         )
 
     def _load(self, stored: StoredRoutine) -> Routine | None:
-        try:
-            routine, problems = parse_routine(stored.yaml_text, file=stored.routine_id)
-        except RecursionError:
-            routine, problems = None, []
-        if routine is None or routine.id != stored.routine_id:
-            log.warning("stored user routine no longer valid (%d problems)", len(problems))
-            return None
-        return _namespaced(routine)
+        return _parse_stored(stored.routine_id, stored.yaml_text)
 
     def get(self, user_id: int, ref: str) -> Routine | None:
         """The user's routine for `my:<id>`, or None (also for ids that are not `my:`)."""
@@ -104,6 +107,10 @@ class UserRoutines:
             UserRoutineEntry(ref=user_ref(s.routine_id), title=s.title, routine=self._load(s))
             for s in self._repo.list(user_id)
         ]
+
+    def routines(self, user_id: int) -> list[Routine]:
+        """The user's routines that can be started: a source for the bot's catalog."""
+        return [e.routine for e in self.list(user_id) if e.routine is not None]
 
     def delete(self, user_id: int, ref: str) -> bool:
         """Delete the user's routine `my:<id>`; False when there is none."""
