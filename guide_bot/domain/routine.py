@@ -2,6 +2,7 @@
 
 Pydantic models, frozen. Every field is required unless it has a default here, unknown fields are
 refused, and the allowed values of each vocabulary are spelled out so that an error can say them.
+Numbers are strict: `hold_s: "45"` (a quoted string) or `hold_s: 45.5` is refused, not converted.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_RE = re.compile(SLUG_PATTERN)
@@ -48,6 +50,7 @@ TECHNIQUES: tuple[str, ...] = Technique.__args__  # type: ignore[attr-defined]
 AREAS: tuple[str, ...] = Area.__args__  # type: ignore[attr-defined]
 COMPLAINTS: tuple[str, ...] = Complaint.__args__  # type: ignore[attr-defined]
 TOOLS: tuple[str, ...] = Tool.__args__  # type: ignore[attr-defined]
+SIDES: tuple[str, ...] = Sides.__args__  # type: ignore[attr-defined]
 
 
 class _Strict(BaseModel):
@@ -57,7 +60,9 @@ class _Strict(BaseModel):
 class Cue(_Strict):
     """An extra spoken cue inside a hold, e.g. "breathe out slowly" 20 s after the hold starts."""
 
-    at_s: float = Field(gt=0, description="seconds after the hold starts; inside the hold")
+    at_s: float = Field(
+        gt=0, strict=True, description="seconds after the hold starts; inside the hold"
+    )
     text: str = Field(min_length=1, max_length=200)
 
 
@@ -67,22 +72,25 @@ class Step(_Strict):
     title: str = Field(min_length=1, max_length=60)
     instruction: str = Field(min_length=1, max_length=600)
     technique: Technique
-    hold_s: int = Field(ge=MIN_HOLD_S, le=MAX_HOLD_S)
+    hold_s: int = Field(ge=MIN_HOLD_S, le=MAX_HOLD_S, strict=True)
     sides: Sides = "none"
-    reps: int = Field(default=1, ge=1, le=10)
-    rest_s: int = Field(default=0, ge=0, le=300)
-    pressure: int | None = Field(default=None, ge=0, le=10)
+    reps: int = Field(default=1, ge=1, le=10, strict=True)
+    rest_s: int = Field(default=0, ge=0, le=300, strict=True)
+    pressure: int | None = Field(default=None, ge=0, le=10, strict=True)
     point: str | None = Field(default=None, min_length=1, max_length=60)
     tools: tuple[Tool, ...] = ()
     cues: tuple[Cue, ...] = ()
 
     @model_validator(mode="after")
     def _cues_inside_hold(self) -> Step:
-        for cue in self.cues:
+        for number, cue in enumerate(self.cues, start=1):
             if cue.at_s >= self.hold_s:
-                raise ValueError(
-                    f"cue at {cue.at_s:g} s is outside the {self.hold_s} s hold; "
-                    f"allowed: more than 0 and less than {self.hold_s} s"
+                # A custom error type so that the loader can name the cue: cues[N].at_s.
+                raise PydanticCustomError(
+                    "cue_outside_hold",
+                    "cue at {at_s} s is outside the {hold_s} s hold; "
+                    "allowed: more than 0 and less than {hold_s} s",
+                    {"cue": number, "at_s": f"{cue.at_s:g}", "hold_s": self.hold_s},
                 )
         return self
 
@@ -107,7 +115,7 @@ class Routine(_Strict):
     complaints: tuple[Complaint, ...] = Field(min_length=1)
     tools: tuple[Tool, ...] = Field(min_length=1)
     cautions: tuple[str, ...] = ()
-    get_ready_s: int = Field(default=10, ge=0, le=60)
+    get_ready_s: int = Field(default=10, ge=0, le=60, strict=True)
     steps: tuple[Step, ...] = Field(min_length=1, max_length=40)
 
     @field_validator("id")

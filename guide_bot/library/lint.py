@@ -3,7 +3,11 @@
 Warnings by default, errors with `guide-bot validate --strict`. The ranges come from the sources in
 the team's domain notes: trigger-point compression 30-60 s (Gemmell 2008), static stretches 10-60 s
 (ACSM, 10-30 s for most adults and up to 60 s for older adults), foam rolling at least 90 s per
-muscle group (Hughes 2019), breathing 30-120 s.
+muscle group (Hughes 2019), breathing 30-120 s. Pressure targets 4-7 of 10 (the domain notes
+say about 5-7, never sharp; 4 is allowed for the sensitive head and jaw), at most about 5 minutes of
+pressure on one point in a session, and an instruction short enough to be spoken before its hold
+(an interval-timer app's users complained of long names cut off by the next cue). A step's tools
+must be among the routine's tools, which is what people filter on.
 """
 
 from __future__ import annotations
@@ -90,6 +94,19 @@ def lint_routine(routine: Routine, file: str) -> list[Issue]:
                 )
         if step.technique == "compress":
             pressure_on_point[(step.point or step.title).casefold()] += step.hold_s * step.reps
+        unlisted = [tool for tool in step.tools if tool not in routine.tools]
+        if unlisted:
+            found.append(
+                _issue(
+                    file,
+                    index,
+                    step,
+                    "tools",
+                    f"{', '.join(unlisted)} not in the routine's tools "
+                    f"({', '.join(routine.tools)}); allowed: tools the routine lists, so that "
+                    "people who filter by tools find it",
+                )
+            )
         spoken = speaking_time_s(step.instruction)
         if spoken > MAX_INSTRUCTION_SPEAK_S:
             found.append(

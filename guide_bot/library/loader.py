@@ -18,7 +18,9 @@ from guide_bot.domain.routine import (
     AREAS,
     COMPLAINTS,
     MAX_HOLD_S,
+    MAX_ID_LENGTH,
     MIN_HOLD_S,
+    SIDES,
     TECHNIQUES,
     TOOLS,
     Cue,
@@ -31,23 +33,62 @@ from guide_bot.library.yaml_source import RoutineYamlError, parse_yaml
 ROUTINE_SUFFIXES = (".yaml", ".yml")
 
 # What a person may write in each field, said in the error when the value is refused.
+_TEXT = "text of {low}-{high} characters"
 ALLOWED: dict[str, str] = {
-    "id": "a safe slug: lowercase letters, digits and single hyphens, equal to the file name",
+    "id": "a safe slug: lowercase letters, digits and single hyphens, at most "
+    f"{MAX_ID_LENGTH} characters, equal to the file name",
+    "title": _TEXT.format(low=1, high=80),
+    "summary": _TEXT.format(low=1, high=600),
+    "cautions": "a list of texts, one caution each",
+    "steps": "a list of 1 to 40 steps",
+    "cues": "a list of cues, each with at_s and text",
     "hold_s": f"a whole number of seconds from {MIN_HOLD_S} to {MAX_HOLD_S}",
     "reps": "a whole number from 1 to 10",
     "rest_s": "a whole number of seconds from 0 to 300",
     "get_ready_s": "a whole number of seconds from 0 to 60",
     "pressure": "a whole number from 0 (none) to 10 (worst), or leave it out",
+    "point": _TEXT.format(low=1, high=60) + ", or leave it out",
     "technique": ", ".join(TECHNIQUES),
-    "sides": "none, left-right",
+    "sides": ", ".join(SIDES),
     "areas": ", ".join(AREAS),
     "complaints": ", ".join(COMPLAINTS),
     "tools": ", ".join(TOOLS),
     "at_s": "seconds after the hold starts, more than 0 and less than the hold",
 }
-_FIELDS_ROUTINE = ", ".join(Routine.model_fields)
-_FIELDS_STEP = ", ".join(Step.model_fields)
-_FIELDS_CUE = ", ".join(Cue.model_fields)
+# Where a step or cue says a field differently from the routine.
+_ALLOWED_IN: dict[tuple[str, str], str] = {
+    ("step", "title"): _TEXT.format(low=1, high=60),
+    ("step", "instruction"): _TEXT.format(low=1, high=600),
+    ("cue", "text"): _TEXT.format(low=1, high=200),
+}
+_FIELDS = {
+    "routine": ", ".join(Routine.model_fields),
+    "step": ", ".join(Step.model_fields),
+    "cue": ", ".join(Cue.model_fields),
+}
+MAPPING_NEEDED = f"a YAML mapping with the fields {_FIELDS['routine']}"
+
+# Pydantic's wording replaced by plainer words; the allowed values are added after.
+_PROBLEM: dict[str, str] = {
+    "int_type": "must be a whole number, not {got}",
+    "int_parsing": "must be a whole number, not {got}",
+    "int_from_float": "must be a whole number, not {got}",
+    "float_type": "must be a number, not {got}",
+    "float_parsing": "must be a number, not {got}",
+    "string_type": "must be text, not {got}",
+    "string_too_short": "must not be empty",
+    "string_too_long": "is too long ({length} characters)",
+    "literal_error": "{got} is not an allowed value",
+    "greater_than_equal": "{got} is too small",
+    "greater_than": "{got} is too small",
+    "less_than_equal": "{got} is too large",
+    "less_than": "{got} is too large",
+    "tuple_type": "must be a list, not {got}",
+    "too_short": "has too few items",
+    "too_long": "has too many items",
+    "model_type": "must be a mapping of fields, not {got}",
+    "model_attributes_type": "must be a mapping of fields, not {got}",
+}
 
 
 @dataclass
@@ -69,33 +110,61 @@ def _step_title(data: Any, index: int) -> str | None:
     return None
 
 
+def _allowed(container: str, field_name: str) -> str:
+    return _ALLOWED_IN.get((container, field_name)) or ALLOWED.get(
+        field_name, "see docs/routines.md"
+    )
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return "a mapping"
+    if isinstance(value, list | tuple):
+        return "a list"
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"{value!r} (true/false)"
+    if isinstance(value, str):
+        return f"the text {value!r}"
+    return repr(value)
+
+
 def _message(err: ErrorDetails, field_name: str, container: str) -> str:
     kind = err["type"]
     if kind == "missing":
-        return (
-            f"missing; this field is required ({ALLOWED.get(field_name, 'see docs/routines.md')})"
-        )
+        return f"missing; this field is required; allowed: {_allowed(container, field_name)}"
     if kind == "extra_forbidden":
-        allowed = {"routine": _FIELDS_ROUTINE, "step": _FIELDS_STEP, "cue": _FIELDS_CUE}[container]
-        return f"unknown field; allowed fields of a {container}: {allowed}"
-    text = err["msg"]
-    if text.startswith("Value error, "):
-        text = text.removeprefix("Value error, ")
+        return f"unknown field; allowed fields of a {container}: {_FIELDS[container]}"
+    if kind == "cue_outside_hold":
+        return err["msg"]
     got = err.get("input")
-    if kind not in {"model_type", "tuple_type", "list_type"} and not isinstance(
-        got, Mapping | list
-    ):
-        text = f"{text} (got {got!r})"
-    hint = ALLOWED.get(field_name)
-    if hint and "allowed:" not in text:
-        text = f"{text}; allowed: {hint}"
-    return text
+    template = _PROBLEM.get(kind)
+    if template is not None:
+        length = len(got) if isinstance(got, str | list | tuple) else 0
+        text = template.format(got=_describe(got), length=length)
+    else:
+        text = err["msg"].removeprefix("Value error, ")
+    if "allowed:" in text:
+        return text
+    return f"{text}; allowed: {_allowed(container, field_name)}"
+
+
+def _is_echo(err: ErrorDetails, others: list[ErrorDetails]) -> bool:
+    """Whether an error only repeats a deeper one: a list "too short" because an item failed."""
+    loc = tuple(err["loc"])
+    return err["type"] == "too_short" and any(
+        len(other["loc"]) > len(loc) and tuple(other["loc"][: len(loc)]) == loc for other in others
+    )
 
 
 def issues_from_validation(exc: ValidationError, data: Any, file: str) -> list[Issue]:
     """Turn pydantic's errors into issues that name the step by number and title."""
     issues: list[Issue] = []
-    for err in exc.errors():
+    errors = exc.errors()
+    for err in errors:
+        if _is_echo(err, errors):
+            continue
         loc = list(err["loc"])
         step: int | None = None
         title: str | None = None
@@ -105,6 +174,8 @@ def issues_from_validation(exc: ValidationError, data: Any, file: str) -> list[I
             title = _step_title(data, loc[1])
             loc = loc[2:]
             container = "step"
+            if err["type"] == "cue_outside_hold":
+                loc = ["cues", int(err.get("ctx", {})["cue"]) - 1, "at_s"]
             if len(loc) >= 2 and loc[0] == "cues" and isinstance(loc[1], int):
                 container = "cue"
                 loc = [f"cues[{loc[1] + 1}]", *loc[2:]]
@@ -112,19 +183,16 @@ def issues_from_validation(exc: ValidationError, data: Any, file: str) -> list[I
         names = [str(part) for part in loc if not isinstance(part, int)]
         field_name = names[-1] if names else ("steps" if step is not None else "routine")
         path = ".".join(names) if names else field_name
-        if err["type"] == "extra_forbidden" or err["type"] == "missing":
-            field_key = field_name
-        else:
-            field_key = field_name.split("[")[0]
-        if field_key.startswith("cues") and container == "cue":
-            field_key = "at_s"
+        if container == "cue" and len(names) == 1:
+            # The cue itself is wrong (not a mapping): what is allowed is a cue.
+            field_name, container = "cues", "step"
         issues.append(
             Issue(
                 file=file,
                 step=step,
                 step_title=title,
                 field=path,
-                message=_message(err, field_key, container),
+                message=_message(err, field_name, container),
             )
         )
     return issues
@@ -138,12 +206,19 @@ def parse_routine(
         data = parse_yaml(text)
     except RoutineYamlError as exc:
         return None, [Issue(file=file, field="(yaml)", message=str(exc))]
+    if data is None:
+        return None, [
+            Issue(
+                file=file, field="(file)", message=f"the file is empty; allowed: {MAPPING_NEEDED}"
+            )
+        ]
     if not isinstance(data, Mapping):
         return None, [
             Issue(
                 file=file,
                 field="(file)",
-                message=f"a routine file must be a YAML mapping with the fields {_FIELDS_ROUTINE}",
+                message=f"the top level is {_describe(data)}, not a mapping; "
+                f"allowed: {MAPPING_NEEDED}",
             )
         ]
     try:
@@ -166,13 +241,15 @@ def parse_routine(
 
 def routine_files(paths: Iterable[Path]) -> list[Path]:
     """The routine files named by paths: files as given, folders by their *.yaml files."""
-    found: list[Path] = []
+    found: dict[Path, None] = {}  # ordered and without repeats: a file named twice loads once
     for path in paths:
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix in ROUTINE_SUFFIXES))
+            found.update(
+                dict.fromkeys(sorted(p for p in path.iterdir() if p.suffix in ROUTINE_SUFFIXES))
+            )
         else:
-            found.append(path)
-    return found
+            found[path] = None
+    return list(found)
 
 
 def load_routines(paths: Iterable[Path]) -> LoadResult:
@@ -183,10 +260,29 @@ def load_routines(paths: Iterable[Path]) -> LoadResult:
         try:
             text = path.read_text(encoding="utf-8")
         except FileNotFoundError:
-            result.errors.append(Issue(file=name, field="(file)", message="no such file"))
+            result.errors.append(
+                Issue(
+                    file=name,
+                    field="(file)",
+                    message="no such file or folder; allowed: a routine file (.yaml or .yml) "
+                    "or a folder of them",
+                )
+            )
             continue
-        except (OSError, UnicodeDecodeError) as exc:
-            result.errors.append(Issue(file=name, field="(file)", message=f"cannot read: {exc}"))
+        except UnicodeDecodeError as exc:
+            result.errors.append(
+                Issue(
+                    file=name,
+                    field="(file)",
+                    message=f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at position "
+                    f"{exc.start}); allowed: a text file saved as UTF-8",
+                )
+            )
+            continue
+        except OSError as exc:
+            result.errors.append(
+                Issue(file=name, field="(file)", message=f"cannot read: {exc.strerror or exc}")
+            )
             continue
         routine, problems = parse_routine(text, file=name, expected_id=path.stem)
         if routine is None:

@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+_SYNTAX = "allowed: YAML as in docs/routines.md (check the indentation, brackets and quotes)"
+
 
 class RoutineYamlError(ValueError):
     """The text is not YAML that a routine file may contain; says where and why."""
@@ -26,7 +28,8 @@ class _RoutineLoader(yaml.SafeLoader):
         if self.check_event(yaml.AliasEvent):
             mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise RoutineYamlError(
-                "YAML aliases (*name) are not allowed in a routine file; write the value out",
+                "YAML aliases (*name) are not allowed in a routine file; "
+                "allowed: the value written out in full",
                 mark.line + 1,
             )
         return super().compose_node(parent, index)
@@ -37,7 +40,8 @@ class _RoutineLoader(yaml.SafeLoader):
             key = self.construct_object(key_node, deep=True)
             if key in seen:
                 raise RoutineYamlError(
-                    f"the key {key!r} appears twice in one mapping", key_node.start_mark.line + 1
+                    f"the key {key!r} appears twice in one mapping; allowed: each key once",
+                    key_node.start_mark.line + 1,
                 )
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
@@ -51,6 +55,6 @@ def parse_yaml(text: str) -> Any:
         raise
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark is not None else None
-        raise RoutineYamlError(f"not valid YAML: {exc.problem}", line) from exc
+        raise RoutineYamlError(f"not valid YAML: {exc.problem}; {_SYNTAX}", line) from exc
     except yaml.YAMLError as exc:
-        raise RoutineYamlError(f"not valid YAML: {exc}") from exc
+        raise RoutineYamlError(f"not valid YAML: {exc}; {_SYNTAX}") from exc
