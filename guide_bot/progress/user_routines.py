@@ -101,7 +101,7 @@ class UserRoutines:
         stored = self._repo.get(user_id, bare)
         return self._load(stored) if stored is not None else None
 
-    def list(self, user_id: int) -> list[UserRoutineEntry]:
+    def entries(self, user_id: int) -> list[UserRoutineEntry]:
         """The user's routines, for "My routines"."""
         return [
             UserRoutineEntry(ref=user_ref(s.routine_id), title=s.title, routine=self._load(s))
@@ -110,7 +110,7 @@ class UserRoutines:
 
     def routines(self, user_id: int) -> list[Routine]:
         """The user's routines that can be started: a source for the bot's catalog."""
-        return [e.routine for e in self.list(user_id) if e.routine is not None]
+        return [e.routine for e in self.entries(user_id) if e.routine is not None]
 
     def delete(self, user_id: int, ref: str) -> bool:
         """Delete the user's routine `my:<id>`; False when there is none."""
