@@ -104,17 +104,14 @@ def _count(n: int, word: str) -> str:
 def stats(progress: Progress, area_names: dict[str, str], zone_known: bool) -> str:
     """The /stats message: the figures in plain words."""
     lines = [
-        f"This week: {_count(progress.sessions_week, 'session')}, "
-        f"{progress.minutes_week:.0f} min",
+        f"This week: {_count(progress.sessions_week, 'session')}, {progress.minutes_week:.0f} min",
         f"This month: {_count(progress.sessions_month, 'session')}, "
         f"{progress.minutes_month:.0f} min",
         f"Streak: {_count(progress.current_streak, 'day')} now, "
         f"longest {_count(progress.longest_streak, 'day')}",
     ]
     if progress.top_areas:
-        worked = ", ".join(
-            f"{area_names.get(area, area)} ({n})" for area, n in progress.top_areas
-        )
+        worked = ", ".join(f"{area_names.get(area, area)} ({n})" for area, n in progress.top_areas)
         lines.append(f"Worked most: {worked}")
     if progress.pain_change is None:
         lines.append("Pain: rate it before and after a session to see the change.")
