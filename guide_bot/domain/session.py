@@ -13,9 +13,10 @@ Choices worth knowing:
   `SessionError` subclass and leaves the session unchanged (the caught-up events stay pending).
 - Pausing freezes the plan offset exactly; resuming continues from it.
 - `skip` jumps to the next step's announcement (on the last step it finishes the session with
-  `complete`); `back` restarts the current step from its announcement (while getting ready, or
-  on the first step, it restarts that). While paused both only move the position: the
-  announcement is delivered on `resume`.
+  `complete`); `back` restarts the current step from its announcement, and pressed again within
+  BACK_GRACE_S of a step's start it goes to the step before, like a music player's "previous"
+  (on the first step it restarts step 1; while getting ready, the get-ready). While paused both
+  only move the position: the announcement is delivered on `resume`.
 - `add_time` extends the current hold: its remaining cues, its release and everything after move
   later; if the countdown had begun, it is said again at the new times. The added time stays in
   the plan if the step is repeated with `back`.
@@ -26,7 +27,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from guide_bot.domain.session_shape import SessionShape
+from guide_bot.domain.routine import MAX_HOLD_S
+from guide_bot.domain.session_shape import EPS, SessionShape
 from guide_bot.domain.session_store import SessionCore, core_from_dict, core_to_dict
 from guide_bot.domain.session_types import (
     AlreadyPaused,
@@ -59,7 +61,7 @@ __all__ = [
 ]
 
 ADD_TIME_S = 15.0
-_EPS = 1e-6  # epoch floats near 1.8e9 carry about 2.4e-7 s of rounding
+BACK_GRACE_S = 3.0  # `back` this soon after a step began goes to the previous step
 
 
 class Session:
@@ -133,14 +135,7 @@ class Session:
             active += since
         elif core.state is SessionState.PAUSED:
             paused += since
-        step = self._step_at(times, offset)
-        side: str | None = None
-        hold_left: float | None = None
-        for hold in self._shape.holds:
-            if hold.step == step and times[hold.start] <= offset + _EPS:
-                side = hold.side
-                if offset < times[hold.release] - _EPS:
-                    hold_left = times[hold.release] - offset
+        step, side, hold_left = self._shape.locate(times, offset)
         return Position(
             state=core.state,
             step=step,
@@ -197,28 +192,30 @@ class Session:
         """Go to the next step's announcement; on the last step, finish with `complete`."""
         self._require_open()
         core, now, dues = self._catch_up_open(now)
-        step = self._step_at(self._times_now(), self._offset(core, now)) or 0
+        step = self._shape.step_at(self._times_now(core), self._offset(core, now)) or 0
         if step >= len(self._shape.announce):
             return self._commit(*self._finish_now(core, now, dues))
         return self._jump(core, now, dues, self._shape.announce[step])
 
     def back(self, now: float) -> list[Due]:
-        """Restart the current step from its announcement (while getting ready: from the start)."""
+        """Restart the current step; within BACK_GRACE_S of its start, go to the step before."""
         self._require_open()
         core, now, dues = self._catch_up_open(now)
-        step = self._step_at(self._times_now(), self._offset(core, now))
-        return self._jump(core, now, dues, 0 if step is None else self._shape.announce[step - 1])
+        times, offset = self._times_now(core), self._offset(core, now)
+        step = self._shape.step_at(times, offset)
+        if step is None:
+            return self._jump(core, now, dues, 0)
+        if step > 1 and offset - times[self._shape.announce[step - 1]] < BACK_GRACE_S:
+            step -= 1  # pressed again at the very start of a step: to the one before
+        return self._jump(core, now, dues, self._shape.announce[step - 1])
 
     def add_time(self, now: float, seconds: float = ADD_TIME_S) -> list[Due]:
         """Extend the current hold by `seconds`; raises NotInHold outside a hold."""
-        if not seconds > 0:
-            raise ValueError(f"added time must be positive, not {seconds}")
+        if not 0 < seconds <= MAX_HOLD_S:  # also refuses NaN, which would poison the plan
+            raise ValueError(f"added time must be positive and at most {MAX_HOLD_S} s")
         self._require_open()
         core, now, dues = self._catch_up_open(now)
-        hold = next(
-            (h for h in self._shape.holds if h.start < core.cursor <= h.release),
-            None,
-        )
+        hold = self._shape.hold_around(core.cursor)
         if hold is None:
             raise NotInHold("time can be added only during a hold")
         threshold = core.cursor
@@ -251,15 +248,11 @@ class Session:
         return cls(timeline, core_from_dict(data, timeline))
 
     # ---------------------------------------------------------------- internals
-    def _times_now(self) -> list[float]:
-        """The at_s of every event in this session's plan: the timeline's, moved by additions."""
-        shifts = self._core.shifts
+    def _times_now(self, core: SessionCore | None = None) -> list[float]:
+        """The at_s of every event in the plan of `core` (default: the committed one)."""
+        shifts = (core or self._core).shifts
         if self._times_for != shifts:
-            times = [event.at_s for event in self._timeline.events]
-            for index, seconds in shifts:
-                for i in range(index, len(times)):
-                    times[i] += seconds
-            self._times, self._times_for = times, shifts
+            self._times, self._times_for = self._shape.times(shifts), shifts
         return self._times
 
     @staticmethod
@@ -267,13 +260,6 @@ class Session:
         if core.state is SessionState.RUNNING:
             return core.anchor_offset + (now - core.anchor_wall)
         return core.anchor_offset
-
-    def _step_at(self, times: list[float], offset: float) -> int | None:
-        step: int | None = None
-        for number, index in enumerate(self._shape.announce, start=1):
-            if times[index] <= offset + _EPS:
-                step = number
-        return step
 
     def _require_open(self, *, allow_ready: bool = False) -> None:
         state = self._core.state
@@ -309,11 +295,11 @@ class Session:
         if core.state is not SessionState.RUNNING:
             return core, []
         assert core.updated_at is not None
-        times = self._times_now()
+        times = self._times_now(core)
         events = self._timeline.events
         offset = self._offset(core, now)
         cursor, floor, dues = core.cursor, core.updated_at, []
-        while cursor < len(events) and times[cursor] <= offset + _EPS:
+        while cursor < len(events) and times[cursor] <= offset + EPS:
             due_at = min(now, max(floor, core.anchor_wall + (times[cursor] - core.anchor_offset)))
             last = cursor == len(events) - 1
             state = SessionState.FINISHED if last else SessionState.RUNNING
@@ -338,7 +324,7 @@ class Session:
         self, core: SessionCore, now: float, dues: list[Due]
     ) -> tuple[SessionCore, list[Due]]:
         """Skip past the last step: deliver `complete` at once, even from a pause."""
-        times = self._times_now()
+        times = self._times_now(core)
         last = len(times) - 1
         event = replace(self._timeline.events[last], at_s=times[last])
         done = Due(event=event, index=last, due_at=now, state=SessionState.FINISHED)
@@ -349,6 +335,7 @@ class Session:
 
     def _jump(self, core: SessionCore, now: float, dues: list[Due], index: int) -> list[Due]:
         """Move the position to event `index`; a running session delivers it at once."""
-        core = replace(core, cursor=index, anchor_offset=self._times_now()[index], anchor_wall=now)
+        at = self._times_now(core)[index]
+        core = replace(core, cursor=index, anchor_offset=at, anchor_wall=now)
         core, more = self._deliver(core, now)
         return self._commit(core, dues + more)

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 from guide_bot.domain.timeline import CueKind, Timeline
 
+EPS = 1e-6  # epoch floats near 1.8e9 carry about 2.4e-7 s of rounding
+Located = tuple[int | None, str | None, float | None]  # step, side, seconds left in the hold
+
 
 @dataclass(frozen=True, slots=True)
 class HoldShape:
@@ -28,6 +31,7 @@ class SessionShape:
 
     announce: tuple[int, ...]  # index of each step's announcement, step 1 first
     holds: tuple[HoldShape, ...]
+    base_times: tuple[float, ...]  # at_s of every event in the timeline
 
     @classmethod
     def of(cls, timeline: Timeline) -> SessionShape:
@@ -53,4 +57,42 @@ class SessionShape:
         steps = sorted(announce)
         if steps != list(range(1, len(steps) + 1)):
             raise ValueError("a timeline must announce steps 1, 2, ... in order")
-        return cls(announce=tuple(announce[s] for s in steps), holds=tuple(holds))
+        return cls(
+            announce=tuple(announce[s] for s in steps),
+            holds=tuple(holds),
+            base_times=tuple(event.at_s for event in events),
+        )
+
+    def times(self, shifts: tuple[tuple[int, float], ...]) -> list[float]:
+        """The at_s of every event once each `(index, seconds)` shift moved its suffix later."""
+        times = list(self.base_times)
+        for index, seconds in shifts:
+            for i in range(index, len(times)):
+                times[i] += seconds
+        return times
+
+    def step_at(self, times: list[float], offset: float) -> int | None:
+        """The step (1-based) whose announcement is the latest at or before `offset`."""
+        step: int | None = None
+        for number, index in enumerate(self.announce, start=1):
+            if times[index] <= offset + EPS:
+                step = number
+        return step
+
+    def hold_around(self, cursor: int) -> HoldShape | None:
+        """The hold that has started but not released when `cursor` is the next event."""
+        return next((h for h in self.holds if h.start < cursor <= h.release), None)
+
+    def locate(
+        self, times: list[float], offset: float
+    ) -> tuple[int | None, str | None, float | None]:
+        """(step, side of its current or latest hold, seconds left in the hold) at `offset`."""
+        step = self.step_at(times, offset)
+        side: str | None = None
+        hold_left: float | None = None
+        for hold in self.holds:
+            if hold.step == step and times[hold.start] <= offset + EPS:
+                side = hold.side
+                left = times[hold.release] - offset
+                hold_left = left if left > EPS else None
+        return step, side, hold_left

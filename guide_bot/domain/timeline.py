@@ -1,39 +1,50 @@
 """The planner: a routine becomes a timeline of cues at exact offsets from the session start.
 
 The announcement of a step never eats its hold: the hold starts only once the instruction has
-been spoken. How long each text takes to say is an input (`speak_s`), measured from real audio
-when a speech engine is used and estimated from the words otherwise; the planner calls no engine.
+been spoken, and it is timed from the end of the words that start it ("... Press now."). How
+long each text takes to say is an input (`speak_s`), measured from real audio when a speech
+engine is used and estimated from the words otherwise; the planner calls no engine.
 
-Spoken cues never talk over each other: a step's own cues move later until the previous words
-have been said, and the generated halfway and countdown cues are left out where they would
-collide. The last event, `complete`, is a chime with no words, at exactly `total_s`.
+Spoken cues never talk over each other (each ends at least `gap_s` before the next begins): a
+step's own cues move until they fit (hold_layout.py), and the generated halfway and countdown cues
+are left out where they would collide. The final release says that the session is complete; the
+last event, `complete`, is a chime with no words at exactly `total_s`, so a rendered track is
+`total_s` long.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from enum import StrEnum
 
+from guide_bot.domain.cues import (
+    COMPLETE_TEXT,
+    FINAL_RELEASE_TEXT,
+    HOLD_VERB,
+    RELEASE_TEXT,
+    CueKind,
+    announce_text,
+    hold_start_text,
+    prepare_text,
+    rest_text,
+    switch_text,
+)
+from guide_bot.domain.hold_layout import LayoutOptions, SpeakTime, layout_hold
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine, Step
 
-SpeakTime = Callable[[str], float]
-
-
-class CueKind(StrEnum):
-    """What a timeline event is; the values are the `kind` strings of `guide-bot plan --json`."""
-
-    PREPARE = "prepare"
-    ANNOUNCE = "announce"
-    HOLD_START = "hold_start"
-    CUE = "cue"
-    HALFWAY = "halfway"
-    COUNTDOWN = "countdown"
-    SWITCH_SIDES = "switch_sides"
-    RELEASE = "release"
-    REST = "rest"
-    COMPLETE = "complete"
+__all__ = [
+    "HOLD_VERB",
+    "CueKind",
+    "Hold",
+    "PlanOptions",
+    "SpeakTime",
+    "Timeline",
+    "TimelineEvent",
+    "announce_text",
+    "hold_start_text",
+    "plan",
+]
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -46,15 +57,6 @@ class PlanOptions:
     settle_s: float = 1.0  # after the instruction, before "now": time to get into position
     switch_s: float = 5.0  # after "switch sides", to move to the other side
     gap_s: float = 0.25  # the least silence between two spoken cues
-
-
-HOLD_VERB = {
-    "compress": "Press",
-    "stretch": "Stretch",
-    "roll": "Roll",
-    "breathe": "Breathe",
-    "move": "Move",
-}
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -86,7 +88,10 @@ class TimelineEvent:
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class Hold:
-    """One timed hold: a step, on one side, one repetition."""
+    """One timed hold: a step, on one side, one repetition.
+
+    It runs from the end of its `hold_start` words (the "now") to its `release` event.
+    """
 
     step: int
     side: str | None
@@ -128,30 +133,9 @@ class Timeline:
         }
 
 
-def hold_start_text(step: Step, side: str | None, rep: int) -> str:
-    """The words that start a hold, saying the side and the repetition where there are several."""
-    parts: list[str] = []
-    if step.reps > 1:
-        parts.append(f"Round {rep} of {step.reps}.")
-    if side is not None:
-        parts.append(f"{side.capitalize()} side.")
-    parts.append(f"{HOLD_VERB[step.technique]} now.")
-    return " ".join(parts)
-
-
-def announce_text(number: int, step: Step) -> str:
-    """The announcement of a step: its number, title and instruction."""
-    return f"Step {number}. {step.title}. {step.instruction}"
-
-
-def _countdown_words(n: int) -> str:
-    return str(n)
-
-
 @dataclass
 class _Builder:
     speak: SpeakTime
-    options: PlanOptions
     events: list[TimelineEvent] = field(default_factory=list)
 
     def add(
@@ -171,42 +155,6 @@ class _Builder:
         )
         return at_s + speak_s
 
-    def hold_cues(self, number: int, step: Step, side: str | None, start: float) -> None:
-        """The cues inside one hold, placed so that no two are spoken at once."""
-        opts = self.options
-        end = start + step.hold_s
-        busy: list[tuple[float, float]] = [
-            (start, start + self.speak(hold_start_text(step, side, 1)))
-        ]
-        busy.append((end, end + self.speak("Release.")))
-        placed: list[tuple[float, CueKind, str]] = []
-
-        def free(at: float, length: float) -> bool:
-            return all(at + length + opts.gap_s <= b0 or at >= b1 + opts.gap_s for b0, b1 in busy)
-
-        if opts.countdown and step.hold_s >= opts.countdown_from + 5:
-            for n in range(opts.countdown_from, 0, -1):
-                text = _countdown_words(n)
-                at = end - n
-                if free(at, self.speak(text)):
-                    busy.append((at, at + self.speak(text)))
-                    placed.append((at, CueKind.COUNTDOWN, text))
-        for cue in step.cues:
-            length = self.speak(cue.text)
-            at = start + cue.at_s
-            # An author's cue is never dropped: it waits until the words before it are said.
-            for b0, b1 in sorted(busy):
-                if not free(at, length) and b0 <= at + length + opts.gap_s and at < b1 + opts.gap_s:
-                    at = b1 + opts.gap_s
-            busy.append((at, at + length))
-            placed.append((at, CueKind.CUE, cue.text))
-        if step.hold_s >= opts.halfway_min_hold_s:
-            at = start + step.hold_s / 2
-            if free(at, self.speak("Halfway.")):
-                placed.append((at, CueKind.HALFWAY, "Halfway."))
-        for at, kind, text in sorted(placed, key=lambda item: item[0]):
-            self.add(at, kind, number, side, text)
-
 
 def _sides_and_reps(step: Step) -> Iterator[tuple[int, int, str | None]]:
     """(rep, side index, side) for every hold of a step, in the order they are held."""
@@ -222,44 +170,49 @@ def plan(
 ) -> Timeline:
     """Lay out every cue of a routine at its offset from the session start."""
     opts = options or PlanOptions()
-    b = _Builder(speak=speak_s, options=opts)
-    t = b.add(
-        0.0,
-        CueKind.PREPARE,
-        None,
-        None,
-        f"Get ready for {routine.title}. First step in {routine.get_ready_s} seconds.",
+    gap = opts.gap_s
+    layout_options = LayoutOptions(
+        countdown=opts.countdown,
+        countdown_from=opts.countdown_from,
+        halfway_min_hold_s=opts.halfway_min_hold_s,
+        gap_s=gap,
     )
-    t += routine.get_ready_s
+    b = _Builder(speak=speak_s)
+    t = b.add(0.0, CueKind.PREPARE, None, None, prepare_text(routine))
+    t += max(routine.get_ready_s, gap)
     step_starts: list[float] = []
     holds: list[Hold] = []
     last_number = len(routine.steps)
     for number, step in enumerate(routine.steps, start=1):
         step_starts.append(t)
-        t = b.add(t, CueKind.ANNOUNCE, number, None, announce_text(number, step)) + opts.settle_s
-        for rep, side_index, side in _sides_and_reps(step):
-            if side_index > 0:
-                t = (
-                    b.add(t, CueKind.SWITCH_SIDES, number, side, f"Switch to the {side} side.")
-                    + opts.switch_s
-                )
-            start = t
-            b.add(start, CueKind.HOLD_START, number, side, hold_start_text(step, side, rep))
-            b.hold_cues(number, step, side, start)
-            end = start + step.hold_s
+        t = b.add(t, CueKind.ANNOUNCE, number, None, announce_text(number, step))
+        t += max(opts.settle_s, gap)
+        order = list(_sides_and_reps(step))
+        previous_side: str | None = None
+        for position, (rep, side_index, side) in enumerate(order, start=1):
+            if side is not None and previous_side is not None and side != previous_side:
+                t = b.add(t, CueKind.SWITCH_SIDES, number, side, switch_text(side))
+                t += max(opts.switch_s, gap)
+            previous_side = side
+            opener = hold_start_text(step, side, rep, first_of_rep=side_index == 0)
+            start = b.add(t, CueKind.HOLD_START, number, side, opener)  # holding from "now"
+            layout = layout_hold(step, start, speak_s, layout_options)
+            for at, kind, text in layout.cues:
+                b.add(at, kind, number, side, text)
+            end = layout.end_s
             holds.append(Hold(step=number, side=side, rep=rep, start_s=start, end_s=end))
-            t = b.add(end, CueKind.RELEASE, number, side, "Release.") + opts.gap_s
-            last_hold_of_step = rep == step.reps and side_index == len(step.side_names) - 1
-            if step.rest_s and not (last_hold_of_step and number == last_number):
-                text = f"Rest for {step.rest_s} seconds."
-                if last_hold_of_step:
-                    text += f" Next: {routine.steps[number].title}."
+            last_of_step = position == len(order)
+            final = last_of_step and number == last_number
+            release = FINAL_RELEASE_TEXT if final else RELEASE_TEXT
+            t = b.add(end, CueKind.RELEASE, number, side, release) + gap
+            if step.rest_s and not final:
+                next_title = routine.steps[number].title if last_of_step else None
                 rest_at = t
-                t = max(
-                    b.add(rest_at, CueKind.REST, number, None, text) + opts.gap_s,
-                    rest_at + step.rest_s,
-                )
-    b.add(t, CueKind.COMPLETE, None, None, "Session complete. Well done.", spoken=False)
+                words_end = b.add(rest_at, CueKind.REST, number, None, rest_text(step, next_title))
+                t = max(words_end + gap, rest_at + step.rest_s)
+            elif not last_of_step and side is None:
+                t += opts.settle_s  # straight into the next repetition: a breath first
+    b.add(t, CueKind.COMPLETE, None, None, COMPLETE_TEXT, spoken=False)
     events = sorted(b.events, key=lambda e: e.at_s)
     return Timeline(
         routine_id=routine.id,

@@ -6,7 +6,9 @@ the team's domain notes: trigger-point compression 30-60 s (Gemmell 2008), stati
 muscle group (Hughes 2019), breathing 30-120 s. Pressure targets 4-7 of 10 (the domain notes
 say about 5-7, never sharp; 4 is allowed for the sensitive head and jaw), at most about 5 minutes of
 pressure on one point in a session, and an instruction short enough to be spoken before its hold
-(an interval-timer app's users complained of long names cut off by the next cue). A step's tools
+(an interval-timer app's users complained of long names cut off by the next cue). Reading is
+faster than speaking (about 200 against 150 words a minute), so an instruction that can be spoken
+before its hold can also be read on screen in the time the step lasts. A step's tools
 must be among the routine's tools, which is what people filter on.
 """
 
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from guide_bot.domain.reading import reading_time_s, speaking_time_s
+from guide_bot.domain.reading import SPEAKING_WORDS_PER_S, speaking_time_s
 from guide_bot.domain.routine import Routine, Step
 from guide_bot.library.issues import Issue
 
@@ -55,7 +57,8 @@ def lint_routine(routine: Routine, file: str) -> list[Issue]:
                     index,
                     step,
                     "hold_s",
-                    f"{step.hold_s} s is outside the usual {low}-{high} s for {step.technique}",
+                    f"{step.hold_s} s is outside the usual range for {step.technique}; "
+                    f"allowed: {low}-{high} s",
                 )
             )
         if step.technique == "roll" and step.hold_s * step.reps < MIN_ROLL_PER_SIDE_S:
@@ -65,8 +68,9 @@ def lint_routine(routine: Routine, file: str) -> list[Issue]:
                     index,
                     step,
                     "reps",
-                    f"{step.hold_s * step.reps} s of rolling per side; foam rolling helps "
-                    f"soreness from about {MIN_ROLL_PER_SIDE_S} s per muscle group",
+                    f"{step.hold_s * step.reps} s of rolling per side; foam rolling helps soreness "
+                    f"from about {MIN_ROLL_PER_SIDE_S} s per muscle group; allowed: hold_s "
+                    f"times reps of at least {MIN_ROLL_PER_SIDE_S} s",
                 )
             )
         if step.technique in {"compress", "roll"}:
@@ -77,7 +81,7 @@ def lint_routine(routine: Routine, file: str) -> list[Issue]:
                         index,
                         step,
                         "pressure",
-                        f"a {step.technique} step should say how hard: "
+                        f"a {step.technique} step should say how hard; allowed: pressure "
                         f"{PRESSURE_RANGE[0]}-{PRESSURE_RANGE[1]} of 10",
                     )
                 )
@@ -88,8 +92,8 @@ def lint_routine(routine: Routine, file: str) -> list[Issue]:
                         index,
                         step,
                         "pressure",
-                        f"{step.pressure}/10 is outside the target "
-                        f"{PRESSURE_RANGE[0]}-{PRESSURE_RANGE[1]}/10: firm but never sharp",
+                        f"{step.pressure}/10 is outside the target, firm but never sharp; "
+                        f"allowed: {PRESSURE_RANGE[0]}-{PRESSURE_RANGE[1]}/10",
                     )
                 )
         if step.technique == "compress":
@@ -115,20 +119,9 @@ def lint_routine(routine: Routine, file: str) -> list[Issue]:
                     index,
                     step,
                     "instruction",
-                    f"takes about {spoken:.0f} s to speak before the hold starts; keep it under "
+                    f"takes about {spoken:.0f} s to speak before the hold starts; allowed: under "
                     f"{MAX_INSTRUCTION_SPEAK_S:.0f} s (about "
-                    f"{int(MAX_INSTRUCTION_SPEAK_S * 2.5)} words)",
-                )
-            )
-        readable_in = step.hold_s + spoken
-        if reading_time_s(step.instruction) > readable_in:
-            found.append(
-                _issue(
-                    file,
-                    index,
-                    step,
-                    "instruction",
-                    f"too long to read in the {readable_in:.0f} s the step lasts",
+                    f"{int(MAX_INSTRUCTION_SPEAK_S * SPEAKING_WORDS_PER_S)} words)",
                 )
             )
     for point, seconds in pressure_on_point.items():
@@ -137,7 +130,7 @@ def lint_routine(routine: Routine, file: str) -> list[Issue]:
                 Issue(
                     file=file,
                     field="steps",
-                    message=f"{seconds} s of pressure on '{point}' per side; keep it at most "
+                    message=f"{seconds} s of pressure on '{point}' per side; allowed: at most "
                     f"{MAX_PRESSURE_ON_POINT_S} s (5 minutes) on one point in a session",
                     severity="warning",
                 )

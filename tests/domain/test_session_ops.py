@@ -249,6 +249,30 @@ def test_back_on_the_first_step_restarts_step_one(two_steps: Timeline, clock: Fa
     assert session.position(now).offset_s == pytest.approx(two_steps.step_starts[0])
 
 
+def test_back_twice_goes_to_the_previous_step(two_steps: Timeline, clock: FakeClock) -> None:
+    session, t0 = started(two_steps, clock)
+    now = t0 + at(two_steps, CueKind.HALFWAY, 2)
+    session.advance(now)
+    assert session.back(now)[0].event.step == 2
+    again = session.back(now + 1)
+    assert kinds(again) == ["announce"]
+    assert again[0].event.step == 1
+    assert session.position(now + 1).offset_s == pytest.approx(two_steps.step_starts[0])
+    assert session.back(now + 2)[0].event.step == 1  # no step before the first
+
+
+def test_back_just_after_a_step_began_goes_to_the_one_before(
+    two_steps: Timeline, clock: FakeClock
+) -> None:
+    session, t0 = started(two_steps, clock)
+    now = t0 + two_steps.step_starts[1] + 2.5
+    session.advance(now)
+    assert session.back(now)[0].event.step == 1
+    skipped = now + 10
+    assert session.skip(skipped)[-1].event.step == 2
+    assert session.back(skipped + 3.5)[-1].event.step == 2  # past the grace: restart step 2
+
+
 def test_back_while_getting_ready_restarts_the_get_ready(
     two_steps: Timeline, clock: FakeClock
 ) -> None:
@@ -289,8 +313,11 @@ def test_add_time_during_the_countdown_says_it_again(two_steps: Timeline, clock:
         ("3", round(three + 15, 3)),
         ("2", round(three + 16, 3)),
         ("1", round(three + 17, 3)),
-        ("Release.", round(release + 15, 3)),
+        ("Release. Session complete, well done.", round(release + 15, 3)),
     ]
+    assert session.position(t0 + release + 15).remaining_s == pytest.approx(
+        two_steps.total_s - release
+    )
 
 
 def test_add_time_outside_a_hold_is_refused(two_steps: Timeline, clock: FakeClock) -> None:
@@ -302,8 +329,9 @@ def test_add_time_outside_a_hold_is_refused(two_steps: Timeline, clock: FakeCloc
     with pytest.raises(NotInHold):
         session.add_time(t0 + rest + 1)
     assert session.total_s == two_steps.total_s
-    with pytest.raises(ValueError, match="positive"):
-        session.add_time(t0 + rest + 1, seconds=0)
+    for bad in (0.0, -5.0, float("nan"), float("inf")):
+        with pytest.raises(ValueError, match="positive"):
+            session.add_time(t0 + rest + 1, seconds=bad)
 
 
 def test_add_time_while_paused_in_a_hold(two_steps: Timeline, clock: FakeClock) -> None:
@@ -381,4 +409,5 @@ def test_position_while_getting_ready_and_in_a_hold(two_steps: Timeline, clock: 
     second = at(two_steps, CueKind.HOLD_START, 1, nth=1)
     holding = session.position(t0 + second + 4)
     assert (holding.step, holding.side, holding.in_hold) == (1, "left", True)
-    assert holding.hold_left_s == pytest.approx(30 - 4)
+    assert holding.hold_left_s == pytest.approx(two_steps.holds[1].end_s - second - 4)
+    assert two_steps.holds[1].end_s - two_steps.holds[1].start_s == pytest.approx(30)

@@ -1,0 +1,105 @@
+"""`guide-bot plan`: print the timeline of one routine, as a table or as JSON.
+
+Without `--tts` the planner uses the reading-time estimate of each cue. With `--tts ENGINE` it is
+to use the real durations of that engine's audio: `speak_time_for` is the one seam where the
+speech package plugs in.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import json
+from pathlib import Path
+from typing import Literal, get_args
+
+import click
+
+from guide_bot.cli.options import json_option, library_option
+from guide_bot.domain.reading import speaking_time_s
+from guide_bot.domain.routine import Routine
+from guide_bot.domain.timeline import SpeakTime, Timeline, plan
+from guide_bot.library.loader import load_routines
+
+TtsChoice = Literal["gtts", "espeak", "auto"]
+TTS_CHOICES: tuple[str, ...] = get_args(TtsChoice)
+UNKNOWN_ROUTINE_EXIT = 2
+
+
+def speak_time_for(engine: TtsChoice) -> SpeakTime:
+    """How long each text takes in `engine`'s voice, measured from its audio (for `--tts`).
+
+    The speech package (guide_bot.speech) provides the measurement; until it is part of the
+    build, `--tts` fails with a message that says so instead of silently estimating.
+    """
+    try:
+        importlib.import_module("guide_bot.speech")
+    except ImportError:
+        raise click.ClickException(
+            f"--tts {engine} needs the speech package (guide_bot.speech), which this build does "
+            "not have; leave out --tts to plan with the reading-time estimate"
+        ) from None
+    raise click.ClickException(
+        f"--tts {engine}: measured speaking times are not connected to the planner in this "
+        "build; leave out --tts to plan with the reading-time estimate"
+    )
+
+
+def mmss(seconds: float) -> str:
+    """Seconds as m:ss for a table (rounded down, so that the order of rows shows)."""
+    whole = int(seconds + 1e-9)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+def _find_routine(routine_id: str, library: Path) -> Routine:
+    """The routine with this id, or exit: 2 for an unknown id (with close matches), 1 if invalid."""
+    result = load_routines((library,))
+    if routine_id in result.routines:
+        return result.routines[routine_id]
+    broken = [issue for issue in result.errors if Path(issue.file).stem == routine_id]
+    if broken:
+        for issue in broken:
+            click.echo(f"error: {issue}", err=True)
+        raise click.ClickException(f"routine {routine_id!r} is invalid; see the errors above")
+    close = difflib.get_close_matches(routine_id, sorted(result.routines), n=5, cutoff=0.5)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    click.echo(
+        f"Error: no routine {routine_id!r} in {library}.{hint} (`guide-bot list` shows them all.)",
+        err=True,
+    )
+    raise SystemExit(UNKNOWN_ROUTINE_EXIT)
+
+
+def _echo_table(timeline: Timeline) -> None:
+    click.echo(
+        f"{timeline.routine_id}: {timeline.title} - {mmss(timeline.total_s)} total, "
+        f"{timeline.step_count} steps, {len(timeline.events)} cues"
+    )
+    click.echo(f"{'time':>5}  {'step':>4}  {'side':<5}  {'kind':<12}  text")
+    for event in timeline.events:
+        step = "" if event.step is None else str(event.step)
+        side = event.side or ""
+        text = event.text if event.spoken else f"({event.text})"
+        click.echo(f"{mmss(event.at_s):>5}  {step:>4}  {side:<5}  {event.kind.value:<12}  {text}")
+
+
+@click.command("plan")
+@click.argument("routine_id")
+@json_option
+@library_option
+@click.option(
+    "--tts",
+    "tts",
+    type=click.Choice(TTS_CHOICES),
+    default=None,
+    help="Time the cues by this speech engine's real audio (default: a reading-time estimate).",
+)
+def plan_cmd(routine_id: str, as_json: bool, library: Path, tts: TtsChoice | None) -> None:
+    """Print the timeline of ROUTINE_ID: every cue at its offset from the session start."""
+    routine = _find_routine(routine_id, library)
+    speak = speaking_time_s if tts is None else speak_time_for(tts)
+    timeline = plan(routine, speak_s=speak)
+    if as_json:
+        click.echo(json.dumps(timeline.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        _echo_table(timeline)

@@ -1,0 +1,97 @@
+"""Rendering the timeline into audio: a whole-session track or the segment of one step.
+
+Every spoken cue is placed at its exact `at_s` (to the sample) in the plan made with the same
+voice, silence fills the holds, and a soft chime marks hold start, release and the end. Mixing is
+done with numpy on whole clips, never sample by sample in Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from guide_bot.domain.timeline import CueKind, Timeline, TimelineEvent
+from guide_bot.speech.chime import chime
+from guide_bot.speech.codecs import resample
+from guide_bot.speech.ports import Pcm
+
+CHIME_KINDS = frozenset({CueKind.HOLD_START, CueKind.RELEASE, CueKind.COMPLETE})
+DEFAULT_RATE = 22_050
+
+
+class ClipSource(Protocol):
+    """Where spoken clips come from (a `CueAudio`, or a fake in tests)."""
+
+    def clip(self, text: str) -> Pcm:
+        """The trimmed PCM of one text."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A stretch of the timeline: the events in it and its bounds (seconds from session start)."""
+
+    start_s: float
+    end_s: float
+    events: tuple[TimelineEvent, ...]
+
+
+def step_segment(timeline: Timeline, step: int) -> Segment:
+    """One step (1-based): from its announcement to the next step's start; the last step ends
+    with the completion chime."""
+    if not 1 <= step <= timeline.step_count:
+        raise ValueError(f"step {step} is not in 1..{timeline.step_count}")
+    return segment(timeline, timeline.step_starts[step - 1], timeline.step_end(step))
+
+
+def segment(timeline: Timeline, start_s: float, end_s: float) -> Segment:
+    """Events with start <= at_s < end, plus the completion when the segment ends the session."""
+    events = tuple(
+        e
+        for e in timeline.events
+        if start_s <= e.at_s < end_s or (e.kind is CueKind.COMPLETE and e.at_s == end_s)
+    )
+    return Segment(start_s=start_s, end_s=end_s, events=events)
+
+
+def render_track(timeline: Timeline, clips: ClipSource, *, chimes: bool = True) -> Pcm:
+    """The whole session: total_s long, plus the final chime."""
+    return render_segment(segment(timeline, 0.0, timeline.total_s), clips, chimes=chimes)
+
+
+def render_step(timeline: Timeline, step: int, clips: ClipSource, *, chimes: bool = True) -> Pcm:
+    """One step's voice note: its cues at their offsets from the step's start."""
+    return render_segment(step_segment(timeline, step), clips, chimes=chimes)
+
+
+def render_segment(seg: Segment, clips: ClipSource, *, chimes: bool = True) -> Pcm:
+    """Mix a segment's clips (and chimes) into one mono PCM buffer."""
+    spoken = [(e, clips.clip(e.text)) for e in seg.events if e.spoken]
+    rate = spoken[0][1].rate if spoken else DEFAULT_RATE
+    placed: list[tuple[int, np.ndarray]] = []
+    for event, pcm in spoken:
+        placed.append((_offset(event.at_s - seg.start_s, rate), _samples(pcm, rate)))
+    if chimes:
+        bell = _samples(chime(rate), rate)
+        placed += [
+            (_offset(e.at_s - seg.start_s, rate), bell) for e in seg.events if e.kind in CHIME_KINDS
+        ]
+    length = _offset(seg.end_s - seg.start_s, rate)
+    length = max([length, *(at + len(samples) for at, samples in placed)])
+    mix = np.zeros(length, dtype=np.int32)
+    for at, samples in placed:
+        mix[at : at + len(samples)] += samples
+    np.clip(mix, -32768, 32767, out=mix)
+    return Pcm(mix.astype("<i2").tobytes(), rate)
+
+
+def _offset(seconds: float, rate: int) -> int:
+    return max(0, round(seconds * rate))
+
+
+def _samples(pcm: Pcm, rate: int) -> np.ndarray:
+    if pcm.rate != rate:
+        pcm = resample(pcm, rate)
+    return np.frombuffer(pcm.samples, dtype="<i2")
