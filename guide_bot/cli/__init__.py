@@ -7,6 +7,7 @@ import click
 from guide_bot import __version__
 from guide_bot.cli.library_cmds import list_cmd, validate_cmd
 from guide_bot.cli.plan_cmds import plan_cmd
+from guide_bot.cli.run_cmds import run_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -18,3 +19,4 @@ def main() -> None:
 main.add_command(validate_cmd)
 main.add_command(list_cmd)
 main.add_command(plan_cmd)
+main.add_command(run_cmd)

@@ -1,0 +1,98 @@
+"""The routines a user can choose from, and the ways to find one.
+
+The shipped library is the same for everyone; other features add per-user routines (e.g. "My
+routines") by appending a source to `Catalog.user_sources`. Buttons refer to a routine by a short
+reference: its id when it is short enough for Telegram's 64-byte callback data, a hash otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from guide_bot.domain.routine import Routine
+from guide_bot.domain.timeline import plan
+
+MAX_REF_LENGTH = 40
+UserSource = Callable[[int], Iterable[Routine]]
+
+# (key, upper bound in minutes); a routine falls in the first bucket it fits.
+LENGTH_BUCKETS: tuple[tuple[str, float], ...] = (
+    ("5", 5.0),
+    ("10", 10.0),
+    ("20", 20.0),
+    ("more", float("inf")),
+)
+
+
+def routine_ref(routine_id: str) -> str:
+    """The short reference buttons carry for a routine."""
+    if len(routine_id) <= MAX_REF_LENGTH:
+        return routine_id
+    return "~" + hashlib.sha256(routine_id.encode("utf-8")).hexdigest()[:16]
+
+
+def length_bucket(duration_s: float) -> str:
+    """The length bucket key of a routine of this duration."""
+    minutes = duration_s / 60
+    return next(key for key, bound in LENGTH_BUCKETS if minutes <= bound)
+
+
+@dataclass
+class Catalog:
+    """The library routines plus per-user sources, with lookups by reference and filters."""
+
+    library: dict[str, Routine]
+    user_sources: list[UserSource] = field(default_factory=list)
+    _durations: dict[tuple[str, int], float] = field(default_factory=dict)
+
+    @classmethod
+    def from_routines(cls, routines: Iterable[Routine]) -> Catalog:
+        """A catalog of these library routines."""
+        return cls(library={r.id: r for r in routines})
+
+    def routines(self, user_id: int) -> list[Routine]:
+        """Every routine this user may use: theirs first, then the library, by title."""
+        own: dict[str, Routine] = {}
+        for source in self.user_sources:
+            for routine in source(user_id):
+                own.setdefault(routine.id, routine)
+        shared = [r for r in self.library.values() if r.id not in own]
+        return list(own.values()) + sorted(shared, key=lambda r: r.title.lower())
+
+    def find(self, user_id: int, ref: str) -> Routine | None:
+        """The routine a button or command refers to (id or hashed reference), if the user may."""
+        for routine in self.routines(user_id):
+            if ref in (routine.id, routine_ref(routine.id)):
+                return routine
+        return None
+
+    def duration_s(self, routine: Routine) -> float:
+        """The routine's planned length with the reading-time estimate (cached)."""
+        key = (routine.id, hash(routine))
+        if key not in self._durations:
+            self._durations[key] = plan(routine).total_s
+        return self._durations[key]
+
+    def filtered(self, user_id: int, by: str, value: str) -> list[Routine]:
+        """Routines for a complaint (c), body area (a), length bucket (l) or tool (t)."""
+        routines = self.routines(user_id)
+        if by == "c":
+            return [r for r in routines if value in r.complaints]
+        if by == "a":
+            return [r for r in routines if value in r.areas]
+        if by == "t":
+            return [r for r in routines if value in r.tools]
+        if by == "l":
+            return [r for r in routines if length_bucket(self.duration_s(r)) == value]
+        return routines
+
+    def values(self, user_id: int, by: str) -> list[str]:
+        """The choices that lead to at least one routine, in the vocabulary's order."""
+        from guide_bot.domain.routine import AREAS, COMPLAINTS, TOOLS
+
+        vocab = {"c": COMPLAINTS, "a": AREAS, "t": TOOLS}.get(by)
+        if vocab is None:
+            vocab = tuple(key for key, _ in LENGTH_BUCKETS)
+        return [v for v in vocab if self.filtered(user_id, by, v)]

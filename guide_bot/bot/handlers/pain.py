@@ -1,0 +1,39 @@
+"""The pain rating after a session: one tap (0-10) or Skip, added to its history entry."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, ContextTypes
+
+from guide_bot.bot import texts
+from guide_bot.bot.callbacks import PainAfter, parse, pattern
+from guide_bot.bot.handlers.common import ids
+from guide_bot.bot.services import App, Services
+
+
+def register(app: App, services: Services) -> None:
+    """Add the pain-after buttons."""
+
+    async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        query, found = update.callback_query, ids(update)
+        if query is None or found is None or query.message is None:
+            return
+        chat_id, user_id = found
+        sender = services.require_sender()
+        data = parse(query.data)
+        entry = services.history.get(data.entry) if isinstance(data, PainAfter) else None
+        if not isinstance(data, PainAfter) or entry is None or entry.user_id != user_id:
+            await sender.answer(query.id, texts.INVALID_BUTTON)
+            return
+        if entry.pain_after is not None:
+            await sender.answer(query.id, texts.STALE_BUTTON)
+            return
+        if data.pain >= 0:
+            services.history.set_pain_after(entry.id or 0, user_id, data.pain)
+        await sender.answer(query.id)
+        after = data.pain if data.pain >= 0 else None
+        await sender.edit_text(
+            chat_id, query.message.message_id, texts.pain_summary(entry.pain_before, after)
+        )
+
+    app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(PainAfter)))

@@ -1,0 +1,114 @@
+"""Starting a session: the Start button, /session ROUTINE_ID, the deep link; pain before.
+
+One session per chat: starting another while one runs asks first (end it and start the new one,
+or keep the current one). The pain rating before is one tap (or Skip), and that tap starts it.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+
+from guide_bot.bot import keyboards, texts
+from guide_bot.bot.callbacks import Go, PainBefore, Swap, parse, pattern
+from guide_bot.bot.handlers import screening
+from guide_bot.bot.handlers.common import current_user, ids
+from guide_bot.bot.services import App, Services
+from guide_bot.domain.routine import Routine
+
+
+async def offer_start(chat_id: int, user_id: int, routine: Routine, services: Services) -> None:
+    """Ask for the pain rating that starts the routine, or first whether to end the current one."""
+    sender = services.require_sender()
+    live = services.require_driver().get(chat_id)
+    if live is not None:
+        text = texts.SWAP_QUESTION.format(
+            current=texts.escape(live.routine.title), new=texts.escape(routine.title)
+        )
+        await sender.text(chat_id, text, keyboards.swap(routine))
+        return
+    await sender.text(
+        chat_id,
+        f"<b>{texts.escape(routine.title)}</b>\n{texts.PAIN_BEFORE}",
+        keyboards.pain_before(routine),
+    )
+
+
+async def unknown_routine(chat_id: int, user_id: int, ref: str, services: Services) -> None:
+    """Say the routine is unknown and show the list."""
+    from guide_bot.bot.handlers.browse import list_view
+
+    text, markup = list_view(user_id, "all", None, services)
+    intro = texts.UNKNOWN_ROUTINE.format(ref=texts.escape(ref[:64]))
+    await services.require_sender().text(chat_id, intro, markup)
+    del text
+
+
+def register(app: App, services: Services) -> None:
+    """Add /session and the Start, swap and pain-before buttons."""
+
+    async def session_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = current_user(update, services)
+        if user is None or context.user_data is None:
+            return
+        args = context.args or []
+        if not args:
+            example = next(iter(sorted(services.catalog.library)), "neck-release")
+            await services.require_sender().text(
+                user.chat_id, texts.SESSION_USAGE.format(example=example)
+            )
+            return
+        routine = services.catalog.find(user.user_id, args[0])
+        if routine is None:
+            await unknown_routine(user.chat_id, user.user_id, args[0], services)
+        elif not user.screened:
+            context.user_data[screening.AFTER_KEY] = args[0]
+            await services.require_sender().text(user.chat_id, texts.SCREENING_FIRST)
+            await screening.begin(user.chat_id, context.user_data, services)
+        else:
+            await offer_start(user.chat_id, user.user_id, routine, services)
+
+    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query, found = update.callback_query, ids(update)
+        if query is None or found is None or query.message is None:
+            return
+        chat_id, user_id = found
+        sender = services.require_sender()
+        data = parse(query.data)
+        if not isinstance(data, Go | Swap | PainBefore):
+            await sender.answer(query.id, texts.INVALID_BUTTON)
+            return
+        routine = services.catalog.find(user_id, data.routine)
+        user = services.users.ensure(user_id, chat_id, services.now_utc())
+        if routine is None:
+            await sender.answer(query.id, texts.INVALID_BUTTON)
+            return
+        await sender.answer(query.id)
+        driver = services.require_driver()
+        message_id = query.message.message_id
+        if not user.screened and context.user_data is not None:
+            context.user_data[screening.AFTER_KEY] = data.routine
+            await sender.text(chat_id, texts.SCREENING_FIRST)
+            await screening.begin(chat_id, context.user_data, services)
+        elif isinstance(data, Go):
+            await offer_start(chat_id, user_id, routine, services)
+        elif isinstance(data, Swap):
+            if not data.yes:
+                await sender.edit_text(chat_id, message_id, texts.KEPT_CURRENT)
+                return
+            await driver.stop(chat_id, ask_pain=False)
+            await sender.edit_text(chat_id, message_id, texts.STOPPED)
+            await offer_start(chat_id, user_id, routine, services)
+        elif driver.get(chat_id) is not None:  # a second tap, or a session started meanwhile
+            await offer_start(chat_id, user_id, routine, services)
+        else:
+            pain = data.pain if data.pain >= 0 else None
+            note = texts.pain_summary(pain, None)
+            await sender.edit_text(
+                chat_id, message_id, f"<b>{texts.escape(routine.title)}</b>\n{note}"
+            )
+            await driver.start(chat_id, user_id, routine, pain)
+
+    app.add_handler(CommandHandler("session", session_cmd))
+    for cls in (Go, Swap, PainBefore):
+        app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(cls)))

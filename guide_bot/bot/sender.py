@@ -1,0 +1,138 @@
+"""Every message to a chat goes through here: retries with backoff, and blocked users.
+
+The rate limiter (AIORateLimiter) already waits out 429 answers. This adds what it does not do:
+retries with exponential backoff on 5xx and timeouts, no retry of a request Telegram refused
+(400), and for 403 ("bot was blocked by the user") one call to `on_blocked` and no retry at all.
+Errors stay inside the chat they belong to: a failure returns None to the caller, never raises.
+A timed-out send may in rare cases arrive twice (at-least-once); that beats a missing step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from telegram import Bot, InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+OnBlocked = Callable[[int], Awaitable[None]]
+
+
+class Sender:
+    """Sends, edits and answers on behalf of the whole bot."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        on_blocked: OnBlocked | None = None,
+        attempts: int = 4,
+        base_delay_s: float = 0.5,
+        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+    ) -> None:
+        self.bot = bot
+        self.on_blocked = on_blocked
+        self.attempts = attempts
+        self.base_delay_s = base_delay_s
+        self._sleep = sleep
+
+    async def call(self, chat_id: int, what: str, request: Callable[[], Awaitable[T]]) -> T | None:
+        """Run one Bot API request for a chat with retries; None if it finally failed."""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await request()
+            except Forbidden:
+                log.info("chat %s: %s refused with 403; the user blocked the bot", chat_id, what)
+                if self.on_blocked is not None:
+                    await self.on_blocked(chat_id)
+                return None
+            except RetryAfter as exc:
+                delay = exc.retry_after
+                wait_s = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
+                log.warning("chat %s: %s rate-limited, waiting %.1f s", chat_id, what, wait_s)
+                await self._sleep(wait_s)
+            except BadRequest as exc:
+                if "not modified" in str(exc).lower():
+                    return None
+                log.warning("chat %s: %s refused: %s", chat_id, what, type(exc).__name__)
+                return None
+            except NetworkError as exc:  # 5xx and timeouts (TimedOut is a NetworkError)
+                if attempt == self.attempts:
+                    break
+                delay_s = self.base_delay_s * 2 ** (attempt - 1) * (1 + random.random() / 4)
+                log.warning(
+                    "chat %s: %s failed (%s), retry %d in %.2f s",
+                    chat_id,
+                    what,
+                    type(exc).__name__,
+                    attempt,
+                    delay_s,
+                )
+                await self._sleep(delay_s)
+            except TelegramError as exc:
+                log.warning("chat %s: %s failed: %s", chat_id, what, type(exc).__name__)
+                return None
+        log.error("chat %s: %s failed %d times; giving up", chat_id, what, self.attempts)
+        return None
+
+    async def text(
+        self,
+        chat_id: int,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+    ) -> Message | None:
+        """Send an HTML message."""
+        return await self.call(
+            chat_id,
+            "sendMessage",
+            lambda: self.bot.send_message(
+                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
+            ),
+        )
+
+    async def edit_text(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+    ) -> bool:
+        """Replace a message's text (and keyboard)."""
+        result = await self.call(
+            chat_id,
+            "editMessageText",
+            lambda: self.bot.edit_message_text(
+                text,
+                chat_id=chat_id,
+                message_id=message_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+            ),
+        )
+        return result is not None
+
+    async def edit_keyboard(
+        self, chat_id: int, message_id: int, keyboard: InlineKeyboardMarkup | None
+    ) -> bool:
+        """Replace (or with None remove) a message's buttons."""
+        result = await self.call(
+            chat_id,
+            "editMessageReplyMarkup",
+            lambda: self.bot.edit_message_reply_markup(
+                chat_id=chat_id, message_id=message_id, reply_markup=keyboard
+            ),
+        )
+        return result is not None
+
+    async def answer(self, query_id: str, text: str | None = None) -> None:
+        """Answer a button press (the small toast); failures only logged."""
+        try:
+            await self.bot.answer_callback_query(query_id, text=text)
+        except TelegramError as exc:
+            log.info("answerCallbackQuery failed: %s", type(exc).__name__)

@@ -1,0 +1,66 @@
+"""The services container handed to every handler module: storage, library, speech, clock.
+
+One dataclass, built once in bootstrap. A feature that needs something more (reminders,
+progress) adds a field here and builds it in bootstrap, so that no handler builds its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from telegram.ext import Application
+
+from guide_bot.bot.catalog import Catalog
+from guide_bot.config import Settings
+from guide_bot.domain.clock import Clock
+from guide_bot.domain.reading import speaking_time_s
+from guide_bot.domain.timeline import SpeakTime
+from guide_bot.storage.history import HistoryRepository
+from guide_bot.storage.media import MediaRepository
+from guide_bot.storage.sessions import SessionRepository
+from guide_bot.storage.users import UserRepository
+
+if TYPE_CHECKING:
+    from guide_bot.bot.sender import Sender
+    from guide_bot.scheduling.driver import SessionDriver
+
+App = Application[Any, Any, Any, Any, Any, Any]
+Register = Callable[[App, "Services"], None]
+Hook = Callable[[App, "Services"], Awaitable[None]]
+
+
+@dataclass(kw_only=True)
+class Services:
+    """Everything handlers use; built by bootstrap."""
+
+    settings: Settings
+    clock: Clock
+    catalog: Catalog
+    users: UserRepository
+    sessions: SessionRepository
+    history: HistoryRepository
+    media: MediaRepository
+    text_speak: SpeakTime = speaking_time_s  # how long a text takes, when no engine measures it
+    speech: Any = None  # guide_bot.speech's voice-note renderer, or None for text only
+    sender: Sender | None = None  # set by bootstrap once the application exists
+    driver: SessionDriver | None = None  # set by bootstrap once the application exists
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def now_utc(self) -> datetime:
+        """The clock's time as an aware UTC datetime, for storage."""
+        return datetime.fromtimestamp(self.clock.now(), UTC)
+
+    def require_sender(self) -> Sender:
+        """The sender (bootstrap sets it before any handler runs)."""
+        if self.sender is None:
+            raise RuntimeError("services.sender is not set; build the bot with bootstrap")
+        return self.sender
+
+    def require_driver(self) -> SessionDriver:
+        """The session driver (bootstrap sets it before any handler runs)."""
+        if self.driver is None:
+            raise RuntimeError("services.driver is not set; build the bot with bootstrap")
+        return self.driver

@@ -1,0 +1,119 @@
+"""`guide-bot run`: the Telegram bot, by long polling (default) or by webhook."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import sys
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import click
+
+from guide_bot.cli.options import library_option
+
+NO_TOKEN = """\
+guide-bot run: no bot token.
+
+Get one from Telegram's @BotFather: open a chat with @BotFather, send /newbot, choose a name and
+a username ending in "bot", and copy the token it gives you (like 123456789:AAE...). Then:
+
+    export TELEGRAM_BOT_TOKEN=123456789:AAE...
+    guide-bot run
+
+(GUIDE_BOT_TOKEN works too, as does a line TELEGRAM_BOT_TOKEN=... in a .env file here.)"""
+
+
+class RedactToken(logging.Filter):
+    """Replaces the bot token in every log line, whatever library wrote it."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self._token in message:
+            record.msg, record.args = message.replace(self._token, "<token>"), None
+        return True
+
+
+def setup_logging(token: str, level: str) -> None:
+    """Plain log lines on stderr, with the token never shown."""
+    logging.basicConfig(
+        level=getattr(logging, level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactToken(token))
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per step job otherwise
+
+
+def webhook_params(
+    webhook_url: str, listen: str, port: int, secret_token: str | None
+) -> dict[str, Any]:
+    """Arguments of run_webhook/start_webhook: always with a secret token, random if not given,
+    so that every request without Telegram's X-Telegram-Bot-Api-Secret-Token header is refused.
+    """
+    return {
+        "listen": listen,
+        "port": port,
+        "url_path": urlsplit(webhook_url).path.lstrip("/"),
+        "webhook_url": webhook_url,
+        "secret_token": secret_token or secrets.token_urlsafe(32),
+    }
+
+
+@click.command("run")
+@library_option
+@click.option(
+    "--base-url",
+    envvar="GUIDE_BOT_BASE_URL",
+    help="Bot API server to talk to (a self-hosted or local one), e.g. http://localhost:8081/bot.",
+)
+@click.option(
+    "--webhook-url",
+    envvar="GUIDE_BOT_WEBHOOK_URL",
+    help="Public HTTPS URL Telegram posts updates to; without it the bot uses long polling.",
+)
+@click.option("--listen", default="127.0.0.1", show_default=True, help="Webhook listen address.")
+@click.option("--port", default=8443, show_default=True, type=int, help="Webhook listen port.")
+@click.option(
+    "--secret-token",
+    envvar="GUIDE_BOT_WEBHOOK_SECRET",
+    help="Webhook secret (Telegram sends it in X-Telegram-Bot-Api-Secret-Token); random if unset.",
+)
+@click.option("--log-level", default="INFO", show_default=True, help="DEBUG, INFO, WARNING...")
+def run_cmd(
+    library: Path,
+    base_url: str | None,
+    webhook_url: str | None,
+    listen: str,
+    port: int,
+    secret_token: str | None,
+    log_level: str,
+) -> None:
+    """Run the Telegram bot (needs TELEGRAM_BOT_TOKEN or GUIDE_BOT_TOKEN)."""
+    from guide_bot.config import Settings
+
+    settings = Settings()
+    overrides: dict[str, object] = {"library": library}
+    if base_url:
+        overrides["base_url"] = base_url
+    settings = settings.model_copy(update=overrides)
+    token = settings.token.get_secret_value().strip() if settings.token else ""
+    if not token:
+        click.echo(NO_TOKEN, err=True)
+        sys.exit(2)
+    setup_logging(token, log_level)
+
+    from guide_bot.bootstrap import build_application, build_services
+
+    services = build_services(settings)
+    app = build_application(services)
+    if webhook_url is None:
+        app.run_polling(drop_pending_updates=False)
+        return
+    app.run_webhook(**webhook_params(webhook_url, listen, port, secret_token))

@@ -1,0 +1,1 @@
+"""Timing on PTB's JobQueue: the step driver of sessions in progress (one job per session)."""

@@ -1,0 +1,246 @@
+"""The step driver: runs every session in progress against the clock, one scheduled run per chat.
+
+Each run asks the session what fell due (`advance(now)`), hands it to the presenter, stores the
+session, and schedules the next run at the session's next due time (at least `MIN_GAP_S` after
+the last message, so cues close together go out as one message and a chat stays under about one
+message a second). Every user action goes through here too, under the chat's lock, so a run and
+a button press never interleave. An error in one chat is logged and never reaches another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from guide_bot.bot import keyboards, texts
+from guide_bot.bot.presenter import Live, Presenter
+from guide_bot.bot.services import Services
+from guide_bot.domain.routine import Routine
+from guide_bot.domain.session import Due, Session, SessionError, SessionState
+from guide_bot.scheduling.plans import build_plan
+from guide_bot.scheduling.steps import StepScheduler
+from guide_bot.storage.history import HistoryEntry
+from guide_bot.storage.sessions import ActiveSession
+
+log = logging.getLogger(__name__)
+
+MIN_GAP_S = 1.0
+
+Op = Callable[[Session, float], list[Due]]
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Ended:
+    """How a session ended: its history entry (for the pain rating after) and whether complete."""
+
+    entry_id: int
+    completed: bool
+
+
+class SessionDriver:
+    """Starts, controls, runs and ends the sessions in progress."""
+
+    def __init__(self, services: Services, presenter: Presenter, scheduler: StepScheduler) -> None:
+        self.services = services
+        self.presenter = presenter
+        self.scheduler = scheduler
+        self.live: dict[int, Live] = {}
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    def lock(self, chat_id: int) -> asyncio.Lock:
+        """The chat's lock: one change at a time per chat, chats independent."""
+        return self._locks.setdefault(chat_id, asyncio.Lock())
+
+    def get(self, chat_id: int) -> Live | None:
+        """The chat's session in progress."""
+        return self.live.get(chat_id)
+
+    # --- starting ---------------------------------------------------------------------------
+
+    async def start(
+        self, chat_id: int, user_id: int, routine: Routine, pain_before: int | None
+    ) -> Live:
+        """Start a routine in a chat that has no session in progress."""
+        async with self.lock(chat_id):
+            if chat_id in self.live:
+                raise RuntimeError("the chat already has a session in progress")
+            user = self.services.users.get(user_id)
+            settings = user.settings if user else None
+            plan = await build_plan(routine, settings, self.services)
+            session = Session(plan.timeline)
+            now = self.services.clock.now()
+            record = ActiveSession(
+                chat_id=chat_id,
+                user_id=user_id,
+                session_id=secrets.token_hex(4),
+                version=0,
+                routine_id=routine.id,
+                mode=plan.mode,
+                plan=plan.inputs,
+                pain_before=pain_before,
+                speech_failed=plan.speech_failed,
+                started_at=self.services.now_utc(),
+                updated_at=self.services.now_utc(),
+            )
+            live = Live(record=record, session=session, routine=routine)
+            self.live[chat_id] = live
+            if plan.speech_failed:
+                await self.presenter.notice(live, texts.SPEECH_UNAVAILABLE)
+            await self._apply(live, lambda s, t: s.start(t), now)
+            return live
+
+    # --- running ----------------------------------------------------------------------------
+
+    async def run(self, chat_id: int) -> None:
+        """The scheduled run: deliver what fell due, then schedule the next run."""
+        live = self.live.get(chat_id)
+        if live is None:
+            return
+        async with self.lock(chat_id):
+            if self.live.get(chat_id) is not live:
+                return
+            try:
+                await self._apply(live, lambda s, t: s.advance(t), self.services.clock.now())
+            except Exception:
+                log.exception("chat %s: session run failed", chat_id)
+                self._schedule(live)  # try again later rather than stall the session
+
+    async def control(self, chat_id: int, op: Op) -> Live | None:
+        """Apply a user action (pause, skip, ...) to the chat's session; SessionError if refused."""
+        live = self.live.get(chat_id)
+        if live is None:
+            return None
+        async with self.lock(chat_id):
+            if self.live.get(chat_id) is not live:
+                return None
+            before = live.session.state
+            await self._apply(live, op, self.services.clock.now())
+            if live.session.state is not before and not live.session.state.closed:
+                await self.presenter.refresh_controls(live)
+                self._save(live)
+            return live
+
+    async def _apply(self, live: Live, op: Op, now: float) -> None:
+        """Run an operation, deliver its events, then store and schedule (or end)."""
+        dues = op(live.session, now)  # SessionError propagates before anything changed
+        await self.presenter.deliver(live, dues, now)
+        if live.blocked:
+            await self._end(live, notify=False)
+            return
+        if live.session.state.closed:
+            await self._end(live, notify=True)
+            return
+        self._save(live)
+        self._schedule(live)
+
+    def _save(self, live: Live) -> None:
+        live.record.state = live.session.to_dict()
+        live.record.updated_at = self.services.now_utc()
+        self.services.sessions.save(live.record)
+
+    def _schedule(self, live: Live) -> None:
+        due = live.session.next_due()
+        if due is None:
+            self.scheduler.cancel(live.chat_id)
+            return
+        self.scheduler.schedule(live.chat_id, max(due, live.last_send_at + MIN_GAP_S), self.run)
+
+    # --- ending -----------------------------------------------------------------------------
+
+    async def _end(self, live: Live, *, notify: bool, ask_pain: bool = True) -> Ended:
+        """Close the session: history, forget it, and (if asked) the closing message."""
+        now = self.services.clock.now()
+        session = live.session
+        if not session.state.closed:
+            session.stop(now)
+        completed = session.state is SessionState.FINISHED
+        position = session.position(now)
+        entry_id = self.services.history.add(
+            HistoryEntry(
+                user_id=live.record.user_id,
+                routine_id=live.record.routine_id,
+                started_at=live.record.started_at,
+                ended_at=self.services.now_utc(),
+                active_s=round(session.elapsed_active_s, 1),
+                completed=completed,
+                steps_done=len(live.routine.steps) if completed else (position.step or 0),
+                steps_total=len(live.routine.steps),
+                pain_before=live.record.pain_before,
+            )
+        )
+        self.scheduler.cancel(live.chat_id)
+        self.services.sessions.delete(live.chat_id)
+        self.live.pop(live.chat_id, None)
+        if live.record.controls_message_id is not None and notify:
+            await self.presenter.sender.edit_keyboard(
+                live.chat_id, live.record.controls_message_id, None
+            )
+        if notify and ask_pain:
+            text = texts.COMPLETE if completed else texts.STOPPED
+            await self.presenter.sender.text(
+                live.chat_id,
+                f"{live.leftover}{text}\n\n{texts.PAIN_AFTER}",
+                keyboards.pain_after(entry_id),
+            )
+        return Ended(entry_id=entry_id, completed=completed)
+
+    async def stop(self, chat_id: int, *, ask_pain: bool = True) -> Ended | None:
+        """End the chat's session early (the Stop button, /stop, or starting another)."""
+        live = self.live.get(chat_id)
+        if live is None:
+            return None
+        async with self.lock(chat_id):
+            if self.live.get(chat_id) is not live:
+                return None
+            live.session.stop(self.services.clock.now())
+            return await self._end(live, notify=True, ask_pain=ask_pain)
+
+    async def on_blocked(self, chat_id: int) -> None:
+        """The user blocked the bot: stop their session (no retries) and mark them blocked."""
+        live = self.live.get(chat_id)
+        user_id = live.record.user_id if live else chat_id
+        self.services.users.mark_blocked(user_id, self.services.now_utc())
+        if live is None:
+            return
+        live.blocked = True
+        lock = self.lock(chat_id)
+        if not lock.locked():  # otherwise the holder ends it when its delivery returns
+            async with lock:
+                if self.live.get(chat_id) is live:
+                    await self._end(live, notify=False)
+
+    # --- after a restart ----------------------------------------------------------------------
+
+    async def restore(self) -> dict[str, int]:
+        """Pick up every stored session (see docs/bot.md); returns counts by outcome."""
+        from guide_bot.scheduling.restore import restore_all
+
+        return await restore_all(self)
+
+    def adopt(self, live: Live) -> None:
+        """Take a restored session in (used by restore)."""
+        self.live[live.chat_id] = live
+
+    async def apply(self, live: Live, op: Op, now: float) -> None:
+        """Apply an operation under the chat's lock (used by restore)."""
+        async with self.lock(live.chat_id):
+            await self._apply(live, op, now)
+
+    async def end(self, live: Live, *, notify: bool) -> Ended:
+        """End a session under the chat's lock (used by restore)."""
+        async with self.lock(live.chat_id):
+            return await self._end(live, notify=notify)
+
+    def save(self, live: Live) -> None:
+        """Store a session as it is now."""
+        self._save(live)
+
+    def schedule(self, live: Live) -> None:
+        """Schedule a session's next run."""
+        self._schedule(live)
+
+
+__all__ = ["MIN_GAP_S", "Ended", "SessionDriver", "SessionError"]

@@ -1,0 +1,104 @@
+"""After a restart: pick up every stored session, continuing or pausing it.
+
+The rule (docs/bot.md): a running session whose next cue is at most `CONTINUE_WITHIN_S` late is
+continued at the right step and time (missed cues are delivered at once, stale countdowns
+dropped). One that is later is paused where the bot last left it, with a message and a Resume
+button, so the user misses nothing. A paused session stays paused. A session whose routine is gone
+or has changed (its stored data no longer fits) is ended as stopped in the history, with a message.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from guide_bot.bot import texts
+from guide_bot.bot.presenter import Live
+from guide_bot.domain.session import Session, SessionDataError, SessionState
+from guide_bot.scheduling.plans import rebuild_plan
+from guide_bot.storage.history import HistoryEntry
+from guide_bot.storage.sessions import ActiveSession
+
+if TYPE_CHECKING:
+    from guide_bot.scheduling.driver import SessionDriver
+
+log = logging.getLogger(__name__)
+
+CONTINUE_WITHIN_S = 60.0
+SAY_LATE_AFTER_S = 5.0  # a restart that made a cue later than this is mentioned
+
+
+async def restore_all(driver: SessionDriver) -> dict[str, int]:
+    """Restore every stored session; returns how many were continued, paused, kept or lost."""
+    counts = {"continued": 0, "paused": 0, "kept_paused": 0, "lost": 0}
+    blocked = driver.services.users.blocked_user_ids()
+    for record in driver.services.sessions.all():
+        try:
+            outcome = await _restore_one(driver, record, blocked)
+        except Exception:
+            log.exception("chat %s: could not restore its session", record.chat_id)
+            outcome = "lost"
+        counts[outcome] += 1
+    log.info("restored sessions: %s", counts)
+    return counts
+
+
+async def _restore_one(driver: SessionDriver, record: ActiveSession, blocked: set[int]) -> str:
+    services = driver.services
+    routine = services.catalog.find(record.user_id, record.routine_id)
+    session: Session | None = None
+    if routine is not None:
+        try:
+            session = Session.from_dict(record.state, rebuild_plan(routine, record.plan))
+        except SessionDataError as exc:
+            log.warning("chat %s: stored session unusable: %s", record.chat_id, exc)
+    if routine is None or session is None or session.state.closed or record.user_id in blocked:
+        await _lost(driver, record, notify=record.user_id not in blocked)
+        return "lost"
+    live = Live(record=record, session=session, routine=routine)
+    driver.adopt(live)
+    if session.state is not SessionState.RUNNING:
+        return "kept_paused"
+    now = services.clock.now()
+    due = session.next_due()
+    if due is None or now - due <= CONTINUE_WITHIN_S:
+        if due is not None and now - due > SAY_LATE_AFTER_S:
+            await driver.presenter.sender.text(record.chat_id, texts.RESTART_CONTINUED)
+        await driver.apply(live, lambda s, t: s.advance(t), now)
+        return "continued"
+    updated = session.updated_at or now
+    session.pause(updated)
+    position = session.position(updated)
+    text = texts.RESTART_PAUSED.format(
+        title=texts.escape(routine.title),
+        where=texts.at_step(position.step, position.step_count),
+    )
+    message = await driver.presenter.sender.text(
+        record.chat_id, text, driver.presenter.controls(live)
+    )
+    if message is not None:
+        record.controls_message_id = message.message_id
+    driver.save(live)
+    return "paused"
+
+
+async def _lost(driver: SessionDriver, record: ActiveSession, *, notify: bool) -> None:
+    services = driver.services
+    started = record.started_at
+    services.history.add(
+        HistoryEntry(
+            user_id=record.user_id,
+            routine_id=record.routine_id,
+            started_at=started,
+            ended_at=services.now_utc(),
+            active_s=float(record.state.get("active_total_s") or 0.0),
+            completed=False,
+            steps_done=0,
+            steps_total=0,
+            pain_before=record.pain_before,
+        )
+    )
+    services.sessions.delete(record.chat_id)
+    if notify:
+        title = texts.escape(record.routine_id)
+        await services.require_sender().text(record.chat_id, texts.RESTART_LOST.format(title=title))

@@ -1,0 +1,60 @@
+"""Telegram file ids of uploaded voice notes, per audio cache key: upload once, re-send by id.
+
+Not user data: the audio of library cues is the same for everyone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
+
+from guide_bot.storage.base import Base
+
+
+class MediaFileRow(Base):
+    """An audio key and the file_id Telegram gave its upload."""
+
+    __tablename__ = "media_files"
+
+    audio_key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    file_id: Mapped[str] = mapped_column(String(256))
+
+
+class MediaRepository:
+    """file_id per audio key, with an in-memory copy so that a hit costs no query."""
+
+    def __init__(self, sessions: sessionmaker[Any]) -> None:
+        self._sessions = sessions
+        self._memo: dict[str, str] = {}
+
+    def get(self, audio_key: str) -> str | None:
+        """The file_id of an earlier upload of this audio, if any."""
+        if audio_key in self._memo:
+            return self._memo[audio_key]
+        with self._sessions() as db:
+            row = db.get(MediaFileRow, audio_key)
+        if row is not None:
+            file_id: str = row.file_id
+            self._memo[audio_key] = file_id
+            return file_id
+        return None
+
+    def put(self, audio_key: str, file_id: str) -> None:
+        """Remember the file_id of an upload."""
+        self._memo[audio_key] = file_id
+        with self._sessions.begin() as db:
+            row = db.get(MediaFileRow, audio_key)
+            if row is None:
+                db.add(MediaFileRow(audio_key=audio_key, file_id=file_id))
+            else:
+                row.file_id = file_id
+
+    def forget(self, audio_key: str) -> None:
+        """Drop a file_id Telegram no longer accepts."""
+        self._memo.pop(audio_key, None)
+        with self._sessions.begin() as db:
+            row = db.get(MediaFileRow, audio_key)
+            if row is not None:
+                db.delete(row)

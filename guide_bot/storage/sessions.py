@@ -1,0 +1,99 @@
+"""Sessions in progress, one per chat, stored so that a restart of the bot loses nothing.
+
+The session's own state is the engine's `Session.to_dict()` JSON; beside it the bot keeps what it
+needs to talk about the session: who owns it, the id and version its buttons carry, how it is
+delivered, the message that carries the controls, and the pain rating given before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, Boolean, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
+
+from guide_bot.storage.base import Base
+from guide_bot.storage.types import UtcDateTime
+
+
+class ActiveSessionRow(Base):
+    """The one session in progress of a chat."""
+
+    __tablename__ = "active_sessions"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    session_id: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer)
+    routine_id: Mapped[str] = mapped_column(String(80))
+    mode: Mapped[str] = mapped_column(String(8))
+    state: Mapped[dict[str, Any]] = mapped_column(JSON)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)
+    controls_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    pain_before: Mapped[int | None] = mapped_column(Integer, default=None)
+    speech_failed: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+@dataclass(kw_only=True, slots=True)
+class ActiveSession:
+    """A session in progress as the bot keeps it (in memory and in the database)."""
+
+    chat_id: int
+    user_id: int
+    session_id: str
+    version: int
+    routine_id: str
+    mode: str
+    state: dict[str, Any] = field(default_factory=dict)
+    plan: dict[str, Any] = field(default_factory=dict)  # what rebuilds the same timeline
+    controls_message_id: int | None = None
+    pain_before: int | None = None
+    speech_failed: bool = False
+    started_at: datetime
+    updated_at: datetime
+
+
+_FIELDS = tuple(ActiveSession.__dataclass_fields__)
+
+
+def _to_record(row: ActiveSessionRow) -> ActiveSession:
+    return ActiveSession(**{name: getattr(row, name) for name in _FIELDS})
+
+
+class SessionRepository:
+    """The sessions in progress, keyed by chat."""
+
+    def __init__(self, sessions: sessionmaker[Any]) -> None:
+        self._sessions = sessions
+
+    def get(self, chat_id: int) -> ActiveSession | None:
+        """The chat's session in progress, if any."""
+        with self._sessions() as db:
+            row = db.get(ActiveSessionRow, chat_id)
+            return _to_record(row) if row else None
+
+    def save(self, record: ActiveSession) -> None:
+        """Insert or update the chat's session."""
+        with self._sessions.begin() as db:
+            row = db.get(ActiveSessionRow, record.chat_id)
+            if row is None:
+                db.add(ActiveSessionRow(**{name: getattr(record, name) for name in _FIELDS}))
+                return
+            for name in _FIELDS:
+                setattr(row, name, getattr(record, name))
+
+    def delete(self, chat_id: int) -> None:
+        """Forget the chat's session (finished, stopped or abandoned)."""
+        with self._sessions.begin() as db:
+            row = db.get(ActiveSessionRow, chat_id)
+            if row is not None:
+                db.delete(row)
+
+    def all(self) -> list[ActiveSession]:
+        """Every session in progress (read at start-up to pick them up again)."""
+        with self._sessions() as db:
+            return [_to_record(row) for row in db.scalars(select(ActiveSessionRow))]

@@ -1,0 +1,214 @@
+"""Building and running the real bot against the fake Bot API server, for end-to-end tests."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from fakebot.server import Call, FakeBotServer
+
+from guide_bot.bootstrap import build_application, build_services
+from guide_bot.bot.services import App, Services
+from guide_bot.config import Settings
+from guide_bot.domain.clock import Clock, FakeClock
+from guide_bot.scheduling.steps import ManualScheduler
+
+QUICK_ROUTINE = """\
+id: quick-test
+title: Quick test routine
+summary: A tiny routine with short holds, for tests.
+areas: [neck]
+complaints: [neck-pain]
+tools: [ball]
+cautions:
+  - Stop if the pain turns sharp.
+get_ready_s: 0
+steps:
+  - title: Ball press
+    instruction: Press.
+    technique: compress
+    hold_s: 2
+    pressure: 6
+    tools: [ball]
+  - title: Side stretch
+    instruction: Lean.
+    technique: stretch
+    hold_s: 1
+    sides: left-right
+  - title: Breathe
+    instruction: Breathe.
+    technique: breathe
+    hold_s: 1
+"""
+
+LONG_ROUTINE = """\
+id: long-test
+title: Long test routine
+summary: Two long holds, for tests that move a fake clock.
+areas: [lower-back]
+complaints: [lower-back-pain]
+tools: [ball]
+get_ready_s: 5
+steps:
+  - title: Glute press
+    instruction: Sit on the ball under one buttock.
+    technique: compress
+    hold_s: 30
+    pressure: 6
+    point: gluteus medius
+    tools: [ball]
+    cues:
+      - at_s: 10
+        text: Breathe out slowly.
+  - title: Back stretch
+    instruction: Hug your knees.
+    technique: stretch
+    hold_s: 20
+"""
+
+
+def write_library(folder: Path) -> Path:
+    """A routine folder with the two test routines."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "quick-test.yaml").write_text(QUICK_ROUTINE, encoding="utf-8")
+    (folder / "long-test.yaml").write_text(LONG_ROUTINE, encoding="utf-8")
+    return folder
+
+
+@dataclass
+class Bot:
+    """A built bot: the application, its services and (with a fake clock) its scheduler."""
+
+    app: App
+    services: Services
+    server: FakeBotServer
+    scheduler: ManualScheduler | None
+
+    @property
+    def clock(self) -> FakeClock:
+        """The fake clock (manual bots only)."""
+        assert isinstance(self.services.clock, FakeClock)
+        return self.services.clock
+
+    async def run_for(self, seconds: float) -> int:
+        """Move the fake clock, running the session steps that fall due."""
+        assert self.scheduler is not None
+        return await self.scheduler.run_for(seconds)
+
+
+def make_settings(server: FakeBotServer, data_dir: Path, library: Path) -> Settings:
+    """Settings pointing at the fake server, with the database in `data_dir`."""
+    return Settings(
+        token=server.token,
+        base_url=server.base_url,
+        data_dir=data_dir,
+        library=library,
+        database_url=None,
+    )
+
+
+def build_bot(
+    server: FakeBotServer,
+    data_dir: Path,
+    library: Path,
+    *,
+    clock: Clock | None = None,
+    manual: bool = True,
+    rate_limiter: bool = True,
+) -> Bot:
+    """Build the bot as `guide-bot run` does, but with a fake clock and scheduler if `manual`."""
+    settings = make_settings(server, data_dir, library)
+    if manual and clock is None:
+        clock = FakeClock(start=datetime(2026, 1, 5, 9, 0, tzinfo=UTC).timestamp())
+    services = build_services(settings, clock=clock)
+    holder: dict[str, ManualScheduler] = {}
+
+    def manual_scheduler(_app: App) -> ManualScheduler:
+        assert isinstance(services.clock, FakeClock)
+        holder["s"] = ManualScheduler(services.clock)
+        return holder["s"]
+
+    app = build_application(
+        services, scheduler=manual_scheduler if manual else None, rate_limiter=rate_limiter
+    )
+    return Bot(app=app, services=services, server=server, scheduler=holder.get("s"))
+
+
+@contextlib.asynccontextmanager
+async def running(bot: Bot) -> AsyncIterator[Bot]:
+    """Run the bot as run_polling does (initialize, post_init, start, poll), then stop it."""
+    app = bot.app
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield bot
+    finally:
+        if app.updater.running:
+            await app.updater.stop()
+        if app.running:
+            await app.stop()
+        await app.shutdown()
+
+
+def texts_of(calls: Sequence[Call]) -> list[str]:
+    """The texts/captions of calls."""
+    return [c.text for c in calls]
+
+
+def button_data(call: Call, label_part: str) -> str:
+    """The callback data of the first button of a call whose label contains `label_part`."""
+    for label, data in call.buttons():
+        if label_part in label:
+            return data
+    raise AssertionError(f"no button {label_part!r} in {call.buttons()}")
+
+
+def screen(services: Services, user_id: int, **answers: bool) -> None:
+    """Store screening answers directly (tests of other flows skip the questions)."""
+    services.users.ensure(user_id, user_id, services.now_utc())
+    base = {"wound_fracture": False, "medical": False, "pregnancy_bones_blood": False}
+    services.users.set_screening(user_id, {**base, **answers}, services.now_utc())
+
+
+def set_mode(services: Services, user_id: int, mode: str) -> None:
+    """Choose text/voice/both for a user."""
+    services.users.change_settings(user_id, mode=mode)
+
+
+TINY_ROUTINE = """\
+id: tiny-test
+title: Tiny test routine
+summary: Two one-second holds, for a test in real time.
+areas: [neck]
+complaints: [neck-pain]
+tools: [hands]
+get_ready_s: 0
+steps:
+  - title: First
+    instruction: Go.
+    technique: compress
+    hold_s: 1
+  - title: Second
+    instruction: Go.
+    technique: stretch
+    hold_s: 1
+"""
+
+
+def event_at(bot: Bot, chat_id: int, kind: str, step: int | None = None, nth: int = 0) -> float:
+    """Offset (s) of the nth event of this kind (and step) in the chat's session plan."""
+    live = bot.services.require_driver().get(chat_id)
+    assert live is not None
+    found = [
+        e.at_s
+        for e in live.session.timeline.events
+        if e.kind.value == kind and (step is None or e.step == step)
+    ]
+    return found[nth]

@@ -1,0 +1,115 @@
+"""Telegram misbehaving: 429 with retry_after, 5xx, a blocked bot; chats stay independent."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from fakebot.server import FakeBotServer
+
+from bot.harness import Bot, build_bot, running, screen, set_mode
+from bot.test_session_flow import Chat, start_session
+
+CHAT = 2002
+OTHER = 3003
+
+
+def fast_retries(bot: Bot) -> None:
+    """Shorter backoff so that the retry tests take milliseconds, not seconds."""
+    bot.services.require_sender().base_delay_s = 0.01
+
+
+async def test_429_is_waited_out_then_delivered(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    async with running(bot):
+        server.fail("sendMessage", 429, retry_after=1, chat_id=CHAT)
+        started = time.monotonic()
+        server.send_text(CHAT, "/help")
+        (delivered,) = await server.wait_for("sendMessage", chat_id=CHAT)
+        attempts = server.calls_of("sendMessage", chat_id=CHAT)
+        assert [c.status for c in attempts] == [429, 200]
+        assert attempts[1].at - attempts[0].at >= 1.0  # retry_after respected
+        assert time.monotonic() - started < 4
+        assert "What I can do" in delivered.text
+
+
+async def test_5xx_is_retried_with_backoff(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    fast_retries(bot)
+    async with running(bot):
+        server.fail("sendMessage", 502, times=2, chat_id=CHAT)
+        server.send_text(CHAT, "/help")
+        await server.wait_for("sendMessage", chat_id=CHAT)
+        attempts = server.calls_of("sendMessage", chat_id=CHAT)
+        assert [c.status for c in attempts] == [502, 502, 200]
+        assert attempts[2].at - attempts[1].at > attempts[1].at - attempts[0].at  # backoff grows
+
+
+async def test_error_in_one_chat_never_affects_another(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    fast_retries(bot)
+    for chat_id in (CHAT, OTHER):
+        screen(bot.services, chat_id)
+        set_mode(bot.services, chat_id, "text")
+    mine, other = Chat(server, CHAT), Chat(server, OTHER)
+    async with running(bot):
+        await start_session(bot, mine, "long-test")
+        server.send_text(OTHER, "/session long-test")
+        offer = (await server.wait_for("sendMessage", chat_id=OTHER))[-1]
+        server.press(OTHER, offer.message_id or 0, "pb:long-test:3")
+        await server.wait_for("sendMessage", chat_id=OTHER, count=2)
+        other.new()
+        server.fail("sendMessage", 500, times=1000, chat_id=CHAT)  # CHAT's sends all fail
+        await bot.run_for(80)
+        assert [c.method for c in mine.new()] == ["editMessageReplyMarkup"]  # edits still work
+        received = other.new_texts()
+        assert received[0].startswith("<b>Step 1 of 2")
+        assert received[-1].startswith("✅ <b>Session complete.</b>")
+        failed = [c for c in server.calls_of("sendMessage", chat_id=CHAT) if c.status == 500]
+        assert failed  # it did try, with bounded retries each time
+        assert len(failed) <= 4 * 20
+        # CHAT's own session is not stuck: it ran to its end too.
+        assert bot.services.require_driver().get(CHAT) is None
+
+
+async def test_user_blocking_the_bot_stops_their_session_without_retry_storm(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    screen(bot.services, CHAT)
+    set_mode(bot.services, CHAT, "text")
+    chat = Chat(server, CHAT)
+    async with running(bot):
+        await start_session(bot, chat, "long-test")
+        await bot.run_for(12)
+        chat.new()
+        server.block(CHAT)
+        await bot.run_for(120)
+        refused = [c for c in server.calls_of(chat_id=CHAT) if c.status == 403]
+        assert len(refused) == 1
+        assert bot.services.require_driver().get(CHAT) is None
+        assert bot.services.sessions.get(CHAT) is None
+        assert bot.scheduler is not None
+        assert CHAT not in bot.scheduler.pending
+        user = bot.services.users.get(CHAT)
+        assert user is not None
+        assert user.blocked_at is not None
+        (entry,) = bot.services.history.recent(CHAT)
+        assert not entry.completed
+        calls_before = len(server.calls)
+        await bot.run_for(600)
+        assert len(server.calls) == calls_before
+
+        # Writing again unblocks them.
+        server.blocked.discard(CHAT)
+        server.send_text(CHAT, "/help")
+        await server.wait_for("sendMessage", chat_id=CHAT, text="What I can do")
+        user = bot.services.users.get(CHAT)
+        assert user is not None
+        assert user.blocked_at is None

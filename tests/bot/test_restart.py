@@ -1,0 +1,161 @@
+"""A restart of the bot loses nothing: sessions continue, or wait paused with a Resume button."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fakebot.server import FakeBotServer
+
+from bot.harness import build_bot, event_at, running, screen, set_mode
+from bot.test_session_flow import Chat, press, start_session
+from guide_bot.domain.clock import FakeClock
+
+CHAT = 2002
+
+
+async def _session_then_stop(
+    server: FakeBotServer, tmp_path: Path, library: Path, chat: Chat
+) -> tuple[float, int, dict[str, float]]:
+    """Run a session to the middle of step 1's hold, then shut the bot down."""
+    bot = build_bot(server, tmp_path, library)
+    screen(bot.services, CHAT)
+    set_mode(bot.services, CHAT, "text")
+    async with running(bot):
+        await start_session(bot, chat, "long-test", pain="4")
+        t0 = bot.clock.now()
+        plan = {
+            name: event_at(bot, CHAT, kind, 1)
+            for name, kind in [("hold", "hold_start"), ("cue", "cue"), ("release", "release")]
+        }
+        plan["announce2"] = event_at(bot, CHAT, "announce", 2)
+        plan["hold2"] = event_at(bot, CHAT, "hold_start", 2)
+        await bot.run_for(plan["hold"] + 3.7)  # in the middle of step 1's hold
+        texts = chat.new_texts()
+        assert texts[0].startswith("<b>Step 1 of 2 · Glute press</b>")
+        assert texts[1:] == ["Press now."]
+        version = bot.services.require_driver().live[CHAT].record.version
+    stored = bot.services.sessions.get(CHAT)
+    assert stored is not None
+    assert stored.state["state"] == "running"
+    assert bot.clock.now() - t0 == plan["hold"] + 3.7
+    plan["stopped"] = plan["hold"] + 3.7
+    return bot.clock.now(), version, plan
+
+
+async def test_short_restart_continues_at_the_right_step_and_time(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    chat = Chat(server, CHAT)
+    stopped_at, version, plan = await _session_then_stop(server, tmp_path, test_library, chat)
+
+    # Down for 4 s: nothing was due in that time (the next cue is later), so it just goes on.
+    bot = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 4.0))
+    async with running(bot):
+        live = bot.services.require_driver().get(CHAT)
+        assert live is not None
+        assert live.record.version == version
+        assert chat.new() == []
+        await bot.run_for(plan["cue"] - plan["stopped"] - 4.0 - 0.01)
+        assert chat.new() == []
+        await bot.run_for(0.02)
+        assert chat.new_texts() == ["Breathe out slowly."]
+        await bot.run_for(200)
+        sent = chat.new_texts()
+        assert sent[-1].startswith("✅ <b>Session complete.</b>")
+        assert any(t.startswith("<b>Step 2 of 2") for t in sent)
+    (entry,) = bot.services.history.recent(CHAT)
+    assert entry.completed
+    assert entry.pain_before == 4
+
+
+async def test_restart_with_missed_cues_delivers_them_late_within_the_grace(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    chat = Chat(server, CHAT)
+    stopped_at, _, plan = await _session_then_stop(server, tmp_path, test_library, chat)
+    # Down 30 s: the cue, halfway, countdown, release and step 2 fell due meanwhile.
+    down = plan["announce2"] + 0.5 - plan["stopped"]
+    assert down < 60
+    bot = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + down))
+    async with running(bot):
+        sent = chat.new_texts()
+        # Missed cues come at once; the stale "Halfway." and countdown are dropped; the
+        # release is never skipped; then a word on what happened.
+        assert sent[0] == "I was restarted for a moment; your session goes on."
+        assert sent[1].startswith(
+            "Breathe out slowly.\nRelease.\n\n<b>Step 2 of 2 · Back stretch</b>"
+        )
+        assert len(sent) == 2
+        await bot.run_for(plan["hold2"] - plan["announce2"] - 0.5)
+        assert chat.new_texts() == ["Stretch now."]
+
+
+async def test_long_restart_pauses_with_a_resume_button(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    chat = Chat(server, CHAT)
+    stopped_at, _, plan = await _session_then_stop(server, tmp_path, test_library, chat)
+
+    bot = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 600.0))
+    async with running(bot):
+        notice = chat.new()
+        assert len(notice) == 1
+        assert "I was restarted and your session <b>Long test routine</b> was paused" in (
+            notice[0].text
+        )
+        assert "at step 1 of 2" in notice[0].text
+        assert notice[0].buttons()[0][0] == "▶️ Resume"
+        assert bot.scheduler is not None
+        assert CHAT not in bot.scheduler.pending
+        await bot.run_for(60)
+        assert chat.new() == []
+
+        assert await press(bot, notice[0], "Resume") == "▶️ Resumed."
+        chat.new()
+        # It goes on from the last moment the old bot accounted for (the hold start), so the
+        # cue is as far away as it was from the hold start.
+        await bot.run_for(plan["cue"] - plan["hold"] - 0.01)
+        assert chat.new() == []
+        await bot.run_for(0.02)
+        assert chat.new_texts() == ["Breathe out slowly."]
+    stored = bot.services.sessions.get(CHAT)
+    assert stored is not None
+    assert stored.state["paused_total_s"] >= 600
+
+
+async def test_paused_session_stays_paused_and_changed_routine_is_reported(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    chat = Chat(server, CHAT)
+    bot = build_bot(server, tmp_path, test_library)
+    screen(bot.services, CHAT)
+    set_mode(bot.services, CHAT, "text")
+    async with running(bot):
+        await start_session(bot, chat, "long-test")
+        await bot.run_for(12)
+        step = chat.new()[-1]
+        await press(bot, step, "Pause")
+        assert [c.method for c in chat.new()] == ["editMessageReplyMarkup"]
+        now = bot.clock.now()
+
+    bot2 = build_bot(server, tmp_path, test_library, clock=FakeClock(now + 3600))
+    async with running(bot2):
+        live = bot2.services.require_driver().get(CHAT)
+        assert live is not None
+        assert live.session.state.value == "paused"
+        assert [c.method for c in chat.new()] == []
+
+    # The routine file changes while the bot is down: the session cannot fit it any more.
+    routine_file = test_library / "long-test.yaml"
+    routine_file.write_text(
+        routine_file.read_text().replace("hold_s: 30", "hold_s: 40"), encoding="utf-8"
+    )
+    bot3 = build_bot(server, tmp_path, test_library, clock=FakeClock(now + 7200))
+    async with running(bot3):
+        sent = chat.new_texts()
+        assert len(sent) == 1
+        assert "could not pick up your session" in sent[0]
+        assert bot3.services.require_driver().get(CHAT) is None
+    assert bot3.services.sessions.get(CHAT) is None
+    (entry,) = bot3.services.history.recent(CHAT)
+    assert not entry.completed

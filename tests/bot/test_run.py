@@ -1,0 +1,145 @@
+"""`guide-bot run`: the missing-token message, webhook mode's secret token, the real JobQueue."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import socket
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+from click.testing import CliRunner
+from fakebot.server import FakeBotServer
+
+from bot.harness import TINY_ROUTINE, build_bot, running, screen, set_mode
+from guide_bot.bootstrap import api_urls
+from guide_bot.cli import main
+from guide_bot.cli.run_cmds import RedactToken, webhook_params
+from guide_bot.domain.clock import SystemClock
+from guide_bot.scheduling.steps import JobQueueScheduler, job_name
+
+
+def test_run_without_token_says_how_to_get_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env here
+    for name in ("TELEGRAM_BOT_TOKEN", "GUIDE_BOT_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    result = CliRunner(mix_stderr=False).invoke(main, ["run"])
+    assert result.exit_code == 2
+    assert "no bot token" in result.stderr
+    assert "@BotFather" in result.stderr
+    assert "/newbot" in result.stderr
+    assert "export TELEGRAM_BOT_TOKEN=" in result.stderr
+    assert not (tmp_path / "data").exists()  # nothing was created
+
+
+def test_base_url_forms() -> None:
+    assert api_urls("http://localhost:8081") == (
+        "http://localhost:8081/bot",
+        "http://localhost:8081/file/bot",
+    )
+    assert api_urls("http://localhost:8081/bot/") == (
+        "http://localhost:8081/bot",
+        "http://localhost:8081/file/bot",
+    )
+
+
+def test_token_is_redacted_from_log_lines() -> None:
+    import logging
+
+    record = logging.LogRecord(
+        "httpx", logging.INFO, "x", 1, "GET %s", ("/bot123:ABC/getMe",), None
+    )
+    RedactToken("123:ABC").filter(record)
+    assert record.getMessage() == "GET /bot<token>/getMe"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def test_webhook_refuses_requests_without_the_secret_token(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/telegram-hook"
+    params = webhook_params(url, "127.0.0.1", port, None)
+    assert len(params["secret_token"]) >= 32  # a random one when none is given
+    app = bot.app
+    await app.initialize()
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_webhook(**params)
+    try:
+        (set_webhook,) = server.calls_of("setWebhook")
+        assert set_webhook.params["url"] == url
+        assert set_webhook.params["secret_token"] == params["secret_token"]
+        update = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": int(time.time()),
+                "chat": {"id": 77, "type": "private"},
+                "from": {"id": 77, "is_bot": False, "first_name": "U"},
+                "text": "/help",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+            },
+        }
+        body = json.dumps(update)
+        headers = {"Content-Type": "application/json"}
+        async with aiohttp.ClientSession() as client:
+            async with client.post(url, data=body, headers=headers) as response:
+                assert response.status == 403
+            wrong = {**headers, "X-Telegram-Bot-Api-Secret-Token": "guess"}
+            async with client.post(url, data=body, headers=wrong) as response:
+                assert response.status == 403
+            assert not server.calls_of("sendMessage")
+            right = {**headers, "X-Telegram-Bot-Api-Secret-Token": params["secret_token"]}
+            async with client.post(url, data=body, headers=right) as response:
+                assert response.status == 200
+        (reply,) = await server.wait_for("sendMessage", chat_id=77)
+        assert "What I can do" in reply.text
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+
+async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_path: Path) -> None:
+    library = tmp_path / "tiny"
+    library.mkdir()
+    (library / "tiny-test.yaml").write_text(TINY_ROUTINE, encoding="utf-8")
+    bot = build_bot(server, tmp_path, library, clock=SystemClock(), manual=False)
+    bot.services.text_speak = lambda _text: 0.1  # short cues, so it runs in about 5 s
+    screen(bot.services, 55)
+    set_mode(bot.services, 55, "text")
+    async with running(bot):
+        server.send_text(55, "/session tiny-test")
+        offer = (await server.wait_for("sendMessage", chat_id=55))[-1]
+        server.press(55, offer.message_id or 0, "pb:tiny-test:-1")
+        await server.wait_for("sendMessage", chat_id=55, count=2)
+        scheduler = bot.services.require_driver().scheduler
+        assert isinstance(scheduler, JobQueueScheduler)
+        assert bot.app.job_queue is not None
+        counts = []
+        for _ in range(20):  # never two jobs for one session
+            counts.append(len(bot.app.job_queue.get_jobs_by_name(job_name(55))))
+            await asyncio.sleep(0.05)
+        assert max(counts) == 1
+        done = await server.wait_for("sendMessage", chat_id=55, text="✅", within=10)
+        texts = [c.text for c in server.calls_of("sendMessage", chat_id=55)]
+        steps = [t.split("<b>Step ")[1].split("</b>")[0] for t in texts if "<b>Step " in t]
+        assert steps == ["1 of 2 · First", "2 of 2 · Second"]
+        assert "Release. Session complete, well done." in "\n".join(texts[-2:])
+        assert "✅ <b>Session complete.</b>" in texts[-1]
+        sends = [c.at for c in server.calls_of("sendMessage", chat_id=55)][1:]
+        assert all(b - a >= 0.95 for a, b in itertools.pairwise(sends))
+        assert done[0].at - sends[0] < 9
+        assert not bot.app.job_queue.get_jobs_by_name(job_name(55))

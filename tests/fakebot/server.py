@@ -1,0 +1,599 @@
+"""A local fake of the Telegram Bot API, for end-to-end tests and for driving the bot by hand.
+
+It speaks the real wire format that python-telegram-bot's HTTP stack uses (form-encoded or
+multipart bodies under ``/bot<token>/<method>``), so a bot built with ``base_url`` pointing here
+runs unchanged. It keeps what a test needs to look at: every call with its time, the messages
+sent per chat, uploaded bytes, and a queue of updates served to ``getUpdates`` by long polling.
+
+Failures can be injected per method (429 with ``retry_after``, 5xx, 403 "bot was blocked by the
+user"), and a chat can be marked as having blocked the bot.
+
+Run it by hand: ``python tests/fakebot/server.py --port 8081``; control it over HTTP:
+``POST /_control/inject`` (``{"chat_id", "text"}`` or ``{"chat_id", "data", "message_id"}`` or a
+raw ``{"update": {...}}``), ``GET /_control/calls``, ``POST /_control/fail``,
+``POST /_control/block``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import itertools
+import json
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+BOT_ID = 7_000_000_001
+BOT_USERNAME = "guide_test_bot"
+_JSON_FIELDS = {
+    "reply_markup",
+    "entities",
+    "caption_entities",
+    "allowed_updates",
+    "commands",
+    "link_preview_options",
+    "reply_parameters",
+}
+_SEND_METHODS = {
+    "sendMessage",
+    "sendVoice",
+    "sendDocument",
+    "sendPhoto",
+    "sendAudio",
+    "sendChatAction",
+}
+
+
+@dataclass
+class Call:
+    """One request the bot made: method, decoded parameters, uploaded files, and when."""
+
+    method: str
+    params: dict[str, Any]
+    files: dict[str, bytes]
+    at: float  # time.monotonic() on arrival
+    status: int = 200
+    result: Any = None
+
+    @property
+    def message_id(self) -> int | None:
+        """The id of the message this call sent or edited."""
+        if isinstance(self.result, dict) and "message_id" in self.result:
+            return int(self.result["message_id"])
+        value = self.params.get("message_id")
+        return int(value) if value is not None else None
+
+    @property
+    def chat_id(self) -> int | None:
+        """The chat the call was about, if it names one."""
+        value = self.params.get("chat_id")
+        return int(value) if value is not None else None
+
+    @property
+    def text(self) -> str:
+        """The message text or caption, or an empty string."""
+        return str(self.params.get("text") or self.params.get("caption") or "")
+
+    def buttons(self) -> list[tuple[str, str]]:
+        """(label, callback_data) of every inline button sent with the call."""
+        markup = self.params.get("reply_markup") or {}
+        rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+        return [(b.get("text", ""), b.get("callback_data", "")) for row in rows for b in row]
+
+
+@dataclass
+class Failure:
+    """An injected failure: answer `times` calls of a method with this error."""
+
+    status: int
+    description: str
+    retry_after: int | None = None
+    times: int = 1
+    chat_id: int | None = None
+
+
+@dataclass
+class FakeBotServer:
+    """The fake Bot API; start with `async with FakeBotServer() as server:`."""
+
+    token: str = "123456:TEST-token"
+    host: str = "127.0.0.1"
+    port: int = 0
+    calls: list[Call] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)
+    blocked: set[int] = field(default_factory=set)
+    failures: dict[str, list[Failure]] = field(default_factory=dict)
+    messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self._updates: list[dict[str, Any]] = []
+        self._update_ids = itertools.count(1)
+        self._message_ids = itertools.count(1)
+        self._file_ids = itertools.count(1)
+        self._new_update = asyncio.Event()
+        self._new_call = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+
+    # --- life cycle -------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """What to pass to ApplicationBuilder().base_url (the token is appended)."""
+        return f"http://{self.host}:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """What to pass to ApplicationBuilder().base_file_url."""
+        return f"http://{self.host}:{self.port}/file/bot"
+
+    def make_app(self) -> web.Application:
+        """The aiohttp application with the API and control routes."""
+        app = web.Application(client_max_size=60 * 1024 * 1024)
+        app.router.add_post("/_control/inject", self._control_inject)
+        app.router.add_get("/_control/calls", self._control_calls)
+        app.router.add_post("/_control/fail", self._control_fail)
+        app.router.add_post("/_control/block", self._control_block)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._file)
+        app.router.add_route("*", "/bot{token}/{method}", self._api)
+        return app
+
+    async def start(self) -> None:
+        """Listen on host:port (port 0 picks a free one, kept in `port`)."""
+        self._runner = web.AppRunner(self.make_app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, self.port)
+        await site.start()
+        server = site._server
+        if server is not None and self.port == 0:
+            sockets = getattr(server, "sockets", None) or []
+            self.port = sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        """Stop listening; long polls still waiting are released."""
+        self._new_update.set()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeBotServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # --- what tests do ----------------------------------------------------------------------
+
+    def inject(self, update: dict[str, Any]) -> int:
+        """Queue a raw update (its update_id is set here); returns the update_id."""
+        update_id = next(self._update_ids)
+        self._updates.append({**update, "update_id": update_id})
+        self._new_update.set()
+        return update_id
+
+    def user(self, user_id: int) -> dict[str, Any]:
+        """The User object of a test user."""
+        return {
+            "id": user_id,
+            "is_bot": False,
+            "first_name": f"User{user_id}",
+            "language_code": "en",
+        }
+
+    def send_text(self, chat_id: int, text: str, *, user_id: int | None = None) -> int:
+        """A user writes `text` (commands get their bot_command entity, as Telegram does)."""
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": self.user(user_id or chat_id),
+            "text": text,
+        }
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        return self.inject({"message": message})
+
+    def press(self, chat_id: int, message_id: int, data: str, *, user_id: int | None = None) -> int:
+        """A user taps an inline button with `data` under the bot's message `message_id`."""
+        message = self.messages.get((chat_id, message_id)) or {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "text": "(old message)",
+        }
+        query = {
+            "id": f"cq{next(self._update_ids)}",
+            "from": self.user(user_id or chat_id),
+            "chat_instance": f"ci{chat_id}",
+            "message": message,
+            "data": data,
+        }
+        return self.inject({"callback_query": query})
+
+    def fail(
+        self,
+        method: str,
+        status: int,
+        *,
+        retry_after: int | None = None,
+        times: int = 1,
+        chat_id: int | None = None,
+        description: str | None = None,
+    ) -> None:
+        """Make the next `times` calls of `method` (for `chat_id`, if given) fail."""
+        text = description or {
+            429: f"Too Many Requests: retry after {retry_after or 1}",
+            403: "Forbidden: bot was blocked by the user",
+        }.get(status, "Internal Server Error")
+        failure = Failure(status, text, retry_after, times, chat_id)
+        self.failures.setdefault(method, []).append(failure)
+
+    def block(self, chat_id: int) -> None:
+        """The user of `chat_id` blocks the bot: every send to it answers 403 from now on."""
+        self.blocked.add(chat_id)
+
+    def calls_of(self, *methods: str, chat_id: int | None = None) -> list[Call]:
+        """Recorded successful and failed calls of these methods (all if none), in order."""
+        return [
+            c
+            for c in self.calls
+            if (not methods or c.method in methods) and (chat_id is None or c.chat_id == chat_id)
+        ]
+
+    def sent(self, chat_id: int | None = None) -> list[Call]:
+        """Successful sends and edits that reached a chat, in order."""
+        return [
+            c
+            for c in self.calls
+            if c.status == 200
+            and (c.method in _SEND_METHODS or c.method.startswith("edit"))
+            and (chat_id is None or c.chat_id == chat_id)
+        ]
+
+    async def wait_for(
+        self,
+        method: str,
+        *,
+        count: int = 1,
+        chat_id: int | None = None,
+        text: str | None = None,
+        within: float = 5.0,
+    ) -> list[Call]:
+        """Wait until `count` successful calls of `method` (matching) were made; returns them."""
+
+        def matching() -> list[Call]:
+            return [
+                c
+                for c in self.calls_of(method, chat_id=chat_id)
+                if c.status == 200 and (text is None or text in c.text)
+            ]
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while len(found := matching()) < count:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                seen = [(c.method, c.text[:60]) for c in self.calls[-10:]]
+                raise TimeoutError(f"{count} x {method} {text!r} not seen; last calls: {seen}")
+            self._new_call.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_call.wait(), remaining)
+        return found
+
+    async def wait_idle(self, quiet_s: float = 0.3, within: float = 5.0) -> None:
+        """Wait until no call arrived for `quiet_s` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while loop.time() < deadline:
+            self._new_call.clear()
+            try:
+                await asyncio.wait_for(self._new_call.wait(), quiet_s)
+            except TimeoutError:
+                return
+
+    # --- the API ----------------------------------------------------------------------------
+
+    async def _read(self, request: web.Request) -> tuple[dict[str, Any], dict[str, bytes]]:
+        params: dict[str, Any] = {}
+        files: dict[str, bytes] = {}
+        if request.content_type == "multipart/form-data":
+            reader = await request.multipart()
+            async for part in _parts(reader):
+                name = part.name or ""
+                if part.filename is not None:
+                    files[name] = await part.read()
+                else:
+                    params[name] = await part.text()
+        elif request.content_type == "application/json":
+            params = dict(await request.json())
+        else:
+            params = dict(await request.post())  # type: ignore[arg-type]
+            params.update(request.query)
+        for key in _JSON_FIELDS & params.keys():
+            if isinstance(params[key], str):
+                params[key] = json.loads(params[key])
+        return params, files
+
+    async def _api(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return _error(401, "Unauthorized")
+        method = request.match_info["method"]
+        params, files = await self._read(request)
+        call = Call(method=method, params=params, files=files, at=time.monotonic())
+        failure = self._take_failure(method, call.chat_id)
+        if failure is None and call.chat_id in self.blocked and method in _SEND_METHODS:
+            failure = Failure(403, "Forbidden: bot was blocked by the user")
+        if failure is not None:
+            call.status = failure.status
+            self._record(call)
+            extra = {"retry_after": failure.retry_after} if failure.retry_after else None
+            return _error(failure.status, failure.description, extra)
+        handler = getattr(self, f"_m_{method}", None)
+        if handler is None:
+            call.status = 404
+            self._record(call)
+            return _error(404, "Not Found: method not found")
+        try:
+            if method == "getUpdates":
+                result = await self._m_getUpdates(params)
+            else:
+                result = handler(params, files)
+        except web.HTTPException as exc:
+            call.status = exc.status
+            self._record(call)
+            raise
+        call.result = result
+        self._record(call)
+        return web.json_response({"ok": True, "result": result})
+
+    def _record(self, call: Call) -> None:
+        if call.method != "getUpdates":
+            self.calls.append(call)
+            self._new_call.set()
+
+    def _take_failure(self, method: str, chat_id: int | None) -> Failure | None:
+        for failure in self.failures.get(method, []):
+            if failure.times > 0 and failure.chat_id in (None, chat_id):
+                failure.times -= 1
+                return failure
+        return None
+
+    def _bot_user(self) -> dict[str, Any]:
+        return {
+            "id": BOT_ID,
+            "is_bot": True,
+            "first_name": "Guide",
+            "username": BOT_USERNAME,
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+        }
+
+    def _m_getMe(self, _p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:
+        return self._bot_user()
+
+    async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        offset = int(params.get("offset") or 0)
+        timeout = float(params.get("timeout") or 0)
+        limit = int(params.get("limit") or 100)
+        self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates and timeout > 0:
+            self._new_update.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_update.wait(), timeout)
+        return self._updates[:limit]
+
+    def _new_message(self, params: dict[str, Any], **content: Any) -> dict[str, Any]:
+        chat_id = int(params["chat_id"])
+        message: dict[str, Any] = {
+            "message_id": next(self._message_ids),
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": self._bot_user(),
+            **content,
+        }
+        if isinstance(params.get("reply_markup"), dict):
+            message["reply_markup"] = params["reply_markup"]
+        self.messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _m_sendMessage(self, p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:
+        return self._new_message(p, text=p.get("text", ""))
+
+    def _media(self, p: dict[str, Any], files: dict[str, bytes], name: str) -> dict[str, Any]:
+        data = files.get(name)
+        if data is None:
+            file_id = str(p.get(name, ""))
+            if file_id not in self.files:
+                raise web.HTTPBadRequest(
+                    text=json.dumps(
+                        {"ok": False, "error_code": 400, "description": "Bad Request: wrong file"}
+                    ),
+                    content_type="application/json",
+                )
+        else:
+            file_id = f"{name}-{next(self._file_ids)}"
+            self.files[file_id] = data
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(self.files[file_id]),
+        }
+
+    def _m_sendVoice(self, p: dict[str, Any], f: dict[str, bytes]) -> dict[str, Any]:
+        voice = {**self._media(p, f, "voice"), "duration": int(float(p.get("duration") or 1))}
+        return self._new_message(p, voice=voice, caption=p.get("caption", ""))
+
+    def _m_sendDocument(self, p: dict[str, Any], f: dict[str, bytes]) -> dict[str, Any]:
+        document = {**self._media(p, f, "document"), "file_name": "file"}
+        return self._new_message(p, document=document, caption=p.get("caption", ""))
+
+    def _m_sendPhoto(self, p: dict[str, Any], f: dict[str, bytes]) -> dict[str, Any]:
+        photo = [{**self._media(p, f, "photo"), "width": 640, "height": 480}]
+        return self._new_message(p, photo=photo, caption=p.get("caption", ""))
+
+    def _edit(self, p: dict[str, Any], **changes: Any) -> dict[str, Any] | bool:
+        key = (int(p["chat_id"]), int(p["message_id"]))
+        message = self.messages.get(key)
+        if message is None:
+            raise web.HTTPBadRequest(
+                text=json.dumps(
+                    {
+                        "ok": False,
+                        "error_code": 400,
+                        "description": "Bad Request: message to edit not found",
+                    }
+                ),
+                content_type="application/json",
+            )
+        message.update({k: v for k, v in changes.items() if v is not None})
+        message["reply_markup"] = p.get("reply_markup") or {"inline_keyboard": []}
+        message["edit_date"] = int(time.time())
+        return message
+
+    def _m_editMessageText(self, p: dict[str, Any], _f: dict[str, bytes]) -> Any:
+        return self._edit(p, text=p.get("text"))
+
+    def _m_editMessageCaption(self, p: dict[str, Any], _f: dict[str, bytes]) -> Any:
+        return self._edit(p, caption=p.get("caption"))
+
+    def _m_editMessageReplyMarkup(self, p: dict[str, Any], _f: dict[str, bytes]) -> Any:
+        return self._edit(p)
+
+    def _m_deleteMessage(self, p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        self.messages.pop((int(p["chat_id"]), int(p["message_id"])), None)
+        return True
+
+    def _m_sendChatAction(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        return True
+
+    def _m_answerCallbackQuery(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        return True
+
+    def _m_deleteWebhook(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        return True
+
+    def _m_setWebhook(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        return True
+
+    def _m_setMyCommands(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        return True
+
+    def _m_getWebhookInfo(self, _p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:
+        return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+
+    def _m_getFile(self, p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:
+        file_id = str(p.get("file_id", ""))
+        if file_id not in self.files:
+            raise web.HTTPBadRequest(
+                text=json.dumps(
+                    {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}
+                ),
+                content_type="application/json",
+            )
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_size": len(self.files[file_id]),
+            "file_path": f"files/{file_id}",
+        }
+
+    async def _file(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["path"].removeprefix("files/")
+        if request.match_info["token"] != self.token or file_id not in self.files:
+            return web.Response(status=404)
+        return web.Response(body=self.files[file_id])
+
+    def add_file(self, data: bytes, *, name: str = "document") -> str:
+        """Store bytes as if a user had uploaded them; returns their file_id (for getFile)."""
+        file_id = f"{name}-{next(self._file_ids)}"
+        self.files[file_id] = data
+        return file_id
+
+    # --- control routes, for driving a real bot process by hand ------------------------------
+
+    async def _control_inject(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if "update" in body:
+            update_id = self.inject(body["update"])
+        elif "data" in body:
+            update_id = self.press(int(body["chat_id"]), int(body["message_id"]), str(body["data"]))
+        else:
+            update_id = self.send_text(int(body["chat_id"]), str(body["text"]))
+        return web.json_response({"update_id": update_id})
+
+    async def _control_calls(self, _request: web.Request) -> web.Response:
+        rows = [
+            {
+                "at": round(c.at, 3),
+                "method": c.method,
+                "status": c.status,
+                "chat_id": c.chat_id,
+                "text": c.text,
+                "buttons": c.buttons(),
+                "message_id": c.params.get("message_id"),
+                "upload_bytes": sum(len(b) for b in c.files.values()),
+            }
+            for c in self.calls
+        ]
+        messages = {f"{k[0]}:{k[1]}": v for k, v in self.messages.items()}
+        return web.json_response({"calls": rows, "messages": messages})
+
+    async def _control_fail(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.fail(
+            str(body["method"]),
+            int(body["status"]),
+            retry_after=body.get("retry_after"),
+            times=int(body.get("times", 1)),
+            chat_id=body.get("chat_id"),
+        )
+        return web.json_response({"ok": True})
+
+    async def _control_block(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.block(int(body["chat_id"]))
+        return web.json_response({"ok": True})
+
+
+async def _parts(reader: Any) -> AsyncIterator[Any]:
+    while (part := await reader.next()) is not None:
+        yield part
+
+
+def _error(status: int, description: str, parameters: dict[str, Any] | None = None) -> web.Response:
+    body: dict[str, Any] = {"ok": False, "error_code": status, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return web.json_response(body, status=status)
+
+
+async def _serve(host: str, port: int, token: str) -> None:
+    server = FakeBotServer(token=token, host=host, port=port)
+    await server.start()
+    print(f"fake Bot API on {server.base_url}  (token {token})", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await server.stop()
+
+
+def main() -> None:
+    """Run the fake server in the foreground until interrupted."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--token", default="123456:TEST-token")
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(args.host, args.port, args.token))
+
+
+if __name__ == "__main__":
+    main()
