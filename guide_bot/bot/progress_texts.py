@@ -1,17 +1,20 @@
 """Every word the progress features say: /history, /stats, /export, /forget, own routines.
 
-Plain text, no markup, so a routine title a user wrote can never break or inject formatting.
+HTML parse mode, like the rest of the bot: every text a user wrote (routine titles, and the
+values an error quotes from an uploaded file) is escaped, so it can never break or inject markup.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from html import escape
 from zoneinfo import ZoneInfo
 
 from guide_bot.domain.progress import Progress
 from guide_bot.library.issues import Issue
 from guide_bot.library.uploads import MAX_UPLOAD_BYTES, describe
+from guide_bot.progress.user_routines import UserRoutineEntry
 
 MAX_LISTED_PROBLEMS = 15
 NO_ZONE_HINT = "Days are counted in UTC; set your time zone with /timezone for your own calendar."
@@ -40,13 +43,13 @@ MY_ROUTINES_EMPTY = (
     "the library, see docs/routines.md) and it appears here."
 )
 MY_ROUTINES_TITLE = "Your routines (only you see them):"
-MY_ROUTINE_START = "Start"
-MY_ROUTINE_DELETE = "Delete"
+MY_ROUTINE_START = "Open"
+MY_ROUTINE_DELETE = "🗑 Delete"
+MY_ROUTINE_DELETE_YES = "Yes, delete it"
+MY_ROUTINE_KEEP = "No, keep it"
 MY_ROUTINE_GONE = "That routine is not there any more."
-MY_ROUTINE_BROKEN = "This routine no longer passes the checks; delete it and send a fixed file."
 UPLOAD_NOT_YAML = "Send routines as a .yaml or .yml file."
 UPLOAD_DOWNLOAD_FAILED = "Sorry, the file could not be downloaded. Please send it again."
-MY_ROUTINES_BUTTON = "My routines"
 
 
 def local_time(moment: datetime, zone: ZoneInfo) -> str:
@@ -81,7 +84,7 @@ def history_line(
     """One session of /history."""
     parts = [
         local_time(started_at, zone),
-        title,
+        escape(title),
         minutes(active_s),
         "completed" if completed else "stopped",
     ]
@@ -93,7 +96,7 @@ def history_line(
 
 def history(lines: Sequence[str], zone_known: bool) -> str:
     """The /history message."""
-    text = f"Your last {len(lines)} sessions:\n" + "\n".join(lines)
+    text = f"<b>Your last {len(lines)} sessions</b>\n" + "\n".join(lines)
     return text if zone_known else f"{text}\n\n{NO_ZONE_HINT}"
 
 
@@ -137,7 +140,9 @@ def upload_too_big(size: int) -> str:
 
 
 def _numbered(issues: Sequence[Issue]) -> list[str]:
-    shown = [f"{n}. {describe(issue)}" for n, issue in enumerate(issues[:MAX_LISTED_PROBLEMS], 1)]
+    shown = [
+        f"{n}. {escape(describe(issue))}" for n, issue in enumerate(issues[:MAX_LISTED_PROBLEMS], 1)
+    ]
     if len(issues) > MAX_LISTED_PROBLEMS:
         shown.append(f"… and {len(issues) - MAX_LISTED_PROBLEMS} more.")
     return shown
@@ -156,16 +161,36 @@ def upload_refused(issues: Sequence[Issue]) -> str:
 def upload_stored(title: str, ref: str, replaced: bool, warnings: Sequence[Issue]) -> str:
     """The answer to a valid upload, with lint warnings when there are some."""
     verb = "replaced" if replaced else "added"
-    lines = [f"Routine {verb}: {title}", f"Start it from /myroutines or with /session {ref}."]
+    lines = [
+        f"Routine {verb}: <b>{escape(title)}</b>",
+        f"Start it from /myroutines or with <code>/session {escape(ref)}</code>.",
+    ]
     if warnings:
         lines.append("Worth a look (the routine works anyway):")
         lines.extend(_numbered(warnings))
     return "\n".join(lines)
 
 
+def my_routines(entries: Sequence[UserRoutineEntry]) -> str:
+    """The heading of "My routines", with a note on routines that no longer pass the checks."""
+    lines = [f"<b>{MY_ROUTINES_TITLE}</b>", "Tap one to see it and start it."]
+    if any(entry.routine is None for entry in entries):
+        lines.append(
+            "⚠ marks a routine that no longer passes the checks: delete it and send a fixed file."
+        )
+    lines.append("To add one, send a .yaml file.")
+    return "\n".join(lines)
+
+
+def confirm_delete(title: str, *, broken: bool) -> str:
+    """Asked before a user routine is deleted."""
+    note = " It no longer passes the checks." if broken else ""
+    return f"Delete your routine <b>{escape(title)}</b>?{note} Reminders that use it will stop."
+
+
 def my_routine_deleted(title: str) -> str:
     """After a user deleted one of their routines."""
-    return f"Deleted: {title}"
+    return f"Deleted: {escape(title)}"
 
 
 def export_file_name(user_id: int) -> str:

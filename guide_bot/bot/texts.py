@@ -179,6 +179,7 @@ MENU_AREA = "By body area"
 MENU_LENGTH = "By length"
 MENU_TOOL = "By tool"
 MENU_ALL = "All routines"
+MENU_MINE = "My routines"
 BACK_TO_MENU = "« Back"
 PICK_COMPLAINT = "Where does it hurt, or what would you like help with?"
 PICK_AREA = "Which part of the body?"
@@ -327,6 +328,9 @@ HELP = (
     "/stop – end the session\n"
     "/settings – voice notes, text or both; voice accent; slow speech; countdown\n"
     "/screening – see or change your safety answers\n"
+    "/history – your recent sessions · /stats – your figures and a chart\n"
+    "/myroutines – your own routines (send a .yaml file to add one)\n"
+    "/export – everything stored about you, as a file · /forget – delete it all\n"
     "/help – this list\n\n"
     "During a session each step comes as one message with buttons: Pause/Resume, Skip, Back, "
     "+15 s (more time on this hold) and Stop. Before and after a session you can rate your pain "
@@ -344,6 +348,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("stop", "End the session"),
     ("settings", "Voice, text, accent, speed, countdown"),
     ("screening", "Your safety answers"),
+    ("history", "Your recent sessions"),
+    ("stats", "Your progress and a chart"),
+    ("myroutines", "Your own routines"),
+    ("export", "Everything stored about you"),
+    ("forget", "Delete everything stored about you"),
     ("help", "Everything I can do"),
 )
 

@@ -110,9 +110,10 @@ def run_cmd(
     setup_logging(token, log_level)
 
     from guide_bot.bootstrap import build_application, build_services
+    from guide_bot.bot.progress_features import PROGRESS
 
     services = build_services(settings)
-    app = build_application(services)
+    app = build_application(services, extra=PROGRESS)
     if webhook_url is None:
         app.run_polling(drop_pending_updates=False)
         return

@@ -70,9 +70,12 @@ class UserRoutines:
         self._repo = repository
         self._library_ids = library_ids
 
-    def upload(self, user_id: int, data: bytes, *, file: str, now: datetime) -> UploadOutcome:
-        """Check an uploaded file and store it for this user when it is valid."""
-        check = check_upload(data, file=file, library_ids=self._library_ids)
+    def check(self, data: bytes, *, file: str) -> UploadCheck:
+        """Check an uploaded file (no database access: safe to run in a worker thread)."""
+        return check_upload(data, file=file, library_ids=self._library_ids)
+
+    def store(self, user_id: int, check: UploadCheck, *, file: str, now: datetime) -> UploadOutcome:
+        """Store a checked upload for this user, unless it was refused or over the limit."""
         if not check.ok or check.routine is None or check.text is None:
             return UploadOutcome(check=check, errors=list(check.errors))
         routine = check.routine
@@ -89,6 +92,10 @@ class UserRoutines:
         return UploadOutcome(
             check=check, stored=True, replaced=not created, ref=user_ref(routine.id)
         )
+
+    def upload(self, user_id: int, data: bytes, *, file: str, now: datetime) -> UploadOutcome:
+        """Check an uploaded file and store it for this user when it is valid."""
+        return self.store(user_id, self.check(data, file=file), file=file, now=now)
 
     def _load(self, stored: StoredRoutine) -> Routine | None:
         return _parse_stored(stored.routine_id, stored.yaml_text)
@@ -130,3 +137,8 @@ class RoutineResolver:
         if split_user_ref(routine_id) is not None:
             return None if user_id is None else self._users.get(user_id, routine_id)
         return self._library.get(routine_id)
+
+
+def clear_parsed_cache() -> None:
+    """Drop every parsed routine kept in memory (after /forget, nothing of a user stays)."""
+    _parse_stored.cache_clear()
