@@ -7,33 +7,14 @@ time it is loaded (see guide_bot/progress/user_routines.py) and /export gives ba
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, DateTime, Dialect, String, Text, delete, func, select
+from sqlalchemy import BigInteger, String, Text, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
-from sqlalchemy.types import TypeDecorator
 
 from guide_bot.storage.base import Base
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """An aware UTC datetime in and out; SQLite keeps no zone, so it is stored as UTC."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: store timezone-aware times")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+from guide_bot.storage.types import UtcDateTime
 
 
 class UserRoutineRow(Base):
@@ -45,8 +26,8 @@ class UserRoutineRow(Base):
     routine_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     title: Mapped[str] = mapped_column(String(80))
     yaml_text: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
-    updated_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -10,9 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
 from guide_bot.progress.user_routines import UserRoutines
-from guide_bot.storage.base import user_tables
+from guide_bot.storage.base import Base, user_tables
+from guide_bot.storage.history import HistoryEntry, HistoryRepository
 from guide_bot.storage.user_data import export_user, forget_user, load_all_tables, to_json_value
 from guide_bot.storage.user_routines import UserRoutineRepository
+from guide_bot.storage.users import UserRepository
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 ROUTINE = b"""
@@ -31,7 +33,24 @@ steps:
 
 
 def seed(db: sessionmaker[Any], user_id: int) -> None:
-    """Store something about the user in every feature's tables this branch knows."""
+    """Store something about the user through each feature's own repository."""
+    users = UserRepository(db)
+    users.ensure(user_id, user_id, NOW)
+    users.set_screening(user_id, {"medical": True}, NOW)
+    HistoryRepository(db).add(
+        HistoryEntry(
+            user_id=user_id,
+            routine_id="my:my-one",
+            started_at=NOW,
+            ended_at=NOW,
+            active_s=60.0,
+            completed=True,
+            steps_done=1,
+            steps_total=1,
+            pain_before=4,
+            pain_after=2,
+        )
+    )
     store = UserRoutines(UserRoutineRepository(db), frozenset())
     assert store.upload(user_id, ROUTINE, file="a.yaml", now=NOW).stored
 
@@ -59,8 +78,13 @@ def test_export_forget_export(db: sessionmaker[Any]) -> None:
     assert '"user_id": 8' not in text
     before_other = export_user(db, 8, NOW)["tables"]
 
+    assert exported["tables"]["users"][0]["screening"] == {"medical": True}
+    assert exported["tables"]["session_history"][0]["pain_after"] == 2
+
     deleted = forget_user(db, 7)
     assert deleted["user_routines"] == 1
+    assert deleted["users"] == 1
+    assert deleted["session_history"] == 1
 
     after = export_user(db, 7, NOW)
     assert set(after["tables"]) == {t.name for t in user_tables()}
@@ -70,10 +94,17 @@ def test_export_forget_export(db: sessionmaker[Any]) -> None:
     assert forget_user(db, 7) == dict.fromkeys(deleted, 0)
 
 
-def test_every_user_table_is_walked() -> None:
+# Tables that hold nothing about a person. A new table must either have a user_id column (and so
+# be exported and forgotten) or be named here, on purpose.
+NOT_ABOUT_USERS = {"media_files"}  # Telegram file_ids of cached voice cues, shared by everyone
+
+
+def test_every_table_is_a_user_table_or_declared_otherwise() -> None:
     load_all_tables()
     names = {t.name for t in user_tables()}
-    assert "user_routines" in names
+    assert {"users", "session_history", "active_sessions", "user_routines"} <= names
+    others = {t.name for t in Base.metadata.sorted_tables} - names
+    assert others <= NOT_ABOUT_USERS, f"tables without user_id: {others - NOT_ABOUT_USERS}"
 
 
 def test_json_values() -> None:
