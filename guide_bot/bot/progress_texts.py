@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from html import escape
+from html import escape as _escape
 from zoneinfo import ZoneInfo
 
 from guide_bot.domain.progress import Progress
@@ -52,6 +52,11 @@ UPLOAD_NOT_YAML = "Send routines as a .yaml or .yml file."
 UPLOAD_DOWNLOAD_FAILED = "Sorry, the file could not be downloaded. Please send it again."
 
 
+def escape(text: str) -> str:
+    """Text a user wrote, safe in HTML parse mode (quotes stay readable: no attributes here)."""
+    return _escape(text, quote=False)
+
+
 def local_time(moment: datetime, zone: ZoneInfo) -> str:
     """A session's start on the user's clock, like 'Mon 12 Jan 23:30'."""
     local = moment.astimezone(zone)
@@ -59,9 +64,10 @@ def local_time(moment: datetime, zone: ZoneInfo) -> str:
 
 
 def minutes(seconds: float) -> str:
-    """Seconds as whole minutes, at least '1 min' for anything started."""
-    whole = round(seconds / 60)
-    return f"{max(whole, 1) if seconds > 0 else 0} min"
+    """Seconds as whole minutes; '<1 min' for a session stopped in its first minute."""
+    if 0 < seconds < 60:
+        return "<1 min"
+    return f"{round(seconds / 60)} min"
 
 
 def pain(before: int | None, after: int | None) -> str:
