@@ -8,6 +8,7 @@ minutes are one collection of vertical lines rather than hundreds of bar patches
 from __future__ import annotations
 
 import io
+import threading
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -32,8 +33,17 @@ def _noon(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(12), tzinfo=zone)
 
 
+# matplotlib does not promise thread safety, and callers render in worker threads: one at a time.
+_RENDER_LOCK = threading.Lock()
+
+
 def render_progress_chart(records: Sequence[SessionRecord], zone: ZoneInfo) -> bytes:
     """A PNG with two panels for the user's history, dates in the user's zone."""
+    with _RENDER_LOCK:
+        return _render(records, zone)
+
+
+def _render(records: Sequence[SessionRecord], zone: ZoneInfo) -> bytes:
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     FigureCanvasAgg(figure)
     pain_ax, minutes_ax = figure.subplots(2, 1, sharex=True)

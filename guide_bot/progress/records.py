@@ -21,8 +21,11 @@ Find = Callable[[str], Routine | None]
 def to_records(entries: Iterable[HistoryEntry], find: Find) -> list[SessionRecord]:
     """Session records for the figures, oldest first."""
     records = []
+    routines: dict[str, Routine | None] = {}
     for entry in entries:
-        routine = find(entry.routine_id)
+        if entry.routine_id not in routines:  # a few routines, many sessions: look each up once
+            routines[entry.routine_id] = find(entry.routine_id)
+        routine = routines[entry.routine_id]
         records.append(
             SessionRecord(
                 started_at=entry.started_at,
