@@ -191,7 +191,10 @@ def my_routines(entries: Sequence[UserRoutineEntry]) -> str:
 def confirm_delete(title: str, *, broken: bool) -> str:
     """Asked before a user routine is deleted."""
     note = " It no longer passes the checks." if broken else ""
-    return f"Delete your routine <b>{escape(title)}</b>?{note} Reminders that name it will offer the routine menu instead."
+    return (
+        f"Delete your routine <b>{escape(title)}</b>?{note} "
+        "Reminders that name it will offer the routine menu instead."
+    )
 
 
 def my_routine_deleted(title: str) -> str:
