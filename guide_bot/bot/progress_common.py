@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from telegram.ext import filters
+
 from guide_bot.bot.services import Services
 from guide_bot.domain.routine import Routine
 from guide_bot.progress.records import zone_or_utc
@@ -33,3 +35,8 @@ def routine_title(services: Services, user_id: int, routine_id: str) -> str:
 def find_routine(services: Services, user_id: int, routine_id: str) -> Routine | None:
     """A library routine or this user's own routine by id."""
     return services.catalog.find(user_id, routine_id)
+
+
+# What a user's own data is about stays between them and the bot: in a group these commands
+# would show one person's history, figures or export to everyone, so they answer only in private.
+PRIVATE = filters.ChatType.PRIVATE

@@ -153,3 +153,30 @@ async def test_forget_can_be_cancelled(
         server.press(ME, question.message_id or 0, button_data(question, "Keep my data"))
         await server.wait_for("editMessageText", chat_id=ME, text="Nothing was deleted")
     assert counts(bot, ME)["session_history"] == 1
+
+
+async def test_own_data_is_never_shown_in_a_group(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_progress_bot(server, tmp_path, test_library)
+    add_history(bot, ME, days_ago=1)
+    group = -100123
+    async with running(bot):
+        for number, command in enumerate(["/export", "/history", "/stats", "/forget"]):
+            server.inject(
+                {
+                    "message": {
+                        "message_id": 800_000 + number,
+                        "date": 0,
+                        "chat": {"id": group, "type": "group", "title": "Friends"},
+                        "from": server.user(ME),
+                        "text": command,
+                        "entities": [{"type": "bot_command", "offset": 0, "length": len(command)}],
+                    }
+                }
+            )
+        server.send_text(ME, "/help")  # a private message after them, to know they were handled
+        await server.wait_for("sendMessage", chat_id=ME)
+        await server.wait_idle(quiet_s=0.3)
+    assert not server.sent(group)
+    assert counts(bot, ME)["session_history"] == 1

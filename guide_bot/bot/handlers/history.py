@@ -7,7 +7,7 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from guide_bot.bot import progress_texts as texts
 from guide_bot.bot.handlers.common import current_user
-from guide_bot.bot.progress_common import routine_title, user_zone
+from guide_bot.bot.progress_common import PRIVATE, routine_title, user_zone
 from guide_bot.bot.services import App, Services
 
 HISTORY_LIMIT = 15
@@ -46,4 +46,4 @@ def register(app: App, services: Services) -> None:
         if user is not None:
             await services.require_sender().text(user.chat_id, history_text(services, user.user_id))
 
-    app.add_handler(CommandHandler("history", history_cmd))
+    app.add_handler(CommandHandler("history", history_cmd, filters=PRIVATE))

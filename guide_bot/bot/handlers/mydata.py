@@ -19,6 +19,7 @@ from guide_bot.bot import progress_texts as texts
 from guide_bot.bot.callbacks import Payload, parse, pattern, payload
 from guide_bot.bot.handlers.common import current_user, ids
 from guide_bot.bot.keyboards import button
+from guide_bot.bot.progress_common import PRIVATE
 from guide_bot.bot.services import App, Services
 from guide_bot.bot.texts import INVALID_BUTTON
 from guide_bot.progress.user_routines import clear_parsed_cache
@@ -117,6 +118,6 @@ def register(app: App, services: Services) -> None:
             context.chat_data.clear()
         await sender.edit_text(chat_id, message_id, texts.FORGET_DONE)
 
-    app.add_handler(CommandHandler("export", export_cmd))
-    app.add_handler(CommandHandler("forget", forget_cmd))
+    app.add_handler(CommandHandler("export", export_cmd, filters=PRIVATE))
+    app.add_handler(CommandHandler("forget", forget_cmd, filters=PRIVATE))
     app.add_handler(CallbackQueryHandler(on_choice, pattern=pattern(ForgetChoice)))

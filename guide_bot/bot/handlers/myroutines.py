@@ -20,6 +20,7 @@ from guide_bot.bot.catalog import routine_ref
 from guide_bot.bot.handlers.common import current_user, ids
 from guide_bot.bot.keyboards import button
 from guide_bot.bot.progress_callbacks import MyDelete, MyRoutines
+from guide_bot.bot.progress_common import PRIVATE
 from guide_bot.bot.services import App, Services
 from guide_bot.bot.texts import BACK_TO_MENU, INVALID_BUTTON
 from guide_bot.library.loader import ROUTINE_SUFFIXES
@@ -159,7 +160,7 @@ def register(app: App, services: Services) -> None:
             chat_id, message_id, f"{texts.my_routine_deleted(entry.title)}\n\n{text}", markup
         )
 
-    app.add_handler(MessageHandler(filters.Document.ALL & filters.ChatType.PRIVATE, on_document))
-    app.add_handler(CommandHandler("myroutines", myroutines_cmd))
+    app.add_handler(MessageHandler(filters.Document.ALL & PRIVATE, on_document))
+    app.add_handler(CommandHandler("myroutines", myroutines_cmd, filters=PRIVATE))
     for cls in (MyRoutines, MyDelete):
         app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(cls)))

@@ -13,7 +13,7 @@ from telegram.ext import CommandHandler, ContextTypes
 
 from guide_bot.bot import progress_texts as texts
 from guide_bot.bot.handlers.common import current_user
-from guide_bot.bot.progress_common import find_routine, user_zone
+from guide_bot.bot.progress_common import PRIVATE, find_routine, user_zone
 from guide_bot.bot.services import App, Services
 from guide_bot.bot.texts import AREA_NAMES
 from guide_bot.domain.progress import SessionRecord, compute_progress
@@ -65,4 +65,4 @@ def register(app: App, services: Services) -> None:
         if user is not None:
             await send_stats(services, user.chat_id, user.user_id)
 
-    app.add_handler(CommandHandler("stats", stats_cmd))
+    app.add_handler(CommandHandler("stats", stats_cmd, filters=PRIVATE))
