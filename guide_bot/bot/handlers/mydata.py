@@ -101,19 +101,18 @@ def register(app: App, services: Services) -> None:
         chat_id, user_id = found
         sender = services.require_sender()
         data = parse(query.data)
-        expected = context.user_data.get(TOKEN_KEY) if context.user_data is not None else None
-        if not isinstance(data, ForgetChoice) or data.token != expected:
+        user_data = context.user_data if context.user_data is not None else {}
+        if not isinstance(data, ForgetChoice) or data.token != user_data.get(TOKEN_KEY):
             await sender.answer(query.id, INVALID_BUTTON)
             return
+        del user_data[TOKEN_KEY]  # a token works once, whatever the answer
         await sender.answer(query.id)
         message_id = query.message.message_id
         if not data.yes:
-            context.user_data.pop(TOKEN_KEY, None)  # type: ignore[union-attr]
             await sender.edit_text(chat_id, message_id, texts.FORGET_CANCELLED)
             return
         await forget_everything(services, chat_id, user_id)
-        if context.user_data is not None:
-            context.user_data.clear()
+        user_data.clear()
         if context.chat_data is not None:
             context.chat_data.clear()
         await sender.edit_text(chat_id, message_id, texts.FORGET_DONE)
