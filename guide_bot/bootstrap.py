@@ -28,10 +28,11 @@ from guide_bot.library.loader import load_routines
 from guide_bot.progress.user_routines import UserRoutines
 from guide_bot.scheduling.driver import SessionDriver
 from guide_bot.scheduling.steps import JobQueueScheduler, StepScheduler
-from guide_bot.storage import history, media, sessions, users  # noqa: F401  (tables)
+from guide_bot.storage import history, media, reminders, sessions, users  # noqa: F401  (tables)
 from guide_bot.storage.base import make_engine, make_sessionmaker
 from guide_bot.storage.history import HistoryRepository
 from guide_bot.storage.media import MediaRepository
+from guide_bot.storage.reminders import ReminderRepository
 from guide_bot.storage.schema import create_or_migrate
 from guide_bot.storage.sessions import SessionRepository
 from guide_bot.storage.user_data import load_all_tables
@@ -80,6 +81,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         sessions=SessionRepository(factory),
         history=HistoryRepository(factory),
         media=MediaRepository(factory),
+        reminders=ReminderRepository(factory),
         speech=None,
         database=factory,
         user_routines=user_routines,

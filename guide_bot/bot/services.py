@@ -20,18 +20,22 @@ from guide_bot.domain.clock import Clock
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.timeline import SpeakTime
 from guide_bot.progress.user_routines import UserRoutines
-from guide_bot.storage.history import HistoryRepository
+from guide_bot.storage.history import HistoryEntry, HistoryRepository
 from guide_bot.storage.media import MediaRepository
+from guide_bot.storage.reminders import ReminderRepository
 from guide_bot.storage.sessions import SessionRepository
 from guide_bot.storage.users import UserRepository
 
 if TYPE_CHECKING:
     from guide_bot.bot.sender import Sender
     from guide_bot.scheduling.driver import SessionDriver
+    from guide_bot.scheduling.reminders import ReminderScheduler
 
 App = Application[Any, Any, Any, Any, Any, Any]
 Register = Callable[[App, "Services"], None]
 Hook = Callable[[App, "Services"], Awaitable[None]]
+# After a session's closing pain rating: (chat_id, user_id, its history entry); e.g. reminders.
+AfterSession = Callable[[int, int, HistoryEntry], Awaitable[None]]
 
 
 @dataclass(kw_only=True)
@@ -51,6 +55,9 @@ class Services:
     driver: SessionDriver | None = None  # set by bootstrap once the application exists
     database: sessionmaker[Any] | None = None  # for /export and /forget, which walk every table
     user_routines: UserRoutines | None = None  # "My routines"; also a source of the catalog
+    reminders: ReminderRepository | None = None  # set by bootstrap
+    reminder_scheduler: ReminderScheduler | None = None  # set when reminders are registered
+    after_session: list[AfterSession] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
 
     def now_utc(self) -> datetime:
@@ -80,3 +87,15 @@ class Services:
         if self.user_routines is None:
             raise RuntimeError("services.user_routines is not set; build the bot with bootstrap")
         return self.user_routines
+
+    def require_reminders(self) -> ReminderRepository:
+        """The reminder repository (bootstrap sets it)."""
+        if self.reminders is None:
+            raise RuntimeError("services.reminders is not set; build the bot with bootstrap")
+        return self.reminders
+
+    def require_reminder_scheduler(self) -> ReminderScheduler:
+        """The reminder dispatcher (set when the reminder handlers are registered)."""
+        if self.reminder_scheduler is None:
+            raise RuntimeError("services.reminder_scheduler is not set; register reminders")
+        return self.reminder_scheduler

@@ -328,6 +328,10 @@ HELP = (
     "/stop – end the session\n"
     "/settings – voice notes, text or both; voice accent; slow speech; countdown\n"
     "/screening – see or change your safety answers\n"
+    "/remind <i>time [days] [routine]</i> – a daily nudge, e.g. "
+    "<code>/remind 07:30 mon-fri neck-release</code>; /remind alone asks with buttons\n"
+    "/reminders – your reminders: pause, change or delete them\n"
+    "/timezone <i>city</i> – your time zone, so reminders come at your local time\n"
     "/history – your recent sessions · /stats – your figures and a chart\n"
     "/myroutines – your own routines (send a .yaml file to add one)\n"
     "/export – everything stored about you, as a file · /forget – delete it all\n"
@@ -348,6 +352,9 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("stop", "End the session"),
     ("settings", "Voice, text, accent, speed, countdown"),
     ("screening", "Your safety answers"),
+    ("remind", "Set a reminder"),
+    ("reminders", "Your reminders"),
+    ("timezone", "Your time zone"),
     ("history", "Your recent sessions"),
     ("stats", "Your progress and a chart"),
     ("myroutines", "Your own routines"),

@@ -8,6 +8,7 @@ from guide_bot import __version__
 from guide_bot.cli.library_cmds import list_cmd, validate_cmd
 from guide_bot.cli.plan_cmds import plan_cmd
 from guide_bot.cli.run_cmds import run_cmd
+from guide_bot.cli.speech_cmds import export_cmd, warm_cache_cmd
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -20,3 +21,5 @@ main.add_command(validate_cmd)
 main.add_command(list_cmd)
 main.add_command(plan_cmd)
 main.add_command(run_cmd)
+main.add_command(warm_cache_cmd)
+main.add_command(export_cmd)

@@ -1,8 +1,8 @@
 """`guide-bot plan`: print the timeline of one routine, as a table or as JSON.
 
-Without `--tts` the planner uses the reading-time estimate of each cue. With `--tts ENGINE` it is
-to use the real durations of that engine's audio: `speak_time_for` is the one seam where the
-speech package plugs in.
+Without `--tts` the planner uses the reading-time estimate of each cue. With `--tts ENGINE` it
+uses the real durations of that engine's audio, synthesized through the audio cache:
+`speak_time_for` is the one seam where the speech package plugs in.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Literal, get_args
 import click
 
 from guide_bot.cli.options import json_option, library_option
+from guide_bot.config import Settings
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import SpeakTime, Timeline, plan
@@ -29,20 +30,25 @@ UNKNOWN_ROUTINE_EXIT = 2
 def speak_time_for(engine: TtsChoice) -> SpeakTime:
     """How long each text takes in `engine`'s voice, measured from its audio (for `--tts`).
 
-    The speech package (guide_bot.speech) provides the measurement; until it is part of the
-    build, `--tts` fails with a message that says so instead of silently estimating.
+    The speech package (guide_bot.speech) synthesizes each text through the audio cache and
+    returns its exact length; without that package, or with no working engine, `--tts` fails
+    with a message that says so instead of silently estimating.
     """
     try:
-        importlib.import_module("guide_bot.speech")
+        setup = importlib.import_module("guide_bot.speech.setup")
     except ImportError:
         raise click.ClickException(
             f"--tts {engine} needs the speech package (guide_bot.speech), which this build does "
             "not have; leave out --tts to plan with the reading-time estimate"
         ) from None
-    raise click.ClickException(
-        f"--tts {engine}: measured speaking times are not connected to the planner in this "
-        "build; leave out --tts to plan with the reading-time estimate"
-    )
+    try:
+        cues = setup.cue_audio(Settings(), engine)
+    except setup.SpeechError as exc:
+        raise click.ClickException(
+            f"--tts {engine}: {exc}; leave out --tts to plan with the reading-time estimate"
+        ) from exc
+    speak: SpeakTime = cues.duration_s
+    return speak
 
 
 def mmss(seconds: float) -> str:

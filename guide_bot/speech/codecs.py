@@ -15,7 +15,7 @@ from typing import Literal
 import av
 import numpy as np
 
-from guide_bot.speech.ports import SAMPLE_WIDTH, EncodedAudio, Pcm, SpeechAudio
+from guide_bot.speech.ports import SAMPLE_WIDTH, EncodedAudio, Pcm, SpeechAudio, SpeechError
 
 TrackFormat = Literal["ogg", "mp3"]
 OPUS_RATE = 48_000  # Opus always runs at 48 kHz
@@ -29,8 +29,8 @@ _ENCODERS: dict[str, tuple[str, int, dict[str, str]]] = {
 }
 
 
-class CodecError(Exception):
-    """Audio could not be decoded or encoded (corrupt input, missing codec)."""
+class CodecError(SpeechError):
+    """Audio could not be decoded or encoded (corrupt input, missing codec): no speech."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,9 @@ import threading
 
 import numpy as np
 
+from guide_bot.domain.reading import speaking_time_s
+from guide_bot.domain.routine import Routine
+from guide_bot.domain.timeline import PlanOptions, plan
 from guide_bot.speech.cache import AudioCache, CacheEntry, Made, cache_key
 from guide_bot.speech.codecs import pcm_to_wav, to_pcm, wav_to_pcm
 from guide_bot.speech.ports import Pcm, SpeechEngine
@@ -18,6 +21,22 @@ from guide_bot.speech.ports import Pcm, SpeechEngine
 CLIP_FORMAT = "wav-s16-mono-trimmed"
 _SILENCE = 0.01  # of full scale: below this a sample counts as silence when trimming
 _TAIL_S = 0.03  # kept after the last loud sample so that the words' decay is not cut
+
+
+def texts_to_speak(routine: Routine, options: PlanOptions | None = None) -> list[str]:
+    """Every text the planner asks the length of for a routine, in order, without repeats.
+
+    The planner asks about the same texts whatever the lengths turn out to be, so planning once
+    with estimates finds all of them (for cache warm-up before planning with real lengths).
+    """
+    asked: dict[str, None] = {}
+
+    def record(text: str) -> float:
+        asked[text] = None
+        return speaking_time_s(text)
+
+    plan(routine, speak_s=record, options=options)
+    return list(asked)
 
 
 def trim_silence(pcm: Pcm) -> Pcm:

@@ -2,7 +2,7 @@
 
 The timing lives in the audio: the note speaks the instruction, the hold cues and the release at
 their offsets, so network delay cannot shift them. The cache key is the note's content (voice,
-each cue's offset and text, chimes, length), so equal steps share one file.
+each cue's offset and text, the chimes' offsets, length), so equal segments share one file.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class VoiceNotes:
             kind="segment-note",
             cues=cues,
             length=round(seg.end_s - seg.start_s, 4),
-            chimes=self.chimes,
+            chimes=[round(at - seg.start_s, 4) for at in seg.chimes_at] if self.chimes else [],
             format=NOTE_FORMAT,
         )
 

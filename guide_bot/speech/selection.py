@@ -8,6 +8,7 @@ When no engine works the outcome is `NoSpeech`: the session carries on in text a
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -77,6 +78,7 @@ class EngineSelector:
     factories: dict[EngineName, EngineFactory]
     recheck_s: float = 300.0  # how long a probe's outcome holds before Google is tried again
     _memo: dict[Voice, tuple[float, SpeechEngine | NoSpeech]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)  # one probe at a time
 
     @classmethod
     def from_settings(cls, settings: Settings) -> EngineSelector:
@@ -92,12 +94,13 @@ class EngineSelector:
 
     def pick(self, voice: Voice, *, now: float) -> SpeechEngine | NoSpeech:
         """The engine a session starting at `now` uses (or NoSpeech); probes when needed."""
-        memo = self._memo.get(voice)
-        if memo is not None and now - memo[0] < self.recheck_s:
-            return memo[1]
-        outcome = self._probe(voice)
-        self._memo[voice] = (now, outcome)
-        return outcome
+        with self._lock:
+            memo = self._memo.get(voice)
+            if memo is not None and now - memo[0] < self.recheck_s:
+                return memo[1]
+            outcome = self._probe(voice)
+            self._memo[voice] = (now, outcome)
+            return outcome
 
     def _probe(self, voice: Voice) -> SpeechEngine | NoSpeech:
         reasons: list[str] = []

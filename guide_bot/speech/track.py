@@ -1,8 +1,9 @@
 """Rendering the timeline into audio: a whole-session track or the segment of one step.
 
 Every spoken cue is placed at its exact `at_s` (to the sample) in the plan made with the same
-voice, silence fills the holds, and a soft chime marks hold start, release and the end. Mixing is
-done with numpy on whole clips, never sample by sample in Python.
+voice, silence fills the holds, and a soft chime marks each hold's start (the end of its "... now"
+words), its release, and the end of the session. Mixing is done with numpy on whole clips, never
+sample by sample in Python.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from guide_bot.speech.chime import chime
 from guide_bot.speech.codecs import resample
 from guide_bot.speech.ports import Pcm
 
-CHIME_KINDS = frozenset({CueKind.HOLD_START, CueKind.RELEASE, CueKind.COMPLETE})
 DEFAULT_RATE = 22_050
 
 
@@ -36,6 +36,7 @@ class Segment:
     start_s: float
     end_s: float
     events: tuple[TimelineEvent, ...]
+    chimes_at: tuple[float, ...]  # hold starts, releases and the end, in the segment
 
 
 def step_segment(timeline: Timeline, step: int) -> Segment:
@@ -48,12 +49,18 @@ def step_segment(timeline: Timeline, step: int) -> Segment:
 
 def segment(timeline: Timeline, start_s: float, end_s: float) -> Segment:
     """Events with start <= at_s < end, plus the completion when the segment ends the session."""
+
+    def inside(at: float) -> bool:
+        return start_s <= at < end_s
+
     events = tuple(
         e
         for e in timeline.events
-        if start_s <= e.at_s < end_s or (e.kind is CueKind.COMPLETE and e.at_s == end_s)
+        if inside(e.at_s) or (e.kind is CueKind.COMPLETE and e.at_s == end_s)
     )
-    return Segment(start_s=start_s, end_s=end_s, events=events)
+    marks = [t for hold in timeline.holds for t in (hold.start_s, hold.end_s) if inside(t)]
+    marks += [e.at_s for e in events if e.kind is CueKind.COMPLETE]
+    return Segment(start_s=start_s, end_s=end_s, events=events, chimes_at=tuple(sorted(marks)))
 
 
 def render_track(timeline: Timeline, clips: ClipSource, *, chimes: bool = True) -> Pcm:
@@ -75,9 +82,7 @@ def render_segment(seg: Segment, clips: ClipSource, *, chimes: bool = True) -> P
         placed.append((_offset(event.at_s - seg.start_s, rate), _samples(pcm, rate)))
     if chimes:
         bell = _samples(chime(rate), rate)
-        placed += [
-            (_offset(e.at_s - seg.start_s, rate), bell) for e in seg.events if e.kind in CHIME_KINDS
-        ]
+        placed += [(_offset(at - seg.start_s, rate), bell) for at in seg.chimes_at]
     length = _offset(seg.end_s - seg.start_s, rate)
     length = max([length, *(at + len(samples) for at, samples in placed)])
     mix = np.zeros(length, dtype=np.int32)

@@ -402,8 +402,9 @@ class FakeBotServer:
             "from": self._bot_user(),
             **content,
         }
-        if isinstance(params.get("reply_markup"), dict):
-            message["reply_markup"] = params["reply_markup"]
+        markup = params.get("reply_markup")
+        if isinstance(markup, dict) and "inline_keyboard" in markup:
+            message["reply_markup"] = markup  # as Telegram: only inline keyboards come back
         self.messages[(chat_id, message["message_id"])] = message
         return message
 

@@ -18,16 +18,6 @@ ME, OTHER = 4242, 5151
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
-class FakeZones:
-    """Stands in for the reminders' zone store (/timezone)."""
-
-    def __init__(self, zones: dict[int, str]) -> None:
-        self.zones = zones
-
-    def get_timezone(self, user_id: int) -> str | None:
-        return self.zones.get(user_id)
-
-
 def counts(bot: Any, user_id: int) -> dict[str, int]:
     with bot.services.require_database()() as db:
         return {
@@ -42,7 +32,8 @@ async def test_history_in_the_users_zone(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_progress_bot(server, tmp_path, test_library)
-    bot.services.reminders = FakeZones({ME: "America/New_York"})  # type: ignore[attr-defined]
+    # The zone /timezone stores (the reminders feature owns it).
+    bot.services.require_reminders().set_timezone(ME, "America/New_York", bot.services.now_utc())
     # The fake clock is Wednesday 14 Jan 12:00 UTC; 1.3125 days earlier is Tue 04:30 UTC,
     # which is Monday 23:30 in New York.
     add_history(bot, ME, days_ago=1.3125, minutes=12, pain=(6, 3))

@@ -1,23 +1,15 @@
-"""Fixtures for speech tests: a fresh cache folder, espeak-ng, and synthetic tones."""
+"""Fixtures for speech tests: a fresh cache folder, espeak-ng, a short routine."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from guide_bot.domain.routine import Routine
 from guide_bot.library.loader import load_routines
 from guide_bot.speech.cache import AudioCache
 from guide_bot.speech.espeak_engine import EspeakEngine
-from guide_bot.speech.ports import Pcm
-
-
-def tone(seconds: float, rate: int = 22_050, freq: float = 440.0, amp: float = 0.3) -> Pcm:
-    """A sine tone as PCM."""
-    t = np.arange(round(seconds * rate)) / rate
-    return Pcm((np.sin(2 * np.pi * freq * t) * amp * 32767).astype("<i2").tobytes(), rate)
 
 
 @pytest.fixture

@@ -1,9 +1,16 @@
-"""Fake speech engines implementing the SpeechEngine port, for tests that need no real voice."""
+"""Synthetic tones and fake engines implementing the SpeechEngine port (no real voice needed)."""
 
 from __future__ import annotations
 
-from guide_bot.speech.ports import Pcm, SpeechError
-from tests.speech.conftest import tone
+import numpy as np
+
+from guide_bot.speech.ports import Pcm, PermanentSpeechError, SpeechError
+
+
+def tone(seconds: float, rate: int = 22_050, freq: float = 440.0, amp: float = 0.3) -> Pcm:
+    """A sine tone as PCM."""
+    t = np.arange(round(seconds * rate)) / rate
+    return Pcm((np.sin(2 * np.pi * freq * t) * amp * 32767).astype("<i2").tobytes(), rate)
 
 
 class ToneEngine:
@@ -21,6 +28,8 @@ class ToneEngine:
         return f"tone:{self.voice}"
 
     def synthesize(self, text: str) -> Pcm:
+        if not text.strip():
+            raise PermanentSpeechError("nothing to say")
         self.calls.append(text)
         pad = bytes(int(0.1 * self.rate) * 2)
         body = tone(0.06 * len(text), rate=self.rate)

@@ -16,7 +16,7 @@ from guide_bot.speech.codecs import (
     wav_to_pcm,
 )
 from guide_bot.speech.ports import EncodedAudio
-from tests.speech.conftest import tone
+from tests.speech.fakes import tone
 
 
 @pytest.mark.parametrize("seconds", [0.3, 2.5, 61.37])

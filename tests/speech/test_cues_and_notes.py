@@ -89,3 +89,21 @@ def test_step_out_of_range(cache: AudioCache, short_routine: Routine) -> None:
     timeline = plan(short_routine, speak_s=cues.duration_s)
     with pytest.raises(ValueError, match="step 9"):
         VoiceNotes(cues).step(timeline, 9)
+
+
+def test_gtts_mp3_becomes_a_trimmed_24k_clip_in_the_cache(cache: AudioCache) -> None:
+    import responses
+
+    from guide_bot.speech.gtts_engine import GttsEngine
+    from tests.speech.test_gtts_engine import URL, google_body, mp3_of
+
+    with responses.RequestsMock() as mocked:
+        mocked.post(URL, body=google_body(mp3_of(1.5)))
+        cues = CueAudio(GttsEngine(sleep=lambda _s: None), cache)
+        clip = cues.clip("Press now.")
+        assert len(mocked.calls) == 1
+    assert clip.rate == 24_000
+    # exactly the 1.5 s tone: the decoder drops the MP3's priming and padding samples
+    assert clip.duration_s == pytest.approx(1.5, abs=0.002)
+    assert cues.duration_s("Press now.") == pytest.approx(clip.duration_s)
+    assert cues.clip("Press now.") == clip  # from the cache: no second request

@@ -16,7 +16,7 @@ from guide_bot.speech.ports import (
     TransientSpeechError,
     synthesize_async,
 )
-from tests.speech.conftest import tone
+from tests.speech.fakes import tone
 
 URL = "https://translate.google.com/_/TranslateWebserverUi/data/batchexecute"
 

@@ -35,5 +35,7 @@ def register(app: App, services: Services) -> None:
         await sender.edit_text(
             chat_id, query.message.message_id, texts.pain_summary(entry.pain_before, after)
         )
+        for hook in services.after_session:
+            await hook(chat_id, user_id, entry)
 
     app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(PainAfter)))

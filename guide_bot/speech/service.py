@@ -1,0 +1,83 @@
+"""What the bot and the player use: one voice per session, real cue lengths, step voice notes.
+
+`SpeechService.for_session` picks the engine when a session starts (a probe, remembered for a
+while) and returns a `SessionSpeech` bound to it for the whole session, or `NoSpeech` when no
+engine works (carry on in text, say so once). Blocking work runs off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from guide_bot.config import Settings
+from guide_bot.domain.routine import Routine
+from guide_bot.domain.timeline import PlanOptions, Timeline, plan
+from guide_bot.speech.cache import AudioCache
+from guide_bot.speech.cues import CueAudio, texts_to_speak
+from guide_bot.speech.notes import VoiceNote, VoiceNotes
+from guide_bot.speech.ports import SpeechEngine
+from guide_bot.speech.selection import EngineSelector, NoSpeech, Voice
+from guide_bot.speech.setup import open_cache
+
+WARM_CONCURRENCY = 4  # parallel syntheses when preparing a session (gentle on Google)
+
+
+class SessionSpeech:
+    """One session's voice: its cue lengths, its plan and its voice notes."""
+
+    def __init__(self, engine: SpeechEngine, cache: AudioCache, *, chimes: bool = True) -> None:
+        self.cues = CueAudio(engine, cache)
+        self.notes = VoiceNotes(self.cues, chimes=chimes)
+
+    @property
+    def engine_name(self) -> str:
+        """The engine's name: gtts or espeak."""
+        return self.cues.engine.name
+
+    def speak_s(self, text: str) -> float:
+        """The real length of a text in this voice (synthesizes on a cache miss)."""
+        return self.cues.duration_s(text)
+
+    async def warm(self, routine: Routine, options: PlanOptions | None = None) -> None:
+        """Synthesize every text of a routine that is not cached yet; raises SpeechError."""
+        limit = asyncio.Semaphore(WARM_CONCURRENCY)
+
+        async def one(text: str) -> None:
+            async with limit:
+                await self.cues.aentry(text)
+
+        await asyncio.gather(*(one(text) for text in texts_to_speak(routine, options)))
+
+    async def plan(self, routine: Routine, options: PlanOptions | None = None) -> Timeline:
+        """The routine's timeline with this voice's real lengths (what its audio will match)."""
+        await self.warm(routine, options)
+        return await asyncio.to_thread(plan, routine, self.speak_s, options)
+
+    async def step_note(self, timeline: Timeline, step: int) -> VoiceNote:
+        """The voice note of one step (rendered once, then from the cache)."""
+        return await asyncio.to_thread(self.notes.step, timeline, step)
+
+    async def prepare_note(self, timeline: Timeline) -> VoiceNote:
+        """The voice note of the get-ready cue before the first step."""
+        return await asyncio.to_thread(self.notes.prepare, timeline)
+
+
+class SpeechService:
+    """Engine choice and the shared cache for every session of the process."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        selector: EngineSelector | None = None,
+        cache: AudioCache | None = None,
+    ) -> None:
+        self.selector = selector or EngineSelector.from_settings(settings)
+        self.cache = cache or open_cache(settings)
+
+    async def for_session(self, voice: Voice, *, now: float) -> SessionSpeech | NoSpeech:
+        """The voice of a session starting at `now`, fixed for its whole length."""
+        outcome = await asyncio.to_thread(self.selector.pick, voice, now=now)
+        if isinstance(outcome, NoSpeech):
+            return outcome
+        return SessionSpeech(outcome, self.cache)

@@ -1,0 +1,31 @@
+"""Building the speech pieces from Settings: the cache, the engine and the cue audio.
+
+The composition root (the bot's bootstrap, the command line) calls these; nothing in speech/
+builds its own settings.
+"""
+
+from __future__ import annotations
+
+from guide_bot.config import Settings, TtsChoice
+from guide_bot.speech.cache import AudioCache
+from guide_bot.speech.cues import CueAudio
+from guide_bot.speech.ports import SpeechError
+from guide_bot.speech.selection import engine_for_cli
+
+__all__ = ["SpeechError", "cue_audio", "open_cache"]
+
+MB = 1024 * 1024
+
+
+def open_cache(settings: Settings) -> AudioCache:
+    """The audio cache at `GUIDE_BOT_AUDIO_CACHE`, capped at `GUIDE_BOT_AUDIO_CACHE_MAX_MB`."""
+    return AudioCache(settings.audio_cache, max_bytes=int(settings.audio_cache_max_mb * MB))
+
+
+def cue_audio(settings: Settings, choice: TtsChoice | None = None) -> CueAudio:
+    """Cue audio in the engine `choice` (default: GUIDE_BOT_TTS) picked by a probe.
+
+    Raises SpeechError when no engine works.
+    """
+    engine = engine_for_cli(choice or settings.tts, settings)
+    return CueAudio(engine, open_cache(settings))

@@ -1,0 +1,40 @@
+"""A fake clock and a recording delivery for scheduler tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from guide_bot.domain.reminders import Dispatch
+from guide_bot.storage.reminders import StoredReminder
+
+
+@dataclass
+class FakeClock:
+    """The only clock the code under test reads; tests move it."""
+
+    now: datetime
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, delta: timedelta) -> None:
+        self.now += delta
+
+    def set(self, moment: datetime) -> None:
+        self.now = moment
+
+
+@dataclass
+class RecordingDeliver:
+    """Records what would have been sent; can be told to raise for some users."""
+
+    clock: FakeClock
+    sent: list[tuple[int, datetime, bool]] = field(default_factory=list)
+    fail_for: dict[int, Exception] = field(default_factory=dict)
+
+    async def __call__(self, reminder: StoredReminder, decision: Dispatch) -> None:
+        error = self.fail_for.get(reminder.user_id)
+        if error is not None:
+            raise error
+        self.sent.append((reminder.id, self.clock(), decision.late))
