@@ -12,7 +12,9 @@ from bot.harness import Bot, make_settings
 from fakebot.server import FakeBotServer
 
 from guide_bot.bootstrap import build_application, build_services
+from guide_bot.bot.handlers import reminders
 from guide_bot.bot.progress_features import PROGRESS
+from guide_bot.bot.reminder_delivery import start_reminders
 from guide_bot.bot.services import App
 from guide_bot.domain.clock import FakeClock
 from guide_bot.scheduling.steps import ManualScheduler
@@ -23,7 +25,7 @@ _message_ids = itertools.count(900_000)
 
 
 def build_progress_bot(server: FakeBotServer, data_dir: Path, library: Path) -> Bot:
-    """The bot as `guide-bot run` builds it (progress included), with a fake clock."""
+    """The bot as `guide-bot run` builds it (reminders and progress), with a fake clock."""
     services = build_services(
         make_settings(server, data_dir, library), clock=FakeClock(start=START.timestamp())
     )
@@ -34,7 +36,12 @@ def build_progress_bot(server: FakeBotServer, data_dir: Path, library: Path) -> 
         holder["s"] = ManualScheduler(services.clock)
         return holder["s"]
 
-    app = build_application(services, extra=PROGRESS, scheduler=manual)
+    app = build_application(
+        services,
+        extra=(reminders.register, *PROGRESS),
+        hooks=(start_reminders,),
+        scheduler=manual,
+    )
     return Bot(app=app, services=services, server=server, scheduler=holder.get("s"))
 
 

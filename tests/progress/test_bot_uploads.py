@@ -95,3 +95,32 @@ async def test_hostile_uploads_are_refused_over_chat(
         txt = (await server.wait_for("sendMessage", count=5, chat_id=ME))[-1]
         assert ".yaml" in txt.text
     assert bot.services.require_user_routines().entries(ME) == []
+
+
+async def test_own_routine_in_a_reminder_and_gone_after_forget(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_progress_bot(server, tmp_path, test_library)
+    screen(bot.services, ME)
+    bot.services.require_reminders().set_timezone(ME, "Europe/Berlin", bot.services.now_utc())
+    async with running(bot):
+        send_document(server, ME, as_bytes(routine()), "evening.yaml")
+        await server.wait_for("sendMessage", chat_id=ME, text="Routine added")
+        server.send_text(ME, "/remind 21:30 my:my-evening")
+        await server.wait_for("sendMessage", count=2, chat_id=ME)
+        (reminder,) = bot.services.require_reminders().for_user(ME)
+        assert reminder.rule.routine_id == "my:my-evening"
+        # Another user cannot name it in a reminder.
+        server.send_text(OTHER, "/timezone Berlin")
+        await server.wait_for("sendMessage", chat_id=OTHER)
+        server.send_text(OTHER, "/remind 21:30 my:my-evening")
+        await server.wait_for("sendMessage", count=2, chat_id=OTHER)
+        assert bot.services.require_reminders().for_user(OTHER) == []
+
+        server.send_text(ME, "/forget")
+        (question,) = await server.wait_for("sendMessage", chat_id=ME, text="cannot be undone")
+        server.press(ME, question.message_id or 0, button_data(question, "Delete everything"))
+        await server.wait_for("editMessageText", chat_id=ME, text="Done")
+    assert bot.services.require_reminders().for_user(ME) == []
+    assert bot.services.require_reminders().get_timezone(ME) is None
+    assert bot.services.require_user_routines().entries(ME) == []
