@@ -1,1 +1,1 @@
-"""Progress for the user: charts of the history and checks of uploaded routines' storage."""
+"""Progress outside the chat layer: the /stats chart, records from the history, own routines."""

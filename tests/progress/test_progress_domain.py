@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from guide_bot.domain.progress import (
     SessionRecord,
@@ -167,3 +169,37 @@ def test_series_are_local_and_sorted() -> None:
 def test_naive_times_are_refused() -> None:
     with pytest.raises(ValueError, match="naive"):
         compute_progress([rec(datetime(2026, 1, 1))], BERLIN, datetime(2026, 1, 2, tzinfo=UTC))  # noqa: DTZ001
+
+
+@given(
+    offsets=st.lists(st.integers(min_value=0, max_value=60), max_size=40),
+    today_offset=st.integers(min_value=0, max_value=70),
+)
+def test_streak_invariants(offsets: list[int], today_offset: int) -> None:
+    first = date(2026, 1, 1)
+    days = [first + timedelta(days=o) for o in offsets]
+    today = first + timedelta(days=today_offset)
+    current, longest = streaks(days, today)
+    assert current >= 0
+    assert current <= longest <= len(set(days))
+    # Shifting every day (and today) by the same amount changes nothing.
+    shifted = [d + timedelta(days=100) for d in days]
+    assert streaks(shifted, today + timedelta(days=100)) == (current, longest)
+    # The current streak ends today or yesterday, and is made of session days.
+    if current:
+        end = today if today in set(days) else today - timedelta(days=1)
+        assert all(end - timedelta(days=k) in set(days) for k in range(current))
+
+
+@given(
+    hour=st.integers(0, 23),
+    minute=st.integers(0, 59),
+    zone=st.sampled_from(
+        ["Pacific/Kiritimati", "Pacific/Pago_Pago", "Asia/Kolkata", "America/St_Johns", "UTC"]
+    ),
+)
+def test_a_session_counts_on_its_local_wall_clock_day(hour: int, minute: int, zone: str) -> None:
+    tz = ZoneInfo(zone)
+    at = local(tz, 2026, 6, 15, hour, minute)
+    p = compute_progress([rec(at)], tz, local(tz, 2026, 6, 15, 23, 59))
+    assert (p.current_streak, p.sessions_month) == (1, 1)
