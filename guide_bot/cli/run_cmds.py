@@ -113,10 +113,13 @@ def run_cmd(
 
     from guide_bot.bootstrap import build_application, build_services
     from guide_bot.bot.handlers import reminders
+    from guide_bot.bot.progress_features import PROGRESS
     from guide_bot.bot.reminder_delivery import start_reminders
 
     services = build_services(settings)
-    app = build_application(services, extra=(reminders.register,), hooks=(start_reminders,))
+    app = build_application(
+        services, extra=(reminders.register, *PROGRESS), hooks=(start_reminders,)
+    )
     if webhook_url is None:
         app.run_polling(drop_pending_updates=False)
         return
