@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     tts_timeout_s: float = Field(default=10.0, gt=0)
     language: str = "en"
     tld: str = "com"
+    audio_player: str = "auto"  # `guide-bot play`: auto, none, sounddevice or a player's name
 
     def resolved_database_url(self) -> str:
         """The database to use: the setting, or SQLite in the data folder."""

@@ -7,6 +7,7 @@ import click
 from guide_bot import __version__
 from guide_bot.cli.library_cmds import list_cmd, validate_cmd
 from guide_bot.cli.plan_cmds import plan_cmd
+from guide_bot.cli.player_cmds import play_cmd
 from guide_bot.cli.run_cmds import run_cmd
 from guide_bot.cli.speech_cmds import export_cmd, warm_cache_cmd
 
@@ -20,6 +21,7 @@ def main() -> None:
 main.add_command(validate_cmd)
 main.add_command(list_cmd)
 main.add_command(plan_cmd)
+main.add_command(play_cmd)
 main.add_command(run_cmd)
 main.add_command(warm_cache_cmd)
 main.add_command(export_cmd)
