@@ -26,6 +26,7 @@ from guide_bot.bot.texts import COMMANDS
 from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock, SystemClock
 from guide_bot.library.loader import load_routines
+from guide_bot.progress.user_routines import UserRoutines
 from guide_bot.scheduling.driver import SessionDriver
 from guide_bot.scheduling.steps import JobQueueScheduler, StepScheduler
 from guide_bot.storage import history, media, reminders, sessions, users  # noqa: F401  (tables)
@@ -35,6 +36,8 @@ from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.reminders import ReminderRepository
 from guide_bot.storage.schema import create_or_migrate
 from guide_bot.storage.sessions import SessionRepository
+from guide_bot.storage.user_data import load_all_tables
+from guide_bot.storage.user_routines import UserRoutineRepository
 from guide_bot.storage.users import UserRepository
 
 log = logging.getLogger(__name__)
@@ -62,21 +65,27 @@ def api_urls(base_url: str) -> tuple[str, str]:
 def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
     """Storage (schema created or migrated), the routine library, speech and the clock."""
     engine = make_engine(settings.resolved_database_url())
+    load_all_tables()  # every feature's tables, so that /export and /forget see them all
     create_or_migrate(engine)
     factory = make_sessionmaker(engine)
     loaded = load_routines([settings.library])
     for issue in loaded.errors:
         log.warning("routine file skipped: %s: %s", issue.file, issue.message)
+    catalog = Catalog.from_routines(loaded.routines.values())
+    user_routines = UserRoutines(UserRoutineRepository(factory), frozenset(catalog.library))
+    catalog.user_sources.append(user_routines.routines)
     return Services(
         settings=settings,
         clock=clock or SystemClock(),
-        catalog=Catalog.from_routines(loaded.routines.values()),
+        catalog=catalog,
         users=UserRepository(factory),
         sessions=SessionRepository(factory),
         history=HistoryRepository(factory),
         media=MediaRepository(factory),
         reminders=ReminderRepository(factory),
         speech=None,
+        database=factory,
+        user_routines=user_routines,
     )
 
 

@@ -2,7 +2,8 @@
 
 The shipped library is the same for everyone; other features add per-user routines (e.g. "My
 routines") by appending a source to `Catalog.user_sources`. Buttons refer to a routine by a short
-reference: its id when it is short enough for Telegram's 64-byte callback data, a hash otherwise.
+reference: its id when it is a short slug that fits Telegram's 64-byte callback data, a hash
+otherwise (a user routine's `my:<id>` has the callback separator ":" in it, so it is hashed).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from guide_bot.domain.routine import AREAS, COMPLAINTS, TOOLS, Routine
+from guide_bot.domain.routine import AREAS, COMPLAINTS, SLUG_RE, TOOLS, Routine
 from guide_bot.domain.timeline import plan
 
 MAX_REF_LENGTH = 40
@@ -28,7 +29,7 @@ LENGTH_BUCKETS: tuple[tuple[str, float], ...] = (
 
 def routine_ref(routine_id: str) -> str:
     """The short reference buttons carry for a routine."""
-    if len(routine_id) <= MAX_REF_LENGTH:
+    if len(routine_id) <= MAX_REF_LENGTH and SLUG_RE.fullmatch(routine_id):
         return routine_id
     return "~" + hashlib.sha256(routine_id.encode("utf-8")).hexdigest()[:16]
 

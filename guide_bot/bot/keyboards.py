@@ -23,6 +23,7 @@ from guide_bot.bot.callbacks import (
     Swap,
 )
 from guide_bot.bot.catalog import routine_ref
+from guide_bot.bot.progress_callbacks import MyRoutines
 from guide_bot.domain.routine import Routine
 from guide_bot.storage.users import UserSettings
 
@@ -67,6 +68,7 @@ def menu() -> InlineKeyboardMarkup:
             [button(texts.MENU_COMPLAINT, Menu(view="c"))],
             [button(texts.MENU_AREA, Menu(view="a")), button(texts.MENU_LENGTH, Menu(view="l"))],
             [button(texts.MENU_TOOL, Menu(view="t")), button(texts.MENU_ALL, Menu(view="all"))],
+            [button(texts.MENU_MINE, MyRoutines())],
         ]
     )
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.orm import sessionmaker
 from telegram.ext import Application
 
 from guide_bot.bot.catalog import Catalog
@@ -18,6 +19,7 @@ from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.timeline import SpeakTime
+from guide_bot.progress.user_routines import UserRoutines
 from guide_bot.storage.history import HistoryEntry, HistoryRepository
 from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.reminders import ReminderRepository
@@ -51,6 +53,8 @@ class Services:
     speech: Any = None  # guide_bot.speech's voice-note renderer, or None for text only
     sender: Sender | None = None  # set by bootstrap once the application exists
     driver: SessionDriver | None = None  # set by bootstrap once the application exists
+    database: sessionmaker[Any] | None = None  # for /export and /forget, which walk every table
+    user_routines: UserRoutines | None = None  # "My routines"; also a source of the catalog
     reminders: ReminderRepository | None = None  # set by bootstrap
     reminder_scheduler: ReminderScheduler | None = None  # set when reminders are registered
     after_session: list[AfterSession] = field(default_factory=list)
@@ -71,6 +75,18 @@ class Services:
         if self.driver is None:
             raise RuntimeError("services.driver is not set; build the bot with bootstrap")
         return self.driver
+
+    def require_database(self) -> sessionmaker[Any]:
+        """The session factory of the database (bootstrap sets it)."""
+        if self.database is None:
+            raise RuntimeError("services.database is not set; build the bot with bootstrap")
+        return self.database
+
+    def require_user_routines(self) -> UserRoutines:
+        """The users' own routines (bootstrap sets them)."""
+        if self.user_routines is None:
+            raise RuntimeError("services.user_routines is not set; build the bot with bootstrap")
+        return self.user_routines
 
     def require_reminders(self) -> ReminderRepository:
         """The reminder repository (bootstrap sets it)."""

@@ -25,28 +25,34 @@ a username ending in "bot", and copy the token it gives you (like 123456789:AAE.
 (GUIDE_BOT_TOKEN works too, as does a line TELEGRAM_BOT_TOKEN=... in a .env file here.)"""
 
 
-class RedactToken(logging.Filter):
-    """Replaces the bot token in every log line, whatever library wrote it."""
+BAD_TOKEN = """\
+guide-bot run: Telegram refused the bot token.
 
-    def __init__(self, token: str) -> None:
-        super().__init__()
+Check it with @BotFather (send /mybots, pick the bot, "API Token"), then set it again:
+
+    export TELEGRAM_BOT_TOKEN=123456789:AAE..."""
+
+
+class RedactingFormatter(logging.Formatter):
+    """Formats as usual, then masks the bot token anywhere in the line or its traceback."""
+
+    def __init__(self, token: str, fmt: str) -> None:
+        super().__init__(fmt)
         self._token = token
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if self._token in message:
-            record.msg, record.args = message.replace(self._token, "<token>"), None
-        return True
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        return text.replace(self._token, "<token>") if self._token else text
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
 def setup_logging(token: str, level: str) -> None:
     """Plain log lines on stderr, with the token never shown."""
-    logging.basicConfig(
-        level=getattr(logging, level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), format=LOG_FORMAT)
     for handler in logging.getLogger().handlers:
-        handler.addFilter(RedactToken(token))
+        handler.setFormatter(RedactingFormatter(token, LOG_FORMAT))
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per step job otherwise
     # PTB logs whole updates, with what users wrote, at DEBUG: never below INFO.
@@ -111,13 +117,22 @@ def run_cmd(
         sys.exit(2)
     setup_logging(token, log_level)
 
+    from telegram.error import InvalidToken
+
     from guide_bot.bootstrap import build_application, build_services
     from guide_bot.bot.handlers import reminders
+    from guide_bot.bot.progress_features import PROGRESS
     from guide_bot.bot.reminder_delivery import start_reminders
 
     services = build_services(settings)
-    app = build_application(services, extra=(reminders.register,), hooks=(start_reminders,))
-    if webhook_url is None:
-        app.run_polling(drop_pending_updates=False)
-        return
-    app.run_webhook(**webhook_params(webhook_url, listen, port, secret_token))
+    app = build_application(
+        services, extra=(reminders.register, *PROGRESS), hooks=(start_reminders,)
+    )
+    try:
+        if webhook_url is None:
+            app.run_polling(drop_pending_updates=False)
+        else:
+            app.run_webhook(**webhook_params(webhook_url, listen, port, secret_token))
+    except InvalidToken:
+        click.echo(BAD_TOKEN, err=True)
+        sys.exit(2)

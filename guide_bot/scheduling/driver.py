@@ -51,6 +51,8 @@ class SessionDriver:
         self.live: dict[int, Live] = {}
         self._locks: dict[int, asyncio.Lock] = {}
         self.restoring: asyncio.Task[None] | None = None
+        self._starting: set[int] = set()
+        self._background: set[asyncio.Task[Live]] = set()
 
     def lock(self, chat_id: int) -> asyncio.Lock:
         """The chat's lock: one change at a time per chat, chats independent."""
@@ -59,6 +61,36 @@ class SessionDriver:
     def get(self, chat_id: int) -> Live | None:
         """The chat's session in progress."""
         return self.live.get(chat_id)
+
+    def busy(self, chat_id: int) -> bool:
+        """Whether the chat has a session in progress or one being started."""
+        return chat_id in self.live or chat_id in self._starting
+
+    def begin(
+        self, chat_id: int, user_id: int, routine: Routine, pain_before: int | None
+    ) -> asyncio.Task[Live] | None:
+        """Start a session in the background (planning may synthesize speech for seconds, and
+        other chats must not wait for it); None if the chat is busy."""
+        if self.busy(chat_id):
+            return None
+        self._starting.add(chat_id)
+
+        async def starting() -> Live:
+            try:
+                return await self.start(chat_id, user_id, routine, pain_before)
+            finally:
+                self._starting.discard(chat_id)
+
+        task = asyncio.create_task(starting())
+        self._background.add(task)
+        task.add_done_callback(self._started)
+        return task
+
+    def _started(self, task: asyncio.Task[Live]) -> None:
+        self._background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            error = task.exception()
+            log.error("starting a session failed: %s", type(error).__name__, exc_info=error)
 
     # --- starting ---------------------------------------------------------------------------
 
@@ -90,9 +122,14 @@ class SessionDriver:
             live = Live(record=record, session=session, routine=routine)
             live.voice_notes = plan.notes
             self.live[chat_id] = live
-            if plan.speech_failed:
-                await self.presenter.notice(live, texts.SPEECH_UNAVAILABLE)
-            await self._apply(live, lambda s, t: s.start(t), now)
+            try:
+                if plan.speech_failed:
+                    await self.presenter.notice(live, texts.SPEECH_UNAVAILABLE)
+                await self._apply(live, lambda s, t: s.start(t), now)
+            except Exception:
+                self.live.pop(chat_id, None)  # a failed start leaves no half session behind
+                self.scheduler.cancel(chat_id)
+                raise
             return live
 
     # --- running ----------------------------------------------------------------------------

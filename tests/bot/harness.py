@@ -188,7 +188,7 @@ def set_mode(services: Services, user_id: int, mode: str) -> None:
 TINY_ROUTINE = """\
 id: tiny-test
 title: Tiny test routine
-summary: Two one-second holds, for a test in real time.
+summary: One one-second hold, for a test in real time.
 areas: [neck]
 complaints: [neck-pain]
 tools: [hands]
@@ -197,10 +197,6 @@ steps:
   - title: First
     instruction: Go.
     technique: compress
-    hold_s: 1
-  - title: Second
-    instruction: Go.
-    technique: stretch
     hold_s: 1
 """
 

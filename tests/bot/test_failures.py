@@ -144,3 +144,18 @@ async def test_an_error_is_logged_without_what_the_user_wrote(
     assert "error while handling update 1: RuntimeError" in caplog.text
     assert "secret" not in caplog.text
     assert server.token not in caplog.text
+
+
+async def test_a_403_on_a_reply_marks_the_user_blocked_once(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    async with running(bot):
+        server.block(CHAT)
+        server.send_text(CHAT, "/start")
+        await server.wait_idle(0.3)
+        refused = [c for c in server.calls_of(chat_id=CHAT) if c.status == 403]
+        assert len(refused) == 3  # welcome, intro, question: each tried once, none retried
+        user = bot.services.users.get(CHAT)
+        assert user is not None
+        assert user.blocked_at is not None

@@ -52,6 +52,7 @@ async def test_start_screening_then_menu(
             "By length",
             "By tool",
             "All routines",
+            "My routines",
         ]
         stored = bot.services.users.get(CHAT)
         assert stored is not None

@@ -5,7 +5,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import logging
+import os
+import signal
 import socket
+import sys
 import time
 from pathlib import Path
 
@@ -17,7 +21,7 @@ from fakebot.server import FakeBotServer
 from bot.harness import TINY_ROUTINE, build_bot, running, screen, set_mode
 from guide_bot.bootstrap import api_urls
 from guide_bot.cli import main
-from guide_bot.cli.run_cmds import RedactToken, webhook_params
+from guide_bot.cli.run_cmds import RedactingFormatter, webhook_params
 from guide_bot.domain.clock import SystemClock
 from guide_bot.scheduling.steps import JobQueueScheduler, job_name
 
@@ -48,14 +52,16 @@ def test_base_url_forms() -> None:
     )
 
 
-def test_token_is_redacted_from_log_lines() -> None:
-    import logging
-
-    record = logging.LogRecord(
-        "httpx", logging.INFO, "x", 1, "GET %s", ("/bot123:ABC/getMe",), None
-    )
-    RedactToken("123:ABC").filter(record)
-    assert record.getMessage() == "GET /bot<token>/getMe"
+def test_token_is_redacted_from_log_lines_and_tracebacks() -> None:
+    try:
+        raise RuntimeError("The token `123:ABC` was rejected")
+    except RuntimeError:
+        info = sys.exc_info()
+    record = logging.LogRecord("x", logging.INFO, "x", 1, "GET %s", ("/bot123:ABC/getMe",), info)
+    line = RedactingFormatter("123:ABC", "%(message)s").format(record)
+    assert line.startswith("GET /bot<token>/getMe")
+    assert "The token `<token>` was rejected" in line
+    assert "123:ABC" not in line
 
 
 def _free_port() -> int:
@@ -117,7 +123,7 @@ async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_p
     library.mkdir()
     (library / "tiny-test.yaml").write_text(TINY_ROUTINE, encoding="utf-8")
     bot = build_bot(server, tmp_path, library, clock=SystemClock(), manual=False)
-    bot.services.text_speak = lambda _text: 0.1  # short cues, so it runs in about 5 s
+    bot.services.text_speak = lambda _text: 0.1  # short cues, so it runs in about 3 s
     screen(bot.services, 55)
     set_mode(bot.services, 55, "text")
     async with running(bot):
@@ -136,10 +142,66 @@ async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_p
         done = await server.wait_for("sendMessage", chat_id=55, text="✅", within=10)
         texts = [c.text for c in server.calls_of("sendMessage", chat_id=55)]
         steps = [t.split("<b>Step ")[1].split("</b>")[0] for t in texts if "<b>Step " in t]
-        assert steps == ["1 of 2 · First", "2 of 2 · Second"]
+        assert steps == ["1 of 1 · First"]
         assert "Release. Session complete, well done." in "\n".join(texts[-2:])
         assert "✅ <b>Session complete.</b>" in texts[-1]
         sends = [c.at for c in server.calls_of("sendMessage", chat_id=55)][1:]
         assert all(b - a >= 0.95 for a, b in itertools.pairwise(sends))
         assert done[0].at - sends[0] < 9
         assert not bot.app.job_queue.get_jobs_by_name(job_name(55))
+
+
+def _env(tmp_path: Path, library: Path, token: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GUIDE_BOT_", "TELEGRAM_"))}
+    env.update(
+        TELEGRAM_BOT_TOKEN=token,
+        GUIDE_BOT_DATA_DIR=str(tmp_path / "data"),
+        GUIDE_BOT_LIBRARY=str(library),
+        GUIDE_BOT_TTS="espeak",
+        GUIDE_BOT_AUDIO_CACHE=str(tmp_path / "audio"),
+    )
+    return env
+
+
+RUN = [sys.executable, "-c", "from guide_bot.cli import main; main()", "run"]
+
+
+async def test_run_as_a_process_answers_and_stops_on_sigterm(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        *RUN,
+        "--base-url",
+        f"http://127.0.0.1:{server.port}",  # a bare address: /bot is added
+        env=_env(tmp_path, test_library, server.token),
+        cwd=tmp_path,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        server.send_text(88, "/help")
+        (reply,) = await server.wait_for("sendMessage", chat_id=88, within=30)
+        assert "What I can do" in reply.text
+        assert server.calls_of("setMyCommands")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = await asyncio.wait_for(proc.communicate(), 20)
+    assert proc.returncode == 0
+    assert server.token not in stderr.decode()
+    assert (tmp_path / "data" / "guide-bot.sqlite3").exists()
+
+
+async def test_run_with_a_refused_token_says_so(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    proc = await asyncio.create_subprocess_exec(
+        *RUN,
+        "--base-url",
+        server.base_url,
+        env=_env(tmp_path, test_library, "999:not-the-token"),
+        cwd=tmp_path,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 2
+    assert "Telegram refused the bot token" in stderr.decode()
+    assert "not-the-token" not in stderr.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from fakebot.server import FakeBotServer
@@ -154,3 +155,43 @@ async def test_voice_session_continues_after_a_restart(
         assert step2[0].text.startswith("<b>Step 2 of 2")
         assert step2[0].files["voice"].startswith(b"OggS")
         assert sent[-1].text.startswith("✅")
+
+
+class _Slow:
+    """An engine whose first words take a while (as gTTS on a slow network)."""
+
+    name = "espeak"
+    voice_key = "slow"
+
+    def __init__(self, inner: SpeechEngine) -> None:
+        self.inner = inner
+
+    def synthesize(self, text: str) -> object:
+        time.sleep(0.3)
+        return self.inner.synthesize(text)
+
+
+async def test_a_slow_session_start_does_not_hold_up_other_chats(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    speech = bot.services.speech
+    assert isinstance(speech, SessionSpeech)
+    real = speech.selector.factories["espeak"]
+    speech.selector = EngineSelector(
+        choice="espeak",
+        factories={"espeak": lambda voice: _Slow(real(voice))},  # type: ignore[dict-item]
+    )
+    screen(bot.services, CHAT)
+    async with running(bot):
+        server.send_text(CHAT, "/session quick-test")
+        offer = (await server.wait_for("sendMessage", chat_id=CHAT))[-1]
+        server.press(CHAT, offer.message_id or 0, "pb:quick-test:2")
+        await server.wait_for("editMessageText", chat_id=CHAT)  # the tap was taken
+        server.send_text(OTHER, "/help")
+        (help_reply,) = await server.wait_for("sendMessage", chat_id=OTHER)
+        (started,) = await server.wait_for("sendVoice", chat_id=CHAT, within=30)
+        assert help_reply.at < started.at  # the other chat was answered meanwhile
+        server.press(CHAT, offer.message_id or 0, "pb:quick-test:2")  # a second tap
+        await server.wait_idle(0.3)
+        assert len(server.calls_of("sendVoice", chat_id=CHAT)) == 1

@@ -11,7 +11,9 @@ user"), and a chat can be marked as having blocked the bot.
 Run it by hand: ``python tests/fakebot/server.py --port 8081``; control it over HTTP:
 ``POST /_control/inject`` (``{"chat_id", "text"}`` or ``{"chat_id", "data", "message_id"}`` or a
 raw ``{"update": {...}}``), ``GET /_control/calls``, ``POST /_control/fail``,
-``POST /_control/block``.
+``POST /_control/block``, ``POST /_control/file`` (the body's bytes become a file a user sent;
+answers ``{"file_id", "file_size"}`` for a document update), ``GET /_control/file/{file_id}`` (the
+bytes of a file the bot sent, e.g. an /export or a /stats chart).
 """
 
 from __future__ import annotations
@@ -94,6 +96,8 @@ class FakeBotServer(BotApiMethods):
         app.router.add_get("/_control/calls", self._control_calls)
         app.router.add_post("/_control/fail", self._control_fail)
         app.router.add_post("/_control/block", self._control_block)
+        app.router.add_post("/_control/file", self._control_add_file)
+        app.router.add_get("/_control/file/{file_id}", self._control_get_file)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
         app.router.add_route("*", "/bot{token}/{method}", self._api)
         return app
@@ -360,6 +364,15 @@ class FakeBotServer(BotApiMethods):
         ]
         messages = {f"{k[0]}:{k[1]}": v for k, v in self.messages.items()}
         return web.json_response({"calls": rows, "messages": messages})
+
+    async def _control_add_file(self, request: web.Request) -> web.Response:
+        data = await request.read()
+        file_id = self.add_file(data)
+        return web.json_response({"file_id": file_id, "file_size": len(data)})
+
+    async def _control_get_file(self, request: web.Request) -> web.Response:
+        data = self.files.get(request.match_info["file_id"])
+        return web.Response(status=404) if data is None else web.Response(body=data)
 
     async def _control_fail(self, request: web.Request) -> web.Response:
         body = await request.json()

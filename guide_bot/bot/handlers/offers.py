@@ -14,7 +14,10 @@ from guide_bot.domain.routine import Routine
 async def offer_start(chat_id: int, user_id: int, routine: Routine, services: Services) -> None:
     """Ask for the pain rating that starts the routine, or first whether to end the current one."""
     sender = services.require_sender()
-    live = services.require_driver().get(chat_id)
+    driver = services.require_driver()
+    live = driver.get(chat_id)
+    if live is None and driver.busy(chat_id):
+        return  # a session is being started in this chat right now
     if live is not None:
         text = texts.SWAP_QUESTION.format(
             current=texts.escape(live.routine.title), new=texts.escape(routine.title)

@@ -72,15 +72,15 @@ def register(app: App, services: Services) -> None:
             await driver.stop(chat_id, ask_pain=False)
             await sender.edit_text(chat_id, message_id, texts.STOPPED)
             await offer_start(chat_id, user_id, routine, services)
-        elif driver.get(chat_id) is not None:  # a second tap, or a session started meanwhile
+        elif driver.busy(chat_id):  # a second tap, or a session started meanwhile
             await offer_start(chat_id, user_id, routine, services)
         else:
             pain = data.pain if data.pain >= 0 else None
+            driver.begin(chat_id, user_id, routine, pain)  # in the background: others go on
             note = texts.pain_summary(pain, None)
             await sender.edit_text(
                 chat_id, message_id, f"<b>{texts.escape(routine.title)}</b>\n{note}"
             )
-            await driver.start(chat_id, user_id, routine, pain)
 
     app.add_handler(CommandHandler("session", session_cmd))
     for cls in (Go, Swap, PainBefore):

@@ -16,6 +16,7 @@ __all__ = [
     "MENU_AREA",
     "MENU_COMPLAINT",
     "MENU_LENGTH",
+    "MENU_MINE",
     "MENU_TOOL",
     "NO_ROUTINES",
     "PICK_AREA",
@@ -39,6 +40,7 @@ MENU_AREA = "By body area"
 MENU_LENGTH = "By length"
 MENU_TOOL = "By tool"
 MENU_ALL = "All routines"
+MENU_MINE = "My routines"
 BACK_TO_MENU = "« Back"
 PICK_COMPLAINT = "Where does it hurt, or what would you like help with?"
 PICK_AREA = "Which part of the body?"

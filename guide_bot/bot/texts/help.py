@@ -34,6 +34,9 @@ HELP = (
     "<code>/remind 07:30 mon-fri neck-release</code>; /remind alone asks with buttons\n"
     "/reminders – your reminders: pause, change or delete them\n"
     "/timezone <i>city</i> – your time zone, so reminders come at your local time\n"
+    "/history – your recent sessions · /stats – your figures and a chart\n"
+    "/myroutines – your own routines (send a .yaml file to add one)\n"
+    "/export – everything stored about you, as a file · /forget – delete it all\n"
     "/help – this list\n\n"
     "During a session each step comes as one message with buttons: Pause/Resume, Skip, Back, "
     "+15 s (more time on this hold) and Stop. Before and after a session you can rate your pain "
@@ -54,6 +57,11 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("remind", "Set a reminder"),
     ("reminders", "Your reminders"),
     ("timezone", "Your time zone"),
+    ("history", "Your recent sessions"),
+    ("stats", "Your progress and a chart"),
+    ("myroutines", "Your own routines"),
+    ("export", "Everything stored about you"),
+    ("forget", "Delete everything stored about you"),
     ("help", "Everything I can do"),
 )
 

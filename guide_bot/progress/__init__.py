@@ -1,0 +1,1 @@
+"""Progress outside the chat layer: the /stats chart, records from the history, own routines."""

@@ -1,0 +1,101 @@
+"""The bot with the progress features, run against the fake Bot API server; upload helpers."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bot.harness import Bot, make_settings
+from fakebot.server import FakeBotServer
+
+from guide_bot.bootstrap import build_application, build_services
+from guide_bot.bot.handlers import reminders
+from guide_bot.bot.progress_features import PROGRESS
+from guide_bot.bot.reminder_delivery import start_reminders
+from guide_bot.bot.services import App
+from guide_bot.domain.clock import FakeClock
+from guide_bot.scheduling.steps import ManualScheduler
+from guide_bot.storage.history import HistoryEntry
+
+START = datetime(2026, 1, 14, 12, 0, tzinfo=UTC)  # a Wednesday
+_message_ids = itertools.count(900_000)
+
+
+def build_progress_bot(server: FakeBotServer, data_dir: Path, library: Path) -> Bot:
+    """The bot as `guide-bot run` builds it (reminders and progress), with a fake clock."""
+    services = build_services(
+        make_settings(server, data_dir, library), clock=FakeClock(start=START.timestamp())
+    )
+    holder: dict[str, ManualScheduler] = {}
+
+    def manual(_app: App) -> ManualScheduler:
+        assert isinstance(services.clock, FakeClock)
+        holder["s"] = ManualScheduler(services.clock)
+        return holder["s"]
+
+    app = build_application(
+        services,
+        extra=(reminders.register, *PROGRESS),
+        hooks=(start_reminders,),
+        scheduler=manual,
+    )
+    return Bot(app=app, services=services, server=server, scheduler=holder.get("s"))
+
+
+def send_document(
+    server: FakeBotServer,
+    chat_id: int,
+    data: bytes,
+    file_name: str,
+    *,
+    announced_size: int | None = None,
+    user_id: int | None = None,
+) -> str:
+    """A user sends a file: it is stored on the fake server (for getFile); returns its file_id."""
+    file_id = server.add_file(data)
+    message: dict[str, Any] = {
+        "message_id": next(_message_ids),
+        "date": int(time.time()),
+        "chat": {"id": chat_id, "type": "private"},
+        "from": server.user(user_id or chat_id),
+        "document": {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}",
+            "file_name": file_name,
+            "mime_type": "application/x-yaml",
+            "file_size": len(data) if announced_size is None else announced_size,
+        },
+    }
+    server.inject({"message": message})
+    return file_id
+
+
+def add_history(
+    bot: Bot,
+    user_id: int,
+    *,
+    days_ago: float,
+    minutes: float = 10,
+    routine_id: str = "quick-test",
+    completed: bool = True,
+    pain: tuple[int | None, int | None] = (None, None),
+) -> int:
+    """Store a finished session as the driver would, `days_ago` before the fake clock's now."""
+    started = bot.services.now_utc() - timedelta(days=days_ago)
+    return bot.services.history.add(
+        HistoryEntry(
+            user_id=user_id,
+            routine_id=routine_id,
+            started_at=started,
+            ended_at=started + timedelta(minutes=minutes),
+            active_s=minutes * 60,
+            completed=completed,
+            steps_done=3 if completed else 1,
+            steps_total=3,
+            pain_before=pain[0],
+            pain_after=pain[1],
+        )
+    )

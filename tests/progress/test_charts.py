@@ -1,0 +1,46 @@
+"""The /stats chart renders headless, for a year of history and for none."""
+
+from __future__ import annotations
+
+import struct
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from guide_bot.domain.progress import SessionRecord
+from guide_bot.progress.charts import DPI, HEIGHT_IN, WIDTH_IN, render_progress_chart
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == PNG_SIGNATURE
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_a_year_of_daily_history_renders_a_png() -> None:
+    start = datetime(2025, 1, 1, 7, tzinfo=UTC)
+    records = [
+        SessionRecord(
+            started_at=start + timedelta(days=day),
+            duration_s=300 + day % 11 * 60,
+            routine_id="neck-release",
+            areas=("neck",),
+            pain_before=3 + day % 5,
+            pain_after=1 + day % 4 if day % 3 else None,
+        )
+        for day in range(365)
+    ]
+    data = render_progress_chart(records, ZoneInfo("Europe/Berlin"))
+    assert png_size(data) == (int(WIDTH_IN * DPI), int(HEIGHT_IN * DPI))
+    assert 10_000 < len(data) < 1_000_000
+
+
+def test_empty_and_unrated_histories_render() -> None:
+    zone = ZoneInfo("Asia/Tokyo")
+    assert png_size(render_progress_chart([], zone)) == (800, 600)
+    one = SessionRecord(
+        started_at=datetime(2026, 1, 1, tzinfo=UTC), duration_s=90, routine_id="x", areas=()
+    )
+    assert png_size(render_progress_chart([one], zone)) == (800, 600)
