@@ -78,6 +78,18 @@ class _Plans:
         return timeline
 
 
+def _rebuilt(
+    record: ActiveSession, routine: Routine, plans: _Plans, *, quiet: bool = False
+) -> Session | None:
+    """The stored session on this routine's plan, or None if its data does not fit."""
+    try:
+        return Session.from_dict(record.state, plans.get(routine, record.plan))
+    except SessionDataError as exc:
+        if not quiet:
+            log.warning("chat %s: stored session unusable: %s", record.chat_id, exc)
+        return None
+
+
 def _take_in(
     driver: SessionDriver,
     record: ActiveSession,
@@ -86,14 +98,15 @@ def _take_in(
     plans: _Plans | None = None,
 ) -> tuple[str, FollowUp | None]:
     services = driver.services
-    routine = services.catalog.find(record.user_id, record.routine_id)
-    session: Session | None = None
-    if routine is not None:
-        try:
-            timeline = (plans or _Plans()).get(routine, record.plan)
-            session = Session.from_dict(record.state, timeline)
-        except SessionDataError as exc:
-            log.warning("chat %s: stored session unusable: %s", record.chat_id, exc)
+    plans = plans or _Plans()
+    # Most sessions run a library routine: try it first, without asking the database for the
+    # user's own routines (a query per session at start-up). The stored plan digest tells
+    # whether the session really ran on it; if not, the user's routine is looked up as usual.
+    routine = services.catalog.library.get(record.routine_id)
+    session = _rebuilt(record, routine, plans, quiet=True) if routine is not None else None
+    if session is None:
+        routine = services.catalog.find(record.user_id, record.routine_id)
+        session = _rebuilt(record, routine, plans) if routine is not None else None
     if routine is None or session is None or session.state.closed or record.user_id in blocked:
         return "lost", _lost(driver, record, notify=record.user_id not in blocked)
     live = Live(record=record, session=session, routine=routine)

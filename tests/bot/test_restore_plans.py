@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.harness import write_library
+from fakebot.server import FakeBotServer
+
+from bot.harness import build_bot, set_mode, write_library
+from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Session
 from guide_bot.library.loader import load_routines
 from guide_bot.scheduling.plans import rebuild_plan
@@ -36,3 +39,39 @@ def test_sessions_on_a_shared_timeline_stay_independent(tmp_path: Path) -> None:
     assert restored.next_due() == two.next_due()
     assert one.state.value == "paused"
     assert two.state.value == "running"
+
+
+async def test_restore_tries_the_library_first_and_still_finds_a_users_own_routine(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    library = load_routines([test_library]).routines
+    base = library["quick-test"]
+    longer = base.steps[0].model_copy(update={"hold_s": 5})
+    own = base.model_copy(update={"title": "My own quick test", "steps": (longer, *base.steps[1:])})
+    asked: list[int] = []
+
+    def own_routines(user_id: int) -> list[Routine]:
+        asked.append(user_id)
+        return [own] if user_id == 2 else []
+
+    first = build_bot(server, tmp_path, test_library)
+    first.services.catalog.user_sources.append(own_routines)
+    for user in (1, 2):
+        first.services.users.ensure(user, user, first.services.now_utc())
+        set_mode(first.services, user, "text")
+    driver = first.services.require_driver()
+    await driver.start(1, 1, library["quick-test"], None)  # the library routine
+    await driver.start(2, 2, own, None)  # the user's own routine with the same id, other plan
+    await first.app.shutdown()
+
+    again = build_bot(server, tmp_path, test_library)
+    again.services.catalog.user_sources.append(own_routines)
+    asked.clear()
+    restart = again.services.require_driver()
+    restart.restore()
+    one, two = restart.get(1), restart.get(2)
+    assert one is not None
+    assert two is not None
+    assert one.routine.title == "Quick test routine"
+    assert two.routine.title == "My own quick test"  # the library did not fit its stored plan
+    assert asked == [2]  # only the session that did not fit asked for the user's routines
