@@ -229,7 +229,7 @@ class SessionDriver:
                 live.chat_id, live.record.controls_message_id, None
             )
         if notify and ask_pain:
-            text = texts.COMPLETE if completed else texts.STOPPED
+            text = texts.closing(completed, end_said=live.end_said, title=live.routine.title)
             await self.presenter.sender.text(
                 live.chat_id,
                 f"{live.leftover}{text}\n\n{texts.PAIN_AFTER}",

@@ -74,7 +74,7 @@ async def test_error_in_one_chat_never_affects_another(
         assert [c.method for c in mine.new()] == ["editMessageReplyMarkup"]  # edits still work
         received = other.new_texts()
         assert received[0].startswith("<b>Step 1 of 2")
-        assert received[-1].startswith("✅ <b>Session complete.</b>")
+        assert received[-1].startswith("✅ <b>Long test routine</b> done.")
         failed = [c for c in server.calls_of("sendMessage", chat_id=CHAT) if c.status == 500]
         assert failed  # it did try, with bounded retries each time
         assert len(failed) <= 4 * 20
