@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from guide_bot.bot import texts
+from guide_bot.bot.logsafe import error_summary
 from guide_bot.bot.presenter import Live
 from guide_bot.domain.session import Session, SessionDataError, SessionState
 from guide_bot.scheduling.plans import rebuild_plan
@@ -44,8 +45,10 @@ def restore_all(driver: SessionDriver) -> tuple[dict[str, int], list[FollowUp]]:
     for record in driver.services.sessions.all():
         try:
             outcome, follow_up = _take_in(driver, record, blocked, now)
-        except Exception:
-            log.exception("chat %s: could not restore its session", record.chat_id)
+        except Exception as exc:
+            log.error(
+                "chat %s: could not restore its session: %s", record.chat_id, error_summary(exc)
+            )
             outcome, follow_up = "lost", _lost(driver, record, notify=False)
         counts[outcome] += 1
         if follow_up is not None:
@@ -64,7 +67,7 @@ def _take_in(
         try:
             session = Session.from_dict(record.state, rebuild_plan(routine, record.plan))
         except SessionDataError as exc:
-            log.warning("chat %s: stored session unusable: %s", record.chat_id, exc)
+            log.warning("chat %s: stored session unusable: %s", record.chat_id, type(exc).__name__)
     if routine is None or session is None or session.state.closed or record.user_id in blocked:
         return "lost", _lost(driver, record, notify=record.user_id not in blocked)
     live = Live(record=record, session=session, routine=routine)
