@@ -11,8 +11,8 @@ from datetime import timedelta
 from telegram.constants import ParseMode
 
 from guide_bot.bot import reminder_keyboards as kb
-from guide_bot.bot import reminder_texts as rt
 from guide_bot.bot.services import App, Services
+from guide_bot.bot.texts import reminders as rt
 from guide_bot.domain.reminders import Dispatch
 from guide_bot.scheduling.reminders import ReminderScheduler
 from guide_bot.storage.reminders import ReminderRepository, StoredReminder

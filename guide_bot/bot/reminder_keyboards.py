@@ -19,9 +19,9 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from guide_bot.bot import reminder_texts as rt
 from guide_bot.bot.callbacks import Go, Menu, Payload, RoutineRefStr, payload
 from guide_bot.bot.catalog import routine_ref
+from guide_bot.bot.texts import reminders as rt
 from guide_bot.domain.reminder_input import DAY_NAMES
 from guide_bot.domain.reminders import EVERY_DAY, SNOOZE_CHOICES_MIN, WEEKDAYS, WEEKENDS
 from guide_bot.domain.routine import Routine

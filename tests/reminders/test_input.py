@@ -6,7 +6,7 @@ from datetime import time
 
 import pytest
 
-from guide_bot.bot.reminder_texts import input_error
+from guide_bot.bot.texts.reminders import input_error
 from guide_bot.domain.reminder_input import (
     InputProblem,
     ReminderInputError,

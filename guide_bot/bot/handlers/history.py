@@ -5,10 +5,10 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler, ContextTypes
 
-from guide_bot.bot import progress_texts as texts
 from guide_bot.bot.handlers.common import current_user
 from guide_bot.bot.progress_common import PRIVATE, routine_title, user_zone
 from guide_bot.bot.services import App, Services
+from guide_bot.bot.texts import progress as texts
 
 HISTORY_LIMIT = 15
 

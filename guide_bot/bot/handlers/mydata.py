@@ -15,13 +15,13 @@ from pydantic import Field
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from guide_bot.bot import progress_texts as texts
 from guide_bot.bot.callbacks import Payload, parse, pattern, payload
 from guide_bot.bot.handlers.common import current_user, ids
 from guide_bot.bot.keyboards import button
 from guide_bot.bot.progress_common import PRIVATE
 from guide_bot.bot.services import App, Services
 from guide_bot.bot.texts import INVALID_BUTTON
+from guide_bot.bot.texts import progress as texts
 from guide_bot.progress.user_routines import clear_parsed_cache
 from guide_bot.storage.user_data import export_user, forget_user
 

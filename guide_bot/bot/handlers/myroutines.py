@@ -14,7 +14,6 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from guide_bot.bot import progress_texts as texts
 from guide_bot.bot.callbacks import Card, Menu, parse, pattern
 from guide_bot.bot.catalog import routine_ref
 from guide_bot.bot.handlers.common import current_user, ids
@@ -23,6 +22,7 @@ from guide_bot.bot.progress_callbacks import MyDelete, MyRoutines
 from guide_bot.bot.progress_common import PRIVATE
 from guide_bot.bot.services import App, Services
 from guide_bot.bot.texts import BACK_TO_MENU, INVALID_BUTTON
+from guide_bot.bot.texts import progress as texts
 from guide_bot.library.loader import ROUTINE_SUFFIXES
 from guide_bot.library.uploads import size_issue
 from guide_bot.progress.user_routines import UserRoutineEntry

@@ -15,10 +15,10 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from guide_bot.bot import reminder_keyboards as kb
-from guide_bot.bot import reminder_texts as rt
 from guide_bot.bot.callbacks import parse, pattern
 from guide_bot.bot.handlers.common import ids
 from guide_bot.bot.services import App, Services
+from guide_bot.bot.texts import reminders as rt
 from guide_bot.domain.reminders import EVERY_DAY, ReminderRule
 from guide_bot.domain.routine import Routine
 from guide_bot.storage.history import HistoryEntry

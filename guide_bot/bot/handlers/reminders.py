@@ -1,6 +1,6 @@
 """/remind, /reminders and /timezone, and the buttons under a reminder and under the list.
 
-Thin: parse, call the repository, re-arm the dispatcher, answer with reminder_texts. Every button
+Thin: parse, call the repository, re-arm the dispatcher, answer with texts.reminders. Every button
 names a reminder id; it is looked up again and must belong to the user who pressed it.
 """
 
@@ -14,12 +14,12 @@ from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from guide_bot.bot import reminder_keyboards as kb
-from guide_bot.bot import reminder_texts as rt
 from guide_bot.bot.callbacks import parse, pattern
 from guide_bot.bot.handlers import reminder_flow
 from guide_bot.bot.handlers.common import current_user, ids
 from guide_bot.bot.reminder_delivery import build_scheduler
 from guide_bot.bot.services import App, Services
+from guide_bot.bot.texts import reminders as rt
 from guide_bot.domain.reminder_input import ReminderInputError, parse_remind
 from guide_bot.domain.reminders import ReminderRule, snooze_until
 from guide_bot.storage.history import HistoryEntry

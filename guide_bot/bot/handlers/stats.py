@@ -11,11 +11,11 @@ import asyncio
 from telegram import InputFile, Update
 from telegram.ext import CommandHandler, ContextTypes
 
-from guide_bot.bot import progress_texts as texts
 from guide_bot.bot.handlers.common import current_user
 from guide_bot.bot.progress_common import PRIVATE, find_routine, user_zone
 from guide_bot.bot.services import App, Services
 from guide_bot.bot.texts import AREA_NAMES
+from guide_bot.bot.texts import progress as texts
 from guide_bot.domain.progress import SessionRecord, compute_progress
 from guide_bot.progress.charts import render_progress_chart
 from guide_bot.progress.records import to_records

@@ -1,6 +1,8 @@
 """Every word the bot says to users, in one place (HTML parse mode; routine text is escaped).
 
 One package, split by topic; import it as `from guide_bot.bot import texts` and use `texts.X`.
+The progress and reminder wording lives in its own modules (`texts.progress`, `texts.reminders`),
+imported by name, since their names would clash with the rest.
 """
 
 from __future__ import annotations
