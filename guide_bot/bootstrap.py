@@ -23,6 +23,7 @@ from guide_bot.bot.presenter import Presenter, StepVoice
 from guide_bot.bot.sender import Sender
 from guide_bot.bot.services import App, Hook, Register, Services
 from guide_bot.bot.texts import COMMANDS
+from guide_bot.bot.updates import ChatOrderedProcessor
 from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock, SystemClock
 from guide_bot.library.loader import load_routines
@@ -126,6 +127,8 @@ def build_application(
 
     builder: Any = ApplicationBuilder().token(settings.token.get_secret_value())
     builder = builder.request(GatedRequest())  # bounded calls in flight: see bot/http.py
+    # chats concurrently, each chat's updates in order (guide_bot/bot/updates.py)
+    builder = builder.concurrent_updates(ChatOrderedProcessor())
     if settings.base_url:
         base, files = api_urls(settings.base_url)
         builder = builder.base_url(base).base_file_url(files)

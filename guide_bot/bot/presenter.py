@@ -24,6 +24,7 @@ from telegram import InlineKeyboardMarkup, Message
 
 from guide_bot.bot import keyboards, texts
 from guide_bot.bot.sender import Sender
+from guide_bot.domain.cues import FINAL_RELEASE_TEXT
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Due, Session, SessionState
 from guide_bot.domain.timeline import CueKind
@@ -55,6 +56,7 @@ class Live:
     blocked: bool = False
     notes: list[str] = field(default_factory=list)  # once-per-session notices already given
     leftover: str = ""  # cues due together with the end, said in the closing message
+    end_said: bool = False  # the final cue ("Session complete") went out as text
     voice_notes: Any = None  # the session's voice (speech's VoiceNotes), opened at its start
 
     @property
@@ -132,6 +134,7 @@ class Presenter:
                 live.leftover = _joined(lines, "")  # goes on top of the closing message
             elif kind in _IN_STEP_AUDIO and live.text_cues:
                 lines.append(escape(due.event.text))
+                live.end_said = live.end_said or due.event.text == FINAL_RELEASE_TEXT
         await self._flush(live, lines, now)
 
     async def _flush(self, live: Live, lines: list[str], now: float) -> None:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from guide_bot.bot import keyboards, texts
+from guide_bot.bot.logsafe import error_summary
 from guide_bot.bot.presenter import Live, Presenter
 from guide_bot.bot.services import Services
 from guide_bot.domain.routine import Routine
@@ -88,9 +89,9 @@ class SessionDriver:
 
     def _started(self, task: asyncio.Task[Live]) -> None:
         self._background.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            error = task.exception()
-            log.error("starting a session failed: %s", type(error).__name__, exc_info=error)
+        error = None if task.cancelled() else task.exception()
+        if error is not None:
+            log.error("starting a session failed: %s", error_summary(error))
 
     # --- starting ---------------------------------------------------------------------------
 
@@ -144,8 +145,8 @@ class SessionDriver:
                 return
             try:
                 await self._apply(live, lambda s, t: s.advance(t), self.services.clock.now())
-            except Exception:
-                log.exception("chat %s: session run failed", chat_id)
+            except Exception as exc:
+                log.error("chat %s: session run failed: %s", chat_id, error_summary(exc))
                 self._schedule(live)  # try again later rather than stall the session
 
     async def control(self, chat_id: int, op: Op, *, rest_note: bool = False) -> Live | None:
@@ -229,7 +230,7 @@ class SessionDriver:
                 live.chat_id, live.record.controls_message_id, None
             )
         if notify and ask_pain:
-            text = texts.COMPLETE if completed else texts.STOPPED
+            text = texts.closing(completed, end_said=live.end_said, title=live.routine.title)
             await self.presenter.sender.text(
                 live.chat_id,
                 f"{live.leftover}{text}\n\n{texts.PAIN_AFTER}",
@@ -276,8 +277,8 @@ class SessionDriver:
             for step in follow_ups:
                 try:
                     await step()
-                except Exception:
-                    log.exception("a restored session's follow-up failed")
+                except Exception as exc:
+                    log.error("a restored session's follow-up failed: %s", error_summary(exc))
 
         if follow_ups:
             self.restoring = asyncio.create_task(follow_up())

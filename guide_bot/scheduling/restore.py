@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from guide_bot.bot import texts
+from guide_bot.bot.logsafe import error_summary
 from guide_bot.bot.presenter import Live
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Session, SessionDataError, SessionState
@@ -48,8 +49,10 @@ def restore_all(driver: SessionDriver) -> tuple[dict[str, int], list[FollowUp]]:
     for record in driver.services.sessions.all():
         try:
             outcome, follow_up = _take_in(driver, record, blocked, now, plans)
-        except Exception:
-            log.exception("chat %s: could not restore its session", record.chat_id)
+        except Exception as exc:
+            log.error(
+                "chat %s: could not restore its session: %s", record.chat_id, error_summary(exc)
+            )
             outcome, follow_up = "lost", _lost(driver, record, notify=False)
         counts[outcome] += 1
         if follow_up is not None:
@@ -86,7 +89,7 @@ def _rebuilt(
         return Session.from_dict(record.state, plans.get(routine, record.plan))
     except SessionDataError as exc:
         if not quiet:
-            log.warning("chat %s: stored session unusable: %s", record.chat_id, exc)
+            log.warning("chat %s: stored session unusable: %s", record.chat_id, type(exc).__name__)
         return None
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from fakebot.server import FakeBotServer
+from progress.harness import build_progress_bot, send_document
 
 from bot.harness import Bot, build_bot, running, screen, set_mode
 from bot.test_session_flow import Chat, start_session
@@ -74,7 +75,7 @@ async def test_error_in_one_chat_never_affects_another(
         assert [c.method for c in mine.new()] == ["editMessageReplyMarkup"]  # edits still work
         received = other.new_texts()
         assert received[0].startswith("<b>Step 1 of 2")
-        assert received[-1].startswith("✅ <b>Session complete.</b>")
+        assert received[-1].startswith("✅ <b>Long test routine</b> done.")
         failed = [c for c in server.calls_of("sendMessage", chat_id=CHAT) if c.status == 500]
         assert failed  # it did try, with bounded retries each time
         assert len(failed) <= 4 * 20
@@ -125,25 +126,50 @@ async def test_an_error_is_logged_without_what_the_user_wrote(
     test_library: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    bot = build_bot(server, tmp_path, test_library)
+    bot = build_progress_bot(server, tmp_path, test_library)  # with uploads (My routines)
+    screen(bot.services, OTHER)
+    secret = "zebra-kumquat-7731"  # what the users wrote; it must never reach a log line
 
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("storage is down")
 
-    bot.services.users.ensure = broken  # type: ignore[method-assign]
+    def quoting(ref: str, *_args: object, **_kwargs: object) -> None:
+        raise ValueError(f"no routine named {ref!r}")  # a message that quotes user input
+
+    def quoting_upload(data: bytes, **_kwargs: object) -> None:
+        raise KeyError(data.decode())  # e.g. a parser error showing a snippet of the file
+
     caplog.set_level(logging.INFO)  # what `guide-bot run` logs (PTB logs whole updates at DEBUG)
     caplog.set_level(logging.DEBUG, logger="guide_bot")
     async with running(bot):
-        server.send_text(CHAT, "/session my-secret-diagnosis")
-        server.send_text(OTHER, "I have a secret condition")
-        for _ in range(50):
-            if "error while handling update" in caplog.text:
-                break
-            await asyncio.sleep(0.05)
+        ensure = bot.services.users.ensure
+        bot.services.users.ensure = broken  # type: ignore[method-assign]
+        server.send_text(CHAT, f"/session my-{secret}-diagnosis")
+        server.send_text(CHAT, f"I have a {secret} condition")
+        await _logged(caplog, "error while handling update", 1)
+        bot.services.users.ensure = ensure  # type: ignore[method-assign]
+        bot.services.catalog.find = lambda _user, ref: quoting(ref)  # type: ignore[method-assign, assignment, misc]
+        server.send_text(OTHER, f"/session {secret}")
+        bot.services.require_user_routines().check = quoting_upload  # type: ignore[method-assign, assignment]
+        send_document(server, OTHER, f"title: {secret}\n".encode(), "mine.yaml")
+        await _logged(caplog, "error while handling update", 3)
         await server.wait_idle(0.2)
+    assert secret not in caplog.text
     assert "error while handling update 1: RuntimeError" in caplog.text
-    assert "secret" not in caplog.text
+    assert ": ValueError\n" in caplog.text
+    assert ": KeyError\n" in caplog.text
+    assert "in quoting_upload" in caplog.text  # the frames are kept: the bug can be found
+    assert "message withheld" in caplog.text
     assert server.token not in caplog.text
+    assert server.token.split(":")[1] not in caplog.text
+
+
+async def _logged(caplog: pytest.LogCaptureFixture, text: str, count: int) -> None:
+    for _ in range(100):
+        if caplog.text.count(text) >= count:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{count} x {text!r} not logged")
 
 
 async def test_a_403_on_a_reply_marks_the_user_blocked_once(

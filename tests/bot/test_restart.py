@@ -61,7 +61,7 @@ async def test_short_restart_continues_at_the_right_step_and_time(
         assert chat.new_texts() == ["Breathe out slowly."]
         await bot.run_for(200)
         sent = chat.new_texts()
-        assert sent[-1].startswith("✅ <b>Session complete.</b>")
+        assert sent[-1].startswith("✅ <b>Long test routine</b> done.")
         assert any(t.startswith("<b>Step 2 of 2") for t in sent)
     (entry,) = bot.services.history.recent(CHAT)
     assert entry.completed

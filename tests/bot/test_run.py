@@ -144,7 +144,8 @@ async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_p
         steps = [t.split("<b>Step ")[1].split("</b>")[0] for t in texts if "<b>Step " in t]
         assert steps == ["1 of 1 · First"]
         assert "Release. Session complete, well done." in "\n".join(texts[-2:])
-        assert "✅ <b>Session complete.</b>" in texts[-1]
+        assert "✅ <b>Tiny test routine</b> done." in texts[-1]
+        assert "\n".join(texts).count("Session complete") == 1  # the end is said once
         sends = [c.at for c in server.calls_of("sendMessage", chat_id=55)][1:]
         assert all(b - a >= 0.95 for a, b in itertools.pairwise(sends))
         assert done[0].at - sends[0] < 9

@@ -162,7 +162,9 @@ async def test_whole_session_with_pause_resume_skip_back(
         end = chat.new()
         assert [c.method for c in end] == ["editMessageReplyMarkup", "sendMessage"]
         assert end[0].buttons() == []
-        assert end[1].text.startswith("✅ <b>Session complete.</b> Well done!")
+        # text mode: the final cue said "Session complete, well done"; the end is not said twice
+        assert end[1].text.startswith("✅ <b>Quick test routine</b> done.")
+        assert "Session complete" not in end[1].text
         assert "How much does it hurt now" in end[1].text
         assert CHAT not in bot.scheduler.pending
         assert bot.services.sessions.get(CHAT) is None
@@ -202,7 +204,8 @@ async def test_cues_close_together_are_grouped_and_spaced(
         assert flat.index("3") < flat.index("2") < flat.index("1") < flat.index("Release.")
         assert "Breathe out slowly." in flat
         assert "Halfway." in flat
-        assert flat[-1].startswith("✅ <b>Session complete.</b>")
+        assert flat[-1].startswith("✅ <b>Long test routine</b> done.")
+        assert sum("Session complete" in text for text in flat) == 1  # said once
         # The step's release and the next announcement are 0.95 s apart: spaced to 1 s.
         release_at = next(t for t, texts in times if "Release." in texts)
         step2_at = next(t for t, texts in times if any("Step 2 of 2" in x for x in texts))

@@ -66,6 +66,16 @@ class Failure:
     chat_id: int | None = None
 
 
+@dataclass
+class Delay:
+    """An injected slow answer: the next `times` calls of a method are handled (the message is
+    sent), but the answer comes `seconds` late, as over a slow network."""
+
+    seconds: float
+    times: int = 1
+    chat_id: int | None = None
+
+
 def bad_request(description: str) -> web.HTTPBadRequest:
     """A 400 answer in the Bot API's JSON shape."""
     body = {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}

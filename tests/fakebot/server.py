@@ -6,13 +6,15 @@ runs unchanged. It keeps what a test needs to look at: every call with its time,
 sent per chat, uploaded bytes, and a queue of updates served to ``getUpdates`` by long polling.
 
 Failures can be injected per method (429 with ``retry_after``, 5xx, 403 "bot was blocked by the
-user"), and a chat can be marked as having blocked the bot.
+user"), a chat can be marked as having blocked the bot, and answers can be delayed (the call is
+handled at once, its answer comes late: a client that times out sends it again).
 
 Run it by hand: ``python tests/fakebot/server.py --port 8081``; control it over HTTP:
 ``POST /_control/inject`` (``{"chat_id", "text"}`` or ``{"chat_id", "data", "message_id"}`` or a
 raw ``{"update": {...}}``), ``GET /_control/calls``, ``POST /_control/fail``,
-``POST /_control/block``, ``POST /_control/file`` (the body's bytes become a file a user sent;
-answers ``{"file_id", "file_size"}`` for a document update), ``GET /_control/file/{file_id}`` (the
+``POST /_control/block``, ``POST /_control/delay`` (``{"method", "seconds", "times",
+"chat_id"}``), ``POST /_control/file`` (the body's bytes become a file a user sent; answers
+``{"file_id", "file_size"}`` for a document update), ``GET /_control/file/{file_id}`` (the
 bytes of a file the bot sent, e.g. an /export or a /stats chart).
 """
 
@@ -35,7 +37,7 @@ from aiohttp import web
 if __package__ in (None, ""):  # run as a script: make the `fakebot` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fakebot.api import BotApiMethods, Call, Failure
+from fakebot.api import BotApiMethods, Call, Delay, Failure
 
 _JSON_FIELDS = {
     "reply_markup",
@@ -68,6 +70,7 @@ class FakeBotServer(BotApiMethods):
     blocked: set[int] = field(default_factory=set)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
+    delays: dict[str, list[Delay]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -96,6 +99,7 @@ class FakeBotServer(BotApiMethods):
         app.router.add_get("/_control/calls", self._control_calls)
         app.router.add_post("/_control/fail", self._control_fail)
         app.router.add_post("/_control/block", self._control_block)
+        app.router.add_post("/_control/delay", self._control_delay)
         app.router.add_post("/_control/file", self._control_add_file)
         app.router.add_get("/_control/file/{file_id}", self._control_get_file)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
@@ -193,6 +197,12 @@ class FakeBotServer(BotApiMethods):
         }.get(status, "Internal Server Error")
         failure = Failure(status, text, retry_after, times, chat_id)
         self.failures.setdefault(method, []).append(failure)
+
+    def delay(
+        self, method: str, seconds: float, *, times: int = 1, chat_id: int | None = None
+    ) -> None:
+        """Answer the next `times` calls of `method` (for `chat_id`, if given) `seconds` late."""
+        self.delays.setdefault(method, []).append(Delay(seconds, times, chat_id))
 
     def block(self, chat_id: int) -> None:
         """The user of `chat_id` blocks the bot: every send to it answers 403 from now on."""
@@ -311,6 +321,9 @@ class FakeBotServer(BotApiMethods):
             raise
         call.result = result
         self._record(call)
+        late = self._take_delay(method, call.chat_id)
+        if late is not None:
+            await asyncio.sleep(late.seconds)
         return web.json_response({"ok": True, "result": result})
 
     def _record(self, call: Call) -> None:
@@ -323,6 +336,13 @@ class FakeBotServer(BotApiMethods):
             if failure.times > 0 and failure.chat_id in (None, chat_id):
                 failure.times -= 1
                 return failure
+        return None
+
+    def _take_delay(self, method: str, chat_id: int | None) -> Delay | None:
+        for delay in self.delays.get(method, []):
+            if delay.times > 0 and delay.chat_id in (None, chat_id):
+                delay.times -= 1
+                return delay
         return None
 
     async def _m_getUpdates(self, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -380,6 +400,16 @@ class FakeBotServer(BotApiMethods):
             str(body["method"]),
             int(body["status"]),
             retry_after=body.get("retry_after"),
+            times=int(body.get("times", 1)),
+            chat_id=body.get("chat_id"),
+        )
+        return web.json_response({"ok": True})
+
+    async def _control_delay(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.delay(
+            str(body["method"]),
+            float(body["seconds"]),
             times=int(body.get("times", 1)),
             chat_id=body.get("chat_id"),
         )

@@ -1,8 +1,8 @@
 """What nothing else handled: unknown buttons, unknown commands and stray text; and errors.
 
 Registered last. A button whose data no feature claims (an old format, forged or garbled) gets a
-short answer and changes nothing. Errors are logged with the update id and the exception, never
-with what the user wrote or the token.
+short answer and changes nothing. Errors are logged with the update id, the exception's type and its
+frames (logsafe.error_summary), never its message, what the user wrote, or the token.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from telegram.error import NetworkError
 from telegram.ext import CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 from guide_bot.bot import texts
+from guide_bot.bot.logsafe import error_summary
 from guide_bot.bot.services import App, Services
 
 log = logging.getLogger(__name__)
@@ -43,10 +44,10 @@ def register(app: App, services: Services) -> None:
             log.warning("polling failed: %s", type(error).__name__)
             return
         log.error(
-            "error while handling update %s: %s",
+            "error while handling update %s: %s\n%s",
             update_id,
             type(error).__name__,
-            exc_info=(type(error), error, error.__traceback__) if error else None,
+            error_summary(error) if error else "",
         )
 
     app.add_handler(CallbackQueryHandler(stray_button))

@@ -12,6 +12,7 @@ __all__ = [
     "ALREADY_PAUSED",
     "BACK",
     "COMPLETE",
+    "DONE_AFTER_CUE",
     "KEPT_CURRENT",
     "NOT_IN_HOLD",
     "NOT_PAUSED",
@@ -34,6 +35,7 @@ __all__ = [
     "SWAP_QUESTION",
     "SWAP_YES",
     "at_step",
+    "closing",
     "pain_summary",
     "prepare_message",
     "step_message",
@@ -63,6 +65,8 @@ PAUSED = "⏸ Paused{where}. Tap Resume or send /resume to go on."
 RESUMED = "▶️ Resumed."
 STOPPED = "Session stopped."
 COMPLETE = "✅ <b>Session complete.</b> Well done!"
+# Text mode: the final cue just said "Session complete, well done", so the end is not said again.
+DONE_AFTER_CUE = "✅ <b>{title}</b> done."
 ADDED_TIME = "+15 s on this hold."
 NOT_IN_HOLD = "Time can be added only during a hold."
 NO_SESSION = "There is no session in progress. /routines to find one."
@@ -118,3 +122,10 @@ def pain_summary(before: int | None, after: int | None) -> str:
     if after is not None:
         parts.append(f"after {after}/10")
     return "Thanks, noted: " + ", ".join(parts) + "." if parts else "OK."
+
+
+def closing(completed: bool, *, end_said: bool, title: str) -> str:
+    """The first line of the closing message; the end is said once (the final cue or this)."""
+    if not completed:
+        return STOPPED
+    return DONE_AFTER_CUE.format(title=escape(title)) if end_said else COMPLETE
