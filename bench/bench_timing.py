@@ -112,9 +112,16 @@ async def wait_until(done: Callable[[], bool], limit_s: float) -> None:
         await asyncio.sleep(0.2)
 
 
-async def product_run(server: LeanServer, n: int, window_s: float, folder: Path) -> RunResult:
+def routine_yaml(hold_s: int) -> str:
+    """The tiny routine, with every hold `hold_s` long (2 s by default; 30 s is a real hold)."""
+    return TINY_ROUTINE.replace("hold_s: 2", f"hold_s: {hold_s}")
+
+
+async def product_run(
+    server: LeanServer, n: int, window_s: float, folder: Path, hold_s: int
+) -> RunResult:
     """N sessions through the bot's own driver (one JobQueue job per session)."""
-    settings = settings_for(server, folder, write_library(folder / "lib", TINY_ROUTINE))
+    settings = settings_for(server, folder, write_library(folder / "lib", routine_yaml(hold_s)))
     app, services = build_bot(settings, rate_limiter=False)
     add_text_users(settings, range(FIRST_CHAT, FIRST_CHAT + n))
     await start_app(app)
@@ -140,9 +147,11 @@ async def product_run(server: LeanServer, n: int, window_s: float, folder: Path)
     return result
 
 
-async def baseline_run(server: LeanServer, n: int, window_s: float, folder: Path) -> RunResult:
+async def baseline_run(
+    server: LeanServer, n: int, window_s: float, folder: Path, hold_s: int
+) -> RunResult:
     """The timerbot pattern: at start, one run_once job per cue; the job sends the message."""
-    settings = settings_for(server, folder, write_library(folder / "lib", TINY_ROUTINE))
+    settings = settings_for(server, folder, write_library(folder / "lib", routine_yaml(hold_s)))
     app, services = build_bot(settings, rate_limiter=False)
     await start_app(app)
     server.reset()
@@ -191,7 +200,9 @@ def fmt(value: float) -> str:
     return f"{value:.1f}"
 
 
-async def main_async(sizes: list[int], repeats: int, window_s: float, kinds: list[str]) -> None:
+async def main_async(
+    sizes: list[int], repeats: int, window_s: float, kinds: list[str], hold_s: int
+) -> None:
     """Run product and baseline side by side for each size, `repeats` times; print medians."""
     runs: dict[tuple[str, int], list[RunResult]] = {}
     with lean_server() as server, tempfile.TemporaryDirectory() as tmp:
@@ -201,7 +212,7 @@ async def main_async(sizes: list[int], repeats: int, window_s: float, kinds: lis
                 for kind in order:
                     folder = Path(tmp) / f"{kind}-{n}-{rep}"
                     run = product_run if kind == "product" else baseline_run
-                    result = await run(server, n, window_s, folder)
+                    result = await run(server, n, window_s, folder, hold_s)
                     runs.setdefault((kind, n), []).append(result)
                     p50, p99, worst = result.stats()
                     print(
@@ -235,7 +246,10 @@ async def main_async(sizes: list[int], repeats: int, window_s: float, kinds: lis
             ]
         )
     print()
-    print(f"Cue timing, step message lateness in ms (median of {repeats} runs) - {machine()}")
+    print(
+        f"Cue timing, step message lateness in ms, holds of {hold_s} s"
+        f" (median of {repeats} runs) - {machine()}"
+    )
     headers = [
         "sessions",
         "p50",
@@ -258,6 +272,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument("--window", type=float, default=6.0, help="seconds over which N start")
     parser.add_argument(
+        "--hold", type=int, default=2, help="hold of each of the 3 steps, s (30 = a real hold)"
+    )
+    parser.add_argument(
         "--only", choices=["product", "baseline"], default=None, help="one side (for profiling)"
     )
     args = parser.parse_args()
@@ -265,7 +282,7 @@ def main() -> None:
     sizes = args.sizes or ([100, 1000] if args.quick else [100, 1000, 5000])
     repeats = args.repeats or (1 if args.quick else 3)
     kinds = [args.only] if args.only else ["product", "baseline"]
-    asyncio.run(main_async(sizes, repeats, args.window, kinds))
+    asyncio.run(main_async(sizes, repeats, args.window, kinds, args.hold))
 
 
 if __name__ == "__main__":
