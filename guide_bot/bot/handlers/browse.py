@@ -9,8 +9,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from guide_bot.bot import keyboards, texts
-from guide_bot.bot.callbacks import Card, Menu, Pick, parse, pattern
-from guide_bot.bot.handlers.common import current_user, ids
+from guide_bot.bot.callbacks import Card, Menu, Pick, pattern
+from guide_bot.bot.handlers.common import button_press, current_user
 from guide_bot.bot.services import App, Services
 from guide_bot.domain.routine import Routine
 
@@ -70,15 +70,14 @@ def register(app: App, services: Services) -> None:
             await send_menu(user.chat_id, services)
 
     async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        query, found = update.callback_query, ids(update)
-        if query is None or found is None or query.message is None:
+        press = button_press(update)
+        if press is None or press.message_id is None:
             return
-        chat_id, user_id = found
+        chat_id, user_id, data = press.chat_id, press.user_id, press.data
         sender = services.require_sender()
-        data = parse(query.data)
-        message_id = query.message.message_id
+        message_id = press.message_id
         if isinstance(data, Menu):
-            await sender.answer(query.id)
+            await sender.answer(press.query_id)
             if data.view == "home":
                 await sender.edit_text(chat_id, message_id, texts.CHOOSE, keyboards.menu())
             elif data.view == "all":
@@ -93,20 +92,20 @@ def register(app: App, services: Services) -> None:
                     keyboards.choices(data.view, values),
                 )
         elif isinstance(data, Pick):
-            await sender.answer(query.id)
+            await sender.answer(press.query_id)
             text, markup = list_view(user_id, data.by, data.value, services)
             await sender.edit_text(chat_id, message_id, text, markup)
         elif isinstance(data, Card):
             routine = services.catalog.find(user_id, data.routine)
             if routine is None:
-                await sender.answer(query.id, texts.INVALID_BUTTON)
+                await sender.answer(press.query_id, texts.INVALID_BUTTON)
                 return
-            await sender.answer(query.id)
+            await sender.answer(press.query_id)
             await sender.edit_text(
                 chat_id, message_id, card_view(user_id, routine, services), keyboards.card(routine)
             )
         else:
-            await sender.answer(query.id, texts.INVALID_BUTTON)
+            await sender.answer(press.query_id, texts.INVALID_BUTTON)
 
     app.add_handler(CommandHandler("routines", routines_cmd))
     for cls in (Menu, Pick, Card):

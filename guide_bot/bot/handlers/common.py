@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import Update
 
+from guide_bot.bot.callbacks import Payload, parse
 from guide_bot.bot.services import Services
 from guide_bot.storage.users import User
 
@@ -23,3 +26,23 @@ def current_user(update: Update, services: Services) -> User | None:
         return None
     chat_id, user_id = found
     return services.users.ensure(user_id, chat_id, services.now_utc())
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """A button press: who pressed it, on which message, and what its data says."""
+
+    query_id: str
+    chat_id: int
+    user_id: int
+    message_id: int | None  # None when Telegram no longer has the message
+    data: Payload | None  # None for data this bot did not make (forged or malformed)
+
+
+def button_press(update: Update) -> Press | None:
+    """The press behind a callback-query update, or None for any other update."""
+    query, found = update.callback_query, ids(update)
+    if query is None or found is None:
+        return None
+    message_id = query.message.message_id if query.message is not None else None
+    return Press(query.id, found[0], found[1], message_id, parse(query.data))

@@ -15,8 +15,8 @@ from pydantic import Field
 from telegram import InlineKeyboardMarkup, InputFile, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
-from guide_bot.bot.callbacks import Payload, parse, pattern, payload
-from guide_bot.bot.handlers.common import current_user, ids
+from guide_bot.bot.callbacks import Payload, pattern, payload
+from guide_bot.bot.handlers.common import button_press, current_user, ids
 from guide_bot.bot.keyboards import button
 from guide_bot.bot.progress_common import PRIVATE
 from guide_bot.bot.services import App, Services
@@ -95,19 +95,18 @@ def register(app: App, services: Services) -> None:
         await services.require_sender().text(chat_id, texts.FORGET_ASK, forget_keyboard(token))
 
     async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query, found = update.callback_query, ids(update)
-        if query is None or found is None or query.message is None:
+        press = button_press(update)
+        if press is None or press.message_id is None:
             return
-        chat_id, user_id = found
+        chat_id, user_id, data = press.chat_id, press.user_id, press.data
         sender = services.require_sender()
-        data = parse(query.data)
         user_data = context.user_data if context.user_data is not None else {}
         if not isinstance(data, ForgetChoice) or data.token != user_data.get(TOKEN_KEY):
-            await sender.answer(query.id, INVALID_BUTTON)
+            await sender.answer(press.query_id, INVALID_BUTTON)
             return
         del user_data[TOKEN_KEY]  # a token works once, whatever the answer
-        await sender.answer(query.id)
-        message_id = query.message.message_id
+        await sender.answer(press.query_id)
+        message_id = press.message_id
         if not data.yes:
             await sender.edit_text(chat_id, message_id, texts.FORGET_CANCELLED)
             return

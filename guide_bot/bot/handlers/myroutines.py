@@ -14,9 +14,9 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
-from guide_bot.bot.callbacks import Card, Menu, parse, pattern
+from guide_bot.bot.callbacks import Card, Menu, pattern
 from guide_bot.bot.catalog import routine_ref
-from guide_bot.bot.handlers.common import current_user, ids
+from guide_bot.bot.handlers.common import button_press, current_user
 from guide_bot.bot.keyboards import button
 from guide_bot.bot.progress_callbacks import MyDelete, MyRoutines
 from guide_bot.bot.progress_common import PRIVATE
@@ -116,26 +116,25 @@ def register(app: App, services: Services) -> None:
             await services.require_sender().text(user.chat_id, text, markup)
 
     async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        query, found = update.callback_query, ids(update)
-        if query is None or found is None or query.message is None:
+        press = button_press(update)
+        if press is None or press.message_id is None:
             return
-        chat_id, user_id = found
+        chat_id, user_id, data = press.chat_id, press.user_id, press.data
         sender = services.require_sender()
-        data = parse(query.data)
-        message_id = query.message.message_id
+        message_id = press.message_id
         if isinstance(data, MyRoutines):
-            await sender.answer(query.id)
+            await sender.answer(press.query_id)
             text, markup = list_view(services, user_id)
             await sender.edit_text(chat_id, message_id, text, markup)
             return
         if not isinstance(data, MyDelete):
-            await sender.answer(query.id, INVALID_BUTTON)
+            await sender.answer(press.query_id, INVALID_BUTTON)
             return
         entry = _entry(services, user_id, data.routine)
         if entry is None:  # deleted meanwhile, another user's, or a forged reference
-            await sender.answer(query.id, texts.MY_ROUTINE_GONE)
+            await sender.answer(press.query_id, texts.MY_ROUTINE_GONE)
             return
-        await sender.answer(query.id)
+        await sender.answer(press.query_id)
         if not data.sure:
             await sender.edit_text(
                 chat_id,

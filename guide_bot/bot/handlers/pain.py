@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from guide_bot.bot import texts
-from guide_bot.bot.callbacks import PainAfter, parse, pattern
-from guide_bot.bot.handlers.common import ids
+from guide_bot.bot.callbacks import PainAfter, pattern
+from guide_bot.bot.handlers.common import button_press
 from guide_bot.bot.services import App, Services
 
 
@@ -15,25 +15,24 @@ def register(app: App, services: Services) -> None:
     """Add the pain-after buttons."""
 
     async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        query, found = update.callback_query, ids(update)
-        if query is None or found is None or query.message is None:
+        press = button_press(update)
+        if press is None or press.message_id is None:
             return
-        chat_id, user_id = found
+        chat_id, user_id, data = press.chat_id, press.user_id, press.data
         sender = services.require_sender()
-        data = parse(query.data)
         entry = services.history.get(data.entry) if isinstance(data, PainAfter) else None
         if not isinstance(data, PainAfter) or entry is None or entry.user_id != user_id:
-            await sender.answer(query.id, texts.INVALID_BUTTON)
+            await sender.answer(press.query_id, texts.INVALID_BUTTON)
             return
         if entry.pain_after is not None:
-            await sender.answer(query.id, texts.STALE_BUTTON)
+            await sender.answer(press.query_id, texts.STALE_BUTTON)
             return
         if data.pain >= 0:
             services.history.set_pain_after(entry.id or 0, user_id, data.pain)
-        await sender.answer(query.id)
+        await sender.answer(press.query_id)
         after = data.pain if data.pain >= 0 else None
         await sender.edit_text(
-            chat_id, query.message.message_id, texts.pain_summary(entry.pain_before, after)
+            chat_id, press.message_id, texts.pain_summary(entry.pain_before, after)
         )
         for hook in services.after_session:
             await hook(chat_id, user_id, entry)

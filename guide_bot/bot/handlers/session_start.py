@@ -10,9 +10,9 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from guide_bot.bot import texts
-from guide_bot.bot.callbacks import Go, PainBefore, Swap, parse, pattern
+from guide_bot.bot.callbacks import Go, PainBefore, Swap, pattern
 from guide_bot.bot.handlers import screening
-from guide_bot.bot.handlers.common import current_user, ids
+from guide_bot.bot.handlers.common import button_press, current_user
 from guide_bot.bot.handlers.offers import offer_start, unknown_routine
 from guide_bot.bot.services import App, Services
 
@@ -42,23 +42,22 @@ def register(app: App, services: Services) -> None:
             await offer_start(user.chat_id, user.user_id, routine, services)
 
     async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query, found = update.callback_query, ids(update)
-        if query is None or found is None or query.message is None:
+        press = button_press(update)
+        if press is None or press.message_id is None:
             return
-        chat_id, user_id = found
+        chat_id, user_id, data = press.chat_id, press.user_id, press.data
         sender = services.require_sender()
-        data = parse(query.data)
         if not isinstance(data, Go | Swap | PainBefore):
-            await sender.answer(query.id, texts.INVALID_BUTTON)
+            await sender.answer(press.query_id, texts.INVALID_BUTTON)
             return
         routine = services.catalog.find(user_id, data.routine)
         user = services.users.ensure(user_id, chat_id, services.now_utc())
         if routine is None:
-            await sender.answer(query.id, texts.INVALID_BUTTON)
+            await sender.answer(press.query_id, texts.INVALID_BUTTON)
             return
-        await sender.answer(query.id)
+        await sender.answer(press.query_id)
         driver = services.require_driver()
-        message_id = query.message.message_id
+        message_id = press.message_id
         if not user.screened and context.user_data is not None:
             context.user_data[screening.AFTER_KEY] = data.routine
             await sender.text(chat_id, texts.SCREENING_FIRST)
