@@ -185,6 +185,12 @@ def set_mode(services: Services, user_id: int, mode: str) -> None:
     services.users.change_settings(user_id, mode=mode)
 
 
+def ready_user(services: Services, user_id: int, mode: str = "text") -> None:
+    """A user past the screening, with steps delivered in `mode`: where most flow tests begin."""
+    screen(services, user_id)
+    set_mode(services, user_id, mode)
+
+
 TINY_ROUTINE = """\
 id: tiny-test
 title: Tiny test routine

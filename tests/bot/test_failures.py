@@ -11,7 +11,7 @@ import pytest
 from fakebot.server import FakeBotServer
 from progress.harness import build_progress_bot, send_document
 
-from bot.harness import Bot, build_bot, running, screen, set_mode
+from bot.harness import Bot, build_bot, ready_user, running, screen
 from bot.test_session_flow import Chat, start_session
 
 CHAT = 2002
@@ -59,8 +59,7 @@ async def test_error_in_one_chat_never_affects_another(
     bot = build_bot(server, tmp_path, test_library)
     fast_retries(bot)
     for chat_id in (CHAT, OTHER):
-        screen(bot.services, chat_id)
-        set_mode(bot.services, chat_id, "text")
+        ready_user(bot.services, chat_id)
     mine, other = Chat(server, CHAT), Chat(server, OTHER)
     async with running(bot):
         await start_session(bot, mine, "long-test")
@@ -87,8 +86,7 @@ async def test_user_blocking_the_bot_stops_their_session_without_retry_storm(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_bot(server, tmp_path, test_library)
-    screen(bot.services, CHAT)
-    set_mode(bot.services, CHAT, "text")
+    ready_user(bot.services, CHAT)
     chat = Chat(server, CHAT)
     async with running(bot):
         await start_session(bot, chat, "long-test")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fakebot.server import FakeBotServer
 
-from bot.harness import build_bot, event_at, running, screen, set_mode
+from bot.harness import build_bot, event_at, ready_user, running
 from bot.test_session_flow import Chat, press, start_session
 from guide_bot.domain.clock import FakeClock
 
@@ -18,8 +18,7 @@ async def _session_then_stop(
 ) -> tuple[float, int, dict[str, float]]:
     """Run a session to the middle of step 1's hold, then shut the bot down."""
     bot = build_bot(server, tmp_path, library)
-    screen(bot.services, CHAT)
-    set_mode(bot.services, CHAT, "text")
+    ready_user(bot.services, CHAT)
     async with running(bot):
         await start_session(bot, chat, "long-test", pain="4")
         t0 = bot.clock.now()
@@ -128,8 +127,7 @@ async def test_paused_session_stays_paused_and_changed_routine_is_reported(
 ) -> None:
     chat = Chat(server, CHAT)
     bot = build_bot(server, tmp_path, test_library)
-    screen(bot.services, CHAT)
-    set_mode(bot.services, CHAT, "text")
+    ready_user(bot.services, CHAT)
     async with running(bot):
         await start_session(bot, chat, "long-test")
         await bot.run_for(12)

@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 from fakebot.server import FakeBotServer
 
-from bot.harness import TINY_ROUTINE, build_bot, running, screen, set_mode
+from bot.harness import TINY_ROUTINE, build_bot, ready_user, running
 from guide_bot.bootstrap import api_urls
 from guide_bot.cli import main
 from guide_bot.cli.run_cmds import RedactingFormatter, webhook_params
@@ -125,8 +125,7 @@ async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_p
     (library / "tiny-test.yaml").write_text(TINY_ROUTINE, encoding="utf-8")
     bot = build_bot(server, tmp_path, library, clock=SystemClock(), manual=False)
     bot.services.text_speak = lambda _text: 0.1  # short cues, so it runs in about 3 s
-    screen(bot.services, 55)
-    set_mode(bot.services, 55, "text")
+    ready_user(bot.services, 55)
     async with running(bot):
         server.send_text(55, "/session tiny-test")
         offer = (await server.wait_for("sendMessage", chat_id=55))[-1]

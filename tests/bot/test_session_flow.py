@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fakebot.server import Call, FakeBotServer
 
-from bot.harness import Bot, build_bot, button_data, event_at, running, screen, set_mode
+from bot.harness import Bot, build_bot, button_data, event_at, ready_user, running
 
 CHAT = 2002
 
@@ -68,8 +68,7 @@ async def test_whole_session_with_pause_resume_skip_back(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_bot(server, tmp_path, test_library)
-    screen(bot.services, CHAT)
-    set_mode(bot.services, CHAT, "text")
+    ready_user(bot.services, CHAT)
     chat = Chat(server, CHAT)
     async with running(bot):
         t0 = bot.clock.now()
@@ -183,8 +182,7 @@ async def test_cues_close_together_are_grouped_and_spaced(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_bot(server, tmp_path, test_library)
-    screen(bot.services, CHAT)
-    set_mode(bot.services, CHAT, "text")
+    ready_user(bot.services, CHAT)
     chat = Chat(server, CHAT)
     async with running(bot):
         await start_session(bot, chat, "long-test")
@@ -216,8 +214,7 @@ async def test_stop_and_another_session_asks_first(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_bot(server, tmp_path, test_library)
-    screen(bot.services, CHAT)
-    set_mode(bot.services, CHAT, "text")
+    ready_user(bot.services, CHAT)
     chat = Chat(server, CHAT)
     async with running(bot):
         await start_session(bot, chat, "long-test", pain="7")
@@ -252,8 +249,7 @@ async def test_another_users_button_changes_nothing(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_bot(server, tmp_path, test_library)
-    screen(bot.services, CHAT)
-    set_mode(bot.services, CHAT, "text")
+    ready_user(bot.services, CHAT)
     chat = Chat(server, CHAT)
     async with running(bot):
         prepare = await start_session(bot, chat, "long-test")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from fakebot.server import FakeBotServer
 
-from bot.harness import build_bot, running, screen, set_mode
+from bot.harness import build_bot, ready_user, running, screen
 from bot.test_session_flow import Chat, press, start_session
 from guide_bot.bot.voice import SessionSpeech
 from guide_bot.domain.clock import FakeClock
@@ -112,8 +112,7 @@ async def test_no_speech_engine_carries_on_in_text_and_says_so_once(
         return _Broken()  # type: ignore[return-value]
 
     speech.selector = EngineSelector(choice="espeak", factories={"espeak": broken})
-    screen(bot.services, CHAT)
-    set_mode(bot.services, CHAT, "both")
+    ready_user(bot.services, CHAT, "both")
     chat = Chat(server, CHAT)
     async with running(bot):
         bot.server.send_text(CHAT, "/session quick-test")
