@@ -15,8 +15,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, ContextTypes
 
 from guide_bot.bot import reminder_keyboards as kb
-from guide_bot.bot.callbacks import parse, pattern
-from guide_bot.bot.handlers.common import ids
+from guide_bot.bot.callbacks import pattern
+from guide_bot.bot.handlers.common import button_press
 from guide_bot.bot.services import App, Services
 from guide_bot.bot.texts import reminders as rt
 from guide_bot.domain.reminders import EVERY_DAY, ReminderRule
@@ -134,24 +134,23 @@ def register(app: App, services: Services) -> None:
     """Add the flow's buttons and the answer to the daily offer."""
 
     async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query, found = update.callback_query, ids(update)
-        if query is None or found is None:
+        press = button_press(update)
+        if press is None:
             return
-        chat_id, user_id = found
+        chat_id, user_id, data = press.chat_id, press.user_id, press.data
         sender = services.require_sender()
-        data = parse(query.data)
-        message_id = query.message.message_id if query.message else None
+        message_id = press.message_id
         repo = services.require_reminders()
         if not isinstance(data, kb.Flow | kb.PickDays | kb.PickRoutine | kb.OfferDaily):
-            await sender.answer(query.id, rt.INVALID)
+            await sender.answer(press.query_id, rt.INVALID)
             return
         if isinstance(data, kb.Flow | kb.PickDays | kb.PickRoutine) and data.rid:
             stored = repo.get(data.rid)
             if stored is None or stored.user_id != user_id:
-                await sender.answer(query.id, rt.GONE if stored is None else rt.NOT_YOURS)
+                await sender.answer(press.query_id, rt.GONE if stored is None else rt.NOT_YOURS)
                 return
         zone = repo.get_timezone(user_id)
-        await sender.answer(query.id)
+        await sender.answer(press.query_id)
         if isinstance(data, kb.Flow):
             if zone is None:
                 if context.user_data is not None:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import CallbackQuery, ReplyKeyboardRemove, Update
+from telegram import ReplyKeyboardRemove, Update
 from telegram.constants import ParseMode
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from guide_bot.bot import reminder_keyboards as kb
-from guide_bot.bot.callbacks import parse, pattern
+from guide_bot.bot.callbacks import pattern
 from guide_bot.bot.handlers import reminder_flow
-from guide_bot.bot.handlers.common import current_user, ids
+from guide_bot.bot.handlers.common import Press, button_press, current_user
 from guide_bot.bot.reminder_delivery import build_scheduler
 from guide_bot.bot.services import App, Services
 from guide_bot.bot.texts import reminders as rt
@@ -113,17 +113,15 @@ async def ask_zone(services: Services, chat_id: int, current: str | None) -> Non
     await _send_with_reply_keyboard(services, chat_id, text, kb.share_location())
 
 
-async def _owned(
-    services: Services, query: CallbackQuery, user_id: int, rid: int
-) -> StoredReminder | None:
+async def _owned(services: Services, press: Press, rid: int) -> StoredReminder | None:
     stored = services.require_reminders().get(rid)
     sender = services.require_sender()
     if stored is None:
-        await sender.answer(query.id, rt.GONE)
+        await sender.answer(press.query_id, rt.GONE)
         return None
-    if stored.user_id != user_id:
+    if stored.user_id != press.user_id:
         log.info("reminder button pressed by someone else refused")
-        await sender.answer(query.id, rt.NOT_YOURS)
+        await sender.answer(press.query_id, rt.NOT_YOURS)
         return None
     return stored
 
@@ -209,19 +207,18 @@ def register(app: App, services: Services) -> None:
         await set_zone(services, user.chat_id, user.user_id, zone, context.user_data or {})
 
     async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        query, found = update.callback_query, ids(update)
-        if query is None or found is None:
+        press = button_press(update)
+        if press is None:
             return
-        chat_id, user_id = found
-        data = parse(query.data)
+        data = press.data
         sender = services.require_sender()
         if not isinstance(data, kb.Snooze | kb.SkipToday | kb.PauseReminder | kb.DeleteReminder):
-            await sender.answer(query.id, rt.INVALID)
+            await sender.answer(press.query_id, rt.INVALID)
             return
-        stored = await _owned(services, query, user_id, data.rid)
+        stored = await _owned(services, press, data.rid)
         if stored is None:
             return
-        await _apply(services, query, chat_id, stored, data)
+        await _apply(services, press, stored, data)
 
     app.add_handler(CommandHandler("remind", remind))
     app.add_handler(CommandHandler("reminders", reminders))
@@ -234,13 +231,12 @@ def register(app: App, services: Services) -> None:
 
 async def _apply(
     services: Services,
-    query: CallbackQuery,
-    chat_id: int,
+    press: Press,
     stored: StoredReminder,
     data: kb.Snooze | kb.SkipToday | kb.PauseReminder | kb.DeleteReminder,
 ) -> None:
     repo, sender, now = services.require_reminders(), services.require_sender(), services.now_utc()
-    message_id = query.message.message_id if query.message else None
+    chat_id, message_id = press.chat_id, press.message_id
     if isinstance(data, kb.Snooze | kb.SkipToday):
         if isinstance(data, kb.Snooze):
             until = snooze_until(now, data.minutes)
@@ -251,7 +247,7 @@ async def _apply(
             nxt = changed.state.due_utc if changed else now
             toast = rt.SKIPPED.format(time=rt.next_time(nxt, stored.rule.zone, now))
         services.require_reminder_scheduler().arm()
-        await sender.answer(query.id, toast)
+        await sender.answer(press.query_id, toast)
         if message_id is not None:  # leave only "Start now" under the reminder
             routine = services.catalog.find(stored.user_id, stored.rule.routine_id or "")
             await sender.edit_keyboard(chat_id, message_id, kb.start_only(routine))
@@ -263,7 +259,7 @@ async def _apply(
         repo.delete(stored.id)
         toast = rt.DELETED
     services.require_reminder_scheduler().arm()
-    await sender.answer(query.id, toast)
+    await sender.answer(press.query_id, toast)
     reminders = repo.for_user(stored.user_id)
     text = _list_text(services, stored.user_id, reminders)
     if message_id is not None:

@@ -6,12 +6,12 @@ question message from an earlier round (or a repeated tap) gets a short answer a
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Update
+from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from guide_bot.bot import keyboards, texts
-from guide_bot.bot.callbacks import ScreeningAnswer, ScreeningRedo, parse, pattern
-from guide_bot.bot.handlers.common import current_user, ids
+from guide_bot.bot.callbacks import ScreeningAnswer, ScreeningRedo, pattern
+from guide_bot.bot.handlers.common import Press, button_press, current_user
 from guide_bot.bot.handlers.offers import offer_start
 from guide_bot.bot.services import App, Services
 
@@ -48,32 +48,32 @@ def register(app: App, services: Services) -> None:
         )
 
     async def redo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query, found = update.callback_query, ids(update)
-        if query is None or found is None or query.message is None:
+        press = button_press(update)
+        if press is None or press.message_id is None:
             return
         assert context.user_data is not None
         context.user_data[PROGRESS_KEY] = {}
-        await services.require_sender().answer(query.id)
+        await services.require_sender().answer(press.query_id)
         await services.require_sender().edit_text(
-            found[0], query.message.message_id, question_text(0), keyboards.screening(0)
+            press.chat_id, press.message_id, question_text(0), keyboards.screening(0)
         )
 
     async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        query, found = update.callback_query, ids(update)
-        if query is None or found is None or query.message is None:
+        press = button_press(update)
+        if press is None or press.message_id is None:
             return
         sender = services.require_sender()
-        data = parse(query.data)
+        data = press.data
         progress = (context.user_data or {}).get(PROGRESS_KEY)
         if not isinstance(data, ScreeningAnswer) or not isinstance(progress, dict):
-            await sender.answer(query.id, texts.STALE_BUTTON)
+            await sender.answer(press.query_id, texts.STALE_BUTTON)
             return
         if data.q != len(progress) or data.q >= len(texts.SCREENING):
-            await sender.answer(query.id, texts.STALE_BUTTON)
+            await sender.answer(press.query_id, texts.STALE_BUTTON)
             return
         progress[texts.SCREENING[data.q].key] = data.yes
-        await sender.answer(query.id)
-        await _next(query, progress, context, services)
+        await sender.answer(press.query_id)
+        await _next(press, progress, context, services)
 
     app.add_handler(CommandHandler("screening", show))
     app.add_handler(CallbackQueryHandler(redo, pattern=pattern(ScreeningRedo)))
@@ -81,15 +81,15 @@ def register(app: App, services: Services) -> None:
 
 
 async def _next(
-    query: CallbackQuery,
+    press: Press,
     progress: dict[str, bool],
     context: ContextTypes.DEFAULT_TYPE,
     services: Services,
 ) -> None:
     """Ask the next question, or store the answers and say what follows from them."""
-    assert query.message is not None
+    assert press.message_id is not None
     assert context.user_data is not None
-    chat_id, message_id = query.message.chat.id, query.message.message_id
+    chat_id, message_id, user_id = press.chat_id, press.message_id, press.user_id
     sender = services.require_sender()
     index = len(progress)
     if index < len(texts.SCREENING):
@@ -97,13 +97,13 @@ async def _next(
             chat_id, message_id, question_text(index), keyboards.screening(index)
         )
         return
-    services.users.set_screening(query.from_user.id, progress, services.now_utc())
+    services.users.set_screening(user_id, progress, services.now_utc())
     context.user_data.pop(PROGRESS_KEY, None)
     await sender.edit_text(chat_id, message_id, texts.screening_summary(progress))
     pending = context.user_data.pop(AFTER_KEY, None)
     if isinstance(pending, str):
-        routine = services.catalog.find(query.from_user.id, pending)
+        routine = services.catalog.find(user_id, pending)
         if routine is not None:
-            await offer_start(chat_id, query.from_user.id, routine, services)
+            await offer_start(chat_id, user_id, routine, services)
             return
     await sender.text(chat_id, texts.CHOOSE, keyboards.menu())

@@ -10,8 +10,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from guide_bot.bot import texts
-from guide_bot.bot.callbacks import Action, Control, parse, pattern
-from guide_bot.bot.handlers.common import current_user, ids
+from guide_bot.bot.callbacks import Action, Control, pattern
+from guide_bot.bot.handlers.common import button_press, current_user
 from guide_bot.bot.services import App, Services
 from guide_bot.domain.session import (
     AlreadyPaused,
@@ -72,24 +72,23 @@ def register(app: App, services: Services) -> None:
     """Add the control buttons and /pause /resume /skip /back /stop."""
 
     async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        query, found = update.callback_query, ids(update)
-        if query is None or found is None:
+        press = button_press(update)
+        if press is None:
             return
-        chat_id, user_id = found
+        chat_id, user_id, data = press.chat_id, press.user_id, press.data
         sender = services.require_sender()
-        data = parse(query.data)
         live = services.require_driver().get(chat_id)
         if not isinstance(data, Control):
-            await sender.answer(query.id, texts.INVALID_BUTTON)
+            await sender.answer(press.query_id, texts.INVALID_BUTTON)
             return
         if live is None or data.sid != live.record.session_id or data.ver != live.record.version:
-            await sender.answer(query.id, texts.STALE_BUTTON)
+            await sender.answer(press.query_id, texts.STALE_BUTTON)
             return
         if user_id != live.record.user_id:
-            await sender.answer(query.id, texts.NOT_YOUR_SESSION)
+            await sender.answer(press.query_id, texts.NOT_YOUR_SESSION)
             return
         reply = await act(chat_id, data.action, services)
-        await sender.answer(query.id, _plain(reply))
+        await sender.answer(press.query_id, _plain(reply))
 
     def command(action: Action) -> CommandHandler[ContextTypes.DEFAULT_TYPE, None]:
         async def handle(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -12,8 +12,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
 
 from guide_bot.bot import keyboards, texts
-from guide_bot.bot.callbacks import SettingChoice, parse, pattern
-from guide_bot.bot.handlers.common import current_user, ids
+from guide_bot.bot.callbacks import SettingChoice, pattern
+from guide_bot.bot.handlers.common import button_press, current_user
 from guide_bot.bot.services import App, Services
 from guide_bot.storage.users import DELIVERY_MODES, UserSettings
 
@@ -47,21 +47,21 @@ def register(app: App, services: Services) -> None:
         await services.require_sender().text(user.chat_id, text, markup)
 
     async def on_choice(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        query, found = update.callback_query, ids(update)
-        if query is None or found is None or query.message is None:
+        press = button_press(update)
+        if press is None or press.message_id is None:
             return
         sender = services.require_sender()
-        data = parse(query.data)
+        data = press.data
         changes = change(data) if isinstance(data, SettingChoice) else None
         if changes is None:
-            await sender.answer(query.id, texts.INVALID_BUTTON)
+            await sender.answer(press.query_id, texts.INVALID_BUTTON)
             return
-        services.users.ensure(found[1], found[0], services.now_utc())
-        new = services.users.change_settings(found[1], **changes)
-        await sender.answer(query.id, texts.SETTINGS_SAVED)
+        services.users.ensure(press.user_id, press.chat_id, services.now_utc())
+        new = services.users.change_settings(press.user_id, **changes)
+        await sender.answer(press.query_id, texts.SETTINGS_SAVED)
         if new is not None:
             text, markup = view(new, services)
-            await sender.edit_text(found[0], query.message.message_id, text, markup)
+            await sender.edit_text(press.chat_id, press.message_id, text, markup)
 
     app.add_handler(CommandHandler("settings", settings_cmd))
     app.add_handler(CallbackQueryHandler(on_choice, pattern=pattern(SettingChoice)))
