@@ -34,6 +34,7 @@ from guide_bot.storage import history, media, reminders, sessions, users  # noqa
 from guide_bot.storage.base import make_engine, make_sessionmaker
 from guide_bot.storage.history import HistoryRepository
 from guide_bot.storage.media import MediaRepository
+from guide_bot.storage.pending import PendingRepository
 from guide_bot.storage.reminders import ReminderRepository
 from guide_bot.storage.schema import create_or_migrate
 from guide_bot.storage.sessions import SessionRepository
@@ -84,6 +85,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
         history=HistoryRepository(factory),
         media=MediaRepository(factory),
         reminders=ReminderRepository(factory),
+        pending=PendingRepository(factory),
         speech=None,
         database=factory,
         user_routines=user_routines,

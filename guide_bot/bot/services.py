@@ -22,6 +22,7 @@ from guide_bot.domain.timeline import SpeakTime
 from guide_bot.progress.user_routines import UserRoutines
 from guide_bot.storage.history import HistoryEntry, HistoryRepository
 from guide_bot.storage.media import MediaRepository
+from guide_bot.storage.pending import PendingRepository
 from guide_bot.storage.reminders import ReminderRepository
 from guide_bot.storage.sessions import SessionRepository
 from guide_bot.storage.users import UserRepository
@@ -56,6 +57,7 @@ class Services:
     database: sessionmaker[Any] | None = None  # for /export and /forget, which walk every table
     user_routines: UserRoutines | None = None  # "My routines"; also a source of the catalog
     reminders: ReminderRepository | None = None  # set by bootstrap
+    pending: PendingRepository | None = None  # steps waiting for the user; set by bootstrap
     reminder_scheduler: ReminderScheduler | None = None  # set when reminders are registered
     after_session: list[AfterSession] = field(default_factory=list)
     extras: dict[str, Any] = field(default_factory=dict)
@@ -87,6 +89,12 @@ class Services:
         if self.user_routines is None:
             raise RuntimeError("services.user_routines is not set; build the bot with bootstrap")
         return self.user_routines
+
+    def require_pending(self) -> PendingRepository:
+        """The steps waiting for a user's next update (bootstrap sets it)."""
+        if self.pending is None:
+            raise RuntimeError("services.pending is not set; build the bot with bootstrap")
+        return self.pending
 
     def require_reminders(self) -> ReminderRepository:
         """The reminder repository (bootstrap sets it)."""

@@ -24,10 +24,12 @@ START = datetime(2026, 1, 14, 12, 0, tzinfo=UTC)  # a Wednesday
 _message_ids = itertools.count(900_000)
 
 
-def build_progress_bot(server: FakeBotServer, data_dir: Path, library: Path) -> Bot:
+def build_progress_bot(
+    server: FakeBotServer, data_dir: Path, library: Path, *, now: datetime = START
+) -> Bot:
     """The bot as `guide-bot run` builds it (reminders and progress), with a fake clock."""
     services = build_services(
-        make_settings(server, data_dir, library), clock=FakeClock(start=START.timestamp())
+        make_settings(server, data_dir, library), clock=FakeClock(start=now.timestamp())
     )
     holder: dict[str, ManualScheduler] = {}
 

@@ -1,7 +1,8 @@
 """The few-taps way to set or change a reminder (time, days, routine), and the daily offer.
 
 Each step edits the same message; the choices so far travel in the buttons' data, so nothing is
-kept in memory between taps. Saving checks the limit per user and re-arms the dispatcher.
+kept between taps. A tap that needs the time zone first leaves what it asked for waiting in the
+database (reminder_waiting.py). Saving checks the limit per user and re-arms the dispatcher.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ from telegram.ext import CallbackQueryHandler, ContextTypes
 from guide_bot.bot import reminder_keyboards as kb
 from guide_bot.bot.callbacks import pattern
 from guide_bot.bot.handlers.common import button_press
+from guide_bot.bot.handlers.reminder_waiting import (
+    WaitingOffer,
+    offer_waits_for_zone,
+    wait_for_zone,
+)
 from guide_bot.bot.services import App, Services
 from guide_bot.bot.texts import reminders as rt
 from guide_bot.domain.reminders import EVERY_DAY, ReminderRule
@@ -27,8 +33,6 @@ from guide_bot.storage.reminders import days_to_mask, mask_to_days
 log = logging.getLogger(__name__)
 
 MAX_REMINDERS_PER_USER = 10
-PENDING_KEY = "reminder_pending"  # what to do once the time zone is known
-PENDING_OFFER_KEY = "reminder_offer_pending"
 
 
 async def _show(
@@ -133,7 +137,7 @@ async def after_session(
 def register(app: App, services: Services) -> None:
     """Add the flow's buttons and the answer to the daily offer."""
 
-    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         press = button_press(update)
         if press is None:
             return
@@ -153,8 +157,7 @@ def register(app: App, services: Services) -> None:
         await sender.answer(press.query_id)
         if isinstance(data, kb.Flow):
             if zone is None:
-                if context.user_data is not None:
-                    context.user_data[PENDING_KEY] = "flow"
+                wait_for_zone(services, user_id, None)
                 await sender.text(chat_id, rt.ASK_TIMEZONE)
                 return
             await start(services, chat_id, user_id, data.rid, message_id=message_id)
@@ -169,8 +172,7 @@ def register(app: App, services: Services) -> None:
         elif isinstance(data, kb.PickRoutine):
             await _pick_routine(services, chat_id, user_id, zone, data, message_id)
         elif isinstance(data, kb.OfferDaily):
-            user_data = context.user_data if context.user_data is not None else {}
-            await _answer_offer(services, chat_id, user_id, zone, data, message_id, user_data)
+            await _answer_offer(services, chat_id, user_id, zone, data, message_id)
 
     for cls in (kb.Flow, kb.PickDays, kb.PickRoutine, kb.OfferDaily):
         app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(cls)))
@@ -210,7 +212,6 @@ async def _answer_offer(
     zone: str | None,
     data: kb.OfferDaily,
     message_id: int | None,
-    user_data: dict[str, object],
 ) -> None:
     if not data.yes:
         await _show(services, chat_id, message_id, rt.OFFER_DECLINED, None)
@@ -218,10 +219,7 @@ async def _answer_offer(
     routine = services.catalog.find(user_id, data.routine)
     if zone is None:
         # the offered time is UTC (no zone yet): finish once the zone is known, in local time
-        user_data[PENDING_OFFER_KEY] = {
-            "hhmm_utc": data.hhmm,
-            "routine": routine.id if routine else None,
-        }
+        offer_waits_for_zone(services, user_id, data.hhmm, routine.id if routine else None)
         await _show(services, chat_id, message_id, rt.ASK_TIMEZONE, None)
         return
     rule = ReminderRule(
@@ -234,16 +232,15 @@ async def _answer_offer(
 
 
 async def finish_offer(
-    services: Services, chat_id: int, user_id: int, zone: str, pending: dict[str, object]
+    services: Services, chat_id: int, user_id: int, zone: str, offer: WaitingOffer
 ) -> None:
     """The zone became known after "yes" to the daily offer: the same moment, in local time."""
-    hhmm_utc, routine_id = str(pending.get("hhmm_utc", "")), pending.get("routine")
     now = services.now_utc()
-    utc_at = datetime.combine(now.date(), kb.parse_hhmm(hhmm_utc), tzinfo=UTC)
+    utc_at = datetime.combine(now.date(), kb.parse_hhmm(offer.hhmm_utc), tzinfo=UTC)
     rule = ReminderRule(
         at=local_quarter_hour(utc_at, zone),
         days=EVERY_DAY,
         zone=zone,
-        routine_id=str(routine_id) if routine_id else None,
+        routine_id=offer.routine,
     )
     await save(services, chat_id, user_id, 0, rule, message_id=None)

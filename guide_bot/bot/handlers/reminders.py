@@ -17,18 +17,17 @@ from guide_bot.bot import reminder_keyboards as kb
 from guide_bot.bot.callbacks import pattern
 from guide_bot.bot.handlers import reminder_flow
 from guide_bot.bot.handlers.common import Press, button_press, current_user
+from guide_bot.bot.handlers.reminder_waiting import take_waiting, wait_for_zone
 from guide_bot.bot.reminder_delivery import build_scheduler
 from guide_bot.bot.services import App, Services
 from guide_bot.bot.texts import reminders as rt
-from guide_bot.domain.reminder_input import ReminderInputError, parse_remind
+from guide_bot.domain.reminder_input import ReminderInputError, ReminderRequest, parse_remind
 from guide_bot.domain.reminders import ReminderRule, snooze_until
 from guide_bot.storage.history import HistoryEntry
 from guide_bot.storage.reminders import StoredReminder
 from guide_bot.timezones import find_zone, zone_at
 
 log = logging.getLogger(__name__)
-
-PENDING_KEY = reminder_flow.PENDING_KEY
 
 
 def _list_text(services: Services, user_id: int, reminders: list[StoredReminder]) -> str:
@@ -59,16 +58,24 @@ async def send_list(services: Services, chat_id: int, user_id: int) -> None:
     )
 
 
+async def parse_args(
+    services: Services, chat_id: int, user_id: int, args: list[str]
+) -> ReminderRequest | None:
+    """The `/remind` arguments as a request, or None after answering what was wrong."""
+    known = {r.id for r in services.catalog.routines(user_id)}
+    try:
+        return parse_remind(args, known)
+    except ReminderInputError as error:
+        await services.require_sender().text(chat_id, rt.input_error(error))
+        return None
+
+
 async def create_from_args(
     services: Services, chat_id: int, user_id: int, zone: str, args: list[str]
 ) -> None:
     """Parse `/remind` arguments and store the reminder, or answer what was wrong."""
-    sender = services.require_sender()
-    known = {r.id for r in services.catalog.routines(user_id)}
-    try:
-        request = parse_remind(args, known)
-    except ReminderInputError as error:
-        await sender.text(chat_id, rt.input_error(error))
+    request = await parse_args(services, chat_id, user_id, args)
+    if request is None:
         return
     rule = ReminderRule(at=request.at, days=request.days, zone=zone, routine_id=request.routine_id)
     await reminder_flow.save(services, chat_id, user_id, 0, rule, message_id=None)
@@ -87,9 +94,7 @@ async def _send_with_reply_keyboard(
     )
 
 
-async def set_zone(
-    services: Services, chat_id: int, user_id: int, zone: str, user_data: dict[str, Any]
-) -> None:
+async def set_zone(services: Services, chat_id: int, user_id: int, zone: str) -> None:
     """Keep the zone, move the user's reminders to it, then finish what was waiting for it."""
     now = services.now_utc()
     services.require_reminders().set_timezone(user_id, zone, now)
@@ -97,13 +102,16 @@ async def set_zone(
     await _send_with_reply_keyboard(
         services, chat_id, rt.timezone_set(zone, now), ReplyKeyboardRemove()
     )
-    pending = user_data.pop(PENDING_KEY, None)
-    if isinstance(pending, list):
-        await create_from_args(services, chat_id, user_id, zone, [str(a) for a in pending])
-    elif pending == "flow":
+    waiting, offer = take_waiting(services, user_id)
+    if waiting is not None and waiting.flow:
         await reminder_flow.start(services, chat_id, user_id, 0, message_id=None)
-    offer = user_data.pop(reminder_flow.PENDING_OFFER_KEY, None)
-    if isinstance(offer, dict):
+    elif waiting is not None:
+        if waiting.routine and services.catalog.find(user_id, waiting.routine) is None:
+            await services.require_sender().text(chat_id, rt.ROUTINE_GONE)  # deleted meanwhile
+        else:
+            rule = waiting.rule(zone)
+            await reminder_flow.save(services, chat_id, user_id, 0, rule, message_id=None)
+    if offer is not None:
         await reminder_flow.finish_offer(services, chat_id, user_id, zone, offer)
 
 
@@ -163,8 +171,11 @@ def register(app: App, services: Services) -> None:
         args = list(context.args or [])
         zone = services.require_reminders().get_timezone(user.user_id)
         if zone is None:
-            if context.user_data is not None:
-                context.user_data[PENDING_KEY] = args if args else "flow"
+            # checked now, so a mistake is answered at once; kept parsed until the zone is set
+            request = await parse_args(services, user.chat_id, user.user_id, args) if args else None
+            if args and request is None:
+                return
+            wait_for_zone(services, user.user_id, request)
             await ask_zone(services, user.chat_id, None)
             return
         if not args:
@@ -193,9 +204,9 @@ def register(app: App, services: Services) -> None:
                 user.chat_id, rt.timezone_unknown(text, match.suggestions)
             )
             return
-        await set_zone(services, user.chat_id, user.user_id, match.zone, context.user_data or {})
+        await set_zone(services, user.chat_id, user.user_id, match.zone)
 
-    async def location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def location(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         user = current_user(update, services)
         if user is None or message is None or message.location is None:
@@ -204,7 +215,7 @@ def register(app: App, services: Services) -> None:
         if zone is None:
             await services.require_sender().text(user.chat_id, rt.TIMEZONE_NOT_FOUND_AT_LOCATION)
             return
-        await set_zone(services, user.chat_id, user.user_id, zone, context.user_data or {})
+        await set_zone(services, user.chat_id, user.user_id, zone)
 
     async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         press = button_press(update)

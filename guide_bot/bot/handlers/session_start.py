@@ -22,7 +22,7 @@ def register(app: App, services: Services) -> None:
 
     async def session_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = current_user(update, services)
-        if user is None or context.user_data is None:
+        if user is None:
             return
         args = context.args or []
         if not args:
@@ -35,13 +35,12 @@ def register(app: App, services: Services) -> None:
         if routine is None:
             await unknown_routine(user.chat_id, user.user_id, args[0], services)
         elif not user.screened:
-            context.user_data[screening.AFTER_KEY] = args[0]
             await services.require_sender().text(user.chat_id, texts.SCREENING_FIRST)
-            await screening.begin(user.chat_id, context.user_data, services)
+            await screening.begin(user.chat_id, user.user_id, services, then=routine.id)
         else:
             await offer_start(user.chat_id, user.user_id, routine, services)
 
-    async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
         press = button_press(update)
         if press is None or press.message_id is None:
             return
@@ -58,10 +57,9 @@ def register(app: App, services: Services) -> None:
         await sender.answer(press.query_id)
         driver = services.require_driver()
         message_id = press.message_id
-        if not user.screened and context.user_data is not None:
-            context.user_data[screening.AFTER_KEY] = data.routine
+        if not user.screened:
             await sender.text(chat_id, texts.SCREENING_FIRST)
-            await screening.begin(chat_id, context.user_data, services)
+            await screening.begin(chat_id, user_id, services, then=routine.id)
         elif isinstance(data, Go):
             await offer_start(chat_id, user_id, routine, services)
         elif isinstance(data, Swap):

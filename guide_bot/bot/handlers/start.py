@@ -24,11 +24,12 @@ def register(app: App, services: Services) -> None:
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         user = current_user(update, services)
-        if user is None or context.user_data is None:
+        if user is None:
             return
         sender = services.require_sender()
         args = context.args or []
         ref = args[0].removeprefix(DEEP_LINK_PREFIX) if args else ""
+        then: str | None = None  # the deep link's routine, offered after the screening
         if args and args[0].startswith(DEEP_LINK_PREFIX):
             routine = services.catalog.find(user.user_id, ref)
             if routine is None:
@@ -37,13 +38,13 @@ def register(app: App, services: Services) -> None:
             if user.screened:
                 await offer_start(user.chat_id, user.user_id, routine, services)
                 return
-            context.user_data[screening.AFTER_KEY] = ref
+            then = routine.id
         await sender.text(user.chat_id, f"{texts.WELCOME}\n\n{texts.NOT_MEDICAL_ADVICE}")
         if not user.screened:
             await sender.text(
                 user.chat_id, texts.SCREENING_INTRO.format(count=len(texts.SCREENING))
             )
-            await screening.begin(user.chat_id, context.user_data, services)
+            await screening.begin(user.chat_id, user.user_id, services, then=then)
             return
         await send_menu(user.chat_id, services)
 
