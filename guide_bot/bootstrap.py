@@ -18,7 +18,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder
 
 from guide_bot.bot.catalog import Catalog
 from guide_bot.bot.handlers import CORE, LAST
-from guide_bot.bot.http import GatedRequest
+from guide_bot.bot.http import AiohttpRequest
 from guide_bot.bot.presenter import Presenter, StepVoice
 from guide_bot.bot.sender import Sender
 from guide_bot.bot.services import App, Hook, Register, Services
@@ -126,7 +126,7 @@ def build_application(
             await hook(app, services)
 
     builder: Any = ApplicationBuilder().token(settings.token.get_secret_value())
-    builder = builder.request(GatedRequest())  # bounded calls in flight: see bot/http.py
+    builder = builder.request(AiohttpRequest())  # aiohttp, bounded calls in flight: bot/http.py
     # chats concurrently, each chat's updates in order (guide_bot/bot/updates.py)
     builder = builder.concurrent_updates(ChatOrderedProcessor())
     if settings.base_url:
