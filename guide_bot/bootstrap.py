@@ -125,6 +125,9 @@ def build_application(
         for hook in hooks:
             await hook(app, services)
 
+    async def post_stop(_app: App) -> None:
+        services.require_driver().flush()  # the progress not stored yet (scheduling/driver.py)
+
     builder: Any = ApplicationBuilder().token(settings.token.get_secret_value())
     builder = builder.request(AiohttpRequest())  # aiohttp, bounded calls in flight: bot/http.py
     # chats concurrently, each chat's updates in order (guide_bot/bot/updates.py)
@@ -134,7 +137,7 @@ def build_application(
         builder = builder.base_url(base).base_file_url(files)
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-    app: App = builder.post_init(post_init).build()
+    app: App = builder.post_init(post_init).post_stop(post_stop).build()
 
     sender = Sender(app.bot)
     if speech and services.speech is None:

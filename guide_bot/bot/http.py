@@ -20,6 +20,8 @@ aiohttp message can hold the request URL, and the URL holds the bot token.
 from __future__ import annotations
 
 import asyncio
+from urllib.parse import urlsplit
+from urllib.request import getproxies, proxy_bypass
 
 import aiohttp
 from telegram.error import NetworkError, TimedOut
@@ -58,6 +60,7 @@ class AiohttpRequest(BaseRequest):
         self._media_write_s = media_write_s
         self._session: aiohttp.ClientSession | None = None
         self._gate: asyncio.Semaphore | None = None
+        self._proxies: dict[tuple[str, str], str | None] = {}
 
     @property
     def read_timeout(self) -> float:
@@ -68,9 +71,11 @@ class AiohttpRequest(BaseRequest):
         """Open the session (inside the running loop, as aiohttp requires)."""
         if self._session is None or self._session.closed:
             connector = aiohttp.TCPConnector(limit=self.in_flight)
-            # trust_env: honour HTTP(S)_PROXY as PTB's default client does
-            self._session = aiohttp.ClientSession(connector=connector, trust_env=True)
+            # no trust_env: with it aiohttp reads ~/.netrc in a thread and parses the proxy
+            # variables on every request; the proxy is looked up once per host instead
+            self._session = aiohttp.ClientSession(connector=connector)
             self._gate = asyncio.Semaphore(self.in_flight)
+            self._proxies = {}
 
     async def shutdown(self) -> None:
         """Close the session and its connections."""
@@ -102,16 +107,28 @@ class AiohttpRequest(BaseRequest):
         )
         body, headers = _body(request_data)
         headers["User-Agent"] = self.USER_AGENT
+        proxy = self._proxy(url)
         async with gate:
             try:
                 async with session.request(
-                    method, url, data=body, headers=headers, timeout=timeout
+                    method, url, data=body, headers=headers, timeout=timeout, proxy=proxy
                 ) as response:
                     return response.status, await response.read()
             except TimeoutError as exc:  # aiohttp's timeouts are TimeoutError subclasses
                 raise TimedOut from exc
             except aiohttp.ClientError as exc:
                 raise NetworkError(f"aiohttp.{type(exc).__name__}") from exc
+
+    def _proxy(self, url: str) -> str | None:
+        """The HTTP(S)_PROXY that applies to this URL's host (NO_PROXY honoured), as PTB's
+        default client would use it; looked up once per scheme and host."""
+        parts = urlsplit(url)
+        key = (parts.scheme, parts.hostname or "")
+        if key not in self._proxies:
+            proxies = getproxies()
+            bypass = not key[1] or proxy_bypass(key[1])
+            self._proxies[key] = None if bypass else proxies.get(key[0])
+        return self._proxies[key]
 
 
 Body = aiohttp.FormData | bytes | None

@@ -133,3 +133,36 @@ async def test_the_bot_sends_through_the_gate_and_a_burst_all_arrives(
         await asyncio.gather(*(bot.app.bot.send_message(c, "hello") for c in chats))
     sent = {c.chat_id for c in server.calls_of("sendMessage") if c.status == 200}
     assert sent == set(chats)
+
+
+async def test_the_proxy_from_the_environment_carries_the_calls_unless_no_proxy_names_the_host(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seen: list[str] = []
+
+    async def proxy(request: web.Request) -> web.Response:
+        seen.append(str(request.url))
+        return web.json_response({"ok": True, "result": True})
+
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", proxy)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{runner.addresses[0][1]}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.delenv("http_proxy", raising=False)
+    request = AiohttpRequest()
+    await request.initialize()
+    try:
+        status, _ = await request.do_request("http://api.telegram.invalid/botX/getMe", "POST")
+        monkeypatch.setenv("NO_PROXY", "127.0.0.1")
+        with pytest.raises(NetworkError):  # straight to the discard port, not through the proxy
+            await request.do_request("http://127.0.0.1:9/botX/getMe", "POST")
+    finally:
+        await request.shutdown()
+        await runner.cleanup()
+    assert status == 200
+    assert seen == ["http://api.telegram.invalid/botX/getMe"]
