@@ -276,4 +276,6 @@ async def stop_app(app: App) -> None:
         await app.updater.stop()
     if app.running:
         await app.stop()
+    if app.post_stop is not None:
+        await app.post_stop(app)
     await app.shutdown()

@@ -18,7 +18,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder
 
 from guide_bot.bot.catalog import Catalog
 from guide_bot.bot.handlers import CORE, LAST
-from guide_bot.bot.http import GatedRequest
+from guide_bot.bot.http import AiohttpRequest
 from guide_bot.bot.presenter import Presenter, StepVoice
 from guide_bot.bot.sender import Sender
 from guide_bot.bot.services import App, Hook, Register, Services
@@ -127,8 +127,11 @@ def build_application(
         for hook in hooks:
             await hook(app, services)
 
+    async def post_stop(_app: App) -> None:
+        services.require_driver().flush()  # the progress not stored yet (scheduling/driver.py)
+
     builder: Any = ApplicationBuilder().token(settings.token.get_secret_value())
-    builder = builder.request(GatedRequest())  # bounded calls in flight: see bot/http.py
+    builder = builder.request(AiohttpRequest())  # aiohttp, bounded calls in flight: bot/http.py
     # chats concurrently, each chat's updates in order (guide_bot/bot/updates.py)
     builder = builder.concurrent_updates(ChatOrderedProcessor())
     if settings.base_url:
@@ -136,7 +139,7 @@ def build_application(
         builder = builder.base_url(base).base_file_url(files)
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-    app: App = builder.post_init(post_init).build()
+    app: App = builder.post_init(post_init).post_stop(post_stop).build()
 
     sender = Sender(app.bot)
     if speech and services.speech is None:

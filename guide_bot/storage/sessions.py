@@ -11,7 +11,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import JSON, BigInteger, Boolean, CursorResult, Integer, String, select, update
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CursorResult,
+    Integer,
+    String,
+    Table,
+    bindparam,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from guide_bot.storage.base import Base
@@ -93,6 +104,28 @@ class SessionRepository:
             updated = cast(CursorResult[Any], db.execute(statement))
             if updated.rowcount == 0:
                 db.add(ActiveSessionRow(**values))
+
+    def update_many(self, records: list[ActiveSession]) -> None:
+        """Update stored sessions in one transaction (one executemany); absent chats are skipped.
+
+        The driver saves the progress of running sessions in batches with this (see
+        scheduling/driver.py); a session that ended meanwhile has no row and stays deleted.
+        """
+        if not records:
+            return
+        table = cast(Table, ActiveSessionRow.__table__)
+        columns = [name for name in _FIELDS if name != "chat_id"]
+        statement = (
+            update(table)
+            .where(table.c.chat_id == bindparam("key"))
+            .values({name: bindparam(f"v_{name}") for name in columns})
+        )
+        params = [
+            {"key": r.chat_id, **{f"v_{name}": getattr(r, name) for name in columns}}
+            for r in records
+        ]
+        with self._sessions.begin() as db:
+            db.connection().execute(statement, params)
 
     def delete(self, chat_id: int) -> None:
         """Forget the chat's session (finished, stopped or abandoned)."""

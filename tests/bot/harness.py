@@ -141,7 +141,8 @@ def build_bot(
 
 @contextlib.asynccontextmanager
 async def running(bot: Bot) -> AsyncIterator[Bot]:
-    """Run the bot as run_polling does (initialize, post_init, start, poll), then stop it."""
+    """Run the bot as run_polling does (initialize, post_init, start, poll), then stop it as it
+    does (stop, post_stop, shutdown)."""
     app = bot.app
     await app.initialize()
     if app.post_init is not None:
@@ -157,6 +158,8 @@ async def running(bot: Bot) -> AsyncIterator[Bot]:
             await app.updater.stop()
         if app.running:
             await app.stop()
+        if app.post_stop is not None:
+            await app.post_stop(app)
         await app.shutdown()
 
 

@@ -73,11 +73,12 @@ def register(app: App, services: Services) -> None:
             await offer_start(chat_id, user_id, routine, services)
         else:
             pain = data.pain if data.pain >= 0 else None
-            driver.begin(chat_id, user_id, routine, pain)  # in the background: others go on
             note = texts.pain_summary(pain, None)
+            # the rating shows first, then the session's first message (this chat's updates wait)
             await sender.edit_text(
                 chat_id, message_id, f"<b>{texts.escape(routine.title)}</b>\n{note}"
             )
+            driver.begin(chat_id, user_id, routine, pain)  # in the background: others go on
 
     app.add_handler(CommandHandler("session", session_cmd))
     for cls in (Go, Swap, PainBefore):
