@@ -18,6 +18,7 @@ from guide_bot.domain.cues import HALFWAY_TEXT, CueKind, countdown_text
 from guide_bot.domain.routine import Step
 
 SpeakTime = Callable[[str], float]
+EPSILON_S = 1e-9  # cues that fit exactly must not fail on float rounding of their sum
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -56,7 +57,7 @@ def layout_hold(step: Step, start: float, speak: SpeakTime, options: LayoutOptio
         for i in reversed(range(len(cues))):
             pulled[i] = min(pulled[i], limit - gap - lengths[i])
             limit = pulled[i]
-        if pulled[0] >= floor:
+        if pulled[0] >= floor - EPSILON_S:
             ats = pulled
         else:
             end = earliest  # cannot fit: the hold grows until they have been said

@@ -153,3 +153,18 @@ def test_measured_durations_move_everything(make_routine: Factory) -> None:
     fast = plan(routine)
     assert slow.total_s > fast.total_s
     assert slow.holds[0].end_s - slow.holds[0].start_s == pytest.approx(20)
+
+
+def test_cues_that_fill_a_hold_exactly_do_not_grow_it(make_routine: Factory) -> None:
+    # Found by hypothesis: the hold start, a 0.25 s gap and three cues with their gaps add up to
+    # the 6 s hold only up to float rounding, and the hold grew by a hair instead of the cues
+    # moving earlier.
+    texts = ["Breathe out.", CUE_TEXTS[3], "Breathe out."]
+    routine = make_routine([{"hold_s": 6, "cues": [{"at_s": 1.0, "text": t} for t in texts]}])
+    speak = {"Breathe out.": 0.3, CUE_TEXTS[3]: 4.4}
+    gap = PlanOptions().gap_s
+    assert gap + sum(speak[t] + gap for t in texts) == pytest.approx(6.0)
+    timeline = plan(routine, speak_s=lambda text: speak.get(text, 1.3))
+    hold = timeline.holds[0]
+    assert hold.end_s - hold.start_s == pytest.approx(6.0, abs=1e-12)
+    assert len(of_kind(timeline, CueKind.CUE)) == 3
