@@ -1,18 +1,19 @@
 """Cue timing: how late each step message reaches the Bot API server, against its planned time.
 
-N sessions of a tiny routine (short holds) run at once, text mode, rate limiter off; their starts
-are spread evenly over one step's length so the load is steady and every session is in progress
-at the same time. For each step message the lean server's arrival time (wall clock, same machine)
-minus the step's planned time (session start + the announcement's offset in its plan) is its
-lateness. p50/p99/max per run; the figures printed are medians over the runs.
+N sessions of a tiny routine (three holds of --hold seconds) run at once, text mode, rate limiter
+off; their starts are spread evenly over one step's length (or --window seconds) so the load is
+steady, as with sessions started at random times, and every session is in progress at once. For
+each step message the lean server's arrival time (wall clock, same machine) minus the step's
+planned time (session start + the announcement's offset in its plan) is its lateness. p50/p99/max per run; the figures printed are medians over the runs.
 
 Beside it, in the same run and against the same server, the baseline: python-telegram-bot's
 timerbot pattern, one `job_queue.run_once` per cue scheduled when the session starts, whose
 callback sends the message (no session machine, no storage, no retries). Product and baseline
 alternate within each repeat.
 
-    python bench/bench_timing.py            # N = 100, 1,000, 5,000; 3 repeats
-    python bench/bench_timing.py --quick    # N = 100, 1,000; 1 repeat
+    python bench/bench_timing.py --hold 30            # N = 100, 1,000, 5,000; 3 repeats
+    python bench/bench_timing.py --hold 30 --quick    # N = 100, 1,000; 1 repeat
+    python bench/bench_timing.py --hold 30 --window 6 # a burst: N sessions started in 6 s
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from common import (
     TINY_ROUTINE,
     LeanServer,
     add_text_users,
+    bench_speak,
     build_bot,
     lean_server,
     machine,
@@ -48,7 +50,8 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from guide_bot.bot import texts
-from guide_bot.domain.timeline import CueKind
+from guide_bot.domain.timeline import CueKind, plan
+from guide_bot.library.loader import parse_routine
 from guide_bot.scheduling.plans import build_plan
 from guide_bot.storage.users import UserSettings
 
@@ -115,6 +118,14 @@ async def wait_until(done: Callable[[], bool], limit_s: float) -> None:
 def routine_yaml(hold_s: int) -> str:
     """The tiny routine, with every hold `hold_s` long (2 s by default; 30 s is a real hold)."""
     return TINY_ROUTINE.replace("hold_s: 2", f"hold_s: {hold_s}")
+
+
+def step_length_s(hold_s: int) -> float:
+    """How long one step of the tiny routine lasts, announcement to announcement."""
+    routine, issues = parse_routine(routine_yaml(hold_s), file="bench-tiny.yaml")
+    assert routine is not None, issues
+    starts = plan(routine, speak_s=bench_speak).step_starts
+    return starts[1] - starts[0]
 
 
 async def product_run(
@@ -247,8 +258,8 @@ async def main_async(
         )
     print()
     print(
-        f"Cue timing, step message lateness in ms, holds of {hold_s} s"
-        f" (median of {repeats} runs) - {machine()}"
+        f"Cue timing, step message lateness in ms, holds of {hold_s} s, starts spread over"
+        f" {window_s:.2f} s (median of {repeats} runs) - {machine()}"
     )
     headers = [
         "sessions",
@@ -270,7 +281,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="N = 100, 1,000; one repeat")
     parser.add_argument("--sizes", type=lambda s: [int(x) for x in s.split(",")], default=None)
     parser.add_argument("--repeats", type=int, default=None)
-    parser.add_argument("--window", type=float, default=6.0, help="seconds over which N start")
+    parser.add_argument(
+        "--window", type=float, default=None, help="seconds over which N start (one step's length)"
+    )
     parser.add_argument(
         "--hold", type=int, default=2, help="hold of each of the 3 steps, s (30 = a real hold)"
     )
@@ -282,7 +295,9 @@ def main() -> None:
     sizes = args.sizes or ([100, 1000] if args.quick else [100, 1000, 5000])
     repeats = args.repeats or (1 if args.quick else 3)
     kinds = [args.only] if args.only else ["product", "baseline"]
-    asyncio.run(main_async(sizes, repeats, args.window, kinds, args.hold))
+    window_s = args.window if args.window is not None else step_length_s(args.hold)
+    print(f"{len(kinds)} kinds, holds of {args.hold} s, N sessions started over {window_s:.2f} s")
+    asyncio.run(main_async(sizes, repeats, window_s, kinds, args.hold))
 
 
 if __name__ == "__main__":
