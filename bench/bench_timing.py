@@ -4,7 +4,8 @@ N sessions of a tiny routine (three holds of --hold seconds) run at once, text m
 off; their starts are spread evenly over one step's length (or --window seconds) so the load is
 steady, as with sessions started at random times, and every session is in progress at once. For
 each step message the lean server's arrival time (wall clock, same machine) minus the step's
-planned time (session start + the announcement's offset in its plan) is its lateness. p50/p99/max per run; the figures printed are medians over the runs.
+planned time (session start + the announcement's offset in its plan) is its lateness. p50/p99/max
+per run; the figures printed are medians over the runs.
 
 Beside it, in the same run and against the same server, the baseline: python-telegram-bot's
 timerbot pattern, one `job_queue.run_once` per cue scheduled when the session starts, whose
