@@ -124,6 +124,7 @@ def build_application(
     async def post_init(app: App) -> None:
         await app.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
         services.require_driver().restore()
+        services.require_pending().sweep(services.now_utc())  # steps left waiting over a day
         for hook in hooks:
             await hook(app, services)
 
