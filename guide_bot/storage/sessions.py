@@ -15,11 +15,11 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
-    CursorResult,
     Integer,
     String,
     Table,
     bindparam,
+    insert,
     select,
     update,
 )
@@ -71,6 +71,21 @@ class ActiveSession:
 _FIELDS = tuple(ActiveSession.__dataclass_fields__)
 
 
+_TABLE = cast(Table, ActiveSessionRow.__table__)
+_CHANGING = tuple(name for name in _FIELDS if name != "chat_id")
+_UPDATE = (
+    update(_TABLE)
+    .where(_TABLE.c.chat_id == bindparam("key"))
+    .values({name: bindparam(f"v_{name}") for name in _CHANGING})
+)
+
+
+def _update_params(record: ActiveSession) -> dict[str, Any]:
+    params = {f"v_{name}": getattr(record, name) for name in _CHANGING}
+    params["key"] = record.chat_id
+    return params
+
+
 def _to_record(row: ActiveSessionRow) -> ActiveSession:
     return ActiveSession(**{name: getattr(row, name) for name in _FIELDS})
 
@@ -90,20 +105,16 @@ class SessionRepository:
     def save(self, record: ActiveSession) -> None:
         """Insert or update the chat's session.
 
-        Called after every step, so the common case is one UPDATE statement: loading the row
-        into the ORM first cost more than the write itself (bench/bench_timing.py profile).
+        One prepared UPDATE, and an INSERT only when there was no row: on a start, after every
+        button, and (batched, `update_many`) after the scheduled runs. Building an ORM statement
+        per call cost more than the write itself (bench/bench_timing.py profile).
         """
-        values = {name: getattr(record, name) for name in _FIELDS}
         with self._sessions.begin() as db:
-            statement = (
-                update(ActiveSessionRow)
-                .where(ActiveSessionRow.chat_id == record.chat_id)
-                .values(values)
-                .execution_options(synchronize_session=False)
-            )
-            updated = cast(CursorResult[Any], db.execute(statement))
+            connection = db.connection()
+            updated = connection.execute(_UPDATE, _update_params(record))
             if updated.rowcount == 0:
-                db.add(ActiveSessionRow(**values))
+                values = {name: getattr(record, name) for name in _FIELDS}
+                connection.execute(insert(_TABLE), values)
 
     def update_many(self, records: list[ActiveSession]) -> None:
         """Update stored sessions in one transaction (one executemany); absent chats are skipped.
@@ -111,21 +122,9 @@ class SessionRepository:
         The driver saves the progress of running sessions in batches with this (see
         scheduling/driver.py); a session that ended meanwhile has no row and stays deleted.
         """
-        if not records:
-            return
-        table = cast(Table, ActiveSessionRow.__table__)
-        columns = [name for name in _FIELDS if name != "chat_id"]
-        statement = (
-            update(table)
-            .where(table.c.chat_id == bindparam("key"))
-            .values({name: bindparam(f"v_{name}") for name in columns})
-        )
-        params = [
-            {"key": r.chat_id, **{f"v_{name}": getattr(r, name) for name in columns}}
-            for r in records
-        ]
-        with self._sessions.begin() as db:
-            db.connection().execute(statement, params)
+        if records:
+            with self._sessions.begin() as db:
+                db.connection().execute(_UPDATE, [_update_params(r) for r in records])
 
     def delete(self, chat_id: int) -> None:
         """Forget the chat's session (finished, stopped or abandoned)."""
