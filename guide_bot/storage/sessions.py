@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
+    delete,
     insert,
     select,
     update,
@@ -129,9 +130,7 @@ class SessionRepository:
     def delete(self, chat_id: int) -> None:
         """Forget the chat's session (finished, stopped or abandoned)."""
         with self._sessions.begin() as db:
-            row = db.get(ActiveSessionRow, chat_id)
-            if row is not None:
-                db.delete(row)
+            db.connection().execute(delete(_TABLE).where(_TABLE.c.chat_id == chat_id))
 
     def all(self) -> list[ActiveSession]:
         """Every session in progress (read at start-up to pick them up again)."""
