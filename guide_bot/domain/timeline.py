@@ -110,6 +110,16 @@ class Timeline:
     events: tuple[TimelineEvent, ...]
     step_starts: tuple[float, ...]  # at_s of each step's announcement, in step order
     holds: tuple[Hold, ...] = field(default=())
+    _hash: int = field(init=False, repr=False, compare=False, default=0)
+
+    def __post_init__(self) -> None:
+        fields = (self.routine_id, self.title, self.total_s, self.events, self.step_starts)
+        object.__setattr__(self, "_hash", hash((*fields, self.holds)))
+
+    def __hash__(self) -> int:
+        """Computed once: a restart looks thousands of sessions' timelines up in caches, and
+        hashing every event each time was an eighth of the start-up (bench/README.md)."""
+        return self._hash
 
     @property
     def step_count(self) -> int:

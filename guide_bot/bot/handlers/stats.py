@@ -17,7 +17,6 @@ from guide_bot.bot.services import App, Services
 from guide_bot.bot.texts import AREA_NAMES
 from guide_bot.bot.texts import progress as texts
 from guide_bot.domain.progress import SessionRecord, compute_progress
-from guide_bot.progress.charts import render_progress_chart
 from guide_bot.progress.records import to_records
 
 STATS_LIMIT = 5000  # the latest sessions counted: over ten years of daily use
@@ -39,6 +38,9 @@ async def send_stats(services: Services, chat_id: int, user_id: int) -> None:
     zone, known = user_zone(services, user_id)
     progress = compute_progress(records, zone, services.now_utc())
     await sender.text(chat_id, texts.stats(progress, AREA_NAMES, zone_known=known))
+    # matplotlib is imported on the first chart, not at start-up (a tenth of it)
+    from guide_bot.progress.charts import render_progress_chart
+
     png = await asyncio.to_thread(render_progress_chart, records, zone)
     await send_chart(services, chat_id, png)
 
