@@ -13,76 +13,82 @@ from pathlib import Path
 import pytest
 from fakebot.server import FakeBotServer
 
-from bot.harness import build_bot, event_at, ready_user, running
+from bot.harness import Bot, build_bot, event_at, ready_user, running
 from bot.test_session_flow import Chat, start_session
+from guide_bot.bot.presenter import Live
 from guide_bot.domain.clock import FakeClock
 from guide_bot.scheduling import driver as driver_module
 
 CHAT = 3003
 
 
+def saving_bot(server: FakeBotServer, tmp_path: Path, library: Path) -> tuple[Bot, Chat]:
+    """A bot with a screened user in CHAT, and that chat's reader."""
+    bot = build_bot(server, tmp_path, library)
+    ready_user(bot.services, CHAT)
+    return bot, Chat(server, CHAT)
+
+
+async def into_the_hold(bot: Bot, chat: Chat) -> Live:
+    """Start the long routine and run to just after step 1's "Press now." (progress unsaved)."""
+    await start_session(bot, chat, "long-test")
+    await bot.run_for(event_at(bot, CHAT, "hold_start", 1) + 0.5)
+    assert chat.new_texts()[-1] == "Press now."
+    driver = bot.services.require_driver()
+    assert driver.unsaved == 1
+    live = driver.get(CHAT)
+    assert live is not None
+    return live
+
+
+def stored_state(bot: Bot) -> dict[str, object]:
+    """The chat's stored session state."""
+    stored = bot.services.sessions.get(CHAT)
+    assert stored is not None
+    return stored.state
+
+
 async def test_progress_is_stored_with_the_batch_and_an_action_at_once(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
-    bot = build_bot(server, tmp_path, test_library)
-    ready_user(bot.services, CHAT)
-    chat = Chat(server, CHAT)
+    bot, chat = saving_bot(server, tmp_path, test_library)
     driver = bot.services.require_driver()
     async with running(bot):
         await start_session(bot, chat, "long-test")
-        started = bot.services.sessions.get(CHAT)
-        assert started is not None  # the start is stored at once
         assert driver.unsaved == 0
+        started = stored_state(bot)  # the start is stored at once
         await bot.run_for(event_at(bot, CHAT, "hold_start", 1) + 0.5)
-        assert chat.new_texts()[-1] == "Press now."
+        assert driver.unsaved == 1
         live = driver.get(CHAT)
         assert live is not None
-        assert driver.unsaved == 1
-        assert bot.services.sessions.get(CHAT) == started  # not yet
+        assert stored_state(bot) == started  # not yet
         driver.flush()
         assert driver.unsaved == 0
-        stored = bot.services.sessions.get(CHAT)
-        assert stored is not None
-        assert stored.state == live.session.to_dict()
-        assert stored.state != started.state
+        assert stored_state(bot) == live.session.to_dict() != started
 
         await bot.run_for(event_at(bot, CHAT, "cue", 1) - event_at(bot, CHAT, "hold_start", 1))
         assert driver.unsaved == 1
         await driver.control(CHAT, lambda session, now: session.pause(now))
         assert driver.unsaved == 0  # a user action stores the session, progress and all
-        stored = bot.services.sessions.get(CHAT)
-        assert stored is not None
-        assert stored.state["state"] == "paused"
+        assert stored_state(bot)["state"] == "paused"
 
 
 async def test_stopping_the_bot_stores_the_progress_not_yet_stored(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
-    bot = build_bot(server, tmp_path, test_library)
-    ready_user(bot.services, CHAT)
-    chat = Chat(server, CHAT)
+    bot, chat = saving_bot(server, tmp_path, test_library)
     async with running(bot):
-        await start_session(bot, chat, "long-test")
-        await bot.run_for(event_at(bot, CHAT, "hold_start", 1) + 0.5)
-        live = bot.services.require_driver().get(CHAT)
-        assert live is not None
-        assert bot.services.require_driver().unsaved == 1
-    stored = bot.services.sessions.get(CHAT)
-    assert stored is not None
-    assert stored.state == live.session.to_dict()
+        live = await into_the_hold(bot, chat)
+    assert stored_state(bot) == live.session.to_dict()
 
 
 async def test_a_session_that_ended_is_not_brought_back_by_a_batch(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
-    bot = build_bot(server, tmp_path, test_library)
-    ready_user(bot.services, CHAT)
-    chat = Chat(server, CHAT)
+    bot, chat = saving_bot(server, tmp_path, test_library)
     driver = bot.services.require_driver()
     async with running(bot):
-        await start_session(bot, chat, "long-test")
-        await bot.run_for(event_at(bot, CHAT, "hold_start", 1) + 0.5)
-        assert driver.unsaved == 1
+        await into_the_hold(bot, chat)
         await driver.stop(CHAT)
         driver.flush()
         assert bot.services.sessions.get(CHAT) is None
@@ -92,9 +98,7 @@ async def test_a_session_that_ended_is_not_brought_back_by_a_batch(
 async def test_a_batch_that_fails_is_kept_and_stored_by_the_next(
     server: FakeBotServer, tmp_path: Path, test_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bot = build_bot(server, tmp_path, test_library)
-    ready_user(bot.services, CHAT)
-    chat = Chat(server, CHAT)
+    bot, chat = saving_bot(server, tmp_path, test_library)
     driver = bot.services.require_driver()
     repo = bot.services.sessions
     real = repo.update_many
@@ -108,56 +112,39 @@ async def test_a_batch_that_fails_is_kept_and_stored_by_the_next(
         real(records)  # type: ignore[arg-type]
 
     async with running(bot):
-        await start_session(bot, chat, "long-test")
-        await bot.run_for(event_at(bot, CHAT, "hold_start", 1) + 0.5)
+        live = await into_the_hold(bot, chat)
         monkeypatch.setattr(repo, "update_many", flaky)
         driver.flush()
         assert driver.unsaved == 1  # kept for the next batch
         driver.flush()
         assert driver.unsaved == 0
-        live = driver.get(CHAT)
-        stored = repo.get(CHAT)
-        assert live is not None
-        assert stored is not None
-        assert stored.state == live.session.to_dict()
+        assert stored_state(bot) == live.session.to_dict()
 
 
 async def test_the_batch_runs_by_itself_within_the_save_delay(
     server: FakeBotServer, tmp_path: Path, test_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(driver_module, "SAVE_DELAY_S", 0.01)
-    bot = build_bot(server, tmp_path, test_library)
-    ready_user(bot.services, CHAT)
-    chat = Chat(server, CHAT)
+    bot, chat = saving_bot(server, tmp_path, test_library)
     driver = bot.services.require_driver()
     async with running(bot):
-        await start_session(bot, chat, "long-test")
-        await bot.run_for(event_at(bot, CHAT, "hold_start", 1) + 0.5)
+        live = await into_the_hold(bot, chat)
         for _ in range(200):  # the real loop's timer; no fake clock moves it
             if driver.unsaved == 0:
                 break
             await asyncio.sleep(0.01)
         assert driver.unsaved == 0
-        live = driver.get(CHAT)
-        stored = bot.services.sessions.get(CHAT)
-        assert live is not None
-        assert stored is not None
-        assert stored.state == live.session.to_dict()
+        assert stored_state(bot) == live.session.to_dict()
 
 
 async def test_a_crash_before_the_batch_says_those_cues_again_after_the_restart(
     server: FakeBotServer, tmp_path: Path, test_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bot = build_bot(server, tmp_path, test_library)
-    ready_user(bot.services, CHAT)
-    chat = Chat(server, CHAT)
+    bot, chat = saving_bot(server, tmp_path, test_library)
     driver = bot.services.require_driver()
     monkeypatch.setattr(driver, "flush", lambda: None)  # the process dies: nothing more stored
     async with running(bot):
-        await start_session(bot, chat, "long-test")
-        hold = event_at(bot, CHAT, "hold_start", 1)
-        await bot.run_for(hold + 0.5)
-        assert chat.new_texts()[-1] == "Press now."
+        await into_the_hold(bot, chat)
         stopped_at = bot.clock.now()
 
     again = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 2.0))
