@@ -113,8 +113,8 @@ class Timeline:
     _hash: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
-        fields = (self.routine_id, self.title, self.total_s, self.events, self.step_starts)
-        object.__setattr__(self, "_hash", hash((*fields, self.holds)))
+        key = (self.routine_id, self.title, self.total_s, self.events, self.step_starts, self.holds)
+        object.__setattr__(self, "_hash", hash(key))
 
     def __hash__(self) -> int:
         """Computed once: a restart looks thousands of sessions' timelines up in caches, and

@@ -16,6 +16,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Integer,
+    Row,
     String,
     Table,
     bindparam,
@@ -87,8 +88,9 @@ def _update_params(record: ActiveSession) -> dict[str, Any]:
     return params
 
 
-def _to_record(row: ActiveSessionRow) -> ActiveSession:
-    return ActiveSession(**{name: getattr(row, name) for name in _FIELDS})
+def _to_record(row: Row[Any]) -> ActiveSession:
+    """A stored row as the bot keeps it (plain rows: loading ORM objects cost more)."""
+    return ActiveSession(**{name: row._mapping[name] for name in _FIELDS})
 
 
 class SessionRepository:
@@ -100,7 +102,7 @@ class SessionRepository:
     def get(self, chat_id: int) -> ActiveSession | None:
         """The chat's session in progress, if any."""
         with self._sessions() as db:
-            row = db.get(ActiveSessionRow, chat_id)
+            row = db.connection().execute(select(_TABLE).where(_TABLE.c.chat_id == chat_id)).first()
             return _to_record(row) if row else None
 
     def save(self, record: ActiveSession) -> None:
@@ -134,6 +136,5 @@ class SessionRepository:
 
     def all(self) -> list[ActiveSession]:
         """Every session in progress (read at start-up to pick them up again)."""
-        with self._sessions() as db:  # plain rows: loading 10,000 ORM objects cost more
-            rows = db.connection().execute(select(_TABLE))
-            return [ActiveSession(**{name: row._mapping[name] for name in _FIELDS}) for row in rows]
+        with self._sessions() as db:
+            return [_to_record(row) for row in db.connection().execute(select(_TABLE))]
