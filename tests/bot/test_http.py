@@ -4,6 +4,7 @@ the Bot API reads them, and failures become PTB's errors without the URL (it hol
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,19 @@ from guide_bot.bot.http import IN_FLIGHT, AiohttpRequest
 TOKEN = FakeBotServer.token
 
 
+Handler = Callable[[web.Request], Awaitable[web.Response]]
+
+
+async def _local_server(handler: Handler) -> tuple[web.AppRunner, int]:
+    """A local HTTP server answering every path with `handler`; its runner and port."""
+    app = web.Application()
+    app.router.add_route("*", "/{tail:.*}", handler)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    return runner, runner.addresses[0][1]
+
+
 async def _slow_server(delay_s: float) -> tuple[web.AppRunner, str, list[int]]:
     """A server whose every answer takes `delay_s`; the list gets the calls inside at each entry."""
     inside: list[int] = []
@@ -30,13 +44,7 @@ async def _slow_server(delay_s: float) -> tuple[web.AppRunner, str, list[int]]:
         now[0] -= 1
         return web.json_response({"ok": True, "result": True})
 
-    app = web.Application()
-    app.router.add_post("/{tail:.*}", handler)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
+    runner, port = await _local_server(handler)
     return runner, f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage", inside
 
 
@@ -144,13 +152,8 @@ async def test_the_proxy_from_the_environment_carries_the_calls_unless_no_proxy_
         seen.append(str(request.url))
         return web.json_response({"ok": True, "result": True})
 
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", proxy)
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{runner.addresses[0][1]}")
+    runner, port = await _local_server(proxy)
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     monkeypatch.delenv("http_proxy", raising=False)
