@@ -38,11 +38,11 @@ from common import (
 )
 
 from guide_bot.bootstrap import build_application, build_services
-from guide_bot.bot.services import App
 from guide_bot.config import Settings
 from guide_bot.domain.clock import FakeClock
 from guide_bot.paths import shipped_library_dir
-from guide_bot.scheduling.steps import ManualScheduler
+from guide_bot.sessions.scheduling import ManualScheduler
+from guide_bot.telegram.services import App
 
 USER_A, USER_B = 60_000_001, 60_000_002
 SESSIONS = (("first", USER_A), ("repeated", USER_A), ("other", USER_B))

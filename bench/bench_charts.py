@@ -11,8 +11,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from guide_bot.domain.progress import SessionRecord
 from guide_bot.progress.charts import render_progress_chart
+from guide_bot.progress.figures import SessionRecord
 
 
 def year_of_history(days: int) -> list[SessionRecord]:

@@ -43,10 +43,10 @@ from common import (
 from sqlalchemy import insert
 
 from guide_bot.bootstrap import build_services
-from guide_bot.bot.handlers import reminders
-from guide_bot.bot.reminder_delivery import start_reminders
+from guide_bot.reminders.rows import ReminderRow
 from guide_bot.storage.base import make_engine
-from guide_bot.storage.reminder_rows import ReminderRow
+from guide_bot.telegram.reminders import handlers as reminders
+from guide_bot.telegram.reminders.delivery import start_reminders
 
 TELEGRAM_PER_S = 30
 FIRST_USER = 50_000_000

@@ -23,7 +23,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
-from guide_bot.bot.http import IN_FLIGHT, AiohttpRequest
+from guide_bot.telegram.http import IN_FLIGHT, AiohttpRequest
 
 GET_ME = {"id": 1, "is_bot": True, "first_name": "bench", "username": "bench_bot"}
 

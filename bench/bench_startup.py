@@ -40,12 +40,12 @@ from common import (
 from sqlalchemy import insert
 
 from guide_bot.bootstrap import build_services
-from guide_bot.domain.reminders import ReminderRule, next_fire
 from guide_bot.domain.session import Session
 from guide_bot.paths import shipped_library_dir
-from guide_bot.scheduling.plans import build_plan
+from guide_bot.reminders.rows import ReminderRow, days_to_mask
+from guide_bot.reminders.rules import ReminderRule, next_fire
+from guide_bot.sessions.plans import build_plan
 from guide_bot.storage.base import make_engine
-from guide_bot.storage.reminder_rows import ReminderRow, days_to_mask
 from guide_bot.storage.sessions import ActiveSessionRow
 from guide_bot.storage.users import UserRow, UserSettings
 

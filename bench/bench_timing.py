@@ -50,11 +50,11 @@ from common import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from guide_bot.bot import texts
 from guide_bot.domain.timeline import CueKind, plan
 from guide_bot.library.loader import parse_routine
-from guide_bot.scheduling.plans import build_plan
+from guide_bot.sessions.plans import build_plan
 from guide_bot.storage.users import UserSettings
+from guide_bot.telegram import texts
 
 STEP = re.compile(r"Step (\d+) of")
 FIRST_CHAT = 10_000_000

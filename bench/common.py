@@ -26,11 +26,11 @@ import httpx
 from sqlalchemy import insert
 
 from guide_bot.bootstrap import build_application, build_services
-from guide_bot.bot.services import App, Hook, Register, Services
 from guide_bot.config import Settings
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.storage.base import make_engine
 from guide_bot.storage.users import UserRow
+from guide_bot.telegram.services import App, Hook, Register, Services
 
 BENCH_DIR = Path(__file__).resolve().parent
 TOKEN = "123456:BENCH-token"

@@ -24,10 +24,10 @@ from telegram.ext import AIORateLimiter, Application, ContextTypes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from guide_bot.domain.reminders import EVERY_DAY, Dispatch, ReminderRule
-from guide_bot.scheduling.reminders import ReminderScheduler
+from guide_bot.reminders.dispatcher import ReminderScheduler
+from guide_bot.reminders.rules import EVERY_DAY, Dispatch, ReminderRule
+from guide_bot.reminders.store import ReminderRepository, StoredReminder
 from guide_bot.storage.base import Base, make_engine, make_sessionmaker
-from guide_bot.storage.reminders import ReminderRepository, StoredReminder
 from tests.fakebot.server import FakeBotServer
 
 

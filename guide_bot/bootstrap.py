@@ -16,31 +16,30 @@ from typing import Any
 from telegram import BotCommand
 from telegram.ext import AIORateLimiter, ApplicationBuilder
 
-from guide_bot.bot.catalog import Catalog
-from guide_bot.bot.handlers import CORE, LAST
-from guide_bot.bot.http import AiohttpRequest
-from guide_bot.bot.presenter import Presenter, StepVoice
-from guide_bot.bot.sender import Sender
-from guide_bot.bot.services import App, Hook, Register, Services
-from guide_bot.bot.texts import COMMANDS
-from guide_bot.bot.updates import ChatOrderedProcessor
 from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock, SystemClock
+from guide_bot.library.catalog import Catalog
 from guide_bot.library.loader import load_routines
+from guide_bot.progress.history import HistoryRepository
+from guide_bot.progress.routine_store import UserRoutineRepository
 from guide_bot.progress.user_routines import UserRoutines
-from guide_bot.scheduling.driver import SessionDriver
-from guide_bot.scheduling.steps import JobQueueScheduler, StepScheduler
-from guide_bot.storage import history, media, reminders, sessions, users  # noqa: F401  (tables)
+from guide_bot.reminders.store import ReminderRepository
+from guide_bot.sessions.scheduling import JobQueueScheduler, StepScheduler
+from guide_bot.sessions.service import SessionDriver
 from guide_bot.storage.base import make_engine, make_sessionmaker
-from guide_bot.storage.history import HistoryRepository
 from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.pending import PendingRepository
-from guide_bot.storage.reminders import ReminderRepository
 from guide_bot.storage.schema import create_or_migrate
 from guide_bot.storage.sessions import SessionRepository
 from guide_bot.storage.user_data import load_all_tables
-from guide_bot.storage.user_routines import UserRoutineRepository
 from guide_bot.storage.users import UserRepository
+from guide_bot.telegram.handlers import CORE, LAST
+from guide_bot.telegram.http import AiohttpRequest
+from guide_bot.telegram.presenter import Presenter, StepVoice
+from guide_bot.telegram.sender import Sender
+from guide_bot.telegram.services import App, Hook, Register, Services
+from guide_bot.telegram.texts import COMMANDS
+from guide_bot.telegram.updates import ChatOrderedProcessor
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +94,7 @@ def build_services(settings: Settings, *, clock: Clock | None = None) -> Service
 def _session_speech(services: Services, sender: Callable[[], Sender]) -> StepVoice | None:
     """Voice notes for sessions; None (sessions in text) if speech cannot even be set up."""
     try:
-        from guide_bot.bot.voice import SessionSpeech
+        from guide_bot.telegram.voice import SessionSpeech
 
         return SessionSpeech(services.settings, services.media, services.clock, sender)
     except Exception as exc:

@@ -120,9 +120,9 @@ def run_cmd(
     from telegram.error import InvalidToken
 
     from guide_bot.bootstrap import build_application, build_services
-    from guide_bot.bot.handlers import reminders
-    from guide_bot.bot.progress_features import PROGRESS
-    from guide_bot.bot.reminder_delivery import start_reminders
+    from guide_bot.telegram.progress import PROGRESS
+    from guide_bot.telegram.reminders import handlers as reminders
+    from guide_bot.telegram.reminders.delivery import start_reminders
 
     services = build_services(settings)
     app = build_application(

@@ -17,7 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
-from guide_bot.domain.progress import SessionRecord, minutes_per_day, pain_series
+from guide_bot.progress.figures import SessionRecord, minutes_per_day, pain_series
 
 WIDTH_IN = 8.0
 HEIGHT_IN = 6.0

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from guide_bot.domain.progress import SessionRecord
 from guide_bot.domain.routine import Routine
-from guide_bot.storage.history import HistoryEntry
+from guide_bot.progress.figures import SessionRecord
+from guide_bot.progress.history import HistoryEntry
 
 UTC_ZONE = ZoneInfo("UTC")
 Find = Callable[[str], Routine | None]

@@ -24,7 +24,7 @@ from guide_bot.library.uploads import (
     split_user_ref,
     user_ref,
 )
-from guide_bot.storage.user_routines import StoredRoutine, UserRoutineRepository
+from guide_bot.progress.routine_store import StoredRoutine, UserRoutineRepository
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,8 @@
 
 Both walk `user_tables()` (every table with a `user_id` column), so a table added by any feature
 is covered without a change here, provided its module is imported: `load_all_tables()` imports
-every module of guide_bot.storage so that their tables are registered before the walk.
+every module of guide_bot.storage and the stores of the feature folders (`TABLE_MODULES`) so
+that their tables are registered before the walk.
 """
 
 from __future__ import annotations
@@ -25,10 +26,20 @@ from guide_bot.storage.base import USER_COLUMN, user_tables
 EXPORT_FORMAT = 1
 
 
+# The feature folders keep their tables beside their rules (reminders/, progress/).
+TABLE_MODULES = (
+    "guide_bot.reminders.store",
+    "guide_bot.progress.history",
+    "guide_bot.progress.routine_store",
+)
+
+
 def load_all_tables() -> None:
-    """Import every storage module, so every feature's tables are in the metadata."""
+    """Import every storage module and feature store, so every table is in the metadata."""
     for module in pkgutil.iter_modules(guide_bot.storage.__path__):
         importlib.import_module(f"{guide_bot.storage.__name__}.{module.name}")
+    for name in TABLE_MODULES:
+        importlib.import_module(name)
 
 
 def to_json_value(value: Any) -> Any:

@@ -11,10 +11,10 @@ from pathlib import Path
 from fakebot.server import Call, FakeBotServer
 
 from guide_bot.bootstrap import build_application, build_services
-from guide_bot.bot.services import App, Services
 from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock, FakeClock
-from guide_bot.scheduling.steps import ManualScheduler
+from guide_bot.sessions.scheduling import ManualScheduler
+from guide_bot.telegram.services import App, Services
 
 QUICK_ROUTINE = """\
 id: quick-test

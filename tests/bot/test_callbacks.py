@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guide_bot.bot.callbacks import (
+from guide_bot.library.catalog import routine_ref
+from guide_bot.telegram.callbacks import (
     MAX_CALLBACK_BYTES,
     Card,
     Control,
@@ -16,7 +17,6 @@ from guide_bot.bot.callbacks import (
     ScreeningAnswer,
     parse,
 )
-from guide_bot.bot.catalog import routine_ref
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from guide_bot.bot import texts
 from guide_bot.domain.cues import FINAL_RELEASE_TEXT
+from guide_bot.telegram import texts
 
 
 def test_after_the_final_cue_in_text_the_end_is_not_repeated() -> None:

@@ -10,7 +10,7 @@ from fakebot.server import FakeBotServer
 from telegram import Chat, Message, Update, User
 
 from bot.harness import build_bot, running
-from guide_bot.bot.updates import ChatOrderedProcessor, order_keys
+from guide_bot.telegram.updates import ChatOrderedProcessor, order_keys
 
 SLOW, FAST = 4004, 5005
 DELAY_S = 1.5

@@ -14,7 +14,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import NetworkError, TimedOut
 
 from bot.harness import build_bot, running
-from guide_bot.bot.http import IN_FLIGHT, AiohttpRequest
+from guide_bot.telegram.http import IN_FLIGHT, AiohttpRequest
 
 TOKEN = FakeBotServer.token
 

@@ -19,10 +19,10 @@ from progress.harness import START, build_progress_bot
 from reminders.harness import say, tap
 
 from bot.harness import Bot, button_data, running
-from guide_bot.bot import texts
-from guide_bot.bot.handlers import reminder_flow
-from guide_bot.bot.texts import reminders as rt
 from guide_bot.storage.pending import MAX_AGE
+from guide_bot.telegram import texts
+from guide_bot.telegram.reminders import flow as reminder_flow
+from guide_bot.telegram.reminders import texts as rt
 
 CHAT = 4004  # no time zone and no screening yet
 BERLIN_REMINDER = "Reminder set: <b>07:30</b> weekdays: Neck and upper back knots"

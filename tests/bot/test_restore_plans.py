@@ -10,8 +10,8 @@ from bot.harness import build_bot, set_mode, write_library
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Session
 from guide_bot.library.loader import load_routines
-from guide_bot.scheduling.plans import rebuild_plan
-from guide_bot.scheduling.restore import _Plans
+from guide_bot.sessions.plans import rebuild_plan
+from guide_bot.sessions.restore import _Plans
 
 
 def test_same_routine_and_inputs_share_one_timeline(tmp_path: Path) -> None:

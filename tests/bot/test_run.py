@@ -24,7 +24,7 @@ from guide_bot.bootstrap import api_urls
 from guide_bot.cli import main
 from guide_bot.cli.run_cmds import RedactingFormatter, webhook_params
 from guide_bot.domain.clock import SystemClock
-from guide_bot.scheduling.steps import JobQueueScheduler, job_name
+from guide_bot.sessions.scheduling import JobQueueScheduler, job_name
 
 
 def test_run_without_token_says_how_to_get_one(

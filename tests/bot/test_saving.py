@@ -15,9 +15,9 @@ from fakebot.server import FakeBotServer
 
 from bot.harness import Bot, build_bot, event_at, ready_user, running
 from bot.test_session_flow import Chat, start_session
-from guide_bot.bot.presenter import Live
 from guide_bot.domain.clock import FakeClock
-from guide_bot.scheduling import driver as driver_module
+from guide_bot.sessions import service as driver_module
+from guide_bot.telegram.presenter import Live
 
 CHAT = 3003
 

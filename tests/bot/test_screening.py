@@ -7,7 +7,7 @@ from pathlib import Path
 from fakebot.server import FakeBotServer
 
 from bot.harness import Bot, build_bot, button_data, running, screen
-from guide_bot.bot import texts
+from guide_bot.telegram import texts
 
 CHAT = 1101
 

@@ -8,7 +8,7 @@ from fakebot.server import FakeBotServer
 
 from bot.harness import build_bot, running, screen
 from bot.test_session_flow import Chat, press, start_session
-from guide_bot.bot.voice import voice_for
+from guide_bot.telegram.voice import voice_for
 
 CHAT = 6006
 

@@ -16,7 +16,7 @@ from telegram import Bot
 from telegram.error import TimedOut
 from telegram.request import HTTPXRequest
 
-from guide_bot.bot.sender import Sender
+from guide_bot.telegram.sender import Sender
 
 CHAT = 6006
 TIMEOUT_S = 0.3

@@ -9,10 +9,10 @@ from fakebot.server import FakeBotServer
 
 from bot.harness import build_bot, ready_user, running, screen
 from bot.test_session_flow import Chat, press, start_session
-from guide_bot.bot.voice import SessionSpeech
 from guide_bot.domain.clock import FakeClock
 from guide_bot.speech.ports import SpeechEngine, SpeechError
 from guide_bot.speech.selection import EngineSelector, Voice
+from guide_bot.telegram.voice import SessionSpeech
 
 CHAT, OTHER = 2002, 3003
 

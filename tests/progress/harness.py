@@ -12,13 +12,13 @@ from bot.harness import Bot, make_settings
 from fakebot.server import FakeBotServer
 
 from guide_bot.bootstrap import build_application, build_services
-from guide_bot.bot.handlers import reminders
-from guide_bot.bot.progress_features import PROGRESS
-from guide_bot.bot.reminder_delivery import start_reminders
-from guide_bot.bot.services import App
 from guide_bot.domain.clock import FakeClock
-from guide_bot.scheduling.steps import ManualScheduler
-from guide_bot.storage.history import HistoryEntry
+from guide_bot.progress.history import HistoryEntry
+from guide_bot.sessions.scheduling import ManualScheduler
+from guide_bot.telegram.progress import PROGRESS
+from guide_bot.telegram.reminders import handlers as reminders
+from guide_bot.telegram.reminders.delivery import start_reminders
+from guide_bot.telegram.services import App
 
 START = datetime(2026, 1, 14, 12, 0, tzinfo=UTC)  # a Wednesday
 _message_ids = itertools.count(900_000)

@@ -6,8 +6,8 @@ import struct
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from guide_bot.domain.progress import SessionRecord
 from guide_bot.progress.charts import DPI, HEIGHT_IN, WIDTH_IN, render_progress_chart
+from guide_bot.progress.figures import SessionRecord
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

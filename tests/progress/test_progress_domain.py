@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from guide_bot.domain.progress import (
+from guide_bot.progress.figures import (
     SessionRecord,
     compute_progress,
     local_date,

@@ -8,12 +8,12 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import sessionmaker
 
-from guide_bot.bot.callbacks import Go, parse
-from guide_bot.bot.catalog import Catalog, routine_ref
+from guide_bot.library.catalog import Catalog, routine_ref
+from guide_bot.progress.history import HistoryEntry
 from guide_bot.progress.records import to_records, zone_or_utc
+from guide_bot.progress.routine_store import UserRoutineRepository
 from guide_bot.progress.user_routines import UserRoutines
-from guide_bot.storage.history import HistoryEntry
-from guide_bot.storage.user_routines import UserRoutineRepository
+from guide_bot.telegram.callbacks import Go, parse
 from progress.test_uploads import as_bytes, routine
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)

@@ -17,8 +17,8 @@ from guide_bot.library.uploads import (
     describe,
     size_issue,
 )
+from guide_bot.progress.routine_store import UserRoutineRepository
 from guide_bot.progress.user_routines import RoutineResolver, UserRoutines
-from guide_bot.storage.user_routines import UserRoutineRepository
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 LIBRARY_IDS = frozenset({"neck-release"})

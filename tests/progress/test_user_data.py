@@ -9,11 +9,11 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
+from guide_bot.progress.history import HistoryEntry, HistoryRepository
+from guide_bot.progress.routine_store import UserRoutineRepository
 from guide_bot.progress.user_routines import UserRoutines
 from guide_bot.storage.base import Base, user_tables
-from guide_bot.storage.history import HistoryEntry, HistoryRepository
 from guide_bot.storage.user_data import export_user, forget_user, load_all_tables, to_json_value
-from guide_bot.storage.user_routines import UserRoutineRepository
 from guide_bot.storage.users import UserRepository
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)

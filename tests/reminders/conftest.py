@@ -9,8 +9,8 @@ import pytest
 from bot.harness import write_library
 from fakebot.server import FakeBotServer
 
+from guide_bot.reminders.store import ReminderRepository
 from guide_bot.storage.base import Base, make_engine, make_sessionmaker
-from guide_bot.storage.reminders import ReminderRepository
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from guide_bot.domain.reminders import Dispatch
-from guide_bot.storage.reminders import StoredReminder
+from guide_bot.reminders.rules import Dispatch
+from guide_bot.reminders.store import StoredReminder
 
 
 @dataclass

@@ -10,12 +10,12 @@ from bot.harness import Bot, make_settings
 from fakebot.server import Call, FakeBotServer
 
 from guide_bot.bootstrap import build_application, build_services
-from guide_bot.bot.handlers import reminders
-from guide_bot.bot.reminder_delivery import start_reminders
-from guide_bot.bot.services import App
 from guide_bot.domain.clock import FakeClock
-from guide_bot.scheduling.reminders import ReminderScheduler
-from guide_bot.scheduling.steps import ManualScheduler
+from guide_bot.reminders.dispatcher import ReminderScheduler
+from guide_bot.sessions.scheduling import ManualScheduler
+from guide_bot.telegram.reminders import handlers as reminders
+from guide_bot.telegram.reminders.delivery import start_reminders
+from guide_bot.telegram.services import App
 
 CHAT = 3003
 # Monday 5 January 2026, 06:00 in Berlin

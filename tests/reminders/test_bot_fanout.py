@@ -12,7 +12,7 @@ from typing import Any
 from bot.harness import running
 from fakebot.server import FakeBotServer
 
-from guide_bot.domain.reminders import EVERY_DAY, ReminderRule
+from guide_bot.reminders.rules import EVERY_DAY, ReminderRule
 from reminders.harness import START, build_reminder_bot, dispatcher
 
 BERLIN = "Europe/Berlin"

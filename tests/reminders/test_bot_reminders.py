@@ -10,8 +10,8 @@ from pathlib import Path
 from bot.harness import running, screen
 from fakebot.server import FakeBotServer
 
-from guide_bot.bot import texts
-from guide_bot.domain.reminders import EVERY_DAY, ReminderRule
+from guide_bot.reminders.rules import EVERY_DAY, ReminderRule
+from guide_bot.telegram import texts
 from reminders.harness import (
     CHAT,
     START,

@@ -9,8 +9,8 @@ from pathlib import Path
 from bot.harness import running
 from fakebot.server import FakeBotServer
 
-from guide_bot.bot.texts import reminders as rt
-from guide_bot.domain.reminders import EVERY_DAY, ReminderRule
+from guide_bot.reminders.rules import EVERY_DAY, ReminderRule
+from guide_bot.telegram.reminders import texts as rt
 from reminders.harness import CHAT, START, build_reminder_bot, say, tap
 
 

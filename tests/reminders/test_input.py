@@ -6,8 +6,7 @@ from datetime import time
 
 import pytest
 
-from guide_bot.bot.texts.reminders import input_error
-from guide_bot.domain.reminder_input import (
+from guide_bot.reminders.parsing import (
     InputProblem,
     ReminderInputError,
     describe_days,
@@ -16,7 +15,8 @@ from guide_bot.domain.reminder_input import (
     parse_remind,
     parse_time,
 )
-from guide_bot.domain.reminders import EVERY_DAY, WEEKDAYS, WEEKENDS
+from guide_bot.reminders.rules import EVERY_DAY, WEEKDAYS, WEEKENDS
+from guide_bot.telegram.reminders.texts import input_error
 
 ROUTINES = {"neck-release", "desk-reset", "sleep-wind-down"}
 

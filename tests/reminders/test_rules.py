@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from guide_bot.domain.reminders import (
+from guide_bot.reminders.rules import (
     EVERY_DAY,
     WEEKDAYS,
     ReminderRule,

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
-from guide_bot.domain.reminders import EVERY_DAY, WEEKDAYS, ReminderRule
-from guide_bot.scheduling.reminders import ReminderScheduler
-from guide_bot.storage.reminders import ReminderRepository
+from guide_bot.reminders.dispatcher import ReminderScheduler
+from guide_bot.reminders.rules import EVERY_DAY, WEEKDAYS, ReminderRule
+from guide_bot.reminders.store import ReminderRepository
 from reminders.fakes import FakeClock, RecordingDeliver
 
 BERLIN = "Europe/Berlin"

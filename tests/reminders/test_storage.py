@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from guide_bot.domain.reminders import EVERY_DAY, WEEKDAYS, ReminderRule
+from guide_bot.reminders.rules import EVERY_DAY, WEEKDAYS, ReminderRule
+from guide_bot.reminders.store import ReminderRepository
 from guide_bot.storage.base import user_tables
-from guide_bot.storage.reminders import ReminderRepository
 
 NOW = datetime(2026, 6, 4, 4, 0, tzinfo=UTC)  # Thursday 06:00 in Berlin
 BERLIN_0730 = ReminderRule(at=time(7, 30), days=WEEKDAYS, zone="Europe/Berlin", routine_id="neck")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from guide_bot.bot.texts.reminders import timezone_unknown
+from guide_bot.telegram.reminders.texts import timezone_unknown
 from guide_bot.timezones import find_zone, is_valid_zone, zone_at
 from guide_bot.timezones.cities import CITY_ZONES
 

@@ -1,0 +1,173 @@
+"""After a restart: pick up every stored session, continuing or pausing it.
+
+The rule (docs/bot.md): a running session whose next cue is at most `CONTINUE_WITHIN_S` late is
+continued at the right step and time (missed cues are delivered at once, stale countdowns
+dropped). One that is later is paused where the bot last left it, with a message and a Resume
+button, so the user misses nothing. A paused session stays paused. A session whose routine is gone
+or has changed (its stored data no longer fits) is ended as stopped in the history, with a message.
+
+It works in two phases so that the bot answers at once even with many sessions stored: first every
+session is rebuilt in memory and taken in (its buttons work from then on), without any request to
+Telegram; then the messages and runs are done in the background.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+from guide_bot.domain.routine import Routine
+from guide_bot.domain.session import Session, SessionDataError, SessionState
+from guide_bot.domain.timeline import Timeline
+from guide_bot.logsafe_errors import error_summary
+from guide_bot.progress.history import HistoryEntry
+from guide_bot.sessions.plans import rebuild_plan
+from guide_bot.storage.sessions import ActiveSession
+from guide_bot.telegram import texts
+from guide_bot.telegram.presenter import Live
+
+if TYPE_CHECKING:
+    from guide_bot.sessions.service import SessionDriver
+
+log = logging.getLogger(__name__)
+
+CONTINUE_WITHIN_S = 60.0
+SAY_LATE_AFTER_S = 5.0  # a restart that made a cue later than this is mentioned
+
+FollowUp = Callable[[], Awaitable[None]]
+
+
+def restore_all(driver: SessionDriver) -> tuple[dict[str, int], list[FollowUp]]:
+    """Take every stored session in; returns counts by outcome and the follow-ups to run."""
+    counts = {"continued": 0, "paused": 0, "kept_paused": 0, "lost": 0}
+    follow_ups: list[FollowUp] = []
+    plans = _Plans()
+    blocked = driver.services.users.blocked_user_ids()
+    now = driver.services.clock.now()
+    for record in driver.services.sessions.all():
+        try:
+            outcome, follow_up = _take_in(driver, record, blocked, now, plans)
+        except Exception as exc:
+            log.error(
+                "chat %s: could not restore its session: %s", record.chat_id, error_summary(exc)
+            )
+            outcome, follow_up = "lost", _lost(driver, record, notify=False)
+        counts[outcome] += 1
+        if follow_up is not None:
+            follow_ups.append(follow_up)
+    log.info("restored sessions: %s", counts)
+    return counts, follow_ups
+
+
+class _Plans:
+    """Rebuilt timelines by routine and plan inputs: sessions on the same plan share one.
+
+    Rebuilding is the costly part of taking a session in, and thousands of stored sessions run
+    on a few plans; a shared timeline also lets the engine reuse its digest and shape.
+    """
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[int, str], tuple[Routine, Timeline]] = {}
+
+    def get(self, routine: Routine, inputs: dict[str, Any]) -> Timeline:
+        key = (id(routine), json.dumps(inputs, sort_keys=True, default=str))
+        found = self._built.get(key)
+        if found is not None and found[0] is routine:  # the routine is kept, so its id is too
+            return found[1]
+        timeline = rebuild_plan(routine, inputs)
+        self._built[key] = (routine, timeline)
+        return timeline
+
+
+def _rebuilt(
+    record: ActiveSession, routine: Routine, plans: _Plans, *, quiet: bool = False
+) -> Session | None:
+    """The stored session on this routine's plan, or None if its data does not fit."""
+    try:
+        return Session.from_dict(record.state, plans.get(routine, record.plan))
+    except SessionDataError as exc:
+        if not quiet:
+            log.warning("chat %s: stored session unusable: %s", record.chat_id, type(exc).__name__)
+        return None
+
+
+def _take_in(
+    driver: SessionDriver,
+    record: ActiveSession,
+    blocked: set[int],
+    now: float,
+    plans: _Plans | None = None,
+) -> tuple[str, FollowUp | None]:
+    services = driver.services
+    plans = plans or _Plans()
+    # Most sessions run a library routine: try it first, without asking the database for the
+    # user's own routines (a query per session at start-up). The stored plan digest tells
+    # whether the session really ran on it; if not, the user's routine is looked up as usual.
+    routine = services.catalog.library.get(record.routine_id)
+    session = _rebuilt(record, routine, plans, quiet=True) if routine is not None else None
+    if session is None:
+        routine = services.catalog.find(record.user_id, record.routine_id)
+        session = _rebuilt(record, routine, plans) if routine is not None else None
+    if routine is None or session is None or session.state.closed or record.user_id in blocked:
+        return "lost", _lost(driver, record, notify=record.user_id not in blocked)
+    live = Live(record=record, session=session, routine=routine)
+    driver.adopt(live)
+    if session.state is not SessionState.RUNNING:
+        return "kept_paused", None
+    due = session.next_due()
+    if due is None or now - due <= CONTINUE_WITHIN_S:
+        late = due is not None and now - due > SAY_LATE_AFTER_S
+
+        async def go_on() -> None:
+            if late:
+                await driver.presenter.sender.text(record.chat_id, texts.RESTART_CONTINUED)
+            await driver.apply(live, lambda s, t: s.advance(t), services.clock.now())
+
+        return "continued", go_on
+    updated = session.updated_at or now
+    session.pause(updated)  # at once, so that its buttons act on a paused session
+    position = session.position(updated)
+
+    async def tell() -> None:
+        text = texts.RESTART_PAUSED.format(
+            title=texts.escape(live.routine.title),
+            where=texts.at_step(position.step, position.step_count),
+        )
+        async with driver.lock(record.chat_id):
+            message = await driver.presenter.sender.text(
+                record.chat_id, text, driver.presenter.controls(live)
+            )
+            if message is not None:
+                record.controls_message_id = message.message_id
+            driver.save(live)
+
+    return "paused", tell
+
+
+def _lost(driver: SessionDriver, record: ActiveSession, *, notify: bool) -> FollowUp:
+    services = driver.services
+
+    async def close() -> None:
+        services.history.add(
+            HistoryEntry(
+                user_id=record.user_id,
+                routine_id=record.routine_id,
+                started_at=record.started_at,
+                ended_at=services.now_utc(),
+                active_s=float(record.state.get("active_total_s") or 0.0),
+                completed=False,
+                steps_done=0,
+                steps_total=0,
+                pain_before=record.pain_before,
+            )
+        )
+        services.sessions.delete(record.chat_id)
+        if notify:
+            title = texts.escape(record.routine_id)
+            await services.require_sender().text(
+                record.chat_id, texts.RESTART_LOST.format(title=title)
+            )
+
+    return close

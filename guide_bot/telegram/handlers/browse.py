@@ -1,0 +1,112 @@
+"""Finding a routine: by complaint, body area, length or tool, a list, and the routine card.
+
+Menus edit the message they came from, so browsing costs one call per tap and leaves no trail.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+
+from guide_bot.domain.routine import Routine
+from guide_bot.telegram import keyboards, texts
+from guide_bot.telegram.callbacks import Card, Menu, Pick, pattern
+from guide_bot.telegram.handlers.common import button_press, current_user
+from guide_bot.telegram.services import App, Services
+
+PICK_PROMPTS = {
+    "c": texts.PICK_COMPLAINT,
+    "a": texts.PICK_AREA,
+    "l": texts.PICK_LENGTH,
+    "t": texts.PICK_TOOL,
+}
+
+
+def card_view(user_id: int, routine: Routine, services: Services) -> str:
+    """The card text of a routine for this user (with their screening reminders)."""
+    user = services.users.get(user_id)
+    return texts.routine_card(
+        routine,
+        services.catalog.duration_s(routine),
+        screening=user.screening if user else None,
+    )
+
+
+async def send_card(chat_id: int, user_id: int, routine: Routine, services: Services) -> None:
+    """Send a routine card with its Start button."""
+    await services.require_sender().text(
+        chat_id, card_view(user_id, routine, services), keyboards.card(routine)
+    )
+
+
+def list_view(
+    user_id: int, by: str, value: str | None, services: Services
+) -> tuple[str, InlineKeyboardMarkup]:
+    """The text and keyboard of a list of routines (all when `value` is None)."""
+    catalog = services.catalog
+    if value is None:
+        routines, title, back = catalog.routines(user_id), texts.ALL_ROUTINES, "home"
+    else:
+        routines = catalog.filtered(user_id, by, value)
+        name = keyboards.NAMES[by].get(value, value)
+        title, back = texts.ROUTINES_FOR.format(what=name), by
+    if not routines:
+        return texts.NO_ROUTINES, keyboards.menu()
+    durations = [catalog.duration_s(r) for r in routines]
+    return title, keyboards.routine_list(routines, durations, back)
+
+
+async def send_menu(chat_id: int, services: Services) -> None:
+    """The ways to find a routine."""
+    await services.require_sender().text(chat_id, texts.CHOOSE, keyboards.menu())
+
+
+def register(app: App, services: Services) -> None:
+    """Add /routines and the browsing buttons."""
+
+    async def routines_cmd(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = current_user(update, services)
+        if user is not None:
+            await send_menu(user.chat_id, services)
+
+    async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        press = button_press(update)
+        if press is None or press.message_id is None:
+            return
+        chat_id, user_id, data = press.chat_id, press.user_id, press.data
+        sender = services.require_sender()
+        message_id = press.message_id
+        if isinstance(data, Menu):
+            await sender.answer(press.query_id)
+            if data.view == "home":
+                await sender.edit_text(chat_id, message_id, texts.CHOOSE, keyboards.menu())
+            elif data.view == "all":
+                text, markup = list_view(user_id, "all", None, services)
+                await sender.edit_text(chat_id, message_id, text, markup)
+            else:
+                values = services.catalog.values(user_id, data.view)
+                await sender.edit_text(
+                    chat_id,
+                    message_id,
+                    PICK_PROMPTS[data.view],
+                    keyboards.choices(data.view, values),
+                )
+        elif isinstance(data, Pick):
+            await sender.answer(press.query_id)
+            text, markup = list_view(user_id, data.by, data.value, services)
+            await sender.edit_text(chat_id, message_id, text, markup)
+        elif isinstance(data, Card):
+            routine = services.catalog.find(user_id, data.routine)
+            if routine is None:
+                await sender.answer(press.query_id, texts.INVALID_BUTTON)
+                return
+            await sender.answer(press.query_id)
+            await sender.edit_text(
+                chat_id, message_id, card_view(user_id, routine, services), keyboards.card(routine)
+            )
+        else:
+            await sender.answer(press.query_id, texts.INVALID_BUTTON)
+
+    app.add_handler(CommandHandler("routines", routines_cmd))
+    for cls in (Menu, Pick, Card):
+        app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(cls)))

@@ -1,0 +1,67 @@
+"""/settings: voice, text or both; the voice's accent; slow speech; countdown cues.
+
+Each tap stores the choice and redraws the same message; a session already running keeps the
+settings it started with (its plan and voice are fixed at the start).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+
+from guide_bot.storage.users import DELIVERY_MODES, UserSettings
+from guide_bot.telegram import keyboards, texts
+from guide_bot.telegram.callbacks import SettingChoice, pattern
+from guide_bot.telegram.handlers.common import button_press, current_user
+from guide_bot.telegram.services import App, Services
+
+
+def view(settings: UserSettings, services: Services) -> tuple[str, Any]:
+    """Text and keyboard showing these settings."""
+    language = settings.language or services.settings.language
+    text = texts.settings_text(settings.mode, language, settings.slow, settings.countdown)
+    return text, keyboards.settings(settings, language)
+
+
+def change(data: SettingChoice) -> dict[str, Any] | None:
+    """The settings change a button asks for, or None if its value is not allowed."""
+    if data.key == "mode" and data.value in DELIVERY_MODES:
+        return {"mode": data.value}
+    if data.key == "lang" and data.value in texts.LANGUAGE_NAMES:
+        return {"language": data.value}
+    if data.key in ("slow", "countdown") and data.value in ("on", "off"):
+        return {data.key: data.value == "on"}
+    return None
+
+
+def register(app: App, services: Services) -> None:
+    """Add /settings and its buttons."""
+
+    async def settings_cmd(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = current_user(update, services)
+        if user is None:
+            return
+        text, markup = view(user.settings, services)
+        await services.require_sender().text(user.chat_id, text, markup)
+
+    async def on_choice(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        press = button_press(update)
+        if press is None or press.message_id is None:
+            return
+        sender = services.require_sender()
+        data = press.data
+        changes = change(data) if isinstance(data, SettingChoice) else None
+        if changes is None:
+            await sender.answer(press.query_id, texts.INVALID_BUTTON)
+            return
+        services.users.ensure(press.user_id, press.chat_id, services.now_utc())
+        new = services.users.change_settings(press.user_id, **changes)
+        await sender.answer(press.query_id, texts.SETTINGS_SAVED)
+        if new is not None:
+            text, markup = view(new, services)
+            await sender.edit_text(press.chat_id, press.message_id, text, markup)
+
+    app.add_handler(CommandHandler("settings", settings_cmd))
+    app.add_handler(CallbackQueryHandler(on_choice, pattern=pattern(SettingChoice)))

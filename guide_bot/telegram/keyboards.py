@@ -1,0 +1,181 @@
+"""Inline keyboards: every button the bot shows, with its packed callback payload."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from guide_bot.domain.routine import Routine
+from guide_bot.library.catalog import routine_ref
+from guide_bot.storage.users import UserSettings
+from guide_bot.telegram import texts
+from guide_bot.telegram.callbacks import (
+    Action,
+    Card,
+    Control,
+    Go,
+    Menu,
+    PainAfter,
+    PainBefore,
+    Payload,
+    Pick,
+    ScreeningAnswer,
+    ScreeningRedo,
+    SettingChoice,
+    Swap,
+)
+from guide_bot.telegram.progress.callbacks import MyRoutines
+
+
+def button(label: str, data: Payload) -> InlineKeyboardButton:
+    """One button with a typed payload."""
+    return InlineKeyboardButton(label, callback_data=data.pack())
+
+
+def grid(buttons: Iterable[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    """Buttons laid out `width` to a row."""
+    items = list(buttons)
+    return [items[i : i + width] for i in range(0, len(items), width)]
+
+
+def screening(index: int) -> InlineKeyboardMarkup:
+    """Yes / No for one screening question."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(texts.YES, ScreeningAnswer(q=index, yes=True)),
+                button(texts.NO, ScreeningAnswer(q=index, yes=False)),
+            ]
+        ]
+    )
+
+
+def screening_review() -> InlineKeyboardMarkup:
+    """Under the answers: answer again, or go on to the routines."""
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.SCREENING_REDO, ScreeningRedo())],
+            [button(texts.MENU_ALL, Menu(view="home"))],
+        ]
+    )
+
+
+def menu() -> InlineKeyboardMarkup:
+    """The ways to find a routine."""
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.MENU_COMPLAINT, Menu(view="c"))],
+            [button(texts.MENU_AREA, Menu(view="a")), button(texts.MENU_LENGTH, Menu(view="l"))],
+            [button(texts.MENU_TOOL, Menu(view="t")), button(texts.MENU_ALL, Menu(view="all"))],
+            [button(texts.MENU_MINE, MyRoutines())],
+        ]
+    )
+
+
+NAMES = {
+    "c": texts.COMPLAINT_NAMES,
+    "a": texts.AREA_NAMES,
+    "l": texts.LENGTH_NAMES,
+    "t": texts.TOOL_NAMES,
+}
+
+
+def choices(by: str, values: Sequence[str]) -> InlineKeyboardMarkup:
+    """The complaints, areas, lengths or tools that have routines, and a way back."""
+    names = NAMES[by]
+    rows = grid((button(names.get(v, v), Pick(by=by, value=v)) for v in values), 2)
+    rows.append([button(texts.BACK_TO_MENU, Menu(view="home"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def routine_list(
+    routines: Sequence[Routine], durations: Sequence[float], back: str = "home"
+) -> InlineKeyboardMarkup:
+    """One button per routine, opening its card."""
+    rows = [
+        [button(texts.routine_button(r, d), Card(routine=routine_ref(r.id)))]
+        for r, d in zip(routines, durations, strict=True)
+    ]
+    rows.append([button(texts.BACK_TO_MENU, Menu(view=back))])
+    return InlineKeyboardMarkup(rows)
+
+
+def card(routine: Routine) -> InlineKeyboardMarkup:
+    """Under a routine card: Start, and back."""
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.START_BUTTON, Go(routine=routine_ref(routine.id)))],
+            [button(texts.BACK_TO_MENU, Menu(view="home"))],
+        ]
+    )
+
+
+def swap(routine: Routine) -> InlineKeyboardMarkup:
+    """End the current session and start this one, or keep going."""
+    ref = routine_ref(routine.id)
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.SWAP_YES, Swap(routine=ref, yes=True))],
+            [button(texts.SWAP_NO, Swap(routine=ref, yes=False))],
+        ]
+    )
+
+
+def _pain_rows(make: Callable[[int], Payload]) -> list[list[InlineKeyboardButton]]:
+    row1 = [button(str(n), make(n)) for n in range(6)]
+    row2 = [button(str(n), make(n)) for n in range(6, 11)]
+    return [row1, row2, [button(texts.PAIN_SKIP, make(-1))]]
+
+
+def pain_before(routine: Routine) -> InlineKeyboardMarkup:
+    """0-10 in one tap, or skip; the tap starts the session."""
+    ref = routine_ref(routine.id)
+    return InlineKeyboardMarkup(_pain_rows(lambda n: PainBefore(routine=ref, pain=n)))
+
+
+def pain_after(entry_id: int) -> InlineKeyboardMarkup:
+    """0-10 in one tap, or skip, for a finished session."""
+    return InlineKeyboardMarkup(_pain_rows(lambda n: PainAfter(entry=entry_id, pain=n)))
+
+
+def settings(current: UserSettings, language: str) -> InlineKeyboardMarkup:
+    """The choices of /settings; the current ones are marked."""
+
+    def mark(label: str, chosen: bool) -> str:
+        return f"✅ {label}" if chosen else label
+
+    modes = [
+        button(mark(name, current.mode == mode), SettingChoice(key="mode", value=mode))
+        for mode, name in texts.MODE_NAMES.items()
+    ]
+    languages = [
+        button(mark(name, language == code), SettingChoice(key="lang", value=code))
+        for code, name in texts.LANGUAGE_NAMES.items()
+    ]
+    toggles = [
+        button(
+            texts.toggle_label("Slow speech", current.slow),
+            SettingChoice(key="slow", value="off" if current.slow else "on"),
+        ),
+        button(
+            texts.toggle_label("Countdown", current.countdown),
+            SettingChoice(key="countdown", value="off" if current.countdown else "on"),
+        ),
+    ]
+    return InlineKeyboardMarkup([modes, *grid(languages, 2), toggles])
+
+
+def controls(session_id: str, version: int, *, paused: bool) -> InlineKeyboardMarkup:
+    """Pause/Resume, Skip, Back, +15 s, Stop; the payloads carry the session id and version."""
+
+    def ctl(label: str, action: Action) -> InlineKeyboardButton:
+        return button(label, Control(action=action, sid=session_id, ver=version))
+
+    first = ctl(texts.RESUME, "resume") if paused else ctl(texts.PAUSE, "pause")
+    return InlineKeyboardMarkup(
+        [
+            [first, ctl(texts.SKIP, "skip"), ctl(texts.BACK, "back")],
+            [ctl(texts.ADD_TIME, "add"), ctl(texts.STOP, "stop")],
+        ]
+    )

@@ -1,0 +1,49 @@
+"""/history: the user's recent sessions, dated in their own time zone."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import CommandHandler, ContextTypes
+
+from guide_bot.telegram.handlers.common import current_user
+from guide_bot.telegram.progress import texts
+from guide_bot.telegram.progress.common import PRIVATE, routine_title, user_zone
+from guide_bot.telegram.services import App, Services
+
+HISTORY_LIMIT = 15
+
+
+def history_text(services: Services, user_id: int) -> str:
+    """The /history message for a user."""
+    entries = services.history.recent(user_id, limit=HISTORY_LIMIT)
+    if not entries:
+        return texts.HISTORY_EMPTY
+    zone, known = user_zone(services, user_id)
+    titles: dict[str, str] = {}
+    lines = []
+    for entry in entries:
+        if entry.routine_id not in titles:
+            titles[entry.routine_id] = routine_title(services, user_id, entry.routine_id)
+        lines.append(
+            texts.history_line(
+                started_at=entry.started_at,
+                zone=zone,
+                title=titles[entry.routine_id],
+                active_s=entry.active_s,
+                completed=entry.completed,
+                pain_before=entry.pain_before,
+                pain_after=entry.pain_after,
+            )
+        )
+    return texts.history(lines, zone_known=known)
+
+
+def register(app: App, services: Services) -> None:
+    """Add /history."""
+
+    async def history_cmd(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = current_user(update, services)
+        if user is not None:
+            await services.require_sender().text(user.chat_id, history_text(services, user.user_id))
+
+    app.add_handler(CommandHandler("history", history_cmd, filters=PRIVATE))

@@ -1,0 +1,165 @@
+"""Own routines: a .yaml document is checked and stored; /myroutines lists, starts, deletes them.
+
+An upload is refused by Telegram's announced size before anything is downloaded, checked in a
+worker thread (parsing untrusted YAML is CPU work), and stored only when valid. A stored routine
+is started through the bot's own card and Start button: the catalog finds it for this user only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.error import TelegramError
+from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+
+from guide_bot.library.catalog import routine_ref
+from guide_bot.library.loader import ROUTINE_SUFFIXES
+from guide_bot.library.uploads import size_issue
+from guide_bot.progress.user_routines import UserRoutineEntry
+from guide_bot.telegram.callbacks import Card, Menu, pattern
+from guide_bot.telegram.handlers.common import button_press, current_user
+from guide_bot.telegram.keyboards import button
+from guide_bot.telegram.progress import texts
+from guide_bot.telegram.progress.callbacks import MyDelete, MyRoutines
+from guide_bot.telegram.progress.common import PRIVATE
+from guide_bot.telegram.services import App, Services
+from guide_bot.telegram.texts import BACK_TO_MENU, INVALID_BUTTON
+
+log = logging.getLogger(__name__)
+
+
+def list_view(services: Services, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
+    """The text and keyboard of "My routines"."""
+    entries = services.require_user_routines().entries(user_id)
+    rows = []
+    for entry in entries:
+        ref = routine_ref(entry.ref)
+        if entry.routine is not None:
+            rows.append(
+                [
+                    button(entry.title, Card(routine=ref)),
+                    button(texts.MY_ROUTINE_DELETE, MyDelete(routine=ref, sure=False)),
+                ]
+            )
+        else:  # no longer passes the checks: it can only be deleted
+            rows.append([button(f"⚠ {entry.title}", MyDelete(routine=ref, sure=False))])
+    rows.append([button(BACK_TO_MENU, Menu(view="home"))])
+    text = texts.my_routines(entries) if entries else texts.MY_ROUTINES_EMPTY
+    return text, InlineKeyboardMarkup(rows)
+
+
+def _entry(services: Services, user_id: int, ref: str) -> UserRoutineEntry | None:
+    for entry in services.require_user_routines().entries(user_id):
+        if routine_ref(entry.ref) == ref:
+            return entry
+    return None
+
+
+async def receive_upload(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, services: Services
+) -> None:
+    """A document arrived: refuse it by size or name, or download, check and store it."""
+    user = current_user(update, services)
+    message = update.effective_message
+    if user is None or message is None or message.document is None:
+        return
+    sender = services.require_sender()
+    chat_id, document = user.chat_id, message.document
+    name = document.file_name or "routine.yaml"
+    if not name.lower().endswith(ROUTINE_SUFFIXES):
+        await sender.text(chat_id, texts.UPLOAD_NOT_YAML)
+        return
+    if size_issue(document.file_size, name) is not None:
+        await sender.text(chat_id, texts.upload_too_big(document.file_size or 0))
+        return
+    file = await sender.call(chat_id, "getFile", lambda: context.bot.get_file(document.file_id))
+    if file is not None and size_issue(file.file_size, name) is not None:
+        await sender.text(chat_id, texts.upload_too_big(file.file_size or 0))
+        return
+    try:
+        data = bytes(await file.download_as_bytearray()) if file is not None else None
+    except (TelegramError, OSError) as exc:
+        log.warning("chat %s: upload download failed: %s", chat_id, type(exc).__name__)
+        data = None
+    if data is None:
+        await sender.text(chat_id, texts.UPLOAD_DOWNLOAD_FAILED)
+        return
+    store = services.require_user_routines()
+    check = await asyncio.to_thread(store.check, data, file=name)
+    outcome = store.store(user.user_id, check, file=name, now=services.now_utc())
+    if not outcome.stored or check.routine is None or outcome.ref is None:
+        log.info("chat %s: upload refused (%d problems)", chat_id, len(outcome.errors))
+        await sender.text(chat_id, texts.upload_refused(outcome.errors))
+        return
+    log.info("chat %s: routine upload stored", chat_id)
+    await sender.text(
+        chat_id,
+        texts.upload_stored(check.routine.title, outcome.ref, outcome.replaced, check.warnings),
+        InlineKeyboardMarkup(
+            [[button(texts.MY_ROUTINE_START, Card(routine=routine_ref(outcome.ref)))]]
+        ),
+    )
+
+
+def register(app: App, services: Services) -> None:
+    """Add document uploads, /myroutines and its buttons."""
+
+    async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await receive_upload(update, context, services)
+
+    async def myroutines_cmd(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = current_user(update, services)
+        if user is not None:
+            text, markup = list_view(services, user.user_id)
+            await services.require_sender().text(user.chat_id, text, markup)
+
+    async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        press = button_press(update)
+        if press is None or press.message_id is None:
+            return
+        chat_id, user_id, data = press.chat_id, press.user_id, press.data
+        sender = services.require_sender()
+        message_id = press.message_id
+        if isinstance(data, MyRoutines):
+            await sender.answer(press.query_id)
+            text, markup = list_view(services, user_id)
+            await sender.edit_text(chat_id, message_id, text, markup)
+            return
+        if not isinstance(data, MyDelete):
+            await sender.answer(press.query_id, INVALID_BUTTON)
+            return
+        entry = _entry(services, user_id, data.routine)
+        if entry is None:  # deleted meanwhile, another user's, or a forged reference
+            await sender.answer(press.query_id, texts.MY_ROUTINE_GONE)
+            return
+        await sender.answer(press.query_id)
+        if not data.sure:
+            await sender.edit_text(
+                chat_id,
+                message_id,
+                texts.confirm_delete(entry.title, broken=entry.routine is None),
+                InlineKeyboardMarkup(
+                    [
+                        [
+                            button(
+                                texts.MY_ROUTINE_DELETE_YES,
+                                MyDelete(routine=data.routine, sure=True),
+                            )
+                        ],
+                        [button(texts.MY_ROUTINE_KEEP, MyRoutines())],
+                    ]
+                ),
+            )
+            return
+        services.require_user_routines().delete(user_id, entry.ref)
+        text, markup = list_view(services, user_id)
+        await sender.edit_text(
+            chat_id, message_id, f"{texts.my_routine_deleted(entry.title)}\n\n{text}", markup
+        )
+
+    app.add_handler(MessageHandler(filters.Document.ALL & PRIVATE, on_document))
+    app.add_handler(CommandHandler("myroutines", myroutines_cmd, filters=PRIVATE))
+    for cls in (MyRoutines, MyDelete):
+        app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(cls)))

@@ -1,0 +1,202 @@
+"""Voice notes in sessions: the voice chosen at the start, notes sent once then by file_id.
+
+One session speaks in one voice: the engine is picked (by the speech package's probe) when the
+session starts, and again for the same voice settings after a restart. A note is uploaded the
+first time its audio is sent; Telegram's file_id is stored per audio key and re-used from then
+on, so a repeated routine costs no upload. Rendering runs off the event loop, and the next step's
+note is rendered ahead while the current one plays.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, InputFile, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from guide_bot.config import Settings
+from guide_bot.domain.clock import Clock
+from guide_bot.domain.timeline import CueKind, Timeline
+from guide_bot.speech.cache import AudioCache
+from guide_bot.speech.cues import CueAudio
+from guide_bot.speech.notes import VoiceNote, VoiceNotes
+from guide_bot.speech.selection import EngineSelector, NoSpeech, Voice
+from guide_bot.speech.track import segment
+from guide_bot.storage.media import MediaRepository
+from guide_bot.storage.users import UserSettings
+from guide_bot.telegram.presenter import Live
+from guide_bot.telegram.sender import Sender
+
+log = logging.getLogger(__name__)
+
+MB = 1024 * 1024
+CAPTION_LIMIT = 1024
+# The accents offered in /settings, as (language, gTTS top-level domain).
+ACCENTS: dict[str, tuple[str, str]] = {
+    "en": ("en", "com"),
+    "en-gb": ("en", "co.uk"),
+    "en-au": ("en", "com.au"),
+    "en-in": ("en", "co.in"),
+}
+
+
+def voice_for(user: UserSettings, settings: Settings) -> Voice:
+    """The voice a user's settings ask for (the bot's defaults where they say nothing)."""
+    language, tld = ACCENTS.get(user.language or "", (settings.language, settings.tld))
+    return Voice(language=language, tld=tld, slow=user.slow)
+
+
+def voice_to_dict(voice: Voice) -> dict[str, Any]:
+    """The voice as stored with a session."""
+    return {"language": voice.language, "tld": voice.tld, "slow": voice.slow}
+
+
+def voice_from_dict(data: Any, settings: Settings) -> Voice:
+    """The stored voice of a session (the defaults if it has none)."""
+    if not isinstance(data, dict):
+        return Voice(language=settings.language, tld=settings.tld)
+    return Voice(
+        language=str(data.get("language", settings.language)),
+        tld=str(data.get("tld", settings.tld)),
+        slow=bool(data.get("slow", False)),
+    )
+
+
+def shifted(timeline: Timeline, shifts: list[Any]) -> Timeline:
+    """The timeline with the session's added time (+15 s) applied, for rendering its rest."""
+    events = list(timeline.events)
+    for index, seconds in shifts:
+        for i in range(int(index), len(events)):
+            events[i] = replace(events[i], at_s=events[i].at_s + float(seconds))
+    starts = tuple(e.at_s for e in events if e.kind is CueKind.ANNOUNCE)
+    return replace(timeline, events=tuple(events), step_starts=starts, total_s=events[-1].at_s)
+
+
+class SessionSpeech:
+    """Opens voices for sessions and sends their voice notes (implements presenter.StepVoice)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        media: MediaRepository,
+        clock: Clock,
+        sender: Callable[[], Sender],
+        *,
+        selector: EngineSelector | None = None,
+        cache: AudioCache | None = None,
+    ) -> None:
+        self.settings = settings
+        self.selector = selector or EngineSelector.from_settings(settings)
+        self.cache = cache or AudioCache(
+            settings.audio_cache, max_bytes=int(settings.audio_cache_max_mb * MB)
+        )
+        self.media = media
+        self.clock = clock
+        self._sender = sender
+        self._ahead: set[asyncio.Task[Any]] = set()
+
+    async def open(self, voice: Voice) -> VoiceNotes | None:
+        """The notes renderer of an engine that works for this voice, or None (no speech)."""
+        outcome = await asyncio.to_thread(self.selector.pick, voice, now=self.clock.now())
+        if isinstance(outcome, NoSpeech):
+            log.warning("no speech engine for a session: %s", outcome.reason)
+            return None
+        return VoiceNotes(CueAudio(outcome, self.cache))
+
+    async def _notes(self, live: Live) -> VoiceNotes | None:
+        if live.voice_notes is None:  # after a restart: the same voice again
+            voice = voice_from_dict(live.record.plan.get("voice"), self.settings)
+            live.voice_notes = await self.open(voice)
+        notes = live.voice_notes
+        return notes if isinstance(notes, VoiceNotes) else None
+
+    async def send_note(
+        self, live: Live, step: int | None, caption: str, keyboard: InlineKeyboardMarkup
+    ) -> Message | None:
+        """Send the get-ready note (step None) or a step's note; None if speech failed."""
+        notes = await self._notes(live)
+        if notes is None:
+            return None
+        timeline = live.session.timeline
+        try:
+            if step is None:
+                note = await asyncio.to_thread(notes.prepare, timeline)
+            else:
+                note = await asyncio.to_thread(notes.step, timeline, step)
+        except Exception as exc:  # an engine that fails mid-session: carry on in text
+            log.warning("chat %s: voice note failed: %s", live.chat_id, type(exc).__name__)
+            return None
+        message = await self._send(live, note, caption, keyboard)
+        next_step = 1 if step is None else step + 1
+        if message is not None and next_step <= timeline.step_count:
+            self._render_ahead(notes, timeline, next_step)
+        return message
+
+    async def send_rest(
+        self, live: Live, caption: str, keyboard: InlineKeyboardMarkup
+    ) -> Message | None:
+        """The rest of the current step from where the session is now (after resume or +15 s)."""
+        notes = await self._notes(live)
+        if notes is None:
+            return None
+        now = self.clock.now()
+        offset = live.session.position(now).offset_s
+        timeline = shifted(live.session.timeline, list(live.session.to_dict()["shifts"]))  # type: ignore[call-overload]
+        end = next((s for s in timeline.step_starts if s > offset + 1e-6), timeline.total_s)
+        try:
+            note = await asyncio.to_thread(notes.segment, segment(timeline, offset, end))
+        except Exception as exc:
+            log.warning("chat %s: voice note failed: %s", live.chat_id, type(exc).__name__)
+            return None
+        return await self._send(live, note, caption, keyboard)
+
+    def _render_ahead(self, notes: VoiceNotes, timeline: Timeline, step: int) -> None:
+        task = asyncio.create_task(asyncio.to_thread(notes.step, timeline, step))
+        self._ahead.add(task)
+        task.add_done_callback(self._ahead.discard)
+
+    async def _send(
+        self, live: Live, note: VoiceNote, caption: str, keyboard: InlineKeyboardMarkup
+    ) -> Message | None:
+        sender = self._sender()
+        if len(caption) > CAPTION_LIMIT:
+            caption = caption[: caption.find("\n")] if "\n" in caption else caption[:CAPTION_LIMIT]
+        file_id = self.media.get(note.key)
+        if file_id is not None:
+            try:
+                return await sender.call(
+                    live.chat_id,
+                    "sendVoice",
+                    lambda: sender.bot.send_voice(
+                        live.chat_id,
+                        voice=file_id,
+                        caption=caption,
+                        parse_mode=ParseMode.HTML,
+                        reply_markup=keyboard,
+                        duration=note.telegram_duration,
+                    ),
+                    reraise=(BadRequest,),
+                )
+            except BadRequest:
+                log.info("stored file_id refused; uploading the voice note again")
+                self.media.forget(note.key)
+        message = await sender.call(
+            live.chat_id,
+            "sendVoice",
+            lambda: sender.bot.send_voice(
+                live.chat_id,
+                voice=InputFile(note.data, filename="step.ogg"),
+                caption=caption,
+                parse_mode=ParseMode.HTML,
+                reply_markup=keyboard,
+                duration=note.telegram_duration,
+            ),
+        )
+        if message is not None and message.voice is not None:
+            self.media.put(note.key, message.voice.file_id)
+        return message
