@@ -42,7 +42,7 @@ from guide_bot.config import Settings
 from guide_bot.domain.clock import FakeClock
 from guide_bot.paths import shipped_library_dir
 from guide_bot.sessions.scheduling import ManualScheduler
-from guide_bot.telegram.services import App
+from guide_bot.telegram.context import App
 
 USER_A, USER_B = 60_000_001, 60_000_002
 SESSIONS = (("first", USER_A), ("repeated", USER_A), ("other", USER_B))
@@ -70,7 +70,7 @@ async def run_mode(server: LeanServer, mode: str, routine_id: str, folder: Path)
     app = build_application(services, scheduler=manual, rate_limiter=False)
     scheduler = holder["s"]
     await start_app(app)
-    driver = services.require_driver()
+    driver = services.sessions
     routine = services.catalog.find(USER_A, routine_id)
     assert routine is not None
     for user in (USER_A, USER_B):

@@ -51,7 +51,7 @@ async def child(n: int, port: int, folder: Path) -> dict[str, float]:
     app, services = build_bot(settings, rate_limiter=False)
     add_text_users(settings, range(FIRST_CHAT, FIRST_CHAT + WARM_UP + n))
     await start_app(app)
-    driver = services.require_driver()
+    driver = services.sessions
     routine = services.catalog.find(FIRST_CHAT, "bench-long")
     assert routine is not None
 

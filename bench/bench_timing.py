@@ -138,7 +138,7 @@ async def product_run(
     add_text_users(settings, range(FIRST_CHAT, FIRST_CHAT + n))
     await start_app(app)
     server.reset()
-    driver = services.require_driver()
+    driver = services.sessions
     routine = services.catalog.find(FIRST_CHAT, "bench-tiny")
     assert routine is not None
     planned: dict[int, list[float]] = {}

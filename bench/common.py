@@ -30,7 +30,7 @@ from guide_bot.config import Settings
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.storage.base import make_engine
 from guide_bot.storage.users import UserRow
-from guide_bot.telegram.services import App, Hook, Register, Services
+from guide_bot.telegram.context import App, Hook, Register, Services
 
 BENCH_DIR = Path(__file__).resolve().parent
 TOKEN = "123456:BENCH-token"

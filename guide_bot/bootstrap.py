@@ -1,20 +1,24 @@
-"""The composition root: settings -> storage, library, speech, clock -> the Telegram application.
+"""The composition root: settings in, the whole Telegram bot out, every part built once.
 
-Nothing else builds adapters. Other features plug in through `build_application(extra=...)`
-(handler modules' `register(app, services)`) and `hooks=...` (coroutines run at start-up after
-the sessions in progress were picked up, e.g. to schedule reminders again), and add what they
-need to `Services`.
+`build_bot` makes, in order: storage (schema migrated), the routine catalog, the PTB application,
+the step scheduler, speech, the session service, the send policy, the chat front end (attached to
+the service), the reminder dispatcher and the `Services` every handler reads; then it registers
+the handlers of the one ordered list (telegram/handlers/__init__.py). Nothing is filled in later.
+This module and guide_bot/telegram/ are the only ones that import `telegram`.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from typing import Any
 
 from telegram import BotCommand
-from telegram.ext import AIORateLimiter, ApplicationBuilder
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 
 from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock, SystemClock
@@ -24,22 +28,28 @@ from guide_bot.progress.history import HistoryRepository
 from guide_bot.progress.routine_store import UserRoutineRepository
 from guide_bot.progress.user_routines import UserRoutines
 from guide_bot.reminders.store import ReminderRepository
-from guide_bot.sessions.scheduling import JobQueueScheduler, StepScheduler
-from guide_bot.sessions.service import SessionDriver
+from guide_bot.sessions.ports import StepScheduler
+from guide_bot.sessions.service import SessionService
+from guide_bot.sessions.store import SessionStore
+from guide_bot.speech.service import SpeechService
 from guide_bot.storage.base import make_engine, make_sessionmaker
 from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.pending import PendingRepository
 from guide_bot.storage.schema import create_or_migrate
-from guide_bot.storage.sessions import SessionRepository
 from guide_bot.storage.user_data import load_all_tables
 from guide_bot.storage.users import UserRepository
-from guide_bot.telegram.handlers import CORE, LAST
+from guide_bot.telegram.context import App, BotContext, Services
+from guide_bot.telegram.handlers import FEATURES, handlers_for
+from guide_bot.telegram.handlers.fallback import on_error
 from guide_bot.telegram.http import AiohttpRequest
-from guide_bot.telegram.presenter import Presenter, StepVoice
+from guide_bot.telegram.jobs import JobQueueScheduler
+from guide_bot.telegram.presenter import ChatPresenter
+from guide_bot.telegram.reminders.delivery import JobQueueTimer, build_dispatcher
+from guide_bot.telegram.reminders.flow import after_session as offer_reminders_after
 from guide_bot.telegram.sender import Sender
-from guide_bot.telegram.services import App, Hook, Register, Services
 from guide_bot.telegram.texts import COMMANDS
 from guide_bot.telegram.updates import ChatOrderedProcessor
+from guide_bot.telegram.voice import VoiceNoteSender
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +58,18 @@ RATE_LIMIT_RETRIES = 3
 
 class MissingToken(RuntimeError):
     """No bot token was configured."""
+
+
+class TokenRefused(RuntimeError):
+    """Telegram refused the bot token."""
+
+
+@dataclass(frozen=True)
+class Bot:
+    """The built bot: the PTB application and the services its handlers use."""
+
+    app: App
+    services: Services
 
 
 def api_urls(base_url: str) -> tuple[str, str]:
@@ -63,96 +85,133 @@ def api_urls(base_url: str) -> tuple[str, str]:
     return url, url.removesuffix("/bot") + "/file/bot"
 
 
-def build_services(settings: Settings, *, clock: Clock | None = None) -> Services:
-    """Storage (schema created or migrated), the routine library, speech and the clock."""
-    engine = make_engine(settings.resolved_database_url())
-    load_all_tables()  # every feature's tables, so that /export and /forget see them all
-    create_or_migrate(engine)
-    factory = make_sessionmaker(engine)
-    loaded = load_routines([settings.library])
-    for issue in loaded.errors:
-        log.warning("routine file skipped: %s: %s", issue.file, issue.message)
-    catalog = Catalog.from_routines(loaded.routines.values())
-    user_routines = UserRoutines(UserRoutineRepository(factory), frozenset(catalog.library))
-    catalog.user_sources.append(user_routines.routines)
-    return Services(
-        settings=settings,
-        clock=clock or SystemClock(),
-        catalog=catalog,
-        users=UserRepository(factory),
-        sessions=SessionRepository(factory),
-        history=HistoryRepository(factory),
-        media=MediaRepository(factory),
-        reminders=ReminderRepository(factory),
-        pending=PendingRepository(factory),
-        speech=None,
-        database=factory,
-        user_routines=user_routines,
-    )
-
-
-def _session_speech(services: Services, sender: Callable[[], Sender]) -> StepVoice | None:
-    """Voice notes for sessions; None (sessions in text) if speech cannot even be set up."""
+def _speech(settings: Settings) -> SpeechService | None:
+    """Speech for voice sessions; None (sessions in text) if it cannot even be set up."""
     try:
-        from guide_bot.telegram.voice import SessionSpeech
-
-        return SessionSpeech(services.settings, services.media, services.clock, sender)
+        return SpeechService(settings)
     except Exception as exc:
         log.warning("speech unavailable, sessions run in text: %s", type(exc).__name__)
         return None
 
 
-def build_application(
-    services: Services,
+async def _post_init(app: App) -> None:
+    services: Services = app.bot_data["services"]
+    await app.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+    services.sessions.restore()
+    services.pending.sweep(services.now_utc())  # steps left waiting over a day
+    if "reminders" in services.features:
+        services.reminder_dispatcher.arm()
+
+
+async def _post_stop(app: App) -> None:
+    services: Services = app.bot_data["services"]
+    services.sessions.flush()  # the progress not stored yet (sessions/service.py)
+
+
+def build_bot(
+    settings: Settings,
     *,
-    extra: Sequence[Register] = (),
-    hooks: Sequence[Hook] = (),
+    clock: Clock | None = None,
     scheduler: Callable[[App], StepScheduler] | None = None,
+    features: Collection[str] = FEATURES,
     speech: bool = True,
     rate_limiter: bool = True,
-) -> App:
-    """The PTB application with every handler registered and the start-up hooks set."""
-    settings = services.settings
+) -> Bot:
+    """The Telegram bot, ready for `run_polling`/`run_webhook` (or a test harness)."""
     if settings.token is None or not settings.token.get_secret_value().strip():
         raise MissingToken("no bot token")
     logging.getLogger("httpx").setLevel(logging.WARNING)
     # PTB 22 warns on every 429 unless RetryAfter.retry_after is a timedelta (the coming default);
     # opt in, as it asks. The sender reads both forms.
     os.environ.setdefault("PTB_TIMEDELTA", "1")
+    clock = clock or SystemClock()
 
-    async def post_init(app: App) -> None:
-        await app.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
-        services.require_driver().restore()
-        services.require_pending().sweep(services.now_utc())  # steps left waiting over a day
-        for hook in hooks:
-            await hook(app, services)
+    # storage and routines
+    engine = make_engine(settings.resolved_database_url())
+    load_all_tables()  # every feature's tables, so that /export and /forget see them all
+    create_or_migrate(engine)
+    database = make_sessionmaker(engine)
+    loaded = load_routines([settings.library])
+    for issue in loaded.errors:
+        log.warning("routine file skipped: %s: %s", issue.file, issue.message)
+    user_routines = UserRoutines(UserRoutineRepository(database), frozenset(loaded.routines))
+    catalog = Catalog.from_routines(loaded.routines.values(), [user_routines.routines])
+    users = UserRepository(database)
+    reminders = ReminderRepository(database)
 
-    async def post_stop(_app: App) -> None:
-        services.require_driver().flush()  # the progress not stored yet (scheduling/driver.py)
-
+    # the application
     builder: Any = ApplicationBuilder().token(settings.token.get_secret_value())
-    builder = builder.request(AiohttpRequest())  # aiohttp, bounded calls in flight: bot/http.py
-    # chats concurrently, each chat's updates in order (guide_bot/bot/updates.py)
-    builder = builder.concurrent_updates(ChatOrderedProcessor())
+    builder = builder.request(
+        AiohttpRequest()
+    )  # aiohttp, bounded calls in flight: telegram/http.py
+    builder = builder.concurrent_updates(ChatOrderedProcessor())  # chats at once, each in order
+    builder = builder.defaults(Defaults(parse_mode=ParseMode.HTML))
+    builder = builder.context_types(ContextTypes(context=BotContext))
     if settings.base_url:
         base, files = api_urls(settings.base_url)
         builder = builder.base_url(base).base_file_url(files)
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-    app: App = builder.post_init(post_init).post_stop(post_stop).build()
+    app: App = builder.post_init(_post_init).post_stop(_post_stop).build()
+    assert app.job_queue is not None  # the job-queue extra is a dependency
 
-    sender = Sender(app.bot)
-    if speech and services.speech is None:
-        services.speech = _session_speech(services, lambda: sender)
-    if scheduler is not None:
-        step_scheduler = scheduler(app)
-    else:
-        assert app.job_queue is not None  # the job-queue extra is a dependency
-        step_scheduler = JobQueueScheduler(app.job_queue, services.clock)
-    driver = SessionDriver(services, Presenter(sender, services.speech), step_scheduler)
-    sender.on_blocked = driver.on_blocked
-    services.sender, services.driver = sender, driver
+    # sessions and the chat that shows them
+    voices = _speech(settings) if speech else None
+    sessions = SessionService(
+        clock=clock,
+        store=SessionStore(database),
+        users=users,
+        catalog=catalog,
+        scheduler=scheduler(app) if scheduler else JobQueueScheduler(app.job_queue, clock),
+        speech=voices,
+        settings=settings,
+    )
+
+    async def blocked(chat_id: int) -> None:
+        await sessions.on_blocked(chat_id)
+        reminders.mark_chat_blocked(chat_id)  # a chat that blocked the bot gets no reminders
+
+    sender = Sender(app.bot, on_blocked=blocked)
+    media = MediaRepository(database)
+    notes = VoiceNoteSender(voices, settings, media, clock, sender) if voices else None
+    sessions.attach(ChatPresenter(sender, notes))
+
+    services = Services(
+        settings=settings,
+        clock=clock,
+        catalog=catalog,
+        users=users,
+        history=HistoryRepository(database),
+        media=media,
+        pending=PendingRepository(database),
+        reminders=reminders,
+        user_routines=user_routines,
+        database=database,
+        sessions=sessions,
+        sender=sender,
+        reminder_dispatcher=build_dispatcher(
+            repo=reminders,
+            users=users,
+            catalog=catalog,
+            sender=sender,
+            now_utc=lambda: sessions.now_utc(),
+        ),
+        after_session=(offer_reminders_after,) if "reminders" in features else (),
+        features=frozenset(features),
+    )
+    services.reminder_dispatcher.attach(JobQueueTimer(app.job_queue))
     app.bot_data["services"] = services
-    for register in (*CORE, *extra, *LAST):
-        register(app, services)
-    return app
+    app.add_handlers(handlers_for(features))
+    app.add_error_handler(on_error)
+    return Bot(app=app, services=services)
+
+
+def run_bot(bot: Bot, *, webhook: dict[str, Any] | None = None) -> None:
+    """Run until stopped: long polling, or the webhook with these `run_webhook` arguments."""
+    try:
+        if webhook is None:
+            bot.app.run_polling(drop_pending_updates=False)
+        else:
+            bot.app.run_webhook(**webhook)
+    except InvalidToken as exc:
+        raise TokenRefused("Telegram refused the bot token") from exc

@@ -117,22 +117,14 @@ def run_cmd(
         sys.exit(2)
     setup_logging(token, log_level)
 
-    from telegram.error import InvalidToken
+    from guide_bot.bootstrap import TokenRefused, build_bot, run_bot
 
-    from guide_bot.bootstrap import build_application, build_services
-    from guide_bot.telegram.progress import PROGRESS
-    from guide_bot.telegram.reminders import handlers as reminders
-    from guide_bot.telegram.reminders.delivery import start_reminders
-
-    services = build_services(settings)
-    app = build_application(
-        services, extra=(reminders.register, *PROGRESS), hooks=(start_reminders,)
-    )
+    bot = build_bot(settings)
+    webhook = None
+    if webhook_url is not None:
+        webhook = webhook_params(webhook_url, listen, port, secret_token)
     try:
-        if webhook_url is None:
-            app.run_polling(drop_pending_updates=False)
-        else:
-            app.run_webhook(**webhook_params(webhook_url, listen, port, secret_token))
-    except InvalidToken:
+        run_bot(bot, webhook=webhook)
+    except TokenRefused:
         click.echo(BAD_TOKEN, err=True)
         sys.exit(2)

@@ -1,8 +1,8 @@
 """The routines a user can choose from, and the ways to find one.
 
-The shipped library is the same for everyone; other features add per-user routines (e.g. "My
-routines") by appending a source to `Catalog.user_sources`. Buttons refer to a routine by a short
-reference: its id when it is a short slug that fits Telegram's 64-byte callback data, a hash
+The shipped library is the same for everyone; per-user routines (e.g. "My routines") come
+from the sources the composition root gives `Catalog.from_routines`. Buttons refer to a routine
+by a short reference: its id when it is a short slug that fits Telegram's 64-byte callback data, a hash
 otherwise (a user routine's `my:<id>` has the callback separator ":" in it, so it is hashed).
 """
 
@@ -45,13 +45,15 @@ class Catalog:
     """The library routines plus per-user sources, with lookups by reference and filters."""
 
     library: dict[str, Routine]
-    user_sources: list[UserSource] = field(default_factory=list)
+    user_sources: tuple[UserSource, ...] = ()
     _durations: dict[tuple[str, int], float] = field(default_factory=dict)
 
     @classmethod
-    def from_routines(cls, routines: Iterable[Routine]) -> Catalog:
-        """A catalog of these library routines."""
-        return cls(library={r.id: r for r in routines})
+    def from_routines(
+        cls, routines: Iterable[Routine], user_sources: Iterable[UserSource] = ()
+    ) -> Catalog:
+        """A catalog of these library routines, and of each user's own from `user_sources`."""
+        return cls(library={r.id: r for r in routines}, user_sources=tuple(user_sources))
 
     def routines(self, user_id: int) -> list[Routine]:
         """Every routine this user may use: theirs first, then the library, by title."""

@@ -14,21 +14,20 @@ the commit and the send loses that one send and never repeats it. A send that ce
 reach Telegram (RetryAfter after the rate limiter's own retries, a connection error, a 5xx) is
 tried again within the grace window; a timeout may have been delivered, so it is not repeated.
 A 403 (the user blocked the bot) or "chat not found" pauses all of that user's reminders.
+
+The dispatcher knows no chat platform: the front end's `Deliver` raises one of the outcomes below
+(`Blocked`, `Refused`, `MaybeDelivered`, `TryLater`), and the Telegram adapter maps its errors to
+them (telegram/reminders/delivery.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
-
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import ContextTypes, JobQueue
-from telegram.warnings import PTBDeprecationWarning
+from typing import Protocol
 
 from guide_bot.reminders.rules import DEFAULT_GRACE, Dispatch
 from guide_bot.reminders.store import ReminderRepository, StoredReminder
@@ -40,6 +39,34 @@ Deliver = Callable[[StoredReminder, Dispatch], Awaitable[None]]
 Clock = Callable[[], datetime]
 
 
+class Blocked(Exception):
+    """The chat is gone for us: the user blocked the bot, or the chat does not exist."""
+
+
+class Refused(Exception):
+    """The platform refused this message; sending it again would be refused too."""
+
+
+class MaybeDelivered(Exception):
+    """The send timed out: it may have arrived, so it is not repeated (at most once)."""
+
+
+class TryLater(Exception):
+    """The send certainly did not arrive (rate limit, connection error, server error)."""
+
+    def __init__(self, retry_after_s: float = 0.0) -> None:
+        super().__init__(f"try again in {retry_after_s:.0f} s")
+        self.retry_after_s = retry_after_s
+
+
+class Timer(Protocol):
+    """Runs the dispatcher once after a delay, replacing the pending run (a JobQueue job)."""
+
+    def run_once(self, callback: Callable[[], Awaitable[None]], delay_s: float) -> None:
+        """Run `callback` in `delay_s` seconds, instead of any run still pending."""
+        ...
+
+
 @dataclass(slots=True)
 class DispatchReport:
     """What one run did, for logs and tests."""
@@ -49,16 +76,6 @@ class DispatchReport:
     blocked: int = 0
     retried: int = 0
     failed: int = 0
-
-
-def _retry_after_s(error: Exception) -> float:
-    """Seconds Telegram asked to wait (0 for other errors), int or timedelta across PTB 22.x."""
-    if not isinstance(error, RetryAfter):
-        return 0.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        delay = error.retry_after
-    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
 
 
 class ReminderScheduler:
@@ -81,7 +98,7 @@ class ReminderScheduler:
         self._grace = grace
         self._window = window
         self._batch = batch
-        self._job_queue: JobQueue[Any] | None = None
+        self._timer: Timer | None = None
         self._lock = asyncio.Lock()
         self._failing_since: dict[int, datetime] = {}
         self._on_blocked = on_blocked
@@ -91,31 +108,24 @@ class ReminderScheduler:
         """How late a reminder may still be sent."""
         return self._grace
 
-    def attach(self, job_queue: JobQueue[Any]) -> None:
-        """Use this JobQueue for the dispatcher job (called once the application exists)."""
-        self._job_queue = job_queue
+    def attach(self, timer: Timer) -> None:
+        """Run the dispatcher with this timer (the composition root's JobQueue adapter)."""
+        self._timer = timer
 
     def arm(self) -> datetime | None:
         """(Re)schedule the dispatcher at the earliest due time; call after every change."""
-        if self._job_queue is None:
+        if self._timer is None:
             return None
-        for job in self._job_queue.get_jobs_by_name(JOB_NAME):
-            job.schedule_removal()
         due = self._repo.next_due()
         if due is None:
             return None
         # a delay from the injected clock, not a wall-clock date: the same thing in production,
-        # and a fake clock in tests never has the real JobQueue fire behind its back
+        # and a fake clock in tests never has the real timer fire behind its back
         delay_s = max(0.0, (due - self._clock()).total_seconds())
-        self._job_queue.run_once(
-            self._job,
-            when=delay_s,
-            name=JOB_NAME,
-            job_kwargs={"misfire_grace_time": None, "coalesce": True},
-        )
+        self._timer.run_once(self._job, delay_s)
         return due
 
-    async def _job(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    async def _job(self) -> None:
         try:
             await self.run_due()
         finally:
@@ -168,18 +178,15 @@ class ReminderScheduler:
             await self._deliver(reminder, decision)
             report.sent += 1
             self._failing_since.pop(reminder.id, None)
-        except Forbidden:
+        except Blocked:
             self._blocked(reminder, report)
-        except BadRequest as error:
-            if "chat not found" in error.message.lower():
-                self._blocked(reminder, report)
-            else:
-                report.failed += 1
-                logger.warning("reminder %d refused: %s", reminder.id, error.message)
-        except TimedOut:
+        except Refused as error:
+            report.failed += 1
+            logger.warning("reminder %d refused: %s", reminder.id, error)
+        except MaybeDelivered:
             report.failed += 1  # may have arrived: not repeated (at most once)
             logger.warning("reminder %d timed out; not repeated", reminder.id)
-        except (RetryAfter, NetworkError) as error:
+        except TryLater as error:
             self._retry_later(reminder, now, report, error)
         except Exception:  # one reminder never stops the others
             report.failed += 1
@@ -195,7 +202,7 @@ class ReminderScheduler:
         logger.info("user blocked the bot: paused %d reminders of one user", paused)
 
     def _retry_later(
-        self, reminder: StoredReminder, now: datetime, report: DispatchReport, error: Exception
+        self, reminder: StoredReminder, now: datetime, report: DispatchReport, error: TryLater
     ) -> None:
         since = self._failing_since.setdefault(reminder.id, now)
         if now - since >= self._grace:
@@ -203,7 +210,7 @@ class ReminderScheduler:
             self._failing_since.pop(reminder.id, None)
             logger.warning("reminder %d given up after %s: %s", reminder.id, now - since, error)
             return
-        seconds = _retry_after_s(error)
+        seconds = error.retry_after_s
         backoff = max(seconds, min(max((now - since).total_seconds(), 30.0), 600.0))
         self._repo.snooze(reminder.id, now + timedelta(seconds=backoff))
         report.retried += 1

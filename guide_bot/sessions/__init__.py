@@ -1,1 +1,1 @@
-"""Timing on PTB's JobQueue: the step driver of sessions in progress (one job per session)."""
+"""The session service and what it needs: ports, the live session, plans, restore, store."""

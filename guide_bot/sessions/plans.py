@@ -15,11 +15,13 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
+from guide_bot.config import Settings
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import PlanOptions, SpeakTime, Timeline, plan
+from guide_bot.speech.selection import NoSpeech
+from guide_bot.speech.service import SessionSpeech, SpeechService, voice_for, voice_to_dict
 from guide_bot.storage.users import UserSettings
-from guide_bot.telegram.services import Services
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +34,7 @@ class SessionPlan:
     inputs: dict[str, Any]
     mode: str
     speech_failed: bool
-    notes: Any = None  # speech's VoiceNotes in the session's voice
+    speech: SessionSpeech | None = None  # the session's voice, in voice mode
 
 
 def _recorded(
@@ -51,7 +53,12 @@ def _recorded(
 
 
 async def build_plan(
-    routine: Routine, settings: UserSettings | None, services: Services
+    routine: Routine,
+    settings: UserSettings | None,
+    *,
+    speech: SpeechService | None,
+    defaults: Settings,
+    now: float,
 ) -> SessionPlan:
     """The plan for a new session with this user's settings.
 
@@ -61,15 +68,13 @@ async def build_plan(
     settings = settings or UserSettings()
     options = PlanOptions(countdown=settings.countdown)
     wants_voice = settings.mode in ("voice", "both")
-    if wants_voice and services.speech is not None:
-        from guide_bot.telegram.voice import voice_for, voice_to_dict  # speech deps load lazily
-
-        voice = voice_for(settings, services.settings)
+    if wants_voice and speech is not None:
+        voice = voice_for(settings.language, settings.slow, defaults)
         try:
-            notes = await services.speech.open(voice)
-            if notes is not None:
+            voiced = await speech.for_session(voice, now=now)
+            if not isinstance(voiced, NoSpeech):
                 timeline, inputs = await asyncio.to_thread(
-                    _recorded, routine, notes.cues.duration_s, options
+                    _recorded, routine, voiced.speak_s, options
                 )
                 inputs["voice"] = voice_to_dict(voice)
                 return SessionPlan(
@@ -77,11 +82,12 @@ async def build_plan(
                     inputs=inputs,
                     mode=settings.mode,
                     speech_failed=False,
-                    notes=notes,
+                    speech=voiced,
                 )
+            log.warning("no speech engine for a session: %s", voiced.reason)
         except Exception as exc:  # an engine failing while measuring: carry on in text
             log.warning("speech unavailable for a session: %s", type(exc).__name__)
-    timeline, inputs = _recorded(routine, services.text_speak, options)
+    timeline, inputs = _recorded(routine, speaking_time_s, options)
     return SessionPlan(
         timeline=timeline, inputs=inputs, mode=settings.mode, speech_failed=wants_voice
     )

@@ -8,7 +8,7 @@ or has changed (its stored data no longer fits) is ended as stopped in the histo
 
 It works in two phases so that the bot answers at once even with many sessions stored: first every
 session is rebuilt in memory and taken in (its buttons work from then on), without any request to
-Telegram; then the messages and runs are done in the background.
+a front end; then what the front ends say and the runs are done in the background.
 """
 
 from __future__ import annotations
@@ -22,14 +22,12 @@ from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Session, SessionDataError, SessionState
 from guide_bot.domain.timeline import Timeline
 from guide_bot.logsafe_errors import error_summary
-from guide_bot.progress.history import HistoryEntry
+from guide_bot.sessions.live import LiveSession
 from guide_bot.sessions.plans import rebuild_plan
 from guide_bot.storage.sessions import ActiveSession
-from guide_bot.telegram import texts
-from guide_bot.telegram.presenter import Live
 
 if TYPE_CHECKING:
-    from guide_bot.sessions.service import SessionDriver
+    from guide_bot.sessions.service import SessionService
 
 log = logging.getLogger(__name__)
 
@@ -39,21 +37,21 @@ SAY_LATE_AFTER_S = 5.0  # a restart that made a cue later than this is mentioned
 FollowUp = Callable[[], Awaitable[None]]
 
 
-def restore_all(driver: SessionDriver) -> tuple[dict[str, int], list[FollowUp]]:
+def restore_all(service: SessionService) -> tuple[dict[str, int], list[FollowUp]]:
     """Take every stored session in; returns counts by outcome and the follow-ups to run."""
     counts = {"continued": 0, "paused": 0, "kept_paused": 0, "lost": 0}
     follow_ups: list[FollowUp] = []
     plans = _Plans()
-    blocked = driver.services.users.blocked_user_ids()
-    now = driver.services.clock.now()
-    for record in driver.services.sessions.all():
+    blocked = service.users.blocked_user_ids()
+    now = service.clock.now()
+    for record in service.store.all():
         try:
-            outcome, follow_up = _take_in(driver, record, blocked, now, plans)
+            outcome, follow_up = _take_in(service, record, blocked, now, plans)
         except Exception as exc:
             log.error(
                 "chat %s: could not restore its session: %s", record.chat_id, error_summary(exc)
             )
-            outcome, follow_up = "lost", _lost(driver, record, notify=False)
+            outcome, follow_up = "lost", _lost(service, record, notify=False)
         counts[outcome] += 1
         if follow_up is not None:
             follow_ups.append(follow_up)
@@ -94,26 +92,25 @@ def _rebuilt(
 
 
 def _take_in(
-    driver: SessionDriver,
+    service: SessionService,
     record: ActiveSession,
     blocked: set[int],
     now: float,
     plans: _Plans | None = None,
 ) -> tuple[str, FollowUp | None]:
-    services = driver.services
     plans = plans or _Plans()
     # Most sessions run a library routine: try it first, without asking the database for the
     # user's own routines (a query per session at start-up). The stored plan digest tells
     # whether the session really ran on it; if not, the user's routine is looked up as usual.
-    routine = services.catalog.library.get(record.routine_id)
+    routine = service.catalog.library.get(record.routine_id)
     session = _rebuilt(record, routine, plans, quiet=True) if routine is not None else None
     if session is None:
-        routine = services.catalog.find(record.user_id, record.routine_id)
+        routine = service.catalog.find(record.user_id, record.routine_id)
         session = _rebuilt(record, routine, plans) if routine is not None else None
     if routine is None or session is None or session.state.closed or record.user_id in blocked:
-        return "lost", _lost(driver, record, notify=record.user_id not in blocked)
-    live = Live(record=record, session=session, routine=routine)
-    driver.adopt(live)
+        return "lost", _lost(service, record, notify=record.user_id not in blocked)
+    live = LiveSession(record=record, session=session, routine=routine)
+    service.adopt(live)
     if session.state is not SessionState.RUNNING:
         return "kept_paused", None
     due = session.next_due()
@@ -121,53 +118,20 @@ def _take_in(
         late = due is not None and now - due > SAY_LATE_AFTER_S
 
         async def go_on() -> None:
-            if late:
-                await driver.presenter.sender.text(record.chat_id, texts.RESTART_CONTINUED)
-            await driver.apply(live, lambda s, t: s.advance(t), services.clock.now())
+            await service.continue_restored(live, late=late)
 
         return "continued", go_on
     updated = session.updated_at or now
     session.pause(updated)  # at once, so that its buttons act on a paused session
-    position = session.position(updated)
 
     async def tell() -> None:
-        text = texts.RESTART_PAUSED.format(
-            title=texts.escape(live.routine.title),
-            where=texts.at_step(position.step, position.step_count),
-        )
-        async with driver.lock(record.chat_id):
-            message = await driver.presenter.sender.text(
-                record.chat_id, text, driver.presenter.controls(live)
-            )
-            if message is not None:
-                record.controls_message_id = message.message_id
-            driver.save(live)
+        await service.announce_paused(live, updated)
 
     return "paused", tell
 
 
-def _lost(driver: SessionDriver, record: ActiveSession, *, notify: bool) -> FollowUp:
-    services = driver.services
-
+def _lost(service: SessionService, record: ActiveSession, *, notify: bool) -> FollowUp:
     async def close() -> None:
-        services.history.add(
-            HistoryEntry(
-                user_id=record.user_id,
-                routine_id=record.routine_id,
-                started_at=record.started_at,
-                ended_at=services.now_utc(),
-                active_s=float(record.state.get("active_total_s") or 0.0),
-                completed=False,
-                steps_done=0,
-                steps_total=0,
-                pain_before=record.pain_before,
-            )
-        )
-        services.sessions.delete(record.chat_id)
-        if notify:
-            title = texts.escape(record.routine_id)
-            await services.require_sender().text(
-                record.chat_id, texts.RESTART_LOST.format(title=title)
-            )
+        await service.close_lost(record, notify=notify)
 
     return close

@@ -1,16 +1,19 @@
-"""The step driver: runs every session in progress against the clock, one scheduled run per chat.
+"""The session service: starts, controls, runs and ends every session in progress.
 
-Each run asks the session what fell due (`advance(now)`), hands it to the presenter, and
-schedules the next run at the session's next due time (at least `MIN_GAP_S` after the last
-message, so cues close together go out as one message and a chat stays under about one message a
-second). Every user action goes through here too, under the chat's lock, so a run and a button
-press never interleave. An error in one chat is logged and never reaches another.
+Each front end (the Telegram chat, the live view, a speaker) turns a person's action into one
+call here and renders what the service tells it through the `FrontEnd` port (sessions/ports.py);
+this module imports no front end. Per session there is one lock, so a scheduled run and an action
+from any front end never interleave, and one scheduled run at the session's next due time (at
+least `MIN_GAP_S` after the last message, so cues close together go out as one message and a chat
+stays under about one message a second). An error in one session is logged and never reaches
+another.
 
-Storing: a start, a user action and a restore are stored at once. The progress of a scheduled run
-(which cues were said) is stored within `SAVE_DELAY_S`, all sessions that moved in one
-transaction: one commit per run was a fifth of the bot's CPU at a thousand sessions
-(bench/README.md). If the process dies in that second, the restore says those cues again:
-at least once, never lost. Stopping the bot stores everything first (`flush`).
+Storing: a start, a user action and a restore are stored at once, once each. The progress of a
+scheduled run (which cues were said) is stored within `SAVE_DELAY_S`, all sessions that moved in
+one transaction: one commit per run was a fifth of the bot's CPU at a thousand sessions
+(bench/README.md). If the process dies in that second, the restore says those cues again: at
+least once, never lost. Stopping the bot stores everything first (`flush`). Ending a session
+writes its history entry and removes the stored session in one transaction.
 """
 
 from __future__ import annotations
@@ -18,20 +21,24 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 
+from guide_bot.config import Settings
+from guide_bot.domain.clock import Clock
 from guide_bot.domain.routine import Routine
-from guide_bot.domain.session import Due, Session, SessionError, SessionState
+from guide_bot.domain.session import Due, Session, SessionState
+from guide_bot.library.catalog import Catalog
 from guide_bot.logsafe_errors import error_summary
 from guide_bot.progress.history import HistoryEntry
+from guide_bot.sessions.live import LiveSession
 from guide_bot.sessions.plans import build_plan
+from guide_bot.sessions.ports import Acted, Ended, FrontEnd, StepScheduler
 from guide_bot.sessions.restore import restore_all
-from guide_bot.sessions.scheduling import StepScheduler
+from guide_bot.sessions.store import SessionStore
+from guide_bot.speech.service import SpeechService
 from guide_bot.storage.sessions import ActiveSession
-from guide_bot.telegram import keyboards, texts
-from guide_bot.telegram.presenter import Live, Presenter
-from guide_bot.telegram.services import Services
+from guide_bot.storage.users import UserRepository
 
 log = logging.getLogger(__name__)
 
@@ -40,56 +47,100 @@ SAVE_DELAY_S = 1.0
 
 Op = Callable[[Session, float], list[Due]]
 
+OPS: dict[str, Op] = {
+    "pause": lambda s, t: s.pause(t),
+    "resume": lambda s, t: s.resume(t),
+    "skip": lambda s, t: s.skip(t),
+    "back": lambda s, t: s.back(t),
+    "add": lambda s, t: s.add_time(t),
+}
+
 
 def _advance(session: Session, now: float) -> list[Due]:
     return session.advance(now)
 
 
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Ended:
-    """How a session ended: its history entry (for the pain rating after) and whether complete."""
+class SessionService:
+    """Every session in progress, keyed by chat; one source of truth for every front end."""
 
-    entry_id: int
-    completed: bool
-
-
-class SessionDriver:
-    """Starts, controls, runs and ends the sessions in progress."""
-
-    def __init__(self, services: Services, presenter: Presenter, scheduler: StepScheduler) -> None:
-        self.services = services
-        self.presenter = presenter
+    def __init__(
+        self,
+        *,
+        clock: Clock,
+        store: SessionStore,
+        users: UserRepository,
+        catalog: Catalog,
+        scheduler: StepScheduler,
+        speech: SpeechService | None,
+        settings: Settings,
+    ) -> None:
+        self.clock = clock
+        self.store = store
+        self.users = users
+        self.catalog = catalog
         self.scheduler = scheduler
-        self.live: dict[int, Live] = {}
+        self.speech = speech
+        self.settings = settings
+        self.live: dict[int, LiveSession] = {}
+        self._front_ends: list[FrontEnd] = []
         self._locks: dict[int, asyncio.Lock] = {}
-        self.restoring: asyncio.Task[None] | None = None
         self._starting: set[int] = set()
-        self._background: set[asyncio.Task[Live]] = set()
-        self._unsaved: dict[int, Live] = {}  # progress of scheduled runs, stored by `flush`
+        self._background: set[asyncio.Task[LiveSession]] = set()
+        self._forgetting: set[int] = set()  # users whose data is being deleted: no new sessions
+        self._unsaved: dict[int, LiveSession] = {}  # progress of scheduled runs, see `flush`
         self._flush_at: asyncio.TimerHandle | None = None
+        self.restoring: asyncio.Task[None] | None = None
+
+    # --- front ends ---------------------------------------------------------------------------
+
+    def attach(self, front_end: FrontEnd) -> None:
+        """Let a front end hear every session event from now on."""
+        self._front_ends.append(front_end)
+
+    def detach(self, front_end: FrontEnd) -> None:
+        """Stop telling a front end about sessions."""
+        if front_end in self._front_ends:
+            self._front_ends.remove(front_end)
+
+    @property
+    def front_ends(self) -> Sequence[FrontEnd]:
+        """The attached front ends, in the order they hear events."""
+        return tuple(self._front_ends)
+
+    def now_utc(self) -> datetime:
+        """The clock's time as an aware UTC datetime, for storage."""
+        return datetime.fromtimestamp(self.clock.now(), UTC)
+
+    # --- looking up ---------------------------------------------------------------------------
 
     def lock(self, chat_id: int) -> asyncio.Lock:
-        """The chat's lock: one change at a time per chat, chats independent."""
+        """The session's lock: one change at a time per session, sessions independent."""
         return self._locks.setdefault(chat_id, asyncio.Lock())
 
-    def get(self, chat_id: int) -> Live | None:
+    def get(self, chat_id: int) -> LiveSession | None:
         """The chat's session in progress."""
         return self.live.get(chat_id)
+
+    def of_user(self, user_id: int) -> list[LiveSession]:
+        """Every session in progress that this person started (in any chat)."""
+        return [live for live in self.live.values() if live.user_id == user_id]
 
     def busy(self, chat_id: int) -> bool:
         """Whether the chat has a session in progress or one being started."""
         return chat_id in self.live or chat_id in self._starting
 
+    # --- starting -----------------------------------------------------------------------------
+
     def begin(
         self, chat_id: int, user_id: int, routine: Routine, pain_before: int | None
-    ) -> asyncio.Task[Live] | None:
+    ) -> asyncio.Task[LiveSession] | None:
         """Start a session in the background (planning may synthesize speech for seconds, and
         other chats must not wait for it); None if the chat is busy."""
         if self.busy(chat_id):
             return None
         self._starting.add(chat_id)
 
-        async def starting() -> Live:
+        async def starting() -> LiveSession:
             try:
                 return await self.start(chat_id, user_id, routine, pain_before)
             finally:
@@ -100,26 +151,33 @@ class SessionDriver:
         task.add_done_callback(self._started)
         return task
 
-    def _started(self, task: asyncio.Task[Live]) -> None:
+    def _started(self, task: asyncio.Task[LiveSession]) -> None:
         self._background.discard(task)
         error = None if task.cancelled() else task.exception()
         if error is not None:
             log.error("starting a session failed: %s", error_summary(error))
 
-    # --- starting ---------------------------------------------------------------------------
+    async def idle(self) -> None:
+        """Wait until the sessions being started in the background are running (tests, bench)."""
+        while self._background:
+            await asyncio.gather(*self._background, return_exceptions=True)
 
     async def start(
         self, chat_id: int, user_id: int, routine: Routine, pain_before: int | None
-    ) -> Live:
+    ) -> LiveSession:
         """Start a routine in a chat that has no session in progress."""
         async with self.lock(chat_id):
             if chat_id in self.live:
                 raise RuntimeError("the chat already has a session in progress")
-            user = self.services.users.get(user_id)
-            settings = user.settings if user else None
-            plan = await build_plan(routine, settings, self.services)
-            session = Session(plan.timeline)
-            now = self.services.clock.now()
+            user = self.users.get(user_id)
+            plan = await build_plan(
+                routine,
+                user.settings if user else None,
+                speech=self.speech,
+                defaults=self.settings,
+                now=self.clock.now(),
+            )
+            now = self.clock.now()
             record = ActiveSession(
                 chat_id=chat_id,
                 user_id=user_id,
@@ -130,15 +188,17 @@ class SessionDriver:
                 plan=plan.inputs,
                 pain_before=pain_before,
                 speech_failed=plan.speech_failed,
-                started_at=self.services.now_utc(),
-                updated_at=self.services.now_utc(),
+                started_at=self.now_utc(),
+                updated_at=self.now_utc(),
             )
-            live = Live(record=record, session=session, routine=routine)
-            live.voice_notes = plan.notes
+            if user_id in self._forgetting:
+                raise RuntimeError("the user asked to forget everything while it was starting")
+            live = LiveSession(record=record, session=Session(plan.timeline), routine=routine)
+            live.speech = plan.speech
             self.live[chat_id] = live
             try:
                 if plan.speech_failed:
-                    await self.presenter.notice(live, texts.SPEECH_UNAVAILABLE)
+                    await self._tell(live, lambda f: f.speech_unavailable(live))
                 await self._apply(live, lambda s, t: s.start(t), now)
             except Exception:
                 self.live.pop(chat_id, None)  # a failed start leaves no half session behind
@@ -146,7 +206,7 @@ class SessionDriver:
                 raise
             return live
 
-    # --- running ----------------------------------------------------------------------------
+    # --- running ------------------------------------------------------------------------------
 
     async def run(self, chat_id: int) -> None:
         """The scheduled run: deliver what fell due, then schedule the next run."""
@@ -157,40 +217,42 @@ class SessionDriver:
             if self.live.get(chat_id) is not live:
                 return
             try:
-                await self._apply(live, _advance, self.services.clock.now(), save_now=False)
+                await self._apply(live, _advance, self.clock.now(), save_now=False)
             except Exception as exc:
                 log.error("chat %s: session run failed: %s", chat_id, error_summary(exc))
                 self._schedule(live)  # try again later rather than stall the session
 
-    async def control(self, chat_id: int, op: Op, *, rest_note: bool = False) -> Live | None:
-        """Apply a user action (pause, skip, ...) to the chat's session; SessionError if refused.
+    async def control(self, chat_id: int, action: str) -> LiveSession | None:
+        """Carry out a person's action (pause, resume, skip, back, add) on the chat's session.
 
-        With `rest_note` (resume, +15 s) a voice session gets the rest of the current step as a
-        fresh voice note, since the note already sent no longer matches the timing.
+        Raises the domain's SessionError when the session refuses it (nothing changed then);
+        None when the chat has no session in progress. Stored once, after the front ends acted.
         """
+        op = OPS[action]
         live = self.live.get(chat_id)
         if live is None:
             return None
         async with self.lock(chat_id):
             if self.live.get(chat_id) is not live:
                 return None
-            before, message_id = live.session.state, live.record.controls_message_id
-            now = self.services.clock.now()
-            await self._apply(live, op, now)
+            before = live.session.state
+            now = self.clock.now()
+            live.fresh_controls = False
+            await self._apply(live, op, now, save_now=None)
             if live.session.state.closed or live.blocked:
                 return live
-            sent_new = live.record.controls_message_id != message_id
-            if rest_note and not sent_new and await self.presenter.rest(live, now):
-                sent_new = True
-            if live.session.state is not before and not sent_new:
-                await self.presenter.refresh_controls(live)
+            acted = Acted(action=action, before=before, now=now)
+            await self._tell(live, lambda f: f.acted(live, acted))
             self._save(live)
             return live
 
-    async def _apply(self, live: Live, op: Op, now: float, *, save_now: bool = True) -> None:
-        """Run an operation, deliver its events, then store and schedule (or end)."""
+    async def _apply(
+        self, live: LiveSession, op: Op, now: float, *, save_now: bool | None = True
+    ) -> None:
+        """Run an operation, deliver its events, then store (now, soon, or by the caller with
+        None) and schedule the next run, or end the session."""
         dues = op(live.session, now)  # SessionError propagates before anything changed
-        await self.presenter.deliver(live, dues, now)
+        await self._tell(live, lambda f: f.delivered(live, dues, now))
         if live.blocked:
             await self._end(live, notify=False)
             return
@@ -199,20 +261,30 @@ class SessionDriver:
             return
         if save_now:
             self._save(live)
-        else:
+        elif save_now is not None:
             self._save_soon(live)
         self._schedule(live)
 
-    def _record_now(self, live: Live) -> None:
-        live.record.state = live.session.to_dict()
-        live.record.updated_at = self.services.now_utc()
+    async def _tell(self, live: LiveSession, call: Callable[[FrontEnd], object]) -> None:
+        """Hand one event to every front end; one front end's failure never stops the others."""
+        for front_end in self._front_ends:
+            if live.blocked:
+                return
+            try:
+                await call(front_end)  # type: ignore[misc]
+            except Exception as exc:
+                log.error("chat %s: a front end failed: %s", live.chat_id, error_summary(exc))
 
-    def _save(self, live: Live) -> None:
+    def _record_now(self, live: LiveSession) -> None:
+        live.record.state = live.session.to_dict()
+        live.record.updated_at = self.now_utc()
+
+    def _save(self, live: LiveSession) -> None:
         self._unsaved.pop(live.chat_id, None)
         self._record_now(live)
-        self.services.sessions.save(live.record)
+        self.store.save(live.record)
 
-    def _save_soon(self, live: Live) -> None:
+    def _save_soon(self, live: LiveSession) -> None:
         """Store the session's progress with the next batch (within SAVE_DELAY_S)."""
         self._unsaved[live.chat_id] = live
         self._arm()
@@ -240,76 +312,81 @@ class SessionDriver:
         for live in moved:
             self._record_now(live)
         try:
-            self.services.sessions.update_many([live.record for live in moved])
+            self.store.update_many([live.record for live in moved])
         except Exception as exc:
             log.error("storing %d sessions failed: %s", len(moved), error_summary(exc))
             for live in moved:  # keep them for the next batch
                 self._unsaved.setdefault(live.chat_id, live)
             self._arm()
 
-    def _schedule(self, live: Live) -> None:
+    def _schedule(self, live: LiveSession) -> None:
         due = live.session.next_due()
         if due is None:
             self.scheduler.cancel(live.chat_id)
             return
         self.scheduler.schedule(live.chat_id, max(due, live.last_send_at + MIN_GAP_S), self.run)
 
-    # --- ending -----------------------------------------------------------------------------
+    # --- ending -------------------------------------------------------------------------------
 
-    async def _end(self, live: Live, *, notify: bool, ask_pain: bool = True) -> Ended:
-        """Close the session: history, forget it, and (if asked) the closing message."""
-        now = self.services.clock.now()
+    def _history_entry(self, live: LiveSession) -> HistoryEntry:
         session = live.session
-        if not session.state.closed:
-            session.stop(now)
         completed = session.state is SessionState.FINISHED
-        position = session.position(now)
-        entry_id = self.services.history.add(
-            HistoryEntry(
-                user_id=live.record.user_id,
-                routine_id=live.record.routine_id,
-                started_at=live.record.started_at,
-                ended_at=self.services.now_utc(),
-                active_s=round(session.elapsed_active_s, 1),
-                completed=completed,
-                steps_done=len(live.routine.steps) if completed else (position.step or 0),
-                steps_total=len(live.routine.steps),
-                pain_before=live.record.pain_before,
-            )
+        position = session.position(self.clock.now())
+        steps = len(live.routine.steps)
+        return HistoryEntry(
+            user_id=live.record.user_id,
+            routine_id=live.record.routine_id,
+            started_at=live.record.started_at,
+            ended_at=self.now_utc(),
+            active_s=round(session.elapsed_active_s, 1),
+            completed=completed,
+            steps_done=steps if completed else (position.step or 0),
+            steps_total=steps,
+            pain_before=live.record.pain_before,
         )
+
+    async def _end(self, live: LiveSession, *, notify: bool, ask_pain: bool = True) -> Ended:
+        """Close the session: history in and stored session out (one transaction), then tell."""
+        if not live.session.state.closed:
+            live.session.stop(self.clock.now())
+        entry = self._history_entry(live)
         self.scheduler.cancel(live.chat_id)
         self._unsaved.pop(live.chat_id, None)
-        self.services.sessions.delete(live.chat_id)
         self.live.pop(live.chat_id, None)
-        if live.record.controls_message_id is not None and notify:
-            await self.presenter.sender.edit_keyboard(
-                live.chat_id, live.record.controls_message_id, None
-            )
-        if notify and ask_pain:
-            text = texts.closing(completed, end_said=live.end_said, title=live.routine.title)
-            await self.presenter.sender.text(
-                live.chat_id,
-                f"{live.leftover}{text}\n\n{texts.PAIN_AFTER}",
-                keyboards.pain_after(entry_id),
-            )
-        return Ended(entry_id=entry_id, completed=completed)
+        entry_id = self.store.end(live.chat_id, entry)
+        ended = Ended(entry_id=entry_id, completed=entry.completed)
+        await self._tell(live, lambda f: f.ended(live, ended, notify=notify, ask_pain=ask_pain))
+        return ended
 
     async def stop(self, chat_id: int, *, ask_pain: bool = True) -> Ended | None:
-        """End the chat's session early (the Stop button, /stop, or starting another)."""
+        """End the chat's session early (a Stop button, /stop, or starting another)."""
         live = self.live.get(chat_id)
         if live is None:
             return None
         async with self.lock(chat_id):
             if self.live.get(chat_id) is not live:
                 return None
-            live.session.stop(self.services.clock.now())
+            live.session.stop(self.clock.now())
             return await self._end(live, notify=True, ask_pain=ask_pain)
+
+    async def forget(self, user_id: int) -> None:
+        """End every session of this person, in every chat, without a word, and start none that
+        is still being planned (their data is about to be deleted)."""
+        self._forgetting.add(user_id)
+        try:
+            await self.idle()  # a start in progress ends here, refused
+            for live in self.of_user(user_id):
+                async with self.lock(live.chat_id):
+                    if self.live.get(live.chat_id) is live:
+                        await self._end(live, notify=False)
+        finally:
+            self._forgetting.discard(user_id)
 
     async def on_blocked(self, chat_id: int) -> None:
         """The user blocked the bot: stop their session (no retries) and mark them blocked."""
         live = self.live.get(chat_id)
         user_id = live.record.user_id if live else chat_id
-        self.services.users.mark_blocked(user_id, self.services.now_utc())
+        self.users.mark_blocked(user_id, self.now_utc())
         if live is None:
             return
         live.blocked = True
@@ -324,8 +401,8 @@ class SessionDriver:
     def restore(self) -> dict[str, int]:
         """Pick up every stored session (see docs/bot.md); returns counts by outcome.
 
-        Every session is taken in at once; the messages that go with it (a late cue, "paused
-        after a restart") are sent by a background task, so the bot answers meanwhile.
+        Every session is taken in at once; what the front ends say about it (a late cue, "paused
+        after a restart") is done by a background task, so the bot answers meanwhile.
         """
         counts, follow_ups = restore_all(self)
 
@@ -345,27 +422,45 @@ class SessionDriver:
         if self.restoring is not None:
             await self.restoring
 
-    def adopt(self, live: Live) -> None:
+    def adopt(self, live: LiveSession) -> None:
         """Take a restored session in (used by restore)."""
         self.live[live.chat_id] = live
 
-    async def apply(self, live: Live, op: Op, now: float) -> None:
-        """Apply an operation under the chat's lock (used by restore)."""
+    async def continue_restored(self, live: LiveSession, *, late: bool) -> None:
+        """Go on with a restored running session (saying so if the restart made it late)."""
+        if late:
+            await self._tell(live, lambda f: f.restored_late(live))
         async with self.lock(live.chat_id):
-            await self._apply(live, op, now)
+            if self.live.get(live.chat_id) is live:
+                await self._apply(live, _advance, self.clock.now())
 
-    async def end(self, live: Live, *, notify: bool) -> Ended:
-        """End a session under the chat's lock (used by restore)."""
+    async def announce_paused(self, live: LiveSession, updated: float) -> None:
+        """Tell the front ends a restored session was paused where the bot left it; store it."""
+        where = live.session.position(updated)
         async with self.lock(live.chat_id):
-            return await self._end(live, notify=notify)
+            await self._tell(live, lambda f: f.restored_paused(live, where))
+            self._save(live)
 
-    def save(self, live: Live) -> None:
-        """Store a session as it is now."""
-        self._save(live)
+    async def close_lost(self, record: ActiveSession, *, notify: bool) -> None:
+        """A stored session that cannot go on: into the history as stopped, and forgotten."""
+        entry = HistoryEntry(
+            user_id=record.user_id,
+            routine_id=record.routine_id,
+            started_at=record.started_at,
+            ended_at=self.now_utc(),
+            active_s=float(record.state.get("active_total_s") or 0.0),
+            completed=False,
+            steps_done=0,
+            steps_total=0,
+            pain_before=record.pain_before,
+        )
+        self.store.end(record.chat_id, entry)
+        if notify:
+            for front_end in self._front_ends:
+                try:
+                    await front_end.restored_lost(record)
+                except Exception as exc:
+                    log.error("a front end failed on a lost session: %s", error_summary(exc))
 
-    def schedule(self, live: Live) -> None:
-        """Schedule a session's next run."""
-        self._schedule(live)
 
-
-__all__ = ["MIN_GAP_S", "Ended", "SessionDriver", "SessionError"]
+__all__ = ["MIN_GAP_S", "OPS", "Ended", "SessionService"]

@@ -1,13 +1,16 @@
-"""What the bot and the player use: one voice per session, real cue lengths, step voice notes.
+"""What sessions use: one voice per session, real cue lengths, step voice notes.
 
 `SpeechService.for_session` picks the engine when a session starts (a probe, remembered for a
 while) and returns a `SessionSpeech` bound to it for the whole session, or `NoSpeech` when no
-engine works (carry on in text, say so once). Blocking work runs off the event loop.
+engine works (carry on in text, say so once). Blocking work runs off the event loop. The voice a
+user's settings ask for, and its stored form (a session keeps its voice across a restart), are
+here too.
 """
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from guide_bot.config import Settings
 from guide_bot.domain.routine import Routine
@@ -20,6 +23,35 @@ from guide_bot.speech.selection import EngineSelector, NoSpeech, Voice
 from guide_bot.speech.setup import open_cache
 
 WARM_CONCURRENCY = 4  # parallel syntheses when preparing a session (gentle on Google)
+# The accents offered in /settings, as (language, gTTS top-level domain).
+ACCENTS: dict[str, tuple[str, str]] = {
+    "en": ("en", "com"),
+    "en-gb": ("en", "co.uk"),
+    "en-au": ("en", "com.au"),
+    "en-in": ("en", "co.in"),
+}
+
+
+def voice_for(accent: str | None, slow: bool, settings: Settings) -> Voice:
+    """The voice a user's accent and pace ask for (the bot's defaults where they say nothing)."""
+    language, tld = ACCENTS.get(accent or "", (settings.language, settings.tld))
+    return Voice(language=language, tld=tld, slow=slow)
+
+
+def voice_to_dict(voice: Voice) -> dict[str, Any]:
+    """The voice as stored with a session."""
+    return {"language": voice.language, "tld": voice.tld, "slow": voice.slow}
+
+
+def voice_from_dict(data: Any, settings: Settings) -> Voice:
+    """The stored voice of a session (the defaults if it has none)."""
+    if not isinstance(data, dict):
+        return Voice(language=settings.language, tld=settings.tld)
+    return Voice(
+        language=str(data.get("language", settings.language)),
+        tld=str(data.get("tld", settings.tld)),
+        slow=bool(data.get("slow", False)),
+    )
 
 
 class SessionSpeech:

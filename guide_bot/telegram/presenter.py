@@ -1,4 +1,7 @@
-"""Turns what a session hands out (its due events) into Telegram messages for one chat.
+"""The Telegram chat as a front end of the session service: events in, messages out.
+
+`ChatPresenter` implements the service's `FrontEnd` port (sessions/ports.py) for the chat each
+session runs in.
 
 Text mode: a step's announcement is one message (title, instruction, hold, pressure) with the
 controls; the other cues due at the same moment are joined into one message, so a chat gets at
@@ -16,16 +19,16 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from html import escape
-from typing import Any, Protocol
+from typing import Protocol
 
 from telegram import InlineKeyboardMarkup, Message
 
 from guide_bot.domain.cues import FINAL_RELEASE_TEXT
-from guide_bot.domain.routine import Routine
-from guide_bot.domain.session import Due, Session, SessionState
+from guide_bot.domain.session import Due, Position, SessionState
 from guide_bot.domain.timeline import CueKind
+from guide_bot.sessions.live import LiveSession
+from guide_bot.sessions.ports import Acted, Ended
 from guide_bot.storage.sessions import ActiveSession
 from guide_bot.telegram import keyboards, texts
 from guide_bot.telegram.sender import Sender
@@ -45,36 +48,6 @@ _IN_STEP_AUDIO = {
 }
 
 
-@dataclass(kw_only=True)
-class Live:
-    """A session in progress in memory: its record, the machine, its routine."""
-
-    record: ActiveSession
-    session: Session
-    routine: Routine
-    last_send_at: float = 0.0
-    blocked: bool = False
-    notes: list[str] = field(default_factory=list)  # once-per-session notices already given
-    leftover: str = ""  # cues due together with the end, said in the closing message
-    end_said: bool = False  # the final cue ("Session complete") went out as text
-    voice_notes: Any = None  # the session's voice (speech's VoiceNotes), opened at its start
-
-    @property
-    def chat_id(self) -> int:
-        """The chat the session runs in."""
-        return self.record.chat_id
-
-    @property
-    def voice(self) -> bool:
-        """Whether steps are sent as voice notes."""
-        return self.record.mode in ("voice", "both") and not self.record.speech_failed
-
-    @property
-    def text_cues(self) -> bool:
-        """Whether cues are sent as text messages."""
-        return not self.voice or self.record.mode == "both"
-
-
 def _joined(lines: list[str], text: str) -> str:
     """Cue lines due together with a message, put on top of it (one message, not two)."""
     if not lines:
@@ -88,32 +61,32 @@ class StepVoice(Protocol):
     """Sends voice notes with caption and keyboard, one sendVoice call each; None on failure."""
 
     async def send_note(
-        self, live: Live, step: int | None, caption: str, keyboard: InlineKeyboardMarkup
+        self, live: LiveSession, step: int | None, caption: str, keyboard: InlineKeyboardMarkup
     ) -> Message | None:
         """The get-ready note (step None) or a step's note."""
         ...
 
     async def send_rest(
-        self, live: Live, caption: str, keyboard: InlineKeyboardMarkup
+        self, live: LiveSession, caption: str, keyboard: InlineKeyboardMarkup
     ) -> Message | None:
         """The rest of the current step from the session's position now."""
         ...
 
 
-class Presenter:
-    """Sends the due events of one session to its chat."""
+class ChatPresenter:
+    """Shows every session in its chat: step messages or voice notes, controls, the end."""
 
     def __init__(self, sender: Sender, voice: StepVoice | None = None) -> None:
         self.sender = sender
         self.voice = voice
 
-    def controls(self, live: Live) -> InlineKeyboardMarkup:
+    def controls(self, live: LiveSession) -> InlineKeyboardMarkup:
         """A fresh controls keyboard: the version goes up, older buttons become stale."""
         live.record.version += 1
         paused = live.session.state is SessionState.PAUSED
         return keyboards.controls(live.record.session_id, live.record.version, paused=paused)
 
-    async def deliver(self, live: Live, dues: Sequence[Due], now: float) -> None:
+    async def delivered(self, live: LiveSession, dues: Sequence[Due], now: float) -> None:
         """Send what these events say, in order (complete is left to the driver)."""
         lines: list[str] = []
         for due in dues:
@@ -137,24 +110,31 @@ class Presenter:
                 live.end_said = live.end_said or due.event.text == FINAL_RELEASE_TEXT
         await self._flush(live, lines, now)
 
-    async def _flush(self, live: Live, lines: list[str], now: float) -> None:
+    async def _flush(self, live: LiveSession, lines: list[str], now: float) -> None:
         if lines and not live.blocked:
             await self.sender.text(live.chat_id, "\n".join(lines))
             live.last_send_at = now
         lines.clear()
 
-    async def _controls_message(self, live: Live, text: str, now: float) -> None:
+    async def _controls_message(self, live: LiveSession, text: str, now: float) -> None:
         message = await self.sender.text(live.chat_id, text, self.controls(live))
         if message is not None:
-            live.record.controls_message_id = message.message_id
+            self._new_controls(live, message)
         live.last_send_at = now
 
-    async def _voice_or_text(self, live: Live, step: int | None, text: str, now: float) -> None:
+    @staticmethod
+    def _new_controls(live: LiveSession, message: Message) -> None:
+        live.record.controls_message_id = message.message_id
+        live.fresh_controls = True
+
+    async def _voice_or_text(
+        self, live: LiveSession, step: int | None, text: str, now: float
+    ) -> None:
         """A voice note with the text as caption, or the text alone; with the controls."""
         if live.voice and self.voice is not None:
             message = await self.voice.send_note(live, step, text, self.controls(live))
             if message is not None:
-                live.record.controls_message_id = message.message_id
+                self._new_controls(live, message)
                 live.last_send_at = now
                 return
             if live.blocked:
@@ -164,11 +144,11 @@ class Presenter:
             await self._speech_failed(live)
         await self._controls_message(live, text, now)
 
-    async def _speech_failed(self, live: Live) -> None:
+    async def _speech_failed(self, live: LiveSession) -> None:
         live.record.speech_failed = True
         await self.notice(live, texts.SPEECH_UNAVAILABLE)
 
-    async def rest(self, live: Live, now: float) -> bool:
+    async def rest(self, live: LiveSession, now: float) -> bool:
         """Voice mode: send the rest of the current step as a fresh note (after resume, +15 s)."""
         if not live.voice or self.voice is None:
             return False
@@ -180,18 +160,64 @@ class Presenter:
         message = await self.voice.send_rest(live, text, self.controls(live))
         if message is None:
             return False
-        live.record.controls_message_id = message.message_id
+        self._new_controls(live, message)
         live.last_send_at = now
         return True
 
-    async def notice(self, live: Live, text: str) -> None:
+    async def notice(self, live: LiveSession, text: str) -> None:
         """Say something once per session (e.g. that speech is unavailable)."""
         if text in live.notes:
             return
         live.notes.append(text)
         await self.sender.text(live.chat_id, text)
 
-    async def refresh_controls(self, live: Live) -> None:
+    async def acted(self, live: LiveSession, acted: Acted) -> None:
+        """After Resume or +15 s a voice session gets the rest of the step as a fresh note (the
+        note already sent no longer matches the timing); otherwise the buttons follow the state."""
+        sent_new = live.fresh_controls
+        if acted.action in ("resume", "add") and not sent_new and await self.rest(live, acted.now):
+            sent_new = True
+        if live.session.state is not acted.before and not sent_new:
+            await self.refresh_controls(live)
+
+    async def speech_unavailable(self, live: LiveSession) -> None:
+        """Speech failed at the start: say once that the session goes on in text."""
+        await self.notice(live, texts.SPEECH_UNAVAILABLE)
+
+    async def ended(self, live: LiveSession, ended: Ended, *, notify: bool, ask_pain: bool) -> None:
+        """The buttons go from the last message; the closing message asks for the pain rating."""
+        if not notify:
+            return
+        if live.record.controls_message_id is not None:
+            await self.sender.edit_keyboard(live.chat_id, live.record.controls_message_id, None)
+        if ask_pain:
+            text = texts.closing(ended.completed, end_said=live.end_said, title=live.routine.title)
+            await self.sender.text(
+                live.chat_id,
+                f"{live.leftover}{text}\n\n{texts.PAIN_AFTER}",
+                keyboards.pain_after(ended.entry_id),
+            )
+
+    async def restored_late(self, live: LiveSession) -> None:
+        """A restart made the session late: say so before the missed cues."""
+        await self.sender.text(live.chat_id, texts.RESTART_CONTINUED)
+
+    async def restored_paused(self, live: LiveSession, where: Position) -> None:
+        """A restart paused the session: say where, with the controls (Resume)."""
+        text = texts.RESTART_PAUSED.format(
+            title=texts.escape(live.routine.title),
+            where=texts.at_step(where.step, where.step_count),
+        )
+        message = await self.sender.text(live.chat_id, text, self.controls(live))
+        if message is not None:
+            self._new_controls(live, message)
+
+    async def restored_lost(self, record: ActiveSession) -> None:
+        """A restart could not pick the session up: it is in the history as stopped."""
+        title = texts.escape(record.routine_id)
+        await self.sender.text(record.chat_id, texts.RESTART_LOST.format(title=title))
+
+    async def refresh_controls(self, live: LiveSession) -> None:
         """Redraw the controls (Pause <-> Resume) on the session's current message."""
         message_id = live.record.controls_message_id
         if message_id is not None:

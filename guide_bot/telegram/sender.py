@@ -1,4 +1,7 @@
-"""Every message to a chat goes through here: retries with backoff, and blocked users.
+"""Every message to a chat goes through here: one send policy for the whole bot.
+
+Two modes. `call` (sessions, answers): retries with backoff, at least once. `once` (reminders):
+never repeated, at most once; its outcome is told to the caller.
 
 The rate limiter (AIORateLimiter) already waits out 429 answers. This adds what it does not do:
 retries with exponential backoff on 5xx and timeouts, no retry of a request Telegram refused
@@ -16,12 +19,26 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, Message
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
+
+from guide_bot.reminders.dispatcher import Blocked, MaybeDelivered, Refused, TryLater
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 OnBlocked = Callable[[int], Awaitable[None]]
+
+
+def _seconds(delay: object) -> float:
+    """RetryAfter.retry_after in seconds: an int or a timedelta across PTB 22.x."""
+    total = getattr(delay, "total_seconds", None)
+    return float(total()) if callable(total) else float(delay)  # type: ignore[arg-type]
 
 
 class Sender:
@@ -65,8 +82,7 @@ class Sender:
                     await self.on_blocked(chat_id)
                 return None
             except RetryAfter as exc:
-                delay = exc.retry_after
-                wait_s = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
+                wait_s = _seconds(exc.retry_after)
                 log.warning("chat %s: %s rate-limited, waiting %.1f s", chat_id, what, wait_s)
                 await self._sleep(wait_s)
             except BadRequest as exc:
@@ -93,6 +109,32 @@ class Sender:
         log.error("chat %s: %s failed %d times; giving up", chat_id, what, self.attempts)
         return None
 
+    async def once(self, chat_id: int, what: str, request: Callable[[], Awaitable[T]]) -> T:
+        """Run one Bot API request at most once and raise what became of it (reminders).
+
+        Raises `Blocked` (403, chat not found; `on_blocked` is told), `Refused` (another 400),
+        `MaybeDelivered` (a timeout: it may have arrived) or `TryLater` (429, connection or
+        server error: it certainly did not arrive).
+        """
+        try:
+            return await request()
+        except Forbidden as exc:
+            if self.on_blocked is not None:
+                await self.on_blocked(chat_id)
+            raise Blocked(what) from exc
+        except BadRequest as exc:
+            if "chat not found" in exc.message.lower():
+                if self.on_blocked is not None:
+                    await self.on_blocked(chat_id)
+                raise Blocked(what) from exc
+            raise Refused(exc.message) from exc
+        except TimedOut as exc:
+            raise MaybeDelivered(what) from exc
+        except RetryAfter as exc:
+            raise TryLater(_seconds(exc.retry_after)) from exc
+        except NetworkError as exc:
+            raise TryLater() from exc
+
     async def text(
         self,
         chat_id: int,
@@ -103,9 +145,7 @@ class Sender:
         return await self.call(
             chat_id,
             "sendMessage",
-            lambda: self.bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
-            ),
+            lambda: self.bot.send_message(chat_id, text, reply_markup=keyboard),
         )
 
     async def edit_text(
@@ -123,7 +163,6 @@ class Sender:
                 text,
                 chat_id=chat_id,
                 message_id=message_id,
-                parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,
             ),
         )

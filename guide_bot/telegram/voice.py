@@ -11,60 +11,26 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, InputFile, Message
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock
 from guide_bot.domain.timeline import CueKind, Timeline
-from guide_bot.speech.cache import AudioCache
-from guide_bot.speech.cues import CueAudio
+from guide_bot.sessions.live import LiveSession
 from guide_bot.speech.notes import VoiceNote, VoiceNotes
-from guide_bot.speech.selection import EngineSelector, NoSpeech, Voice
+from guide_bot.speech.selection import NoSpeech
+from guide_bot.speech.service import SessionSpeech, SpeechService, voice_from_dict
 from guide_bot.speech.track import segment
 from guide_bot.storage.media import MediaRepository
-from guide_bot.storage.users import UserSettings
-from guide_bot.telegram.presenter import Live
 from guide_bot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
 
-MB = 1024 * 1024
 CAPTION_LIMIT = 1024
-# The accents offered in /settings, as (language, gTTS top-level domain).
-ACCENTS: dict[str, tuple[str, str]] = {
-    "en": ("en", "com"),
-    "en-gb": ("en", "co.uk"),
-    "en-au": ("en", "com.au"),
-    "en-in": ("en", "co.in"),
-}
-
-
-def voice_for(user: UserSettings, settings: Settings) -> Voice:
-    """The voice a user's settings ask for (the bot's defaults where they say nothing)."""
-    language, tld = ACCENTS.get(user.language or "", (settings.language, settings.tld))
-    return Voice(language=language, tld=tld, slow=user.slow)
-
-
-def voice_to_dict(voice: Voice) -> dict[str, Any]:
-    """The voice as stored with a session."""
-    return {"language": voice.language, "tld": voice.tld, "slow": voice.slow}
-
-
-def voice_from_dict(data: Any, settings: Settings) -> Voice:
-    """The stored voice of a session (the defaults if it has none)."""
-    if not isinstance(data, dict):
-        return Voice(language=settings.language, tld=settings.tld)
-    return Voice(
-        language=str(data.get("language", settings.language)),
-        tld=str(data.get("tld", settings.tld)),
-        slow=bool(data.get("slow", False)),
-    )
 
 
 def shifted(timeline: Timeline, shifts: list[Any]) -> Timeline:
@@ -77,46 +43,33 @@ def shifted(timeline: Timeline, shifts: list[Any]) -> Timeline:
     return replace(timeline, events=tuple(events), step_starts=starts, total_s=events[-1].at_s)
 
 
-class SessionSpeech:
-    """Opens voices for sessions and sends their voice notes (implements presenter.StepVoice)."""
+class VoiceNoteSender:
+    """Sends a session's voice notes (implements presenter.StepVoice)."""
 
     def __init__(
-        self,
-        settings: Settings,
-        media: MediaRepository,
-        clock: Clock,
-        sender: Callable[[], Sender],
-        *,
-        selector: EngineSelector | None = None,
-        cache: AudioCache | None = None,
-    ) -> None:
+        self, speech: SpeechService, settings: Settings, media: MediaRepository, clock: Clock,
+        sender: Sender,
+    ) -> None:  # fmt: skip
+        self.speech = speech
         self.settings = settings
-        self.selector = selector or EngineSelector.from_settings(settings)
-        self.cache = cache or AudioCache(
-            settings.audio_cache, max_bytes=int(settings.audio_cache_max_mb * MB)
-        )
         self.media = media
         self.clock = clock
         self._sender = sender
         self._ahead: set[asyncio.Task[Any]] = set()
 
-    async def open(self, voice: Voice) -> VoiceNotes | None:
-        """The notes renderer of an engine that works for this voice, or None (no speech)."""
-        outcome = await asyncio.to_thread(self.selector.pick, voice, now=self.clock.now())
-        if isinstance(outcome, NoSpeech):
-            log.warning("no speech engine for a session: %s", outcome.reason)
-            return None
-        return VoiceNotes(CueAudio(outcome, self.cache))
-
-    async def _notes(self, live: Live) -> VoiceNotes | None:
-        if live.voice_notes is None:  # after a restart: the same voice again
+    async def _notes(self, live: LiveSession) -> VoiceNotes | None:
+        if live.speech is None:  # after a restart: the same voice again
             voice = voice_from_dict(live.record.plan.get("voice"), self.settings)
-            live.voice_notes = await self.open(voice)
-        notes = live.voice_notes
-        return notes if isinstance(notes, VoiceNotes) else None
+            opened = await self.speech.for_session(voice, now=self.clock.now())
+            if isinstance(opened, NoSpeech):
+                log.warning("no speech engine for a session: %s", opened.reason)
+                return None
+            live.speech = opened
+        speech = live.speech
+        return speech.notes if isinstance(speech, SessionSpeech) else None
 
     async def send_note(
-        self, live: Live, step: int | None, caption: str, keyboard: InlineKeyboardMarkup
+        self, live: LiveSession, step: int | None, caption: str, keyboard: InlineKeyboardMarkup
     ) -> Message | None:
         """Send the get-ready note (step None) or a step's note; None if speech failed."""
         notes = await self._notes(live)
@@ -138,7 +91,7 @@ class SessionSpeech:
         return message
 
     async def send_rest(
-        self, live: Live, caption: str, keyboard: InlineKeyboardMarkup
+        self, live: LiveSession, caption: str, keyboard: InlineKeyboardMarkup
     ) -> Message | None:
         """The rest of the current step from where the session is now (after resume or +15 s)."""
         notes = await self._notes(live)
@@ -161,9 +114,9 @@ class SessionSpeech:
         task.add_done_callback(self._ahead.discard)
 
     async def _send(
-        self, live: Live, note: VoiceNote, caption: str, keyboard: InlineKeyboardMarkup
+        self, live: LiveSession, note: VoiceNote, caption: str, keyboard: InlineKeyboardMarkup
     ) -> Message | None:
-        sender = self._sender()
+        sender = self._sender
         if len(caption) > CAPTION_LIMIT:
             caption = caption[: caption.find("\n")] if "\n" in caption else caption[:CAPTION_LIMIT]
         file_id = self.media.get(note.key)
@@ -176,7 +129,6 @@ class SessionSpeech:
                         live.chat_id,
                         voice=file_id,
                         caption=caption,
-                        parse_mode=ParseMode.HTML,
                         reply_markup=keyboard,
                         duration=note.telegram_duration,
                     ),
@@ -192,7 +144,6 @@ class SessionSpeech:
                 live.chat_id,
                 voice=InputFile(note.data, filename="step.ogg"),
                 caption=caption,
-                parse_mode=ParseMode.HTML,
                 reply_markup=keyboard,
                 duration=note.telegram_duration,
             ),

@@ -14,7 +14,7 @@ from guide_bot.bootstrap import build_application, build_services
 from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock, FakeClock
 from guide_bot.sessions.scheduling import ManualScheduler
-from guide_bot.telegram.services import App, Services
+from guide_bot.telegram.context import App, Services
 
 QUICK_ROUTINE = """\
 id: quick-test
@@ -147,7 +147,7 @@ async def running(bot: Bot) -> AsyncIterator[Bot]:
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)
-        await bot.services.require_driver().restored()
+        await bot.services.sessions.restored()
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=1)
@@ -212,7 +212,7 @@ steps:
 
 def event_at(bot: Bot, chat_id: int, kind: str, step: int | None = None, nth: int = 0) -> float:
     """Offset (s) of the nth event of this kind (and step) in the chat's session plan."""
-    live = bot.services.require_driver().get(chat_id)
+    live = bot.services.sessions.get(chat_id)
     assert live is not None
     found = [
         e.at_s

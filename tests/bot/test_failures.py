@@ -20,7 +20,7 @@ OTHER = 3003
 
 def fast_retries(bot: Bot) -> None:
     """Shorter backoff so that the retry tests take milliseconds, not seconds."""
-    bot.services.require_sender().base_delay_s = 0.01
+    bot.services.sender.base_delay_s = 0.01
 
 
 async def test_429_is_waited_out_then_delivered(
@@ -79,7 +79,7 @@ async def test_error_in_one_chat_never_affects_another(
         assert failed  # it did try, with bounded retries each time
         assert len(failed) <= 4 * 20
         # CHAT's own session is not stuck: it ran to its end too.
-        assert bot.services.require_driver().get(CHAT) is None
+        assert bot.services.sessions.get(CHAT) is None
 
 
 async def test_user_blocking_the_bot_stops_their_session_without_retry_storm(
@@ -96,7 +96,7 @@ async def test_user_blocking_the_bot_stops_their_session_without_retry_storm(
         await bot.run_for(120)
         refused = [c for c in server.calls_of(chat_id=CHAT) if c.status == 403]
         assert len(refused) == 1
-        assert bot.services.require_driver().get(CHAT) is None
+        assert bot.services.sessions.get(CHAT) is None
         assert bot.services.sessions.get(CHAT) is None
         assert bot.scheduler is not None
         assert CHAT not in bot.scheduler.pending
@@ -148,7 +148,7 @@ async def test_an_error_is_logged_without_what_the_user_wrote(
         bot.services.users.ensure = ensure  # type: ignore[method-assign]
         bot.services.catalog.find = lambda _user, ref: quoting(ref)  # type: ignore[method-assign, assignment, misc]
         server.send_text(OTHER, f"/session {secret}")
-        bot.services.require_user_routines().check = quoting_upload  # type: ignore[method-assign, assignment]
+        bot.services.user_routines.check = quoting_upload  # type: ignore[method-assign, assignment]
         send_document(server, OTHER, f"title: {secret}\n".encode(), "mine.yaml")
         await _logged(caplog, "error while handling update", 3)
         await server.wait_idle(0.2)

@@ -32,7 +32,7 @@ async def _session_then_stop(
         texts = chat.new_texts()
         assert texts[0].startswith("<b>Step 1 of 2 · Glute press</b>")
         assert texts[1:] == ["Press now."]
-        version = bot.services.require_driver().live[CHAT].record.version
+        version = bot.services.sessions.live[CHAT].record.version
     stored = bot.services.sessions.get(CHAT)
     assert stored is not None
     assert stored.state["state"] == "running"
@@ -50,7 +50,7 @@ async def test_short_restart_continues_at_the_right_step_and_time(
     # Down for 4 s: nothing was due in that time (the next cue is later), so it just goes on.
     bot = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 4.0))
     async with running(bot):
-        live = bot.services.require_driver().get(CHAT)
+        live = bot.services.sessions.get(CHAT)
         assert live is not None
         assert live.record.version == version
         assert chat.new() == []
@@ -138,7 +138,7 @@ async def test_paused_session_stays_paused_and_changed_routine_is_reported(
 
     bot2 = build_bot(server, tmp_path, test_library, clock=FakeClock(now + 3600))
     async with running(bot2):
-        live = bot2.services.require_driver().get(CHAT)
+        live = bot2.services.sessions.get(CHAT)
         assert live is not None
         assert live.session.state.value == "paused"
         assert [c.method for c in chat.new()] == []
@@ -153,7 +153,7 @@ async def test_paused_session_stays_paused_and_changed_routine_is_reported(
         sent = chat.new_texts()
         assert len(sent) == 1
         assert "could not pick up your session" in sent[0]
-        assert bot3.services.require_driver().get(CHAT) is None
+        assert bot3.services.sessions.get(CHAT) is None
     assert bot3.services.sessions.get(CHAT) is None
     (entry,) = bot3.services.history.recent(CHAT)
     assert not entry.completed

@@ -49,7 +49,7 @@ async def test_remind_waiting_for_the_time_zone_survives_a_restart(
     async with running(bot):
         (ask,) = await say(bot, "/remind 07:30 mon-fri neck-release", CHAT)
         assert ask.text == rt.ASK_TIMEZONE
-    assert bot.services.require_reminders().for_user(CHAT) == []
+    assert bot.services.reminders.for_user(CHAT) == []
 
     later = START + timedelta(hours=2)  # Wednesday 15:00 in Berlin
     bot = bot_at(server, tmp_path, library_dir, later)
@@ -62,7 +62,7 @@ async def test_remind_waiting_for_the_time_zone_survives_a_restart(
         assert BERLIN_REMINDER in created.text
         assert "Next: tomorrow 07:30" in created.text
         assert (await export(bot))["pending_steps"] == []  # finished: nothing waits any more
-    (stored,) = bot.services.require_reminders().for_user(CHAT)
+    (stored,) = bot.services.reminders.for_user(CHAT)
     assert (stored.rule.at.hour, stored.rule.at.minute) == (7, 30)
     assert stored.rule.days == frozenset(range(5))
     assert stored.rule.zone == "Europe/Berlin"
@@ -82,7 +82,7 @@ async def test_forget_deletes_what_waits_for_the_time_zone(
         assert (await export(bot))["pending_steps"] == []
         (zone_set,) = await say(bot, "/timezone Berlin", CHAT)  # nothing else follows
         assert zone_set.text == rt.timezone_set("Europe/Berlin", START)
-    assert bot.services.require_reminders().for_user(CHAT) == []
+    assert bot.services.reminders.for_user(CHAT) == []
 
 
 async def test_a_waiting_remind_is_dropped_after_a_day(
@@ -94,11 +94,11 @@ async def test_a_waiting_remind_is_dropped_after_a_day(
     later = START + MAX_AGE + timedelta(minutes=1)
     bot = bot_at(server, tmp_path, library_dir, later)
     async with running(bot):
-        assert bot.services.require_pending().sweep(later) == 0  # start-up already dropped it
+        assert bot.services.pending.sweep(later) == 0  # start-up already dropped it
         (zone_set,) = await say(bot, "/timezone Berlin", CHAT)
         assert zone_set.text == rt.timezone_set("Europe/Berlin", later)
         assert (await export(bot))["pending_steps"] == []
-    assert bot.services.require_reminders().for_user(CHAT) == []
+    assert bot.services.reminders.for_user(CHAT) == []
 
 
 async def test_a_mistake_is_answered_at_once_and_nothing_waits(
@@ -137,7 +137,7 @@ async def test_few_taps_flow_and_daily_offer_survive_a_restart(
         assert "07:30" in [label for label, _ in times.buttons()]
         # offered at 12:00 UTC, before the zone was known: the same moment, in Berlin
         assert "Reminder set: <b>13:00</b> every day: Neck and upper back knots" in created.text
-    (stored,) = bot.services.require_reminders().for_user(CHAT)
+    (stored,) = bot.services.reminders.for_user(CHAT)
     assert stored.rule.zone == "Europe/Berlin"
 
 

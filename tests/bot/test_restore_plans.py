@@ -59,7 +59,7 @@ async def test_restore_tries_the_library_first_and_still_finds_a_users_own_routi
     for user in (1, 2):
         first.services.users.ensure(user, user, first.services.now_utc())
         set_mode(first.services, user, "text")
-    driver = first.services.require_driver()
+    driver = first.services.sessions
     await driver.start(1, 1, library["quick-test"], None)  # the library routine
     await driver.start(2, 2, own, None)  # the user's own routine with the same id, other plan
     await first.app.shutdown()
@@ -67,7 +67,7 @@ async def test_restore_tries_the_library_first_and_still_finds_a_users_own_routi
     again = build_bot(server, tmp_path, test_library)
     again.services.catalog.user_sources.append(own_routines)
     asked.clear()
-    restart = again.services.require_driver()
+    restart = again.services.sessions
     restart.restore()
     one, two = restart.get(1), restart.get(2)
     assert one is not None

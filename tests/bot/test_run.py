@@ -130,7 +130,7 @@ async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_p
         server.send_text(55, "/session tiny-test")
         offer = (await server.wait_for("sendMessage", chat_id=55))[-1]
         # When the bot sends, not when the server hears it: under load the network adds jitter.
-        sender = bot.services.require_sender()
+        sender = bot.services.sender
         send_text, sent_at = sender.text, []
 
         async def timed_text(chat_id: int, *args: Any, **kwargs: Any) -> Any:
@@ -140,7 +140,7 @@ async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_p
         sender.text = timed_text  # type: ignore[method-assign]
         server.press(55, offer.message_id or 0, "pb:tiny-test:-1")
         await server.wait_for("sendMessage", chat_id=55, count=2)
-        scheduler = bot.services.require_driver().scheduler
+        scheduler = bot.services.sessions.scheduler
         assert isinstance(scheduler, JobQueueScheduler)
         assert bot.app.job_queue is not None
         counts = []

@@ -34,7 +34,7 @@ async def into_the_hold(bot: Bot, chat: Chat) -> Live:
     await start_session(bot, chat, "long-test")
     await bot.run_for(event_at(bot, CHAT, "hold_start", 1) + 0.5)
     assert chat.new_texts()[-1] == "Press now."
-    driver = bot.services.require_driver()
+    driver = bot.services.sessions
     assert driver.unsaved == 1
     live = driver.get(CHAT)
     assert live is not None
@@ -52,7 +52,7 @@ async def test_progress_is_stored_with_the_batch_and_an_action_at_once(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot, chat = saving_bot(server, tmp_path, test_library)
-    driver = bot.services.require_driver()
+    driver = bot.services.sessions
     async with running(bot):
         await start_session(bot, chat, "long-test")
         assert driver.unsaved == 0
@@ -86,7 +86,7 @@ async def test_a_session_that_ended_is_not_brought_back_by_a_batch(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot, chat = saving_bot(server, tmp_path, test_library)
-    driver = bot.services.require_driver()
+    driver = bot.services.sessions
     async with running(bot):
         await into_the_hold(bot, chat)
         await driver.stop(CHAT)
@@ -99,7 +99,7 @@ async def test_a_batch_that_fails_is_kept_and_stored_by_the_next(
     server: FakeBotServer, tmp_path: Path, test_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bot, chat = saving_bot(server, tmp_path, test_library)
-    driver = bot.services.require_driver()
+    driver = bot.services.sessions
     repo = bot.services.sessions
     real = repo.update_many
     calls = 0
@@ -126,7 +126,7 @@ async def test_the_batch_runs_by_itself_within_the_save_delay(
 ) -> None:
     monkeypatch.setattr(driver_module, "SAVE_DELAY_S", 0.01)
     bot, chat = saving_bot(server, tmp_path, test_library)
-    driver = bot.services.require_driver()
+    driver = bot.services.sessions
     async with running(bot):
         live = await into_the_hold(bot, chat)
         for _ in range(200):  # the real loop's timer; no fake clock moves it
@@ -141,7 +141,7 @@ async def test_a_crash_before_the_batch_says_those_cues_again_after_the_restart(
     server: FakeBotServer, tmp_path: Path, test_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bot, chat = saving_bot(server, tmp_path, test_library)
-    driver = bot.services.require_driver()
+    driver = bot.services.sessions
     monkeypatch.setattr(driver, "flush", lambda: None)  # the process dies: nothing more stored
     async with running(bot):
         await into_the_hold(bot, chat)
@@ -150,4 +150,4 @@ async def test_a_crash_before_the_batch_says_those_cues_again_after_the_restart(
     again = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 2.0))
     async with running(again):
         assert "Press now." in chat.new_texts()  # said again: at least once, never lost
-        assert again.services.require_driver().get(CHAT) is not None
+        assert again.services.sessions.get(CHAT) is not None

@@ -226,7 +226,7 @@ async def test_stop_and_another_session_asks_first(
         chat.new()
         await press(bot, ask, "Keep my current")
         assert chat.new()[0].text == "OK, your current session goes on."
-        assert bot.services.require_driver().get(CHAT) is not None
+        assert bot.services.sessions.get(CHAT) is not None
 
         server.send_text(CHAT, "/session quick-test")
         ask = (await server.wait_for("sendMessage", text="session in progress", count=2))[-1]
@@ -239,7 +239,7 @@ async def test_stop_and_another_session_asks_first(
         assert not entry.completed
         assert entry.pain_before == 7
         assert entry.steps_done == 1
-        assert bot.services.require_driver().get(CHAT) is None
+        assert bot.services.sessions.get(CHAT) is None
 
         await command(bot, "/pause")
         assert chat.new_texts()[-1] == "There is no session in progress. /routines to find one."
@@ -255,14 +255,14 @@ async def test_another_users_button_changes_nothing(
         prepare = await start_session(bot, chat, "long-test")
         toast = await press(bot, prepare, "Stop", user_id=9999)
         assert toast == "That session belongs to someone else."
-        assert bot.services.require_driver().get(CHAT) is not None
-        version = bot.services.require_driver().live[CHAT].record.version
+        assert bot.services.sessions.get(CHAT) is not None
+        version = bot.services.sessions.live[CHAT].record.version
         forged = (
-            f"ctl:stop:{bot.services.require_driver().live[CHAT].record.session_id}:{version + 5}"
+            f"ctl:stop:{bot.services.sessions.live[CHAT].record.session_id}:{version + 5}"
         )
         before = len(server.calls_of("answerCallbackQuery"))
         server.press(CHAT, prepare.message_id or 0, forged)
         answer = (await server.wait_for("answerCallbackQuery", count=before + 1))[-1]
         assert answer.params["text"] == "That button is from an older message."
-        assert bot.services.require_driver().get(CHAT) is not None
+        assert bot.services.sessions.get(CHAT) is not None
         assert [c.method for c in chat.new()] == []

@@ -55,7 +55,7 @@ async def test_settings_change_and_apply_to_the_next_session(
         assert (voice.language, voice.tld, voice.slow) == ("en", "co.uk", True)
 
         await start_session(bot, chat, "long-test")
-        live = bot.services.require_driver().get(CHAT)
+        live = bot.services.sessions.get(CHAT)
         assert live is not None
         assert live.record.mode == "text"
         kinds = {e.kind.value for e in live.session.timeline.events}

@@ -144,7 +144,7 @@ async def test_voice_session_continues_after_a_restart(
 
     again = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 3))
     async with running(again):
-        live = again.services.require_driver().get(CHAT)
+        live = again.services.sessions.get(CHAT)
         assert live is not None
         assert live.voice_notes is None  # the voice is opened again when a note is due
         await again.run_for(60)

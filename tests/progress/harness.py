@@ -18,7 +18,7 @@ from guide_bot.sessions.scheduling import ManualScheduler
 from guide_bot.telegram.progress import PROGRESS
 from guide_bot.telegram.reminders import handlers as reminders
 from guide_bot.telegram.reminders.delivery import start_reminders
-from guide_bot.telegram.services import App
+from guide_bot.telegram.context import App
 
 START = datetime(2026, 1, 14, 12, 0, tzinfo=UTC)  # a Wednesday
 _message_ids = itertools.count(900_000)

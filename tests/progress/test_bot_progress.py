@@ -19,7 +19,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def counts(bot: Any, user_id: int) -> dict[str, int]:
-    with bot.services.require_database()() as db:
+    with bot.services.database() as db:
         return {
             t.name: int(
                 db.scalar(select(func.count()).select_from(t).where(t.c.user_id == user_id))
@@ -33,7 +33,7 @@ async def test_history_in_the_users_zone(
 ) -> None:
     bot = build_progress_bot(server, tmp_path, test_library)
     # The zone /timezone stores (the reminders feature owns it).
-    bot.services.require_reminders().set_timezone(ME, "America/New_York", bot.services.now_utc())
+    bot.services.reminders.set_timezone(ME, "America/New_York", bot.services.now_utc())
     # The fake clock is Wednesday 14 Jan 12:00 UTC; 1.3125 days earlier is Tue 04:30 UTC,
     # which is Monday 23:30 in New York.
     add_history(bot, ME, days_ago=1.3125, minutes=12, pain=(6, 3))
@@ -81,7 +81,7 @@ async def test_export_forget_export(
     for user in (ME, OTHER):
         screen(bot.services, user, medical=True)
         add_history(bot, user, days_ago=1, pain=(5, 2))
-        bot.services.require_user_routines().upload(
+        bot.services.user_routines.upload(
             user, as_bytes(routine()), file="a.yaml", now=bot.services.now_utc()
         )
     other_before = counts(bot, OTHER)
@@ -103,7 +103,7 @@ async def test_export_forget_export(
         prompt = (await server.wait_for("sendMessage", count=1, chat_id=ME, text="how much"))[0]
         server.press(ME, prompt.message_id or 0, button_data(prompt, "Skip"))
         await server.wait_for(("sendMessage", "sendVoice"), chat_id=ME, text="Get ready")
-        assert bot.services.require_driver().get(ME) is not None
+        assert bot.services.sessions.get(ME) is not None
 
         server.send_text(ME, "/forget")
         (question,) = await server.wait_for("sendMessage", chat_id=ME, text="cannot be undone")
@@ -115,7 +115,7 @@ async def test_export_forget_export(
         server.press(ME, question.message_id or 0, button_data(question, "Delete everything"))
         (done,) = await server.wait_for("editMessageText", chat_id=ME, text="Done")
         assert "deleted" in done.text
-        assert bot.services.require_driver().get(ME) is None
+        assert bot.services.sessions.get(ME) is None
         assert all(n == 0 for n in counts(bot, ME).values()), counts(bot, ME)
         assert counts(bot, OTHER) == other_before
 

@@ -57,7 +57,7 @@ async def test_upload_start_and_delete(
         ask = (await server.wait_for("editMessageText", chat_id=ME, text="Delete your routine"))[0]
         server.press(ME, listing.message_id or 0, button_data(ask, "Yes, delete it"))
         await server.wait_for("editMessageText", chat_id=ME, text="Deleted:")
-    assert bot.services.require_user_routines().entries(ME) == []
+    assert bot.services.user_routines.entries(ME) == []
     assert bot.services.catalog.find(ME, "my:my-evening") is None
 
 
@@ -94,7 +94,7 @@ async def test_hostile_uploads_are_refused_over_chat(
         send_document(server, ME, b"not: [yaml", "notes.txt")
         txt = (await server.wait_for("sendMessage", count=5, chat_id=ME))[-1]
         assert ".yaml" in txt.text
-    assert bot.services.require_user_routines().entries(ME) == []
+    assert bot.services.user_routines.entries(ME) == []
 
 
 async def test_own_routine_in_a_reminder_and_gone_after_forget(
@@ -102,25 +102,25 @@ async def test_own_routine_in_a_reminder_and_gone_after_forget(
 ) -> None:
     bot = build_progress_bot(server, tmp_path, test_library)
     screen(bot.services, ME)
-    bot.services.require_reminders().set_timezone(ME, "Europe/Berlin", bot.services.now_utc())
+    bot.services.reminders.set_timezone(ME, "Europe/Berlin", bot.services.now_utc())
     async with running(bot):
         send_document(server, ME, as_bytes(routine()), "evening.yaml")
         await server.wait_for("sendMessage", chat_id=ME, text="Routine added")
         server.send_text(ME, "/remind 21:30 my:my-evening")
         await server.wait_for("sendMessage", count=2, chat_id=ME)
-        (reminder,) = bot.services.require_reminders().for_user(ME)
+        (reminder,) = bot.services.reminders.for_user(ME)
         assert reminder.rule.routine_id == "my:my-evening"
         # Another user cannot name it in a reminder.
         server.send_text(OTHER, "/timezone Berlin")
         await server.wait_for("sendMessage", chat_id=OTHER)
         server.send_text(OTHER, "/remind 21:30 my:my-evening")
         await server.wait_for("sendMessage", count=2, chat_id=OTHER)
-        assert bot.services.require_reminders().for_user(OTHER) == []
+        assert bot.services.reminders.for_user(OTHER) == []
 
         server.send_text(ME, "/forget")
         (question,) = await server.wait_for("sendMessage", chat_id=ME, text="cannot be undone")
         server.press(ME, question.message_id or 0, button_data(question, "Delete everything"))
         await server.wait_for("editMessageText", chat_id=ME, text="Done")
-    assert bot.services.require_reminders().for_user(ME) == []
-    assert bot.services.require_reminders().get_timezone(ME) is None
-    assert bot.services.require_user_routines().entries(ME) == []
+    assert bot.services.reminders.for_user(ME) == []
+    assert bot.services.reminders.get_timezone(ME) is None
+    assert bot.services.user_routines.entries(ME) == []

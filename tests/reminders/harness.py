@@ -15,7 +15,7 @@ from guide_bot.reminders.dispatcher import ReminderScheduler
 from guide_bot.sessions.scheduling import ManualScheduler
 from guide_bot.telegram.reminders import handlers as reminders
 from guide_bot.telegram.reminders.delivery import start_reminders
-from guide_bot.telegram.services import App
+from guide_bot.telegram.context import App
 
 CHAT = 3003
 # Monday 5 January 2026, 06:00 in Berlin
@@ -53,7 +53,7 @@ def build_reminder_bot(
 
 def dispatcher(bot: Bot) -> ReminderScheduler:
     """The bot's reminder dispatcher."""
-    return bot.services.require_reminder_scheduler()
+    return bot.services.reminder_dispatcher
 
 
 def set_clock(bot: Bot, moment: datetime) -> None:

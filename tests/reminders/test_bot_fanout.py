@@ -26,7 +26,7 @@ async def test_restart_sends_due_once_late_skips_too_old_and_waits_for_the_rest(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     first = build_reminder_bot(server, tmp_path, test_library)
-    repo = first.services.require_reminders()
+    repo = first.services.reminders
     late = repo.add(user_id=11, chat_id=11, rule=rule(7, 0), now=START)  # 06:00 UTC
     old = repo.add(user_id=12, chat_id=12, rule=rule(6, 10), now=START)  # 05:10 UTC
     future = repo.add(user_id=13, chat_id=13, rule=rule(9, 0), now=START)  # 08:00 UTC
@@ -54,7 +54,7 @@ async def test_restart_sends_due_once_late_skips_too_old_and_waits_for_the_rest(
     async with running(again):  # a second restart right after sends nothing twice
         await server.wait_idle(0.3)
         assert len(server.sent()) == 1
-        stored_old = again.services.require_reminders().get(old.id)
+        stored_old = again.services.reminders.get(old.id)
         assert stored_old is not None
         assert stored_old.state.next_fire_utc == datetime(2026, 1, 6, 5, 10, tzinfo=UTC)
         again.clock.set(datetime(2026, 1, 5, 8, 0, tzinfo=UTC).timestamp())
@@ -66,7 +66,7 @@ async def test_a_thousand_in_the_same_minute_all_arrive_once_in_order(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_reminder_bot(server, tmp_path, test_library)
-    repo = bot.services.require_reminders()
+    repo = bot.services.reminders
     # 07:30 in Berlin, 01:30 in New York and 06:30 UTC are the same minute; ids follow due order
     zones = [(7, 30, BERLIN), (1, 30, "America/New_York"), (6, 30, "UTC")]
     for i in range(1000):
@@ -91,7 +91,7 @@ async def test_the_rate_limiter_paces_a_burst(
 ) -> None:
     """With AIORateLimiter on (30 messages/s overall), 90 due at once take about 3 s."""
     bot = build_reminder_bot(server, tmp_path, test_library, rate_limiter=True)
-    repo = bot.services.require_reminders()
+    repo = bot.services.reminders
     for i in range(90):
         repo.add(user_id=20_000 + i, chat_id=20_000 + i, rule=rule(7, 30), now=START)
     # When the limiter lets each call go: the fake server shares the test's event loop, so its

@@ -45,7 +45,7 @@ async def test_remind_asks_zone_once_then_sets_the_reminder(
         assert replies[0].params["reply_markup"] == {"remove_keyboard": True}
         assert "Reminder set: <b>07:30</b> weekdays: Quick test routine" in replies[1].text
         assert "Next: today 07:30" in replies[1].text
-    (stored,) = bot.services.require_reminders().for_user(CHAT)
+    (stored,) = bot.services.reminders.for_user(CHAT)
     assert stored.state.next_fire_utc == DUE
     assert stored.rule.routine_id == "quick-test"
 
@@ -54,7 +54,7 @@ async def test_bad_input_gets_specific_answers(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_reminder_bot(server, tmp_path, test_library)
-    bot.services.require_reminders().set_timezone(CHAT, "Europe/Berlin", START)
+    bot.services.reminders.set_timezone(CHAT, "Europe/Berlin", START)
     async with running(bot):
         cases = {
             "/remind 25:99": '"25:99" is not a time of day',
@@ -70,7 +70,7 @@ async def test_bad_input_gets_specific_answers(
             assert expected in reply.text, (command, reply.text)
             example = "/timezone Berlin" if "timezone" in command else "/remind 07:30 mon-fri"
             assert example in reply.text
-    assert bot.services.require_reminders().for_user(CHAT) == []
+    assert bot.services.reminders.for_user(CHAT) == []
 
 
 async def test_reminder_buttons_snooze_skip_and_start(
@@ -78,7 +78,7 @@ async def test_reminder_buttons_snooze_skip_and_start(
 ) -> None:
     bot = build_reminder_bot(server, tmp_path, test_library)
     screen(bot.services, CHAT)
-    repo = bot.services.require_reminders()
+    repo = bot.services.reminders
     repo.set_timezone(CHAT, "Europe/Berlin", START)
     chat = Chat(server)
     async with running(bot):
@@ -117,7 +117,7 @@ async def test_few_taps_flow_list_pause_change_delete(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_reminder_bot(server, tmp_path, test_library)
-    repo = bot.services.require_reminders()
+    repo = bot.services.reminders
     repo.set_timezone(CHAT, "America/New_York", START)
     async with running(bot):
         (times,) = await say(bot, "/remind")
@@ -170,7 +170,7 @@ async def test_forged_and_foreign_buttons_change_nothing(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_reminder_bot(server, tmp_path, test_library)
-    repo = bot.services.require_reminders()
+    repo = bot.services.reminders
     mine = repo.add(
         user_id=CHAT,
         chat_id=CHAT,
@@ -195,7 +195,7 @@ async def test_blocked_user_reminders_are_paused(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_reminder_bot(server, tmp_path, test_library)
-    repo = bot.services.require_reminders()
+    repo = bot.services.reminders
     repo.set_timezone(CHAT, "Europe/Berlin", START)
     async with running(bot):
         await say(bot, "/remind 07:30 weekdays")
@@ -229,7 +229,7 @@ async def test_first_completed_session_offers_a_daily_reminder(
     bot = build_reminder_bot(server, tmp_path, test_library)
     screen(bot.services, CHAT)
     bot.services.users.change_settings(CHAT, mode="text")
-    repo = bot.services.require_reminders()
+    repo = bot.services.reminders
     async with running(bot):
         await say(bot, "/session quick-test")
         offer_pain = server.sent(CHAT)[-1]
@@ -255,7 +255,7 @@ async def test_a_403_anywhere_in_the_bot_pauses_the_reminders(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_reminder_bot(server, tmp_path, test_library)
-    repo = bot.services.require_reminders()
+    repo = bot.services.reminders
     repo.set_timezone(CHAT, "Europe/Berlin", START)
     async with running(bot):
         await say(bot, "/remind 07:30 weekdays")
@@ -271,7 +271,7 @@ async def test_a_server_error_is_retried_within_the_grace_window(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_reminder_bot(server, tmp_path, test_library)
-    repo = bot.services.require_reminders()
+    repo = bot.services.reminders
     repo.set_timezone(CHAT, "Europe/Berlin", START)
     async with running(bot):
         await say(bot, "/remind 07:30 daily")

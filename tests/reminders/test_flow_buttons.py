@@ -18,7 +18,7 @@ async def test_flow_buttons_of_a_foreign_or_deleted_reminder_change_nothing(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_reminder_bot(server, tmp_path, test_library)
-    repo = bot.services.require_reminders()
+    repo = bot.services.reminders
     repo.set_timezone(CHAT, "Europe/Berlin", START)
     mine = repo.add(
         user_id=CHAT,

@@ -1,12 +1,15 @@
-"""Handler modules, one per feature; each has `register(app, services)`.
+"""Every handler of the bot, in one ordered list; `handlers_for` picks the features' parts.
 
-`CORE` is the bot's own features in registration order. Other features (reminders, progress) are
-passed to `bootstrap.build_application(..., extra=[...])` and registered after these; `fallback`
-(unknown buttons and messages, and the error handler) always comes last.
+Commands and messages are matched in this order (PTB stops at the first match in a group). All
+button presses go to one router (telegram/routing.py) that parses each payload once and hands it
+to the function registered for its type; the catch-all for stray messages comes last.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
+from guide_bot.telegram.context import AnyHandler
 from guide_bot.telegram.handlers import (
     browse,
     fallback,
@@ -18,16 +21,34 @@ from guide_bot.telegram.handlers import (
     settings,
     start,
 )
-from guide_bot.telegram.services import Register
+from guide_bot.telegram.progress import history, mydata, myroutines, stats
+from guide_bot.telegram.reminders import flow as reminder_flow
+from guide_bot.telegram.reminders import handlers as reminders
+from guide_bot.telegram.routing import Routes, button_router
 
-CORE: tuple[Register, ...] = (
-    start.register,
-    screening.register,
-    browse.register,
-    session_start.register,
-    session_controls.register,
-    pain.register,
-    settings.register,
-    help.register,
+FEATURES = ("reminders", "progress")
+
+# (feature or "core", its handlers, its buttons), in matching order.
+ORDER: tuple[tuple[str, list[AnyHandler], Routes], ...] = (
+    ("core", start.HANDLERS, {}),
+    ("core", screening.HANDLERS, screening.BUTTONS),
+    ("core", browse.HANDLERS, browse.BUTTONS),
+    ("core", session_start.HANDLERS, session_start.BUTTONS),
+    ("core", session_controls.HANDLERS, session_controls.BUTTONS),
+    ("core", [], pain.BUTTONS),
+    ("core", settings.HANDLERS, settings.BUTTONS),
+    ("core", help.HANDLERS, {}),
+    ("reminders", reminders.HANDLERS, reminders.BUTTONS),
+    ("reminders", [], reminder_flow.BUTTONS),
+    ("progress", history.HANDLERS, {}),
+    ("progress", stats.HANDLERS, {}),
+    ("progress", mydata.HANDLERS, mydata.BUTTONS),
+    ("progress", myroutines.HANDLERS, myroutines.BUTTONS),
 )
-LAST: tuple[Register, ...] = (fallback.register,)
+
+
+def handlers_for(features: Collection[str] = FEATURES) -> list[AnyHandler]:
+    """The handlers of the core and these features, the button router, then the catch-all."""
+    chosen = [entry for entry in ORDER if entry[0] == "core" or entry[0] in features]
+    found: list[AnyHandler] = [handler for _, handlers, _ in chosen for handler in handlers]
+    return [*found, button_router(*(buttons for _, _, buttons in chosen)), *fallback.HANDLERS]

@@ -6,13 +6,14 @@ Menus edit the message they came from, so browsing costs one call per tap and le
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
 from guide_bot.domain.routine import Routine
 from guide_bot.telegram import keyboards, texts
-from guide_bot.telegram.callbacks import Card, Menu, Pick, pattern
-from guide_bot.telegram.handlers.common import button_press, current_user
-from guide_bot.telegram.services import App, Services
+from guide_bot.telegram.callbacks import Card, Menu, Pick
+from guide_bot.telegram.context import AnyHandler, BotContext, Services
+from guide_bot.telegram.handlers.common import Press, current_user
+from guide_bot.telegram.routing import Routes
 
 PICK_PROMPTS = {
     "c": texts.PICK_COMPLAINT,
@@ -34,7 +35,7 @@ def card_view(user_id: int, routine: Routine, services: Services) -> str:
 
 async def send_card(chat_id: int, user_id: int, routine: Routine, services: Services) -> None:
     """Send a routine card with its Start button."""
-    await services.require_sender().text(
+    await services.sender.text(
         chat_id, card_view(user_id, routine, services), keyboards.card(routine)
     )
 
@@ -58,55 +59,60 @@ def list_view(
 
 async def send_menu(chat_id: int, services: Services) -> None:
     """The ways to find a routine."""
-    await services.require_sender().text(chat_id, texts.CHOOSE, keyboards.menu())
+    await services.sender.text(chat_id, texts.CHOOSE, keyboards.menu())
 
 
-def register(app: App, services: Services) -> None:
-    """Add /routines and the browsing buttons."""
+async def routines_cmd(update: Update, context: BotContext) -> None:
+    services = context.services
+    user = current_user(update, services)
+    if user is not None:
+        await send_menu(user.chat_id, services)
 
-    async def routines_cmd(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = current_user(update, services)
-        if user is not None:
-            await send_menu(user.chat_id, services)
 
-    async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        press = button_press(update)
-        if press is None or press.message_id is None:
-            return
-        chat_id, user_id, data = press.chat_id, press.user_id, press.data
-        sender = services.require_sender()
-        message_id = press.message_id
-        if isinstance(data, Menu):
-            await sender.answer(press.query_id)
-            if data.view == "home":
-                await sender.edit_text(chat_id, message_id, texts.CHOOSE, keyboards.menu())
-            elif data.view == "all":
-                text, markup = list_view(user_id, "all", None, services)
-                await sender.edit_text(chat_id, message_id, text, markup)
-            else:
-                values = services.catalog.values(user_id, data.view)
-                await sender.edit_text(
-                    chat_id,
-                    message_id,
-                    PICK_PROMPTS[data.view],
-                    keyboards.choices(data.view, values),
-                )
-        elif isinstance(data, Pick):
-            await sender.answer(press.query_id)
-            text, markup = list_view(user_id, data.by, data.value, services)
+async def on_button(data: Menu | Pick | Card, press: Press, context: BotContext) -> None:
+    services = context.services
+    chat_id, user_id = press.chat_id, press.user_id
+    sender = services.sender
+    message_id = press.message_id
+    if isinstance(data, Menu):
+        await sender.answer(press.query_id)
+        if data.view == "home":
+            await sender.edit_text(chat_id, message_id, texts.CHOOSE, keyboards.menu())
+        elif data.view == "all":
+            text, markup = list_view(user_id, "all", None, services)
             await sender.edit_text(chat_id, message_id, text, markup)
-        elif isinstance(data, Card):
-            routine = services.catalog.find(user_id, data.routine)
-            if routine is None:
-                await sender.answer(press.query_id, texts.INVALID_BUTTON)
-                return
-            await sender.answer(press.query_id)
-            await sender.edit_text(
-                chat_id, message_id, card_view(user_id, routine, services), keyboards.card(routine)
-            )
         else:
+            values = services.catalog.values(user_id, data.view)
+            await sender.edit_text(
+                chat_id,
+                message_id,
+                PICK_PROMPTS[data.view],
+                keyboards.choices(data.view, values),
+            )
+    elif isinstance(data, Pick):
+        await sender.answer(press.query_id)
+        text, markup = list_view(user_id, data.by, data.value, services)
+        await sender.edit_text(chat_id, message_id, text, markup)
+    elif isinstance(data, Card):
+        routine = services.catalog.find(user_id, data.routine)
+        if routine is None:
             await sender.answer(press.query_id, texts.INVALID_BUTTON)
+            return
+        await sender.answer(press.query_id)
+        await sender.edit_text(
+            chat_id, message_id, card_view(user_id, routine, services), keyboards.card(routine)
+        )
+    else:
+        await sender.answer(press.query_id, texts.INVALID_BUTTON)
 
-    app.add_handler(CommandHandler("routines", routines_cmd))
-    for cls in (Menu, Pick, Card):
-        app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(cls)))
+
+HANDLERS: list[AnyHandler] = [
+    CommandHandler("routines", routines_cmd),
+]
+
+
+BUTTONS: Routes = {
+    Menu: on_button,
+    Pick: on_button,
+    Card: on_button,
+}

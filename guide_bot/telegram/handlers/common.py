@@ -8,7 +8,7 @@ from telegram import Update
 
 from guide_bot.storage.users import User
 from guide_bot.telegram.callbacks import Payload, parse
-from guide_bot.telegram.services import Services
+from guide_bot.telegram.context import Services
 
 
 def ids(update: Update) -> tuple[int, int] | None:
@@ -35,14 +35,14 @@ class Press:
     query_id: str
     chat_id: int
     user_id: int
-    message_id: int | None  # None when Telegram no longer has the message
-    data: Payload | None  # None for data this bot did not make (forged or malformed)
+    message_id: int
+    data: Payload | None  # None for data this bot did not make (forged, empty or malformed)
 
 
 def button_press(update: Update) -> Press | None:
-    """The press behind a callback-query update, or None for any other update."""
+    """The press behind a callback-query update; None for any other update, or a press that
+    comes without its chat, its user or its message (Telegram no longer has the message)."""
     query, found = update.callback_query, ids(update)
-    if query is None or found is None:
+    if query is None or found is None or query.message is None:
         return None
-    message_id = query.message.message_id if query.message is not None else None
-    return Press(query.id, found[0], found[1], message_id, parse(query.data))
+    return Press(query.id, found[0], found[1], query.message.message_id, parse(query.data))

@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from guide_bot.domain.routine import Routine
 from guide_bot.telegram import keyboards, texts
+from guide_bot.telegram.context import Services
 from guide_bot.telegram.handlers.browse import list_view
-from guide_bot.telegram.services import Services
 
 
 async def offer_start(chat_id: int, user_id: int, routine: Routine, services: Services) -> None:
     """Ask for the pain rating that starts the routine, or first whether to end the current one."""
-    sender = services.require_sender()
-    driver = services.require_driver()
+    sender = services.sender
+    driver = services.sessions
     live = driver.get(chat_id)
     if live is None and driver.busy(chat_id):
         return  # a session is being started in this chat right now
@@ -35,4 +35,4 @@ async def unknown_routine(chat_id: int, user_id: int, ref: str, services: Servic
     """Say the routine is unknown and show the list."""
     _title, markup = list_view(user_id, "all", None, services)
     intro = texts.UNKNOWN_ROUTINE.format(ref=texts.escape(ref[:64]))
-    await services.require_sender().text(chat_id, intro, markup)
+    await services.sender.text(chat_id, intro, markup)

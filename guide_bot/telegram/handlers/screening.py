@@ -13,13 +13,14 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
 from guide_bot.telegram import keyboards, texts
-from guide_bot.telegram.callbacks import ScreeningAnswer, ScreeningRedo, pattern
-from guide_bot.telegram.handlers.common import Press, button_press, current_user
+from guide_bot.telegram.callbacks import ScreeningAnswer, ScreeningRedo
+from guide_bot.telegram.context import AnyHandler, BotContext, Services
+from guide_bot.telegram.handlers.common import Press, current_user
 from guide_bot.telegram.handlers.offers import offer_start
-from guide_bot.telegram.services import App, Services
+from guide_bot.telegram.routing import Routes
 
 
 class Progress(BaseModel):
@@ -42,75 +43,73 @@ def question_text(index: int) -> str:
 
 
 def _new_round(user_id: int, services: Services) -> None:
-    services.require_pending().put(user_id, "screening", Progress(answers={}), services.now_utc())
+    services.pending.put(user_id, "screening", Progress(answers={}), services.now_utc())
 
 
 async def begin(chat_id: int, user_id: int, services: Services, *, then: str | None = None) -> None:
     """Send the first question (a new round of answers); `then`: a routine id to offer after."""
     if then is not None:
-        services.require_pending().put(
-            user_id, "after_screening", After(routine=then), services.now_utc()
-        )
+        services.pending.put(user_id, "after_screening", After(routine=then), services.now_utc())
     _new_round(user_id, services)
-    await services.require_sender().text(chat_id, question_text(0), keyboards.screening(0))
+    await services.sender.text(chat_id, question_text(0), keyboards.screening(0))
 
 
-def register(app: App, services: Services) -> None:
-    """Add /screening and the answer buttons."""
+async def show(update: Update, context: BotContext) -> None:
+    services = context.services
+    user = current_user(update, services)
+    if user is None or update.effective_chat is None:
+        return
+    sender = services.sender
+    if user.screening is None:
+        await sender.text(user.chat_id, texts.SCREENING_NOT_DONE)
+        await begin(user.chat_id, user.user_id, services)
+        return
+    await sender.text(
+        user.chat_id, texts.screening_summary(user.screening), keyboards.screening_review()
+    )
 
-    async def show(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = current_user(update, services)
-        if user is None or update.effective_chat is None:
-            return
-        sender = services.require_sender()
-        if user.screening is None:
-            await sender.text(user.chat_id, texts.SCREENING_NOT_DONE)
-            await begin(user.chat_id, user.user_id, services)
-            return
-        await sender.text(
-            user.chat_id, texts.screening_summary(user.screening), keyboards.screening_review()
-        )
 
-    async def redo(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        press = button_press(update)
-        if press is None or press.message_id is None:
-            return
-        _new_round(press.user_id, services)
-        await services.require_sender().answer(press.query_id)
-        await services.require_sender().edit_text(
-            press.chat_id, press.message_id, question_text(0), keyboards.screening(0)
-        )
+async def redo(data: ScreeningRedo, press: Press, context: BotContext) -> None:
+    services = context.services
+    _new_round(press.user_id, services)
+    await services.sender.answer(press.query_id)
+    await services.sender.edit_text(
+        press.chat_id, press.message_id, question_text(0), keyboards.screening(0)
+    )
 
-    async def answer(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        press = button_press(update)
-        if press is None or press.message_id is None:
-            return
-        sender = services.require_sender()
-        data = press.data
-        progress = services.require_pending().get(
-            press.user_id, "screening", Progress, services.now_utc()
-        )
-        if not isinstance(data, ScreeningAnswer) or progress is None:
-            await sender.answer(press.query_id, texts.STALE_BUTTON)
-            return
-        answers = progress.answers
-        if data.q != len(answers) or data.q >= len(texts.SCREENING):
-            await sender.answer(press.query_id, texts.STALE_BUTTON)
-            return
-        answers[texts.SCREENING[data.q].key] = data.yes
-        await sender.answer(press.query_id)
-        await _next(press, answers, services)
 
-    app.add_handler(CommandHandler("screening", show))
-    app.add_handler(CallbackQueryHandler(redo, pattern=pattern(ScreeningRedo)))
-    app.add_handler(CallbackQueryHandler(answer, pattern=pattern(ScreeningAnswer)))
+async def answer(data: ScreeningAnswer, press: Press, context: BotContext) -> None:
+    services = context.services
+    sender = services.sender
+    progress = services.pending.get(press.user_id, "screening", Progress, services.now_utc())
+    if not isinstance(data, ScreeningAnswer) or progress is None:
+        await sender.answer(press.query_id, texts.STALE_BUTTON)
+        return
+    answers = progress.answers
+    if data.q != len(answers) or data.q >= len(texts.SCREENING):
+        await sender.answer(press.query_id, texts.STALE_BUTTON)
+        return
+    answers[texts.SCREENING[data.q].key] = data.yes
+    await sender.answer(press.query_id)
+    await _next(press, answers, services)
+
+
+HANDLERS: list[AnyHandler] = [
+    CommandHandler("screening", show),
+]
+
+
+BUTTONS: Routes = {
+    ScreeningRedo: redo,
+    ScreeningAnswer: answer,
+}
 
 
 async def _next(press: Press, answers: dict[str, bool], services: Services) -> None:
     """Ask the next question, or store the answers and say what follows from them."""
     assert press.message_id is not None
     chat_id, message_id, user_id = press.chat_id, press.message_id, press.user_id
-    sender, pending, now = services.require_sender(), services.require_pending(), services.now_utc()
+    sender, pending, now = services.sender, services.pending, services.now_utc()
     index = len(answers)
     if index < len(texts.SCREENING):
         pending.put(user_id, "screening", Progress(answers=answers), now)

@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
 from guide_bot.storage.users import DELIVERY_MODES, UserSettings
 from guide_bot.telegram import keyboards, texts
-from guide_bot.telegram.callbacks import SettingChoice, pattern
-from guide_bot.telegram.handlers.common import button_press, current_user
-from guide_bot.telegram.services import App, Services
+from guide_bot.telegram.callbacks import SettingChoice
+from guide_bot.telegram.context import AnyHandler, BotContext, Services
+from guide_bot.telegram.handlers.common import Press, current_user
+from guide_bot.telegram.routing import Routes
 
 
 def view(settings: UserSettings, services: Services) -> tuple[str, Any]:
@@ -36,32 +37,35 @@ def change(data: SettingChoice) -> dict[str, Any] | None:
     return None
 
 
-def register(app: App, services: Services) -> None:
-    """Add /settings and its buttons."""
+async def settings_cmd(update: Update, context: BotContext) -> None:
+    services = context.services
+    user = current_user(update, services)
+    if user is None:
+        return
+    text, markup = view(user.settings, services)
+    await services.sender.text(user.chat_id, text, markup)
 
-    async def settings_cmd(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = current_user(update, services)
-        if user is None:
-            return
-        text, markup = view(user.settings, services)
-        await services.require_sender().text(user.chat_id, text, markup)
 
-    async def on_choice(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        press = button_press(update)
-        if press is None or press.message_id is None:
-            return
-        sender = services.require_sender()
-        data = press.data
-        changes = change(data) if isinstance(data, SettingChoice) else None
-        if changes is None:
-            await sender.answer(press.query_id, texts.INVALID_BUTTON)
-            return
-        services.users.ensure(press.user_id, press.chat_id, services.now_utc())
-        new = services.users.change_settings(press.user_id, **changes)
-        await sender.answer(press.query_id, texts.SETTINGS_SAVED)
-        if new is not None:
-            text, markup = view(new, services)
-            await sender.edit_text(press.chat_id, press.message_id, text, markup)
+async def on_choice(data: SettingChoice, press: Press, context: BotContext) -> None:
+    services = context.services
+    sender = services.sender
+    changes = change(data) if isinstance(data, SettingChoice) else None
+    if changes is None:
+        await sender.answer(press.query_id, texts.INVALID_BUTTON)
+        return
+    services.users.ensure(press.user_id, press.chat_id, services.now_utc())
+    new = services.users.change_settings(press.user_id, **changes)
+    await sender.answer(press.query_id, texts.SETTINGS_SAVED)
+    if new is not None:
+        text, markup = view(new, services)
+        await sender.edit_text(press.chat_id, press.message_id, text, markup)
 
-    app.add_handler(CommandHandler("settings", settings_cmd))
-    app.add_handler(CallbackQueryHandler(on_choice, pattern=pattern(SettingChoice)))
+
+HANDLERS: list[AnyHandler] = [
+    CommandHandler("settings", settings_cmd),
+]
+
+
+BUTTONS: Routes = {
+    SettingChoice: on_choice,
+}

@@ -7,45 +7,44 @@ starting that routine, after the screening if it was never answered.
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
 from guide_bot.telegram import texts
+from guide_bot.telegram.context import AnyHandler, BotContext
 from guide_bot.telegram.handlers import screening
 from guide_bot.telegram.handlers.browse import send_menu
 from guide_bot.telegram.handlers.common import current_user
 from guide_bot.telegram.handlers.offers import offer_start, unknown_routine
-from guide_bot.telegram.services import App, Services
 
 DEEP_LINK_PREFIX = "session_"
 
 
-def register(app: App, services: Services) -> None:
-    """Add /start."""
-
-    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = current_user(update, services)
-        if user is None:
+async def start(update: Update, context: BotContext) -> None:
+    services = context.services
+    user = current_user(update, services)
+    if user is None:
+        return
+    sender = services.sender
+    args = context.args or []
+    ref = args[0].removeprefix(DEEP_LINK_PREFIX) if args else ""
+    then: str | None = None  # the deep link's routine, offered after the screening
+    if args and args[0].startswith(DEEP_LINK_PREFIX):
+        routine = services.catalog.find(user.user_id, ref)
+        if routine is None:
+            await unknown_routine(user.chat_id, user.user_id, ref, services)
             return
-        sender = services.require_sender()
-        args = context.args or []
-        ref = args[0].removeprefix(DEEP_LINK_PREFIX) if args else ""
-        then: str | None = None  # the deep link's routine, offered after the screening
-        if args and args[0].startswith(DEEP_LINK_PREFIX):
-            routine = services.catalog.find(user.user_id, ref)
-            if routine is None:
-                await unknown_routine(user.chat_id, user.user_id, ref, services)
-                return
-            if user.screened:
-                await offer_start(user.chat_id, user.user_id, routine, services)
-                return
-            then = routine.id
-        await sender.text(user.chat_id, f"{texts.WELCOME}\n\n{texts.NOT_MEDICAL_ADVICE}")
-        if not user.screened:
-            await sender.text(
-                user.chat_id, texts.SCREENING_INTRO.format(count=len(texts.SCREENING))
-            )
-            await screening.begin(user.chat_id, user.user_id, services, then=then)
+        if user.screened:
+            await offer_start(user.chat_id, user.user_id, routine, services)
             return
-        await send_menu(user.chat_id, services)
+        then = routine.id
+    await sender.text(user.chat_id, f"{texts.WELCOME}\n\n{texts.NOT_MEDICAL_ADVICE}")
+    if not user.screened:
+        await sender.text(user.chat_id, texts.SCREENING_INTRO.format(count=len(texts.SCREENING)))
+        await screening.begin(user.chat_id, user.user_id, services, then=then)
+        return
+    await send_menu(user.chat_id, services)
 
-    app.add_handler(CommandHandler("start", start))
+
+HANDLERS: list[AnyHandler] = [
+    CommandHandler("start", start),
+]

@@ -1,13 +1,1 @@
-"""The progress features' handler modules, for `build_application(extra=PROGRESS)`."""
-
-from __future__ import annotations
-
-from guide_bot.telegram.progress import history, mydata, myroutines, stats
-from guide_bot.telegram.services import Register
-
-PROGRESS: tuple[Register, ...] = (
-    history.register,
-    stats.register,
-    mydata.register,
-    myroutines.register,
-)
+"""The progress features in the chat: /history, /stats, /export, /forget, own routines."""

@@ -13,7 +13,7 @@ from telegram.ext import filters
 
 from guide_bot.domain.routine import Routine
 from guide_bot.progress.records import zone_or_utc
-from guide_bot.telegram.services import Services
+from guide_bot.telegram.context import Services
 
 
 class _ZoneSource(Protocol):

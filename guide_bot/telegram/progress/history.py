@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
+from guide_bot.telegram.context import AnyHandler, BotContext, Services
 from guide_bot.telegram.handlers.common import current_user
 from guide_bot.telegram.progress import texts
 from guide_bot.telegram.progress.common import PRIVATE, routine_title, user_zone
-from guide_bot.telegram.services import App, Services
 
 HISTORY_LIMIT = 15
 
@@ -38,12 +38,13 @@ def history_text(services: Services, user_id: int) -> str:
     return texts.history(lines, zone_known=known)
 
 
-def register(app: App, services: Services) -> None:
-    """Add /history."""
+async def history_cmd(update: Update, context: BotContext) -> None:
+    services = context.services
+    user = current_user(update, services)
+    if user is not None:
+        await services.sender.text(user.chat_id, history_text(services, user.user_id))
 
-    async def history_cmd(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = current_user(update, services)
-        if user is not None:
-            await services.require_sender().text(user.chat_id, history_text(services, user.user_id))
 
-    app.add_handler(CommandHandler("history", history_cmd, filters=PRIVATE))
+HANDLERS: list[AnyHandler] = [
+    CommandHandler("history", history_cmd, filters=PRIVATE),
+]

@@ -13,16 +13,17 @@ from typing import Annotated
 
 from pydantic import Field
 from telegram import InlineKeyboardMarkup, InputFile, Update
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
 from guide_bot.progress.user_routines import clear_parsed_cache
 from guide_bot.storage.user_data import export_user, forget_user
-from guide_bot.telegram.callbacks import Payload, pattern, payload
-from guide_bot.telegram.handlers.common import button_press, current_user, ids
+from guide_bot.telegram.callbacks import Payload, payload
+from guide_bot.telegram.context import AnyHandler, BotContext, Services
+from guide_bot.telegram.handlers.common import Press, current_user, ids
 from guide_bot.telegram.keyboards import button
 from guide_bot.telegram.progress import texts
 from guide_bot.telegram.progress.common import PRIVATE
-from guide_bot.telegram.services import App, Services
+from guide_bot.telegram.routing import Routes
 from guide_bot.telegram.texts import INVALID_BUTTON
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class ForgetChoice(Payload):
 
 def export_bytes(services: Services, user_id: int) -> bytes:
     """The /export file's content: UTF-8 JSON, indented for people to read."""
-    data = export_user(services.require_database(), user_id, services.now_utc())
+    data = export_user(services.database, user_id, services.now_utc())
     return json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
 
 
@@ -54,68 +55,71 @@ def forget_keyboard(token: str) -> InlineKeyboardMarkup:
 
 
 async def forget_everything(services: Services, chat_id: int, user_id: int) -> dict[str, int]:
-    """End the session in progress without a word, then delete every row about the user."""
-    driver = services.require_driver()
-    live = driver.get(chat_id)
-    if live is not None and live.record.user_id == user_id:
-        await driver.end(live, notify=False)
-    deleted = forget_user(services.require_database(), user_id)
+    """End the user's sessions without a word, then delete every row about the user."""
+    await services.sessions.forget(user_id)
+    deleted = forget_user(services.database, user_id)
     clear_parsed_cache()
     log.info("user data forgotten: %d rows", sum(deleted.values()))
     return deleted
 
 
-def register(app: App, services: Services) -> None:
-    """Add /export, /forget and the confirmation buttons."""
+async def export_cmd(update: Update, context: BotContext) -> None:
+    services = context.services
+    user = current_user(update, services)
+    if user is None:
+        return
+    sender = services.sender
+    data = export_bytes(services, user.user_id)
+    name = texts.export_file_name(user.user_id)
+    sent = await sender.call(
+        user.chat_id,
+        "sendDocument",
+        lambda: sender.bot.send_document(
+            user.chat_id, InputFile(data, filename=name), caption=texts.EXPORT_CAPTION
+        ),
+    )
+    if sent is None:
+        await sender.text(user.chat_id, texts.EXPORT_FAILED)
 
-    async def export_cmd(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = current_user(update, services)
-        if user is None:
-            return
-        sender = services.require_sender()
-        data = export_bytes(services, user.user_id)
-        name = texts.export_file_name(user.user_id)
-        sent = await sender.call(
-            user.chat_id,
-            "sendDocument",
-            lambda: sender.bot.send_document(
-                user.chat_id, InputFile(data, filename=name), caption=texts.EXPORT_CAPTION
-            ),
-        )
-        if sent is None:
-            await sender.text(user.chat_id, texts.EXPORT_FAILED)
 
-    async def forget_cmd(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        found = ids(update)
-        if found is None or context.user_data is None:
-            return
-        chat_id, _user_id = found
-        token = secrets.token_hex(4)
-        context.user_data[TOKEN_KEY] = token
-        await services.require_sender().text(chat_id, texts.FORGET_ASK, forget_keyboard(token))
+async def forget_cmd(update: Update, context: BotContext) -> None:
+    services = context.services
+    found = ids(update)
+    if found is None or context.user_data is None:
+        return
+    chat_id, _user_id = found
+    token = secrets.token_hex(4)
+    context.user_data[TOKEN_KEY] = token
+    await services.sender.text(chat_id, texts.FORGET_ASK, forget_keyboard(token))
 
-    async def on_choice(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        press = button_press(update)
-        if press is None or press.message_id is None:
-            return
-        chat_id, user_id, data = press.chat_id, press.user_id, press.data
-        sender = services.require_sender()
-        user_data = context.user_data if context.user_data is not None else {}
-        if not isinstance(data, ForgetChoice) or data.token != user_data.get(TOKEN_KEY):
-            await sender.answer(press.query_id, INVALID_BUTTON)
-            return
-        del user_data[TOKEN_KEY]  # a token works once, whatever the answer
-        await sender.answer(press.query_id)
-        message_id = press.message_id
-        if not data.yes:
-            await sender.edit_text(chat_id, message_id, texts.FORGET_CANCELLED)
-            return
-        await forget_everything(services, chat_id, user_id)
-        user_data.clear()
-        if context.chat_data is not None:
-            context.chat_data.clear()
-        await sender.edit_text(chat_id, message_id, texts.FORGET_DONE)
 
-    app.add_handler(CommandHandler("export", export_cmd, filters=PRIVATE))
-    app.add_handler(CommandHandler("forget", forget_cmd, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(on_choice, pattern=pattern(ForgetChoice)))
+async def on_choice(data: ForgetChoice, press: Press, context: BotContext) -> None:
+    services = context.services
+    chat_id, user_id = press.chat_id, press.user_id
+    sender = services.sender
+    user_data = context.user_data if context.user_data is not None else {}
+    if not isinstance(data, ForgetChoice) or data.token != user_data.get(TOKEN_KEY):
+        await sender.answer(press.query_id, INVALID_BUTTON)
+        return
+    del user_data[TOKEN_KEY]  # a token works once, whatever the answer
+    await sender.answer(press.query_id)
+    message_id = press.message_id
+    if not data.yes:
+        await sender.edit_text(chat_id, message_id, texts.FORGET_CANCELLED)
+        return
+    await forget_everything(services, chat_id, user_id)
+    user_data.clear()
+    if context.chat_data is not None:
+        context.chat_data.clear()
+    await sender.edit_text(chat_id, message_id, texts.FORGET_DONE)
+
+
+HANDLERS: list[AnyHandler] = [
+    CommandHandler("export", export_cmd, filters=PRIVATE),
+    CommandHandler("forget", forget_cmd, filters=PRIVATE),
+]
+
+
+BUTTONS: Routes = {
+    ForgetChoice: on_choice,
+}

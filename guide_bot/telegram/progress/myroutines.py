@@ -12,19 +12,20 @@ import logging
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
 
 from guide_bot.library.catalog import routine_ref
 from guide_bot.library.loader import ROUTINE_SUFFIXES
 from guide_bot.library.uploads import size_issue
 from guide_bot.progress.user_routines import UserRoutineEntry
-from guide_bot.telegram.callbacks import Card, Menu, pattern
-from guide_bot.telegram.handlers.common import button_press, current_user
+from guide_bot.telegram.callbacks import Card, Menu
+from guide_bot.telegram.context import AnyHandler, BotContext, Services
+from guide_bot.telegram.handlers.common import Press, current_user
 from guide_bot.telegram.keyboards import button
 from guide_bot.telegram.progress import texts
 from guide_bot.telegram.progress.callbacks import MyDelete, MyRoutines
 from guide_bot.telegram.progress.common import PRIVATE
-from guide_bot.telegram.services import App, Services
+from guide_bot.telegram.routing import Routes
 from guide_bot.telegram.texts import BACK_TO_MENU, INVALID_BUTTON
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ log = logging.getLogger(__name__)
 
 def list_view(services: Services, user_id: int) -> tuple[str, InlineKeyboardMarkup]:
     """The text and keyboard of "My routines"."""
-    entries = services.require_user_routines().entries(user_id)
+    entries = services.user_routines.entries(user_id)
     rows = []
     for entry in entries:
         ref = routine_ref(entry.ref)
@@ -51,7 +52,7 @@ def list_view(services: Services, user_id: int) -> tuple[str, InlineKeyboardMark
 
 
 def _entry(services: Services, user_id: int, ref: str) -> UserRoutineEntry | None:
-    for entry in services.require_user_routines().entries(user_id):
+    for entry in services.user_routines.entries(user_id):
         if routine_ref(entry.ref) == ref:
             return entry
     return None
@@ -65,7 +66,7 @@ async def receive_upload(
     message = update.effective_message
     if user is None or message is None or message.document is None:
         return
-    sender = services.require_sender()
+    sender = services.sender
     chat_id, document = user.chat_id, message.document
     name = document.file_name or "routine.yaml"
     if not name.lower().endswith(ROUTINE_SUFFIXES):
@@ -86,7 +87,7 @@ async def receive_upload(
     if data is None:
         await sender.text(chat_id, texts.UPLOAD_DOWNLOAD_FAILED)
         return
-    store = services.require_user_routines()
+    store = services.user_routines
     check = await asyncio.to_thread(store.check, data, file=name)
     outcome = store.store(user.user_id, check, file=name, now=services.now_utc())
     if not outcome.stored or check.routine is None or outcome.ref is None:
@@ -103,63 +104,69 @@ async def receive_upload(
     )
 
 
-def register(app: App, services: Services) -> None:
-    """Add document uploads, /myroutines and its buttons."""
+async def on_document(update: Update, context: BotContext) -> None:
+    services = context.services
+    await receive_upload(update, context, services)
 
-    async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await receive_upload(update, context, services)
 
-    async def myroutines_cmd(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = current_user(update, services)
-        if user is not None:
-            text, markup = list_view(services, user.user_id)
-            await services.require_sender().text(user.chat_id, text, markup)
+async def myroutines_cmd(update: Update, context: BotContext) -> None:
+    services = context.services
+    user = current_user(update, services)
+    if user is not None:
+        text, markup = list_view(services, user.user_id)
+        await services.sender.text(user.chat_id, text, markup)
 
-    async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        press = button_press(update)
-        if press is None or press.message_id is None:
-            return
-        chat_id, user_id, data = press.chat_id, press.user_id, press.data
-        sender = services.require_sender()
-        message_id = press.message_id
-        if isinstance(data, MyRoutines):
-            await sender.answer(press.query_id)
-            text, markup = list_view(services, user_id)
-            await sender.edit_text(chat_id, message_id, text, markup)
-            return
-        if not isinstance(data, MyDelete):
-            await sender.answer(press.query_id, INVALID_BUTTON)
-            return
-        entry = _entry(services, user_id, data.routine)
-        if entry is None:  # deleted meanwhile, another user's, or a forged reference
-            await sender.answer(press.query_id, texts.MY_ROUTINE_GONE)
-            return
+
+async def on_button(data: MyRoutines | MyDelete, press: Press, context: BotContext) -> None:
+    services = context.services
+    chat_id, user_id = press.chat_id, press.user_id
+    sender = services.sender
+    message_id = press.message_id
+    if isinstance(data, MyRoutines):
         await sender.answer(press.query_id)
-        if not data.sure:
-            await sender.edit_text(
-                chat_id,
-                message_id,
-                texts.confirm_delete(entry.title, broken=entry.routine is None),
-                InlineKeyboardMarkup(
-                    [
-                        [
-                            button(
-                                texts.MY_ROUTINE_DELETE_YES,
-                                MyDelete(routine=data.routine, sure=True),
-                            )
-                        ],
-                        [button(texts.MY_ROUTINE_KEEP, MyRoutines())],
-                    ]
-                ),
-            )
-            return
-        services.require_user_routines().delete(user_id, entry.ref)
         text, markup = list_view(services, user_id)
+        await sender.edit_text(chat_id, message_id, text, markup)
+        return
+    if not isinstance(data, MyDelete):
+        await sender.answer(press.query_id, INVALID_BUTTON)
+        return
+    entry = _entry(services, user_id, data.routine)
+    if entry is None:  # deleted meanwhile, another user's, or a forged reference
+        await sender.answer(press.query_id, texts.MY_ROUTINE_GONE)
+        return
+    await sender.answer(press.query_id)
+    if not data.sure:
         await sender.edit_text(
-            chat_id, message_id, f"{texts.my_routine_deleted(entry.title)}\n\n{text}", markup
+            chat_id,
+            message_id,
+            texts.confirm_delete(entry.title, broken=entry.routine is None),
+            InlineKeyboardMarkup(
+                [
+                    [
+                        button(
+                            texts.MY_ROUTINE_DELETE_YES,
+                            MyDelete(routine=data.routine, sure=True),
+                        )
+                    ],
+                    [button(texts.MY_ROUTINE_KEEP, MyRoutines())],
+                ]
+            ),
         )
+        return
+    services.user_routines.delete(user_id, entry.ref)
+    text, markup = list_view(services, user_id)
+    await sender.edit_text(
+        chat_id, message_id, f"{texts.my_routine_deleted(entry.title)}\n\n{text}", markup
+    )
 
-    app.add_handler(MessageHandler(filters.Document.ALL & PRIVATE, on_document))
-    app.add_handler(CommandHandler("myroutines", myroutines_cmd, filters=PRIVATE))
-    for cls in (MyRoutines, MyDelete):
-        app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(cls)))
+
+HANDLERS: list[AnyHandler] = [
+    MessageHandler(filters.Document.ALL & PRIVATE, on_document),
+    CommandHandler("myroutines", myroutines_cmd, filters=PRIVATE),
+]
+
+
+BUTTONS: Routes = {
+    MyRoutines: on_button,
+    MyDelete: on_button,
+}

@@ -9,14 +9,14 @@ from __future__ import annotations
 import asyncio
 
 from telegram import InputFile, Update
-from telegram.ext import CommandHandler, ContextTypes
+from telegram.ext import CommandHandler
 
 from guide_bot.progress.figures import SessionRecord, compute_progress
 from guide_bot.progress.records import to_records
+from guide_bot.telegram.context import AnyHandler, BotContext, Services
 from guide_bot.telegram.handlers.common import current_user
 from guide_bot.telegram.progress import texts
 from guide_bot.telegram.progress.common import PRIVATE, find_routine, user_zone
-from guide_bot.telegram.services import App, Services
 from guide_bot.telegram.texts import AREA_NAMES
 
 STATS_LIMIT = 5000  # the latest sessions counted: over ten years of daily use
@@ -30,7 +30,7 @@ def load_records(services: Services, user_id: int) -> list[SessionRecord]:
 
 async def send_stats(services: Services, chat_id: int, user_id: int) -> None:
     """The figures, and the chart when there is a history to draw."""
-    sender = services.require_sender()
+    sender = services.sender
     records = load_records(services, user_id)
     if not records:
         await sender.text(chat_id, texts.STATS_EMPTY)
@@ -47,7 +47,7 @@ async def send_stats(services: Services, chat_id: int, user_id: int) -> None:
 
 async def send_chart(services: Services, chat_id: int, png: bytes) -> None:
     """Send the chart PNG as a photo (retried like every other send)."""
-    sender = services.require_sender()
+    sender = services.sender
     await sender.call(
         chat_id,
         "sendPhoto",
@@ -59,12 +59,13 @@ async def send_chart(services: Services, chat_id: int, png: bytes) -> None:
     )
 
 
-def register(app: App, services: Services) -> None:
-    """Add /stats."""
+async def stats_cmd(update: Update, context: BotContext) -> None:
+    services = context.services
+    user = current_user(update, services)
+    if user is not None:
+        await send_stats(services, user.chat_id, user.user_id)
 
-    async def stats_cmd(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = current_user(update, services)
-        if user is not None:
-            await send_stats(services, user.chat_id, user.user_id)
 
-    app.add_handler(CommandHandler("stats", stats_cmd, filters=PRIVATE))
+HANDLERS: list[AnyHandler] = [
+    CommandHandler("stats", stats_cmd, filters=PRIVATE),
+]

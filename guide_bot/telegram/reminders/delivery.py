@@ -1,51 +1,79 @@
-"""Building the reminder scheduler for the bot: how one reminder message is sent, and start-up.
+"""Reminders in the chat: how one reminder message is sent, and the dispatcher's timer.
 
-The message goes straight through `bot.send_message` (the rate limiter still applies) rather
-than the Sender's retry loop, so the dispatcher sees each error and keeps its at-most-once rule.
+The message goes through the Sender's at-most-once mode (the rate limiter still applies), so the
+dispatcher sees each outcome and keeps its at-most-once rule; a chat that blocked the bot gets no
+more reminders.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from typing import Any
 
-from telegram.constants import ParseMode
+from telegram.ext import ContextTypes, JobQueue
 
-from guide_bot.reminders.dispatcher import ReminderScheduler
+from guide_bot.library.catalog import Catalog
+from guide_bot.reminders.dispatcher import JOB_NAME, Blocked, ReminderScheduler
 from guide_bot.reminders.rules import Dispatch
 from guide_bot.reminders.store import ReminderRepository, StoredReminder
+from guide_bot.storage.users import UserRepository
 from guide_bot.telegram.reminders import keyboards as kb
 from guide_bot.telegram.reminders import texts as rt
-from guide_bot.telegram.services import App, Services
+from guide_bot.telegram.sender import Sender
 
 
-def build_scheduler(services: Services, repo: ReminderRepository) -> ReminderScheduler:
-    """The dispatcher, sending with the application's bot; set as services.reminder_scheduler."""
+class JobQueueTimer:
+    """The dispatcher's one job, `reminders:dispatch`, on PTB's JobQueue.
+
+    Its `misfire_grace_time` is None (run however late): lateness is judged per reminder.
+    """
+
+    def __init__(self, job_queue: JobQueue[Any]) -> None:
+        self._queue = job_queue
+
+    def run_once(self, callback: Callable[[], Awaitable[None]], delay_s: float) -> None:
+        """Replace the pending dispatcher job with one in `delay_s` seconds."""
+        for job in self._queue.get_jobs_by_name(JOB_NAME):
+            job.schedule_removal()
+
+        async def run(_context: ContextTypes.DEFAULT_TYPE) -> None:
+            await callback()
+
+        self._queue.run_once(
+            run,
+            when=delay_s,
+            name=JOB_NAME,
+            job_kwargs={"misfire_grace_time": None, "coalesce": True},
+        )
+
+
+def build_dispatcher(
+    *,
+    repo: ReminderRepository,
+    users: UserRepository,
+    catalog: Catalog,
+    sender: Sender,
+    now_utc: Callable[[], Any],
+) -> ReminderScheduler:
+    """The dispatcher, sending each reminder once through the bot's send policy."""
 
     async def deliver(reminder: StoredReminder, decision: Dispatch) -> None:
         routine_id = reminder.rule.routine_id
-        routine = services.catalog.find(reminder.user_id, routine_id) if routine_id else None
+        routine = catalog.find(reminder.user_id, routine_id) if routine_id else None
         late_min = decision.lateness // timedelta(minutes=1) if decision.late else None
-        await services.require_sender().bot.send_message(
+        text = rt.reminder_message(routine.title if routine else None, late_min)
+        markup = kb.reminder_message(reminder.id, routine)
+        await sender.once(
             reminder.chat_id,
-            rt.reminder_message(routine.title if routine else None, late_min),
-            parse_mode=ParseMode.HTML,
-            reply_markup=kb.reminder_message(reminder.id, routine),
+            "sendMessage",
+            lambda: sender.bot.send_message(reminder.chat_id, text, reply_markup=markup),
         )
 
     def on_blocked(user_id: int) -> None:
-        services.users.mark_blocked(user_id, services.now_utc())
+        users.mark_blocked(user_id, now_utc())
 
-    return ReminderScheduler(repo, deliver, clock=services.now_utc, on_blocked=on_blocked)
+    return ReminderScheduler(repo, deliver, clock=now_utc, on_blocked=on_blocked)
 
 
-async def start_reminders(app: App, services: Services) -> None:
-    """post_init: attach the dispatcher to the JobQueue and arm it from the database.
-
-    Reminders that fell due while the bot was down are then due now: the first run sends those
-    at most `grace` late, once, and moves the older ones to their next time.
-    """
-    scheduler = services.require_reminder_scheduler()
-    if app.job_queue is None:
-        raise RuntimeError("the JobQueue is required (python-telegram-bot[job-queue])")
-    scheduler.attach(app.job_queue)
-    scheduler.arm()
+__all__ = ["Blocked", "JobQueueTimer", "build_dispatcher"]

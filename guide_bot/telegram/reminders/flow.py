@@ -12,15 +12,14 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardMarkup, Update
-from telegram.ext import CallbackQueryHandler, ContextTypes
+from telegram import InlineKeyboardMarkup
 
 from guide_bot.domain.routine import Routine
 from guide_bot.progress.history import HistoryEntry
 from guide_bot.reminders.rules import EVERY_DAY, ReminderRule
 from guide_bot.reminders.store import days_to_mask, mask_to_days
-from guide_bot.telegram.callbacks import pattern
-from guide_bot.telegram.handlers.common import button_press
+from guide_bot.telegram.context import BotContext, Services
+from guide_bot.telegram.handlers.common import Press
 from guide_bot.telegram.reminders import keyboards as kb
 from guide_bot.telegram.reminders import texts as rt
 from guide_bot.telegram.reminders.waiting import (
@@ -28,7 +27,7 @@ from guide_bot.telegram.reminders.waiting import (
     offer_waits_for_zone,
     wait_for_zone,
 )
-from guide_bot.telegram.services import App, Services
+from guide_bot.telegram.routing import Routes
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +41,7 @@ async def _show(
     text: str,
     keyboard: InlineKeyboardMarkup | None,
 ) -> None:
-    sender = services.require_sender()
+    sender = services.sender
     if message_id is None:
         await sender.text(chat_id, text, keyboard)
     else:
@@ -55,12 +54,12 @@ async def start(
     """Step 1: the time (for a change, the current time and days are kept as defaults)."""
     current, mask = None, days_to_mask(EVERY_DAY)
     if rid:
-        stored = services.require_reminders().get(rid)
+        stored = services.reminders.get(rid)
         if stored is None or stored.user_id != user_id:
             await _show(services, chat_id, message_id, rt.GONE, None)
             return
         current, mask = kb.hhmm(stored.rule.at), days_to_mask(stored.rule.days)
-    elif services.require_reminders().count_for_user(user_id) >= MAX_REMINDERS_PER_USER:
+    elif services.reminders.count_for_user(user_id) >= MAX_REMINDERS_PER_USER:
         await _show(services, chat_id, message_id, rt.too_many(MAX_REMINDERS_PER_USER), None)
         return
     await _show(services, chat_id, message_id, rt.CHOOSE_TIME, kb.times(rid, current, mask))
@@ -76,7 +75,7 @@ async def save(
     message_id: int | None,
 ) -> None:
     """Create (rid 0) or change a reminder and confirm with its next time."""
-    repo, now = services.require_reminders(), services.now_utc()
+    repo, now = services.reminders, services.now_utc()
     if rid == 0:
         if repo.count_for_user(user_id) >= MAX_REMINDERS_PER_USER:
             await _show(services, chat_id, message_id, rt.too_many(MAX_REMINDERS_PER_USER), None)
@@ -93,7 +92,7 @@ async def save(
             await _show(services, chat_id, message_id, rt.GONE, None)
             return
         stored = changed
-    services.require_reminder_scheduler().arm()
+    services.reminder_dispatcher.arm()
     routine = services.catalog.find(user_id, rule.routine_id) if rule.routine_id else None
     text = rt.reminder_created(
         stored.rule, routine.title if routine else None, stored.state.due_utc, now
@@ -112,13 +111,13 @@ async def offer_daily(services: Services, chat_id: int, user_id: int, routine: R
 
     Only once per user and only to someone with no reminder yet; returns whether it was offered.
     """
-    repo = services.require_reminders()
+    repo = services.reminders
     if repo.count_for_user(user_id) > 0 or repo.was_offered(user_id):
         return False
     zone = repo.get_timezone(user_id) or "UTC"
     at = local_quarter_hour(services.now_utc(), zone)
     repo.mark_offered(user_id, services.now_utc())
-    await services.require_sender().text(chat_id, rt.OFFER_DAILY, kb.offer_daily(at, routine))
+    await services.sender.text(chat_id, rt.OFFER_DAILY, kb.offer_daily(at, routine))
     return True
 
 
@@ -134,48 +133,50 @@ async def after_session(
         await offer_daily(services, chat_id, user_id, routine)
 
 
-def register(app: App, services: Services) -> None:
-    """Add the flow's buttons and the answer to the daily offer."""
-
-    async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        press = button_press(update)
-        if press is None:
+async def on_button(
+    data: kb.Flow | kb.PickDays | kb.PickRoutine | kb.OfferDaily, press: Press, context: BotContext
+) -> None:
+    services = context.services
+    chat_id, user_id = press.chat_id, press.user_id
+    sender = services.sender
+    message_id = press.message_id
+    repo = services.reminders
+    if not isinstance(data, kb.Flow | kb.PickDays | kb.PickRoutine | kb.OfferDaily):
+        await sender.answer(press.query_id, rt.INVALID)
+        return
+    if isinstance(data, kb.Flow | kb.PickDays | kb.PickRoutine) and data.rid:
+        stored = repo.get(data.rid)
+        if stored is None or stored.user_id != user_id:
+            await sender.answer(press.query_id, rt.GONE if stored is None else rt.NOT_YOURS)
             return
-        chat_id, user_id, data = press.chat_id, press.user_id, press.data
-        sender = services.require_sender()
-        message_id = press.message_id
-        repo = services.require_reminders()
-        if not isinstance(data, kb.Flow | kb.PickDays | kb.PickRoutine | kb.OfferDaily):
-            await sender.answer(press.query_id, rt.INVALID)
+    zone = repo.get_timezone(user_id)
+    await sender.answer(press.query_id)
+    if isinstance(data, kb.Flow):
+        if zone is None:
+            wait_for_zone(services, user_id, None)
+            await sender.text(chat_id, rt.ASK_TIMEZONE)
             return
-        if isinstance(data, kb.Flow | kb.PickDays | kb.PickRoutine) and data.rid:
-            stored = repo.get(data.rid)
-            if stored is None or stored.user_id != user_id:
-                await sender.answer(press.query_id, rt.GONE if stored is None else rt.NOT_YOURS)
-                return
-        zone = repo.get_timezone(user_id)
-        await sender.answer(press.query_id)
-        if isinstance(data, kb.Flow):
-            if zone is None:
-                wait_for_zone(services, user_id, None)
-                await sender.text(chat_id, rt.ASK_TIMEZONE)
-                return
-            await start(services, chat_id, user_id, data.rid, message_id=message_id)
-        elif isinstance(data, kb.PickDays):
-            if data.done and data.mask:
-                choices = services.catalog.routines(user_id)
-                keyboard = kb.routines(data.rid, data.hhmm, data.mask, choices)
-                await _show(services, chat_id, message_id, rt.CHOOSE_ROUTINE, keyboard)
-            else:
-                keyboard = kb.days(data.rid, data.hhmm, data.mask)
-                await _show(services, chat_id, message_id, rt.CHOOSE_DAYS, keyboard)
-        elif isinstance(data, kb.PickRoutine):
-            await _pick_routine(services, chat_id, user_id, zone, data, message_id)
-        elif isinstance(data, kb.OfferDaily):
-            await _answer_offer(services, chat_id, user_id, zone, data, message_id)
+        await start(services, chat_id, user_id, data.rid, message_id=message_id)
+    elif isinstance(data, kb.PickDays):
+        if data.done and data.mask:
+            choices = services.catalog.routines(user_id)
+            keyboard = kb.routines(data.rid, data.hhmm, data.mask, choices)
+            await _show(services, chat_id, message_id, rt.CHOOSE_ROUTINE, keyboard)
+        else:
+            keyboard = kb.days(data.rid, data.hhmm, data.mask)
+            await _show(services, chat_id, message_id, rt.CHOOSE_DAYS, keyboard)
+    elif isinstance(data, kb.PickRoutine):
+        await _pick_routine(services, chat_id, user_id, zone, data, message_id)
+    elif isinstance(data, kb.OfferDaily):
+        await _answer_offer(services, chat_id, user_id, zone, data, message_id)
 
-    for cls in (kb.Flow, kb.PickDays, kb.PickRoutine, kb.OfferDaily):
-        app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(cls)))
+
+BUTTONS: Routes = {
+    kb.Flow: on_button,
+    kb.PickDays: on_button,
+    kb.PickRoutine: on_button,
+    kb.OfferDaily: on_button,
+}
 
 
 async def _pick_routine(

@@ -10,28 +10,25 @@ import logging
 from typing import Any
 
 from telegram import ReplyKeyboardRemove, Update
-from telegram.constants import ParseMode
-from telegram.ext import CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
+from telegram.ext import CommandHandler, MessageHandler, filters
 
-from guide_bot.progress.history import HistoryEntry
 from guide_bot.reminders.parsing import ReminderInputError, ReminderRequest, parse_remind
 from guide_bot.reminders.rules import ReminderRule, snooze_until
 from guide_bot.reminders.store import StoredReminder
-from guide_bot.telegram.callbacks import pattern
-from guide_bot.telegram.handlers.common import Press, button_press, current_user
+from guide_bot.telegram.context import AnyHandler, BotContext, Services
+from guide_bot.telegram.handlers.common import Press, current_user
 from guide_bot.telegram.reminders import flow as reminder_flow
 from guide_bot.telegram.reminders import keyboards as kb
 from guide_bot.telegram.reminders import texts as rt
-from guide_bot.telegram.reminders.delivery import build_scheduler
 from guide_bot.telegram.reminders.waiting import take_waiting, wait_for_zone
-from guide_bot.telegram.services import App, Services
+from guide_bot.telegram.routing import Routes
 from guide_bot.timezones import find_zone, zone_at
 
 log = logging.getLogger(__name__)
 
 
 def _list_text(services: Services, user_id: int, reminders: list[StoredReminder]) -> str:
-    zone = services.require_reminders().get_timezone(user_id) or "UTC"
+    zone = services.reminders.get_timezone(user_id) or "UTC"
     if not reminders:
         return rt.NO_REMINDERS
     now = services.now_utc()
@@ -51,11 +48,9 @@ def _list_text(services: Services, user_id: int, reminders: list[StoredReminder]
 
 async def send_list(services: Services, chat_id: int, user_id: int) -> None:
     """The /reminders message."""
-    reminders = services.require_reminders().for_user(user_id)
+    reminders = services.reminders.for_user(user_id)
     keyboard = kb.reminder_list(reminders) if reminders else None
-    await services.require_sender().text(
-        chat_id, _list_text(services, user_id, reminders), keyboard
-    )
+    await services.sender.text(chat_id, _list_text(services, user_id, reminders), keyboard)
 
 
 async def parse_args(
@@ -66,7 +61,7 @@ async def parse_args(
     try:
         return parse_remind(args, known)
     except ReminderInputError as error:
-        await services.require_sender().text(chat_id, rt.input_error(error))
+        await services.sender.text(chat_id, rt.input_error(error))
         return None
 
 
@@ -84,21 +79,19 @@ async def create_from_args(
 async def _send_with_reply_keyboard(
     services: Services, chat_id: int, text: str, markup: Any
 ) -> None:
-    sender = services.require_sender()
+    sender = services.sender
     await sender.call(
         chat_id,
         "sendMessage",
-        lambda: sender.bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-        ),
+        lambda: sender.bot.send_message(chat_id, text, reply_markup=markup),
     )
 
 
 async def set_zone(services: Services, chat_id: int, user_id: int, zone: str) -> None:
     """Keep the zone, move the user's reminders to it, then finish what was waiting for it."""
     now = services.now_utc()
-    services.require_reminders().set_timezone(user_id, zone, now)
-    services.require_reminder_scheduler().arm()
+    services.reminders.set_timezone(user_id, zone, now)
+    services.reminder_dispatcher.arm()
     await _send_with_reply_keyboard(
         services, chat_id, rt.timezone_set(zone, now), ReplyKeyboardRemove()
     )
@@ -107,7 +100,7 @@ async def set_zone(services: Services, chat_id: int, user_id: int, zone: str) ->
         await reminder_flow.start(services, chat_id, user_id, 0, message_id=None)
     elif waiting is not None:
         if waiting.routine and services.catalog.find(user_id, waiting.routine) is None:
-            await services.require_sender().text(chat_id, rt.ROUTINE_GONE)  # deleted meanwhile
+            await services.sender.text(chat_id, rt.ROUTINE_GONE)  # deleted meanwhile
         else:
             rule = waiting.rule(zone)
             await reminder_flow.save(services, chat_id, user_id, 0, rule, message_id=None)
@@ -122,8 +115,8 @@ async def ask_zone(services: Services, chat_id: int, current: str | None) -> Non
 
 
 async def _owned(services: Services, press: Press, rid: int) -> StoredReminder | None:
-    stored = services.require_reminders().get(rid)
-    sender = services.require_sender()
+    stored = services.reminders.get(rid)
+    sender = services.sender
     if stored is None:
         await sender.answer(press.query_id, rt.GONE)
         return None
@@ -134,110 +127,93 @@ async def _owned(services: Services, press: Press, rid: int) -> StoredReminder |
     return stored
 
 
-def _pause_on_blocked(services: Services) -> None:
-    """Chain onto the Sender's 403 handling: a chat that blocked the bot gets no reminders."""
-    sender = services.sender
-    if sender is None:
+async def remind(update: Update, context: BotContext) -> None:
+    services = context.services
+    user = current_user(update, services)
+    if user is None:
         return
-    previous = sender.on_blocked
-
-    async def on_blocked(chat_id: int) -> None:
-        if previous is not None:
-            await previous(chat_id)
-        services.require_reminders().mark_chat_blocked(chat_id)
-
-    sender.on_blocked = on_blocked
-
-
-def register(app: App, services: Services) -> None:
-    """Add /remind, /reminders, /timezone, shared locations and the reminder buttons.
-
-    Also builds the dispatcher (armed by the `start_reminders` start-up hook) and hooks the
-    daily offer in after a session.
-    """
-    if services.reminder_scheduler is None:
-        services.reminder_scheduler = build_scheduler(services, services.require_reminders())
-
-    async def offer(chat_id: int, user_id: int, entry: HistoryEntry) -> None:
-        await reminder_flow.after_session(services, chat_id, user_id, entry)
-
-    services.after_session.append(offer)
-    _pause_on_blocked(services)
-
-    async def remind(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = current_user(update, services)
-        if user is None:
+    args = list(context.args or [])
+    zone = services.reminders.get_timezone(user.user_id)
+    if zone is None:
+        # checked now, so a mistake is answered at once; kept parsed until the zone is set
+        request = await parse_args(services, user.chat_id, user.user_id, args) if args else None
+        if args and request is None:
             return
-        args = list(context.args or [])
-        zone = services.require_reminders().get_timezone(user.user_id)
-        if zone is None:
-            # checked now, so a mistake is answered at once; kept parsed until the zone is set
-            request = await parse_args(services, user.chat_id, user.user_id, args) if args else None
-            if args and request is None:
-                return
-            wait_for_zone(services, user.user_id, request)
-            await ask_zone(services, user.chat_id, None)
-            return
-        if not args:
-            await reminder_flow.start(services, user.chat_id, user.user_id, 0, message_id=None)
-            return
-        await create_from_args(services, user.chat_id, user.user_id, zone, args)
+        wait_for_zone(services, user.user_id, request)
+        await ask_zone(services, user.chat_id, None)
+        return
+    if not args:
+        await reminder_flow.start(services, user.chat_id, user.user_id, 0, message_id=None)
+        return
+    await create_from_args(services, user.chat_id, user.user_id, zone, args)
 
-    async def reminders(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = current_user(update, services)
-        if user is not None:
-            await send_list(services, user.chat_id, user.user_id)
 
-    async def timezone(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = current_user(update, services)
-        if user is None:
-            return
-        text = " ".join(context.args or [])
-        if not text.strip():
-            await ask_zone(
-                services, user.chat_id, services.require_reminders().get_timezone(user.user_id)
-            )
-            return
-        match = find_zone(text)
-        if match.zone is None:
-            await services.require_sender().text(
-                user.chat_id, rt.timezone_unknown(text, match.suggestions)
-            )
-            return
-        await set_zone(services, user.chat_id, user.user_id, match.zone)
+async def reminders(update: Update, context: BotContext) -> None:
+    services = context.services
+    user = current_user(update, services)
+    if user is not None:
+        await send_list(services, user.chat_id, user.user_id)
 
-    async def location(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        message = update.effective_message
-        user = current_user(update, services)
-        if user is None or message is None or message.location is None:
-            return
-        zone = zone_at(latitude=message.location.latitude, longitude=message.location.longitude)
-        if zone is None:
-            await services.require_sender().text(user.chat_id, rt.TIMEZONE_NOT_FOUND_AT_LOCATION)
-            return
-        await set_zone(services, user.chat_id, user.user_id, zone)
 
-    async def on_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        press = button_press(update)
-        if press is None:
-            return
-        data = press.data
-        sender = services.require_sender()
-        if not isinstance(data, kb.Snooze | kb.SkipToday | kb.PauseReminder | kb.DeleteReminder):
-            await sender.answer(press.query_id, rt.INVALID)
-            return
-        stored = await _owned(services, press, data.rid)
-        if stored is None:
-            return
-        await _apply(services, press, stored, data)
+async def timezone(update: Update, context: BotContext) -> None:
+    services = context.services
+    user = current_user(update, services)
+    if user is None:
+        return
+    text = " ".join(context.args or [])
+    if not text.strip():
+        await ask_zone(services, user.chat_id, services.reminders.get_timezone(user.user_id))
+        return
+    match = find_zone(text)
+    if match.zone is None:
+        await services.sender.text(user.chat_id, rt.timezone_unknown(text, match.suggestions))
+        return
+    await set_zone(services, user.chat_id, user.user_id, match.zone)
 
-    app.add_handler(CommandHandler("remind", remind))
-    app.add_handler(CommandHandler("reminders", reminders))
-    app.add_handler(CommandHandler("timezone", timezone))
-    app.add_handler(MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE, location))
-    for cls in (kb.Snooze, kb.SkipToday, kb.PauseReminder, kb.DeleteReminder):
-        app.add_handler(CallbackQueryHandler(on_button, pattern=pattern(cls)))
-    reminder_flow.register(app, services)
+
+async def location(update: Update, context: BotContext) -> None:
+    services = context.services
+    message = update.effective_message
+    user = current_user(update, services)
+    if user is None or message is None or message.location is None:
+        return
+    zone = zone_at(latitude=message.location.latitude, longitude=message.location.longitude)
+    if zone is None:
+        await services.sender.text(user.chat_id, rt.TIMEZONE_NOT_FOUND_AT_LOCATION)
+        return
+    await set_zone(services, user.chat_id, user.user_id, zone)
+
+
+async def on_button(
+    data: kb.Snooze | kb.SkipToday | kb.PauseReminder | kb.DeleteReminder,
+    press: Press,
+    context: BotContext,
+) -> None:
+    services = context.services
+    sender = services.sender
+    if not isinstance(data, kb.Snooze | kb.SkipToday | kb.PauseReminder | kb.DeleteReminder):
+        await sender.answer(press.query_id, rt.INVALID)
+        return
+    stored = await _owned(services, press, data.rid)
+    if stored is None:
+        return
+    await _apply(services, press, stored, data)
+
+
+HANDLERS: list[AnyHandler] = [
+    CommandHandler("remind", remind),
+    CommandHandler("reminders", reminders),
+    CommandHandler("timezone", timezone),
+    MessageHandler(filters.LOCATION & filters.ChatType.PRIVATE, location),
+]
+
+
+BUTTONS: Routes = {
+    kb.Snooze: on_button,
+    kb.SkipToday: on_button,
+    kb.PauseReminder: on_button,
+    kb.DeleteReminder: on_button,
+}
 
 
 async def _apply(
@@ -246,7 +222,7 @@ async def _apply(
     stored: StoredReminder,
     data: kb.Snooze | kb.SkipToday | kb.PauseReminder | kb.DeleteReminder,
 ) -> None:
-    repo, sender, now = services.require_reminders(), services.require_sender(), services.now_utc()
+    repo, sender, now = services.reminders, services.sender, services.now_utc()
     chat_id, message_id = press.chat_id, press.message_id
     if isinstance(data, kb.Snooze | kb.SkipToday):
         if isinstance(data, kb.Snooze):
@@ -257,7 +233,7 @@ async def _apply(
             changed = repo.skip_today(stored.id, now)
             nxt = changed.state.due_utc if changed else now
             toast = rt.SKIPPED.format(time=rt.next_time(nxt, stored.rule.zone, now))
-        services.require_reminder_scheduler().arm()
+        services.reminder_dispatcher.arm()
         await sender.answer(press.query_id, toast)
         if message_id is not None:  # leave only "Start now" under the reminder
             routine = services.catalog.find(stored.user_id, stored.rule.routine_id or "")
@@ -269,7 +245,7 @@ async def _apply(
     else:
         repo.delete(stored.id)
         toast = rt.DELETED
-    services.require_reminder_scheduler().arm()
+    services.reminder_dispatcher.arm()
     await sender.answer(press.query_id, toast)
     reminders = repo.for_user(stored.user_id)
     text = _list_text(services, stored.user_id, reminders)

@@ -15,9 +15,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from guide_bot.reminders.parsing import ReminderRequest
 from guide_bot.reminders.rules import EVERY_DAY, ReminderRule
 from guide_bot.reminders.store import days_to_mask, mask_to_days
+from guide_bot.telegram.context import Services
 from guide_bot.telegram.reminders import keyboards as kb
 from guide_bot.telegram.reminders.keyboards import Hhmm, Mask
-from guide_bot.telegram.services import Services
 
 RoutineId = Annotated[str, Field(min_length=1, max_length=64)]
 
@@ -63,7 +63,7 @@ def wait_for_zone(services: Services, user_id: int, request: ReminderRequest | N
             hhmm=kb.hhmm(request.at), mask=days_to_mask(request.days), routine=request.routine_id
         )
     )
-    services.require_pending().put(user_id, "remind", waiting, services.now_utc())
+    services.pending.put(user_id, "remind", waiting, services.now_utc())
 
 
 def offer_waits_for_zone(
@@ -71,14 +71,14 @@ def offer_waits_for_zone(
 ) -> None:
     """Keep a "yes" to the daily offer until the zone is set."""
     waiting = WaitingOffer(hhmm_utc=hhmm_utc, routine=routine_id)
-    services.require_pending().put(user_id, "daily_offer", waiting, services.now_utc())
+    services.pending.put(user_id, "daily_offer", waiting, services.now_utc())
 
 
 def take_waiting(
     services: Services, user_id: int
 ) -> tuple[WaitingReminder | None, WaitingOffer | None]:
     """What was waiting for this user's zone (each at most a day old); gone afterwards."""
-    pending, now = services.require_pending(), services.now_utc()
+    pending, now = services.pending, services.now_utc()
     return (
         pending.take(user_id, "remind", WaitingReminder, now),
         pending.take(user_id, "daily_offer", WaitingOffer, now),

@@ -1,0 +1,51 @@
+"""A session in progress, in memory: the stored record, the state machine and its routine.
+
+The service owns it; front ends read it and keep what they need for showing it here too (the
+message that carries the buttons, cues held back for the closing message), since one session is
+one object whatever follows it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from guide_bot.domain.routine import Routine
+from guide_bot.domain.session import Session
+from guide_bot.storage.sessions import ActiveSession
+
+
+@dataclass(kw_only=True)
+class LiveSession:
+    """A session in progress: its record, the machine, its routine, and delivery state."""
+
+    record: ActiveSession
+    session: Session
+    routine: Routine
+    last_send_at: float = 0.0  # when a front end last sent something (spaces the runs)
+    blocked: bool = False  # the user blocked the bot: end without a word
+    notes: list[str] = field(default_factory=list)  # once-per-session notices already given
+    leftover: str = ""  # cues due together with the end, said in the closing message
+    end_said: bool = False  # the final cue ("Session complete") went out as text
+    fresh_controls: bool = False  # a front end sent a new controls message in this action
+    speech: Any = None  # the session's voice (speech.service.SessionSpeech), opened at its start
+
+    @property
+    def chat_id(self) -> int:
+        """The chat the session runs in (its key)."""
+        return self.record.chat_id
+
+    @property
+    def user_id(self) -> int:
+        """The person who started the session, and the only one who controls it."""
+        return self.record.user_id
+
+    @property
+    def voice(self) -> bool:
+        """Whether steps are spoken (voice notes)."""
+        return self.record.mode in ("voice", "both") and not self.record.speech_failed
+
+    @property
+    def text_cues(self) -> bool:
+        """Whether cues are sent as text messages."""
+        return not self.voice or self.record.mode == "both"

@@ -1,0 +1,49 @@
+"""Where the session service keeps its sessions: one transaction per use case.
+
+A start, a user action and a restore are one write each; the progress of scheduled runs is
+written in batches (`update_many`); ending a session writes its history entry and removes the
+stored session in the same transaction, so a crash can never leave one without the other.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from sqlalchemy import Table, delete
+from sqlalchemy.orm import sessionmaker
+
+from guide_bot.progress.history import HistoryEntry, HistoryRow
+from guide_bot.storage.sessions import ActiveSession, ActiveSessionRow, SessionRepository
+
+_SESSIONS = cast(Table, ActiveSessionRow.__table__)
+
+
+class SessionStore:
+    """The sessions in progress and, at their end, their history entries."""
+
+    def __init__(self, factory: sessionmaker[Any]) -> None:
+        self._factory = factory
+        self.records = SessionRepository(factory)
+
+    def save(self, record: ActiveSession) -> None:
+        """Store one session as it is now (a start, an action, a restore)."""
+        self.records.save(record)
+
+    def update_many(self, records: list[ActiveSession]) -> None:
+        """Store the progress of many sessions in one transaction."""
+        self.records.update_many(records)
+
+    def all(self) -> list[ActiveSession]:
+        """Every stored session (at start-up)."""
+        return self.records.all()
+
+    def end(self, chat_id: int, entry: HistoryEntry) -> int:
+        """Write the history entry and remove the stored session, in one transaction."""
+        values = {name: getattr(entry, name) for name in HistoryEntry.__dataclass_fields__}
+        values.pop("id")
+        with self._factory.begin() as db:
+            row = HistoryRow(**values)
+            db.add(row)
+            db.flush()
+            db.connection().execute(delete(_SESSIONS).where(_SESSIONS.c.chat_id == chat_id))
+            return row.id
