@@ -59,6 +59,7 @@ async def build_plan(
     speech: SpeechService | None,
     defaults: Settings,
     now: float,
+    text_speak: SpeakTime = speaking_time_s,
 ) -> SessionPlan:
     """The plan for a new session with this user's settings.
 
@@ -87,7 +88,7 @@ async def build_plan(
             log.warning("no speech engine for a session: %s", voiced.reason)
         except Exception as exc:  # an engine failing while measuring: carry on in text
             log.warning("speech unavailable for a session: %s", type(exc).__name__)
-    timeline, inputs = _recorded(routine, speaking_time_s, options)
+    timeline, inputs = _recorded(routine, text_speak, options)
     return SessionPlan(
         timeline=timeline, inputs=inputs, mode=settings.mode, speech_failed=wants_voice
     )

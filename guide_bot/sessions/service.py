@@ -26,8 +26,10 @@ from datetime import UTC, datetime
 
 from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock
+from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Due, Session, SessionState
+from guide_bot.domain.timeline import SpeakTime
 from guide_bot.library.catalog import Catalog
 from guide_bot.logsafe_errors import error_summary
 from guide_bot.progress.history import HistoryEntry
@@ -90,6 +92,7 @@ class SessionService:
         self._unsaved: dict[int, LiveSession] = {}  # progress of scheduled runs, see `flush`
         self._flush_at: asyncio.TimerHandle | None = None
         self.restoring: asyncio.Task[None] | None = None
+        self.text_speak: SpeakTime = speaking_time_s  # cue lengths when no voice measures them
 
     # --- front ends ---------------------------------------------------------------------------
 
@@ -176,6 +179,7 @@ class SessionService:
                 speech=self.speech,
                 defaults=self.settings,
                 now=self.clock.now(),
+                text_speak=self.text_speak,
             )
             now = self.clock.now()
             record = ActiveSession(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fakebot.server import Call, FakeBotServer
 
-from guide_bot.bootstrap import build_application, build_services
+from guide_bot.bootstrap import build_bot as build_product_bot
 from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock, FakeClock
 from guide_bot.sessions.scheduling import ManualScheduler
@@ -120,23 +120,30 @@ def build_bot(
     clock: Clock | None = None,
     manual: bool = True,
     rate_limiter: bool = True,
+    features: Sequence[str] = (),
 ) -> Bot:
-    """Build the bot as `guide-bot run` does, but with a fake clock and scheduler if `manual`."""
+    """Build the bot as `guide-bot run` does, but with a fake clock and scheduler if `manual`.
+
+    The core bot by default; `features` adds reminders and progress as `guide-bot run` has them.
+    """
     settings = make_settings(server, data_dir, library)
     if manual and clock is None:
         clock = FakeClock(start=datetime(2026, 1, 5, 9, 0, tzinfo=UTC).timestamp())
-    services = build_services(settings, clock=clock)
     holder: dict[str, ManualScheduler] = {}
 
     def manual_scheduler(_app: App) -> ManualScheduler:
-        assert isinstance(services.clock, FakeClock)
-        holder["s"] = ManualScheduler(services.clock)
+        assert isinstance(clock, FakeClock)
+        holder["s"] = ManualScheduler(clock)
         return holder["s"]
 
-    app = build_application(
-        services, scheduler=manual_scheduler if manual else None, rate_limiter=rate_limiter
+    built = build_product_bot(
+        settings,
+        clock=clock,
+        scheduler=manual_scheduler if manual else None,
+        rate_limiter=rate_limiter,
+        features=features,
     )
-    return Bot(app=app, services=services, server=server, scheduler=holder.get("s"))
+    return Bot(app=built.app, services=built.services, server=server, scheduler=holder.get("s"))
 
 
 @contextlib.asynccontextmanager

@@ -97,7 +97,7 @@ async def test_user_blocking_the_bot_stops_their_session_without_retry_storm(
         refused = [c for c in server.calls_of(chat_id=CHAT) if c.status == 403]
         assert len(refused) == 1
         assert bot.services.sessions.get(CHAT) is None
-        assert bot.services.sessions.get(CHAT) is None
+        assert bot.services.sessions.store.records.get(CHAT) is None
         assert bot.scheduler is not None
         assert CHAT not in bot.scheduler.pending
         user = bot.services.users.get(CHAT)

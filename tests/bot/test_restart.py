@@ -33,7 +33,7 @@ async def _session_then_stop(
         assert texts[0].startswith("<b>Step 1 of 2 · Glute press</b>")
         assert texts[1:] == ["Press now."]
         version = bot.services.sessions.live[CHAT].record.version
-    stored = bot.services.sessions.get(CHAT)
+    stored = bot.services.sessions.store.records.get(CHAT)
     assert stored is not None
     assert stored.state["state"] == "running"
     assert bot.clock.now() - t0 == plan["hold"] + 3.7
@@ -117,7 +117,7 @@ async def test_long_restart_pauses_with_a_resume_button(
         assert chat.new() == []
         await bot.run_for(0.02)
         assert chat.new_texts() == ["Breathe out slowly."]
-    stored = bot.services.sessions.get(CHAT)
+    stored = bot.services.sessions.store.records.get(CHAT)
     assert stored is not None
     assert stored.state["paused_total_s"] >= 600
 
@@ -154,6 +154,6 @@ async def test_paused_session_stays_paused_and_changed_routine_is_reported(
         assert len(sent) == 1
         assert "could not pick up your session" in sent[0]
         assert bot3.services.sessions.get(CHAT) is None
-    assert bot3.services.sessions.get(CHAT) is None
+    assert bot3.services.sessions.store.records.get(CHAT) is None
     (entry,) = bot3.services.history.recent(CHAT)
     assert not entry.completed

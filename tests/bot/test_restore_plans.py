@@ -55,7 +55,7 @@ async def test_restore_tries_the_library_first_and_still_finds_a_users_own_routi
         return [own] if user_id == 2 else []
 
     first = build_bot(server, tmp_path, test_library)
-    first.services.catalog.user_sources.append(own_routines)
+    first.services.catalog.user_sources += (own_routines,)
     for user in (1, 2):
         first.services.users.ensure(user, user, first.services.now_utc())
         set_mode(first.services, user, "text")
@@ -65,7 +65,7 @@ async def test_restore_tries_the_library_first_and_still_finds_a_users_own_routi
     await first.app.shutdown()
 
     again = build_bot(server, tmp_path, test_library)
-    again.services.catalog.user_sources.append(own_routines)
+    again.services.catalog.user_sources += (own_routines,)
     asked.clear()
     restart = again.services.sessions
     restart.restore()

@@ -24,7 +24,7 @@ from guide_bot.bootstrap import api_urls
 from guide_bot.cli import main
 from guide_bot.cli.run_cmds import RedactingFormatter, webhook_params
 from guide_bot.domain.clock import SystemClock
-from guide_bot.sessions.scheduling import JobQueueScheduler, job_name
+from guide_bot.telegram.jobs import JobQueueScheduler, job_name
 
 
 def test_run_without_token_says_how_to_get_one(
@@ -124,7 +124,7 @@ async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_p
     library.mkdir()
     (library / "tiny-test.yaml").write_text(TINY_ROUTINE, encoding="utf-8")
     bot = build_bot(server, tmp_path, library, clock=SystemClock(), manual=False)
-    bot.services.text_speak = lambda _text: 0.1  # short cues, so it runs in about 3 s
+    bot.services.sessions.text_speak = lambda _text: 0.1  # short cues, so it runs in about 3 s
     ready_user(bot.services, 55)
     async with running(bot):
         server.send_text(55, "/session tiny-test")

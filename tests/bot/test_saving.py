@@ -17,7 +17,7 @@ from bot.harness import Bot, build_bot, event_at, ready_user, running
 from bot.test_session_flow import Chat, start_session
 from guide_bot.domain.clock import FakeClock
 from guide_bot.sessions import service as driver_module
-from guide_bot.telegram.presenter import Live
+from guide_bot.sessions.live import LiveSession as Live
 
 CHAT = 3003
 
@@ -43,7 +43,7 @@ async def into_the_hold(bot: Bot, chat: Chat) -> Live:
 
 def stored_state(bot: Bot) -> dict[str, object]:
     """The chat's stored session state."""
-    stored = bot.services.sessions.get(CHAT)
+    stored = bot.services.sessions.store.records.get(CHAT)
     assert stored is not None
     return stored.state
 
@@ -68,7 +68,7 @@ async def test_progress_is_stored_with_the_batch_and_an_action_at_once(
 
         await bot.run_for(event_at(bot, CHAT, "cue", 1) - event_at(bot, CHAT, "hold_start", 1))
         assert driver.unsaved == 1
-        await driver.control(CHAT, lambda session, now: session.pause(now))
+        await driver.control(CHAT, "pause")
         assert driver.unsaved == 0  # a user action stores the session, progress and all
         assert stored_state(bot)["state"] == "paused"
 
@@ -91,8 +91,8 @@ async def test_a_session_that_ended_is_not_brought_back_by_a_batch(
         await into_the_hold(bot, chat)
         await driver.stop(CHAT)
         driver.flush()
-        assert bot.services.sessions.get(CHAT) is None
-        assert bot.services.sessions.all() == []
+        assert bot.services.sessions.store.records.get(CHAT) is None
+        assert bot.services.sessions.store.records.all() == []
 
 
 async def test_a_batch_that_fails_is_kept_and_stored_by_the_next(
@@ -100,7 +100,7 @@ async def test_a_batch_that_fails_is_kept_and_stored_by_the_next(
 ) -> None:
     bot, chat = saving_bot(server, tmp_path, test_library)
     driver = bot.services.sessions
-    repo = bot.services.sessions
+    repo = bot.services.sessions.store
     real = repo.update_many
     calls = 0
 

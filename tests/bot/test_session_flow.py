@@ -166,7 +166,7 @@ async def test_whole_session_with_pause_resume_skip_back(
         assert "Session complete" not in end[1].text
         assert "How much does it hurt now" in end[1].text
         assert CHAT not in bot.scheduler.pending
-        assert bot.services.sessions.get(CHAT) is None
+        assert bot.services.sessions.store.records.get(CHAT) is None
 
         await press(bot, end[1], "2")
         assert "before 5/10, after 2/10" in chat.new()[0].text
@@ -193,7 +193,7 @@ async def test_cues_close_together_are_grouped_and_spaced(
             fresh = chat.new()
             if fresh:
                 times.append((round(bot.clock.now() - t0, 2), [c.text for c in fresh]))
-            if bot.services.sessions.get(CHAT) is None:
+            if bot.services.sessions.store.records.get(CHAT) is None:
                 break
         # The countdown 3-2-1 comes one a second; nothing is sent twice within a second.
         sends = [t for t, _ in times]
@@ -257,9 +257,7 @@ async def test_another_users_button_changes_nothing(
         assert toast == "That session belongs to someone else."
         assert bot.services.sessions.get(CHAT) is not None
         version = bot.services.sessions.live[CHAT].record.version
-        forged = (
-            f"ctl:stop:{bot.services.sessions.live[CHAT].record.session_id}:{version + 5}"
-        )
+        forged = f"ctl:stop:{bot.services.sessions.live[CHAT].record.session_id}:{version + 5}"
         before = len(server.calls_of("answerCallbackQuery"))
         server.press(CHAT, prepare.message_id or 0, forged)
         answer = (await server.wait_for("answerCallbackQuery", count=before + 1))[-1]

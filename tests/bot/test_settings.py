@@ -8,7 +8,7 @@ from fakebot.server import FakeBotServer
 
 from bot.harness import build_bot, running, screen
 from bot.test_session_flow import Chat, press, start_session
-from guide_bot.telegram.voice import voice_for
+from guide_bot.speech.service import voice_for
 
 CHAT = 6006
 
@@ -51,7 +51,7 @@ async def test_settings_change_and_apply_to_the_next_session(
         assert user is not None
         assert (user.settings.mode, user.settings.language) == ("text", "en-gb")
         assert (user.settings.slow, user.settings.countdown) == (True, False)
-        voice = voice_for(user.settings, bot.services.settings)
+        voice = voice_for(user.settings.language, user.settings.slow, bot.services.settings)
         assert (voice.language, voice.tld, voice.slow) == ("en", "co.uk", True)
 
         await start_session(bot, chat, "long-test")

@@ -11,15 +11,15 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlalchemy.orm import sessionmaker
 
-from guide_bot.storage.user_data import load_all_tables
-
-load_all_tables()
 from guide_bot.progress.history import HistoryEntry, HistoryRepository
 from guide_bot.storage.base import make_engine, make_sessionmaker, user_tables
 from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.schema import MigrationError, create_or_migrate
 from guide_bot.storage.sessions import ActiveSession, SessionRepository
+from guide_bot.storage.user_data import load_all_tables
 from guide_bot.storage.users import UserRepository, UserSettings
+
+load_all_tables()  # every table in the metadata
 
 NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
 

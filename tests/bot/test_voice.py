@@ -12,7 +12,7 @@ from bot.test_session_flow import Chat, press, start_session
 from guide_bot.domain.clock import FakeClock
 from guide_bot.speech.ports import SpeechEngine, SpeechError
 from guide_bot.speech.selection import EngineSelector, Voice
-from guide_bot.telegram.voice import SessionSpeech
+from guide_bot.speech.service import SpeechService
 
 CHAT, OTHER = 2002, 3003
 
@@ -105,8 +105,8 @@ async def test_no_speech_engine_carries_on_in_text_and_says_so_once(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_bot(server, tmp_path, test_library)
-    speech = bot.services.speech
-    assert isinstance(speech, SessionSpeech)
+    speech = bot.services.sessions.speech
+    assert isinstance(speech, SpeechService)
 
     def broken(_voice: Voice) -> SpeechEngine:
         return _Broken()  # type: ignore[return-value]
@@ -146,7 +146,7 @@ async def test_voice_session_continues_after_a_restart(
     async with running(again):
         live = again.services.sessions.get(CHAT)
         assert live is not None
-        assert live.voice_notes is None  # the voice is opened again when a note is due
+        assert live.speech is None  # the voice is opened again when a note is due
         await again.run_for(60)
         sent = chat.new()
         step2 = [c for c in sent if c.method == "sendVoice"]
@@ -174,8 +174,8 @@ async def test_a_slow_session_start_does_not_hold_up_other_chats(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_bot(server, tmp_path, test_library)
-    speech = bot.services.speech
-    assert isinstance(speech, SessionSpeech)
+    speech = bot.services.sessions.speech
+    assert isinstance(speech, SpeechService)
     real = speech.selector.factories["espeak"]
     speech.selector = EngineSelector(
         choice="espeak",

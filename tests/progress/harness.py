@@ -8,17 +8,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bot.harness import Bot, make_settings
+from bot.harness import Bot, build_bot
 from fakebot.server import FakeBotServer
 
-from guide_bot.bootstrap import build_application, build_services
 from guide_bot.domain.clock import FakeClock
 from guide_bot.progress.history import HistoryEntry
-from guide_bot.sessions.scheduling import ManualScheduler
-from guide_bot.telegram.progress import PROGRESS
-from guide_bot.telegram.reminders import handlers as reminders
-from guide_bot.telegram.reminders.delivery import start_reminders
-from guide_bot.telegram.context import App
 
 START = datetime(2026, 1, 14, 12, 0, tzinfo=UTC)  # a Wednesday
 _message_ids = itertools.count(900_000)
@@ -28,23 +22,13 @@ def build_progress_bot(
     server: FakeBotServer, data_dir: Path, library: Path, *, now: datetime = START
 ) -> Bot:
     """The bot as `guide-bot run` builds it (reminders and progress), with a fake clock."""
-    services = build_services(
-        make_settings(server, data_dir, library), clock=FakeClock(start=now.timestamp())
+    return build_bot(
+        server,
+        data_dir,
+        library,
+        clock=FakeClock(start=now.timestamp()),
+        features=("reminders", "progress"),
     )
-    holder: dict[str, ManualScheduler] = {}
-
-    def manual(_app: App) -> ManualScheduler:
-        assert isinstance(services.clock, FakeClock)
-        holder["s"] = ManualScheduler(services.clock)
-        return holder["s"]
-
-    app = build_application(
-        services,
-        extra=(reminders.register, *PROGRESS),
-        hooks=(start_reminders,),
-        scheduler=manual,
-    )
-    return Bot(app=app, services=services, server=server, scheduler=holder.get("s"))
 
 
 def send_document(

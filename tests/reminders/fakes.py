@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from guide_bot.reminders.rules import Dispatch
 from guide_bot.reminders.store import StoredReminder
+from guide_bot.telegram.sender import Sender
 
 
 @dataclass
@@ -27,7 +28,11 @@ class FakeClock:
 
 @dataclass
 class RecordingDeliver:
-    """Records what would have been sent; can be told to raise for some users."""
+    """Records what would have been sent; can be told to fail for some users.
+
+    A failure is a Telegram error, passed through the bot's at-most-once send (Sender.once) as
+    the real delivery does, so the dispatcher sees the outcome the Telegram adapter gives it.
+    """
 
     clock: FakeClock
     sent: list[tuple[int, datetime, bool]] = field(default_factory=list)
@@ -36,5 +41,9 @@ class RecordingDeliver:
     async def __call__(self, reminder: StoredReminder, decision: Dispatch) -> None:
         error = self.fail_for.get(reminder.user_id)
         if error is not None:
-            raise error
+
+            async def fail() -> None:
+                raise error
+
+            await Sender(None).once(reminder.chat_id, "sendMessage", fail)  # type: ignore[arg-type]
         self.sent.append((reminder.id, self.clock(), decision.late))

@@ -6,16 +6,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.harness import Bot, make_settings
+from bot.harness import Bot, build_bot
 from fakebot.server import Call, FakeBotServer
 
-from guide_bot.bootstrap import build_application, build_services
 from guide_bot.domain.clock import FakeClock
 from guide_bot.reminders.dispatcher import ReminderScheduler
-from guide_bot.sessions.scheduling import ManualScheduler
-from guide_bot.telegram.reminders import handlers as reminders
-from guide_bot.telegram.reminders.delivery import start_reminders
-from guide_bot.telegram.context import App
 
 CHAT = 3003
 # Monday 5 January 2026, 06:00 in Berlin
@@ -31,24 +26,14 @@ def build_reminder_bot(
     rate_limiter: bool = False,
 ) -> Bot:
     """Build the bot as `guide-bot run` does (reminders included), on a fake clock."""
-    services = build_services(
-        make_settings(server, data_dir, library), clock=FakeClock(now.timestamp())
-    )
-    holder: dict[str, ManualScheduler] = {}
-
-    def manual(_app: App) -> ManualScheduler:
-        assert isinstance(services.clock, FakeClock)
-        holder["s"] = ManualScheduler(services.clock)
-        return holder["s"]
-
-    app = build_application(
-        services,
-        extra=(reminders.register,),
-        hooks=(start_reminders,),
-        scheduler=manual,
+    return build_bot(
+        server,
+        data_dir,
+        library,
+        clock=FakeClock(now.timestamp()),
         rate_limiter=rate_limiter,
+        features=("reminders",),
     )
-    return Bot(app=app, services=services, server=server, scheduler=holder.get("s"))
 
 
 def dispatcher(bot: Bot) -> ReminderScheduler:

@@ -173,12 +173,14 @@ async def test_dst_days_through_the_dispatcher(repo: ReminderRepository) -> None
 async def test_arm_schedules_one_named_job(repo: ReminderRepository) -> None:
     from telegram.ext import Application
 
+    from guide_bot.telegram.reminders.delivery import JobQueueTimer
+
     app = Application.builder().token("1:x").build()
     clock = FakeClock(datetime.now(UTC))
     scheduler, _deliver = make(repo, clock)
     assert scheduler.arm() is None  # not attached: nothing to do
     assert app.job_queue is not None
-    scheduler.attach(app.job_queue)
+    scheduler.attach(JobQueueTimer(app.job_queue))
     assert scheduler.arm() is None  # nothing due
     r = repo.add(user_id=1, chat_id=1, rule=rule(7, 30), now=clock())
     await app.job_queue.start()

@@ -1,7 +1,8 @@
 """What nothing else handled: unknown commands and stray text; and errors.
 
 Registered last (buttons nobody claims are answered by the router, telegram/routing.py).
-Errors are logged with the update id, the exception's type and its frames (logsafe.error_summary), never its message, what the user wrote, or the token.
+Errors are logged with the update id, the exception's type and its frames
+(logsafe_errors.error_summary), never its message, what the user wrote, or the token.
 """
 
 from __future__ import annotations
