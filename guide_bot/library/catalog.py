@@ -3,7 +3,8 @@
 The shipped library is the same for everyone; per-user routines (e.g. "My routines") come
 from the sources the composition root gives `Catalog.from_routines`. Buttons refer to a routine
 by a short reference: its id when it is a short slug that fits Telegram's 64-byte callback
-data, a hash otherwise (a user routine's `my:<id>` has the callback separator ":" in it, so it is hashed).
+data, a hash otherwise (a user routine's `my:<id>` has the callback separator ":" in it, so it
+is hashed).
 """
 
 from __future__ import annotations

@@ -160,6 +160,11 @@ class SessionService:
         if error is not None:
             log.error("starting a session failed: %s", error_summary(error))
 
+    @property
+    def busy_starting(self) -> bool:
+        """Whether a session is being started in the background."""
+        return bool(self._background)
+
     async def idle(self) -> None:
         """Wait until the sessions being started in the background are running (tests, bench)."""
         while self._background:

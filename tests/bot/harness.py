@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fakebot.server import Call, FakeBotServer
+from telegram import Update
 
 from guide_bot.bootstrap import build_bot as build_product_bot
 from guide_bot.config import Settings
@@ -147,9 +149,15 @@ def build_bot(
 
 
 @contextlib.asynccontextmanager
-async def running(bot: Bot) -> AsyncIterator[Bot]:
-    """Run the bot as run_polling does (initialize, post_init, start, poll), then stop it as it
-    does (stop, post_stop, shutdown)."""
+async def running(bot: Bot, *, poll: bool = False) -> AsyncIterator[Bot]:
+    """Run the bot as run_polling does (initialize, post_init, start), then stop it as it does
+    (stop, post_stop, shutdown).
+
+    Updates the test makes go straight into the application's update queue (no getUpdates
+    round trip), and `server.wait_idle()` waits until every one was handled and nothing is in
+    flight, instead of waiting for a quiet window. With `poll`, the bot long-polls the fake
+    server as in production (for the tests of polling itself).
+    """
     app = bot.app
     await app.initialize()
     if app.post_init is not None:
@@ -157,10 +165,17 @@ async def running(bot: Bot) -> AsyncIterator[Bot]:
         await bot.services.sessions.restored()
     await app.start()
     assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    if poll:
+        await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    else:
+        bot.server.on_update = lambda data: app.update_queue.put_nowait(
+            Update.de_json(data, app.bot)
+        )
+        bot.server.settle = lambda: settled(bot)
     try:
         yield bot
     finally:
+        bot.server.on_update = bot.server.settle = None
         if app.updater.running:
             await app.updater.stop()
         if app.running:
@@ -168,6 +183,25 @@ async def running(bot: Bot) -> AsyncIterator[Bot]:
         if app.post_stop is not None:
             await app.post_stop(app)
         await app.shutdown()
+
+
+async def settled(bot: Bot) -> None:
+    """Until every update fed in is handled, every session start is done and no API call is in
+    flight (checked on a few consecutive turns of the event loop)."""
+    app, quiet = bot.app, 0
+    processor = app.update_processor
+    while quiet < 3:
+        await asyncio.sleep(0)
+        busy = (
+            not app.update_queue.empty()
+            or processor.current_concurrent_updates > 0
+            or bot.services.sessions.busy_starting
+            or bot.server.in_flight > 0
+        )
+        quiet = 0 if busy else quiet + 1
+        if busy:
+            await asyncio.sleep(0.001)
+    await bot.services.sessions.idle()
 
 
 def texts_of(calls: Sequence[Call]) -> list[str]:

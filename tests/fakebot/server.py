@@ -27,7 +27,7 @@ import itertools
 import json
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,10 @@ class FakeBotServer(BotApiMethods):
         self._new_update = asyncio.Event()
         self._new_call = asyncio.Event()
         self._runner: web.AppRunner | None = None
+        # set by a test harness that feeds the application directly (tests/bot/harness.py)
+        self.on_update: Callable[[dict[str, Any]], None] | None = None
+        self.settle: Callable[[], Awaitable[None]] | None = None
+        self.in_flight = 0  # API requests being answered
 
     # --- life cycle -------------------------------------------------------------------------
 
@@ -134,8 +138,15 @@ class FakeBotServer(BotApiMethods):
     # --- what tests do ----------------------------------------------------------------------
 
     def inject(self, update: dict[str, Any]) -> int:
-        """Queue a raw update (its update_id is set here); returns the update_id."""
+        """Queue a raw update (its update_id is set here); returns the update_id.
+
+        With `on_update` set (a test harness feeding the application directly), the update goes
+        there at once instead of waiting for a getUpdates poll.
+        """
         update_id = next(self._update_ids)
+        if self.on_update is not None:
+            self.on_update({**update, "update_id": update_id})
+            return update_id
         self._updates.append({**update, "update_id": update_id})
         self._new_update.set()
         return update_id
@@ -258,7 +269,11 @@ class FakeBotServer(BotApiMethods):
         return found
 
     async def wait_idle(self, quiet_s: float = 0.3, within: float = 5.0) -> None:
-        """Wait until no call arrived for `quiet_s` seconds."""
+        """Wait until the bot is done: its `settle` hook when a harness set one (every update
+        handled, nothing in flight), else until no call arrived for `quiet_s` seconds."""
+        if self.settle is not None:
+            await asyncio.wait_for(self.settle(), within)
+            return
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
         while loop.time() < deadline:
@@ -292,6 +307,13 @@ class FakeBotServer(BotApiMethods):
         return params, files
 
     async def _api(self, request: web.Request) -> web.Response:
+        self.in_flight += 1
+        try:
+            return await self._answer(request)
+        finally:
+            self.in_flight -= 1
+
+    async def _answer(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return _error(401, "Unauthorized")
         method = request.match_info["method"]
