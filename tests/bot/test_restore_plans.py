@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fakebot.server import FakeBotServer
 
-from bot.harness import build_bot, set_mode, write_library
+from bot.harness import build_bot, running, set_mode, write_library
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Session
 from guide_bot.library.loader import load_routines
@@ -60,9 +60,9 @@ async def test_restore_tries_the_library_first_and_still_finds_a_users_own_routi
         first.services.users.ensure(user, user, first.services.now_utc())
         set_mode(first.services, user, "text")
     driver = first.services.sessions
-    await driver.start(1, 1, library["quick-test"], None)  # the library routine
-    await driver.start(2, 2, own, None)  # the user's own routine with the same id, other plan
-    await first.app.shutdown()
+    async with running(first):
+        await driver.start(1, 1, library["quick-test"], None)  # the library routine
+        await driver.start(2, 2, own, None)  # the user's own routine, same id, other plan
 
     again = build_bot(server, tmp_path, test_library)
     again.services.catalog.user_sources += (own_routines,)

@@ -12,7 +12,7 @@ from routine_strategies import CUE_TEXTS, routines, speakers
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import CueKind, PlanOptions, Timeline, plan
 
-FAST = settings(max_examples=150, deadline=None)
+FAST = settings(deadline=None)
 
 
 def check_no_overlap(timeline: Timeline, gap: float) -> None:

@@ -15,7 +15,7 @@ from guide_bot.domain.session import Due, Session, SessionError, SessionState
 from guide_bot.domain.timeline import CueKind, plan
 
 T0 = 1_800_000_000.125
-FAST = settings(max_examples=150, deadline=None)
+FAST = settings(deadline=None)
 OPERATIONS = ("advance", "advance", "advance", "pause", "resume", "skip", "back", "add_time")
 Op = tuple[str, float]
 

@@ -57,7 +57,7 @@ def _check(text: str) -> None:
         assert "allowed" in issue.message, str(issue)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(key=STEP_KEYS, value=VALUES)
 def test_any_value_in_a_step_field(key: str, value: Any) -> None:
     data = copy.deepcopy(VALID)
@@ -65,13 +65,13 @@ def test_any_value_in_a_step_field(key: str, value: Any) -> None:
     _check(yaml.safe_dump(data, sort_keys=False))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(data=VALUES)
 def test_any_yaml_document(data: Any) -> None:
     _check(yaml.safe_dump(data))
 
 
-@settings(max_examples=100, deadline=None)
+@settings(deadline=None)
 @given(text=st.text(max_size=200))
 def test_any_text(text: str) -> None:
     _check(text)

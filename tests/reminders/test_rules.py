@@ -124,7 +124,7 @@ def test_a_day_the_zone_skipped_has_no_reminder() -> None:
 ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "America/Santiago", "UTC"]
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(
     zone=st.sampled_from(ZONES),
     hour=st.integers(0, 23),
