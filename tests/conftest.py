@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from guide_bot.paths import shipped_library_dir
 
 # Property tests: 40 examples per property on every run (the suite's time budget), 400 with
 # HYPOTHESIS_PROFILE=thorough. Hypothesis keeps failing examples in .hypothesis/ and tries them
@@ -16,7 +17,6 @@ settings.register_profile("default", max_examples=40, deadline=None)
 settings.register_profile("thorough", max_examples=400, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
-from guide_bot.paths import shipped_library_dir
 
 
 @pytest.fixture
