@@ -18,7 +18,6 @@ settings.register_profile("thorough", max_examples=400, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
-
 @pytest.fixture
 def library_dir() -> Path:
     """The shipped scripts_library/."""

@@ -9,7 +9,7 @@ that store `routine.id` point back here and never at a library routine.
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -123,20 +123,6 @@ class UserRoutines:
         """Delete the user's routine `my:<id>`; False when there is none."""
         bare = split_user_ref(ref)
         return bare is not None and self._repo.delete(user_id, bare)
-
-
-class RoutineResolver:
-    """Finds a routine by id for a user: library ids, or that user's own `my:` ids."""
-
-    def __init__(self, library: Mapping[str, Routine], user_routines: UserRoutines) -> None:
-        self._library = library
-        self._users = user_routines
-
-    def resolve(self, user_id: int | None, routine_id: str) -> Routine | None:
-        """The routine, or None when it does not exist or belongs to someone else."""
-        if split_user_ref(routine_id) is not None:
-            return None if user_id is None else self._users.get(user_id, routine_id)
-        return self._library.get(routine_id)
 
 
 def clear_parsed_cache() -> None:

@@ -194,14 +194,3 @@ def describe_days(days: frozenset[int]) -> str:
     if len(ordered) >= 3 and ordered == list(range(ordered[0], ordered[-1] + 1)):
         return f"{names[0]}-{names[-1]}"
     return ", ".join(names)
-
-
-def format_days_spec(days: frozenset[int]) -> str:
-    """The days as `/remind` accepts them back (`daily`, `weekdays`, `mon,wed,fri`)."""
-    if days == EVERY_DAY:
-        return "daily"
-    if days == WEEKDAYS:
-        return "weekdays"
-    if days == WEEKENDS:
-        return "weekends"
-    return ",".join(DAY_NAMES[d] for d in sorted(days))

@@ -15,7 +15,7 @@ from typing import Literal
 import av
 import numpy as np
 
-from guide_bot.speech.ports import SAMPLE_WIDTH, EncodedAudio, Pcm, SpeechAudio, SpeechError
+from guide_bot.speech.ports import SAMPLE_WIDTH, Pcm, SpeechAudio, SpeechError
 
 TrackFormat = Literal["ogg", "mp3"]
 OPUS_RATE = 48_000  # Opus always runs at 48 kHz
@@ -168,11 +168,6 @@ def wav_to_pcm(data: bytes) -> Pcm:
     if len(samples) != frames * SAMPLE_WIDTH:
         raise CodecError("truncated WAV")
     return Pcm(samples, rate)
-
-
-def encoded_to_audio(encoded: Encoded) -> EncodedAudio:
-    """The encoded file as engine-style audio (for code that accepts either)."""
-    return EncodedAudio(encoded.data, encoded.format)
 
 
 def _frames(pcm: Pcm) -> list[av.AudioFrame]:

@@ -6,7 +6,6 @@ voice, language, accent, speed), so that the cache can tell two voices apart.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -71,8 +70,3 @@ class SpeechEngine(Protocol):
     def synthesize(self, text: str) -> SpeechAudio:
         """Speak one text; raises SpeechError on failure."""
         ...
-
-
-async def synthesize_async(engine: SpeechEngine, text: str) -> SpeechAudio:
-    """Run a (blocking) engine off the event loop."""
-    return await asyncio.to_thread(engine.synthesize, text)

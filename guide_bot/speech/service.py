@@ -13,16 +13,13 @@ import asyncio
 from typing import Any
 
 from guide_bot.config import Settings
-from guide_bot.domain.routine import Routine
-from guide_bot.domain.timeline import PlanOptions, Timeline, plan
 from guide_bot.speech.cache import AudioCache
-from guide_bot.speech.cues import CueAudio, texts_to_speak
-from guide_bot.speech.notes import VoiceNote, VoiceNotes
+from guide_bot.speech.cues import CueAudio
+from guide_bot.speech.notes import VoiceNotes
 from guide_bot.speech.ports import SpeechEngine
 from guide_bot.speech.selection import EngineSelector, NoSpeech, Voice
 from guide_bot.speech.setup import open_cache
 
-WARM_CONCURRENCY = 4  # parallel syntheses when preparing a session (gentle on Google)
 # The accents offered in /settings, as (language, gTTS top-level domain).
 ACCENTS: dict[str, tuple[str, str]] = {
     "en": ("en", "com"),
@@ -61,37 +58,9 @@ class SessionSpeech:
         self.cues = CueAudio(engine, cache)
         self.notes = VoiceNotes(self.cues, chimes=chimes)
 
-    @property
-    def engine_name(self) -> str:
-        """The engine's name: gtts or espeak."""
-        return self.cues.engine.name
-
     def speak_s(self, text: str) -> float:
         """The real length of a text in this voice (synthesizes on a cache miss)."""
         return self.cues.duration_s(text)
-
-    async def warm(self, routine: Routine, options: PlanOptions | None = None) -> None:
-        """Synthesize every text of a routine that is not cached yet; raises SpeechError."""
-        limit = asyncio.Semaphore(WARM_CONCURRENCY)
-
-        async def one(text: str) -> None:
-            async with limit:
-                await self.cues.aentry(text)
-
-        await asyncio.gather(*(one(text) for text in texts_to_speak(routine, options)))
-
-    async def plan(self, routine: Routine, options: PlanOptions | None = None) -> Timeline:
-        """The routine's timeline with this voice's real lengths (what its audio will match)."""
-        await self.warm(routine, options)
-        return await asyncio.to_thread(plan, routine, self.speak_s, options)
-
-    async def step_note(self, timeline: Timeline, step: int) -> VoiceNote:
-        """The voice note of one step (rendered once, then from the cache)."""
-        return await asyncio.to_thread(self.notes.step, timeline, step)
-
-    async def prepare_note(self, timeline: Timeline) -> VoiceNote:
-        """The voice note of the get-ready cue before the first step."""
-        return await asyncio.to_thread(self.notes.prepare, timeline)
 
 
 class SpeechService:

@@ -68,11 +68,6 @@ def render_track(timeline: Timeline, clips: ClipSource, *, chimes: bool = True) 
     return render_segment(segment(timeline, 0.0, timeline.total_s), clips, chimes=chimes)
 
 
-def render_step(timeline: Timeline, step: int, clips: ClipSource, *, chimes: bool = True) -> Pcm:
-    """One step's voice note: its cues at their offsets from the step's start."""
-    return render_segment(step_segment(timeline, step), clips, chimes=chimes)
-
-
 def render_segment(seg: Segment, clips: ClipSource, *, chimes: bool = True) -> Pcm:
     """Mix a segment's clips (and chimes) into one mono PCM buffer."""
     spoken = [(e, clips.clip(e.text)) for e in seg.events if e.spoken]

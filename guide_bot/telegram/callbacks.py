@@ -72,11 +72,6 @@ def parse(data: str | None) -> Payload | None:
         return None
 
 
-def pattern(cls: type[Payload]) -> str:
-    """The regex a CallbackQueryHandler uses to route this payload's buttons."""
-    return f"^{cls.prefix}{SEPARATOR}" if cls.model_fields else f"^{cls.prefix}$"
-
-
 @payload("scr")
 class ScreeningAnswer(Payload):
     """Yes or no to screening question `q`."""

@@ -18,7 +18,7 @@ from guide_bot.library.uploads import (
     size_issue,
 )
 from guide_bot.progress.routine_store import UserRoutineRepository
-from guide_bot.progress.user_routines import RoutineResolver, UserRoutines
+from guide_bot.progress.user_routines import UserRoutines
 
 NOW = datetime(2026, 3, 1, 12, tzinfo=UTC)
 LIBRARY_IDS = frozenset({"neck-release"})
@@ -238,18 +238,3 @@ def test_delete(store: UserRoutines) -> None:
     assert not store.delete(7, "my:my-evening")
     assert not store.delete(7, "neck-release")
     assert store.entries(7) == []
-
-
-def test_resolver_keeps_namespaces_apart(store: UserRoutines, library_dir: Any) -> None:
-    from guide_bot.library.loader import load_routines
-
-    library = load_routines([library_dir]).routines
-    resolver = RoutineResolver(library, store)
-    store.upload(7, as_bytes(routine()), file="a.yaml", now=NOW)
-    assert resolver.resolve(7, "neck-release") is library["neck-release"]
-    mine = resolver.resolve(7, "my:my-evening")
-    assert mine is not None
-    assert mine.id == "my:my-evening"
-    assert resolver.resolve(8, "my:my-evening") is None
-    assert resolver.resolve(None, "my:my-evening") is None
-    assert resolver.resolve(7, "my-evening") is None

@@ -14,7 +14,6 @@ from guide_bot.speech.ports import (
     EncodedAudio,
     PermanentSpeechError,
     TransientSpeechError,
-    synthesize_async,
 )
 from tests.speech.fakes import tone
 
@@ -130,11 +129,3 @@ def test_bad_language_fails_at_construction_without_requests(sleeps: Sleeps) -> 
 def test_voice_key_names_language_accent_and_speed(sleeps: Sleeps) -> None:
     assert engine(sleeps, language="en", tld="co.uk", slow=True).voice_key == "gtts:en:co.uk:slow"
     assert engine(sleeps).voice_key != engine(sleeps, tld="com.au").voice_key
-
-
-@responses.activate
-async def test_async_wrapper_runs_off_the_loop(sleeps: Sleeps) -> None:
-    responses.post(URL, body=google_body(mp3_of(0.5)))
-    audio = await synthesize_async(engine(sleeps), "Ready.")
-    assert isinstance(audio, EncodedAudio)
-    assert len(responses.calls) == 1

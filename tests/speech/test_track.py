@@ -12,7 +12,7 @@ from guide_bot.speech.chime import CHIME_S, chime
 from guide_bot.speech.codecs import decode, encode, probe
 from guide_bot.speech.cues import CueAudio
 from guide_bot.speech.espeak_engine import EspeakEngine
-from guide_bot.speech.track import render_step, render_track
+from guide_bot.speech.track import render_segment, render_track, step_segment
 from tests.speech.envelope import onset_errors
 
 
@@ -79,7 +79,7 @@ def test_step_segment_holds_its_cues_at_offsets_from_the_step_start(
     cues: CueAudio, timeline: Timeline
 ) -> None:
     start, end = timeline.step_starts[0], timeline.step_end(1)
-    pcm = render_step(timeline, 1, cues, chimes=False)
+    pcm = render_segment(step_segment(timeline, 1), cues, chimes=False)
     assert pcm.duration_s == pytest.approx(end - start, abs=1 / pcm.rate)
     mix = np.frombuffer(pcm.samples, dtype="<i2")
     inside = [e for e in timeline.events if e.spoken and start <= e.at_s < end]

@@ -33,13 +33,6 @@ def card_view(user_id: int, routine: Routine, services: Services) -> str:
     )
 
 
-async def send_card(chat_id: int, user_id: int, routine: Routine, services: Services) -> None:
-    """Send a routine card with its Start button."""
-    await services.sender.text(
-        chat_id, card_view(user_id, routine, services), keyboards.card(routine)
-    )
-
-
 def list_view(
     user_id: int, by: str, value: str | None, services: Services
 ) -> tuple[str, InlineKeyboardMarkup]:
