@@ -1,6 +1,6 @@
 """API calls and upload bytes per step: a first session and a repeated one, per delivery mode.
 
-A shipped routine is run start to end through the real bot (driver, presenter, voice notes,
+A shipped routine is run start to end through the real bot (sessions, presenter, voice notes,
 sender, PTB's HTTP stack) against the lean server; time is a fake clock moved by the manual
 scheduler, so the run takes seconds, not the routine's length. Speech is espeak-ng (offline).
 Counted on the server, for each session: every Bot API call made for that chat (the get-ready,
@@ -70,7 +70,7 @@ async def run_mode(server: LeanServer, mode: str, routine_id: str, folder: Path)
     app = build_application(services, scheduler=manual, rate_limiter=False)
     scheduler = holder["s"]
     await start_app(app)
-    driver = services.sessions
+    sessions = services.sessions
     routine = services.catalog.find(USER_A, routine_id)
     assert routine is not None
     for user in (USER_A, USER_B):
@@ -79,8 +79,8 @@ async def run_mode(server: LeanServer, mode: str, routine_id: str, folder: Path)
     results: dict[str, dict] = {}  # type: ignore[type-arg]
     for name, user in SESSIONS:
         server.reset()
-        live = await driver.start(user, user, routine, None)
-        while driver.get(user) is not None:
+        live = await sessions.start(user, user, routine, None)
+        while sessions.get(user) is not None:
             await scheduler.run_for(30.0)
         records = [r for r in server.records() if r[2] == user]
         methods = collections.Counter(r[1] for r in records)

@@ -3,7 +3,7 @@
 Each run is a fresh process (so freed memory from an earlier run is not re-used): it builds the
 real bot against the lean server, starts a warm-up batch of sessions (so code paths, caches and
 pools are loaded), collects garbage, reads RSS, starts N more sessions of a routine with long
-holds (all stay in progress: one pending JobQueue job, one Live, one Session each), collects
+holds (all stay in progress: one pending JobQueue job, one Live, one SessionMachine each), collects
 garbage again and reads RSS. Per session = growth / N (tracemalloc is not used: its own
 bookkeeping would be in the RSS). The figure is the median over the runs.
 
@@ -51,14 +51,14 @@ async def child(n: int, port: int, folder: Path) -> dict[str, float]:
     app, services = build_bot(settings, rate_limiter=False)
     add_text_users(settings, range(FIRST_CHAT, FIRST_CHAT + WARM_UP + n))
     await start_app(app)
-    driver = services.sessions
+    sessions = services.sessions
     routine = services.catalog.find(FIRST_CHAT, "bench-long")
     assert routine is not None
 
     async def start(first: int, count: int) -> None:
         for batch in range(first, first + count, 100):
             chats = range(batch, min(batch + 100, first + count))
-            await asyncio.gather(*(driver.start(c, c, routine, None) for c in chats))
+            await asyncio.gather(*(sessions.start(c, c, routine, None) for c in chats))
 
     await start(FIRST_CHAT, WARM_UP)
     gc.collect()
@@ -66,7 +66,7 @@ async def child(n: int, port: int, folder: Path) -> dict[str, float]:
     await start(FIRST_CHAT + WARM_UP, n)
     gc.collect()
     rss1 = rss_bytes()
-    held = len(driver.live)
+    held = len(sessions.live)
     pending = len(app.job_queue.jobs()) if app.job_queue else 0
     await stop_app(app)
     return {

@@ -40,13 +40,13 @@ from common import (
 from sqlalchemy import insert
 
 from guide_bot.bootstrap import build_services
-from guide_bot.domain.session import Session
+from guide_bot.domain.session import SessionMachine
 from guide_bot.paths import shipped_library_dir
 from guide_bot.reminders.rows import ReminderRow, days_to_mask
 from guide_bot.reminders.rules import ReminderRule, next_fire
 from guide_bot.sessions.plans import build_plan
 from guide_bot.storage.base import make_engine
-from guide_bot.storage.sessions import ActiveSessionRow
+from guide_bot.storage.sessions import StoredSessionRow
 from guide_bot.storage.users import UserRow, UserSettings
 
 HELP_CHAT = 999_999_999
@@ -99,7 +99,7 @@ async def session_rows(settings: Any, count: int, stopped_at: float) -> list[dic
     for i in range(count):
         which = i % len(routines)
         plan = plans[which]
-        session = Session(plan.timeline)
+        session = SessionMachine(plan.timeline)
         started = stopped_at - rng.uniform(0, 0.95 * plan.timeline.total_s)
         session.start(started)
         session.advance(stopped_at)
@@ -155,7 +155,7 @@ async def prepare(server: LeanServer, folder: Path, reminders: int, sessions: in
     chats = range(FIRST_SESSION_CHAT, FIRST_SESSION_CHAT + sessions)
     with engine.begin() as db:
         db.execute(insert(UserRow), user_rows(chats, now))
-        db.execute(insert(ActiveSessionRow), rows)
+        db.execute(insert(StoredSessionRow), rows)
     engine.dispose()
     return stopped_at
 

@@ -132,26 +132,26 @@ def step_length_s(hold_s: int) -> float:
 async def product_run(
     server: LeanServer, n: int, window_s: float, folder: Path, hold_s: int
 ) -> RunResult:
-    """N sessions through the bot's own driver (one JobQueue job per session)."""
+    """N sessions through the bot's own sessions (one JobQueue job per session)."""
     settings = settings_for(server, folder, write_library(folder / "lib", routine_yaml(hold_s)))
     app, services = build_bot(settings, rate_limiter=False)
     add_text_users(settings, range(FIRST_CHAT, FIRST_CHAT + n))
     await start_app(app)
     server.reset()
-    driver = services.sessions
+    sessions = services.sessions
     routine = services.catalog.find(FIRST_CHAT, "bench-tiny")
     assert routine is not None
     planned: dict[int, list[float]] = {}
 
     async def begin(chat: int) -> None:
-        live = await driver.start(chat, chat, routine, None)
+        live = await sessions.start(chat, chat, routine, None)
         started = live.session.started_at or 0.0
         events = live.session.timeline.events
         planned[chat] = [started + e.at_s for e in events if e.kind is CueKind.ANNOUNCE]
 
     began = time.monotonic()
     await spread(n, window_s, begin)
-    await wait_until(lambda: not driver.live, 600)
+    await wait_until(lambda: not sessions.live, 600)
     seconds = time.monotonic() - began
     await stop_app(app)
     result = measure(server.records(), planned)

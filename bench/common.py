@@ -36,7 +36,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 TOKEN = "123456:BENCH-token"
 
 # Short holds so that many steps fall due. Every event is spoken for at least MIN_SPEAK_S (see
-# `bench_speak`), which keeps cues of one chat more than the driver's 1 s gap apart: lateness
+# `bench_speak`), which keeps cues of one chat more than the sessions's 1 s gap apart: lateness
 # measured is then the bot's, not a deliberate spacing.
 TINY_ROUTINE = """\
 id: bench-tiny

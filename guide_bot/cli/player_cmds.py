@@ -20,7 +20,7 @@ from guide_bot.console.keys import KeySource, NoKeys, TerminalKeys, cbreak
 from guide_bot.console.player import Player
 from guide_bot.console.preparation import prepare
 from guide_bot.domain.clock import SystemClock
-from guide_bot.domain.session import Session
+from guide_bot.domain.session import SessionMachine
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -83,7 +83,7 @@ def play_cmd(routine_id: str, text_only: bool, tts: TtsChoice | None, library: P
     keys: KeySource = TerminalKeys(sys.stdin.fileno()) if interactive_in else NoKeys()
     player = Player(
         routine=routine,
-        session=Session(prepared.timeline),
+        session=SessionMachine(prepared.timeline),
         clock=SystemClock(),
         keys=keys,
         display=display,

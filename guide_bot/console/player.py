@@ -1,4 +1,4 @@
-"""The player loop: drives a `Session` with the wall clock, keys, the screen and the speaker.
+"""The player loop: drives a `SessionMachine` with the wall clock, keys, the screen and the speaker.
 
 The timing is the session engine's, not the player's: the loop waits for the earliest of the
 session's next deadline (`next_due`), the next screen refresh and a key, then calls
@@ -18,7 +18,7 @@ from guide_bot.console.screen import View, clock_text, render
 from guide_bot.console.sound import Sound
 from guide_bot.domain.clock import Clock
 from guide_bot.domain.routine import Routine
-from guide_bot.domain.session import ADD_TIME_S, NotInHold, Session, SessionError
+from guide_bot.domain.session import ADD_TIME_S, NotInHold, SessionError, SessionMachine
 from guide_bot.domain.session_types import Due, SessionState
 from guide_bot.domain.timeline import CueKind
 
@@ -36,7 +36,7 @@ class Player:
         self,
         *,
         routine: Routine,
-        session: Session,
+        session: SessionMachine,
         clock: Clock,
         keys: KeySource,
         display: Display,

@@ -1,9 +1,9 @@
 """The session state machine: where a user is in a timeline, moved only by `now` passed in.
 
-A `Session` runs one `Timeline`. Every operation takes the wall-clock time (epoch seconds) and
-returns the events that fell due up to that moment, in order, as `Due` items; `next_due()` says
-when the next one is due, so a scheduler can call `advance(next_due())`. Nothing here reads a
-clock or sleeps.
+A `SessionMachine` runs one `Timeline`. Every operation takes the wall-clock time (epoch
+seconds) and returns the events that fell due up to that moment, in order, as `Due` items;
+`next_due()` says when the next one is due, so a scheduler can call `advance(next_due())`.
+Nothing here reads a clock or sleeps.
 
 Choices worth knowing:
 - A late `advance` (or any operation after a gap) delivers every missed event, in order, each
@@ -54,10 +54,10 @@ __all__ = [
     "NotPaused",
     "NotStarted",
     "Position",
-    "Session",
     "SessionClosed",
     "SessionDataError",
     "SessionError",
+    "SessionMachine",
     "SessionState",
 ]
 
@@ -71,7 +71,7 @@ def _shape_of(timeline: Timeline) -> SessionShape:
     return SessionShape.of(timeline)
 
 
-class Session:
+class SessionMachine:
     """One run of a timeline; mutable, but each operation either fully applies or raises."""
 
     def __init__(self, timeline: Timeline, core: SessionCore | None = None) -> None:
@@ -250,7 +250,7 @@ class Session:
         return core_to_dict(self._core, self._timeline)
 
     @classmethod
-    def from_dict(cls, data: object, timeline: Timeline) -> Session:
+    def from_dict(cls, data: object, timeline: Timeline) -> SessionMachine:
         """Rebuild a stored session on its timeline; SessionDataError if it does not fit."""
         return cls(timeline, core_from_dict(data, timeline))
 

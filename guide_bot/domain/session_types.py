@@ -13,7 +13,7 @@ from guide_bot.domain.timeline import TimelineEvent
 
 
 class SessionState(StrEnum):
-    """Where a session is in its life; the values are stored in `Session.to_dict()`."""
+    """Where a session is in its life; the values are stored in `SessionMachine.to_dict()`."""
 
     READY = "ready"  # built, not started
     RUNNING = "running"

@@ -20,7 +20,7 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session as DbSession
 
 from guide_bot.reminders.rows import (
     ReminderPrefsRow,
@@ -47,7 +47,7 @@ __all__ = ["ReminderRepository", "StoredReminder", "days_to_mask", "mask_to_days
 class ReminderRepository:
     """Reminders and time zones in the database; every method is one short transaction."""
 
-    def __init__(self, sessions: Callable[[], Session]) -> None:
+    def __init__(self, sessions: Callable[[], DbSession]) -> None:
         self._sessions = sessions
 
     # time zones and the daily offer -----------------------------------------------------

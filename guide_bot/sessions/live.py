@@ -11,16 +11,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from guide_bot.domain.routine import Routine
-from guide_bot.domain.session import Session
-from guide_bot.storage.sessions import ActiveSession
+from guide_bot.domain.session import SessionMachine
+from guide_bot.storage.sessions import StoredSession
 
 
 @dataclass(kw_only=True)
 class LiveSession:
     """A session in progress: its record, the machine, its routine, and delivery state."""
 
-    record: ActiveSession
-    session: Session
+    record: StoredSession
+    session: SessionMachine
     routine: Routine
     last_send_at: float = 0.0  # when a front end last sent something (spaces the runs)
     blocked: bool = False  # the user blocked the bot: end without a word

@@ -16,7 +16,7 @@ from guide_bot.domain.session import Due, Position, SessionState
 
 if TYPE_CHECKING:
     from guide_bot.sessions.live import LiveSession
-    from guide_bot.storage.sessions import ActiveSession
+    from guide_bot.storage.sessions import StoredSession
 
 StepCallback = Callable[[int], Awaitable[None]]
 
@@ -65,7 +65,7 @@ class FrontEnd(Protocol):
         """After a restart the session was paused where the bot left it."""
         ...
 
-    async def restored_lost(self, record: ActiveSession) -> None:
+    async def restored_lost(self, record: StoredSession) -> None:
         """After a restart the session could not be picked up (its routine changed or is gone)."""
         ...
 

@@ -19,12 +19,12 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from guide_bot.domain.routine import Routine
-from guide_bot.domain.session import Session, SessionDataError, SessionState
+from guide_bot.domain.session import SessionDataError, SessionMachine, SessionState
 from guide_bot.domain.timeline import Timeline
 from guide_bot.logsafe_errors import error_summary
 from guide_bot.sessions.live import LiveSession
 from guide_bot.sessions.plans import rebuild_plan
-from guide_bot.storage.sessions import ActiveSession
+from guide_bot.storage.sessions import StoredSession
 
 if TYPE_CHECKING:
     from guide_bot.sessions.service import SessionService
@@ -80,11 +80,11 @@ class _Plans:
 
 
 def _rebuilt(
-    record: ActiveSession, routine: Routine, plans: _Plans, *, quiet: bool = False
-) -> Session | None:
+    record: StoredSession, routine: Routine, plans: _Plans, *, quiet: bool = False
+) -> SessionMachine | None:
     """The stored session on this routine's plan, or None if its data does not fit."""
     try:
-        return Session.from_dict(record.state, plans.get(routine, record.plan))
+        return SessionMachine.from_dict(record.state, plans.get(routine, record.plan))
     except SessionDataError as exc:
         if not quiet:
             log.warning("chat %s: stored session unusable: %s", record.chat_id, type(exc).__name__)
@@ -93,7 +93,7 @@ def _rebuilt(
 
 def _take_in(
     service: SessionService,
-    record: ActiveSession,
+    record: StoredSession,
     blocked: set[int],
     now: float,
     plans: _Plans | None = None,
@@ -130,7 +130,7 @@ def _take_in(
     return "paused", tell
 
 
-def _lost(service: SessionService, record: ActiveSession, *, notify: bool) -> FollowUp:
+def _lost(service: SessionService, record: StoredSession, *, notify: bool) -> FollowUp:
     async def close() -> None:
         await service.close_lost(record, notify=notify)
 

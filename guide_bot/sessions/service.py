@@ -28,7 +28,7 @@ from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine
-from guide_bot.domain.session import Due, Session, SessionState
+from guide_bot.domain.session import Due, SessionMachine, SessionState
 from guide_bot.domain.timeline import SpeakTime
 from guide_bot.library.catalog import Catalog
 from guide_bot.logsafe_errors import error_summary
@@ -39,7 +39,7 @@ from guide_bot.sessions.ports import Acted, Ended, FrontEnd, StepScheduler
 from guide_bot.sessions.restore import restore_all
 from guide_bot.sessions.store import SessionStore
 from guide_bot.speech.service import SpeechService
-from guide_bot.storage.sessions import ActiveSession
+from guide_bot.storage.sessions import StoredSession
 from guide_bot.storage.users import UserRepository
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 MIN_GAP_S = 1.0
 SAVE_DELAY_S = 1.0
 
-Op = Callable[[Session, float], list[Due]]
+Op = Callable[[SessionMachine, float], list[Due]]
 
 OPS: dict[str, Op] = {
     "pause": lambda s, t: s.pause(t),
@@ -58,7 +58,7 @@ OPS: dict[str, Op] = {
 }
 
 
-def _advance(session: Session, now: float) -> list[Due]:
+def _advance(session: SessionMachine, now: float) -> list[Due]:
     return session.advance(now)
 
 
@@ -187,7 +187,7 @@ class SessionService:
                 text_speak=self.text_speak,
             )
             now = self.clock.now()
-            record = ActiveSession(
+            record = StoredSession(
                 chat_id=chat_id,
                 user_id=user_id,
                 session_id=secrets.token_hex(4),
@@ -202,7 +202,9 @@ class SessionService:
             )
             if user_id in self._forgetting:
                 raise RuntimeError("the user asked to forget everything while it was starting")
-            live = LiveSession(record=record, session=Session(plan.timeline), routine=routine)
+            live = LiveSession(
+                record=record, session=SessionMachine(plan.timeline), routine=routine
+            )
             live.speech = plan.speech
             self.live[chat_id] = live
             try:
@@ -450,7 +452,7 @@ class SessionService:
             await self._tell(live, lambda f: f.restored_paused(live, where))
             self._save(live)
 
-    async def close_lost(self, record: ActiveSession, *, notify: bool) -> None:
+    async def close_lost(self, record: StoredSession, *, notify: bool) -> None:
         """A stored session that cannot go on: into the history as stopped, and forgotten."""
         entry = HistoryEntry(
             user_id=record.user_id,

@@ -13,9 +13,9 @@ from sqlalchemy import Table, delete
 from sqlalchemy.orm import sessionmaker
 
 from guide_bot.progress.history import HistoryEntry, HistoryRow
-from guide_bot.storage.sessions import ActiveSession, ActiveSessionRow, SessionRepository
+from guide_bot.storage.sessions import SessionRepository, StoredSession, StoredSessionRow
 
-_SESSIONS = cast(Table, ActiveSessionRow.__table__)
+_SESSIONS = cast(Table, StoredSessionRow.__table__)
 
 
 class SessionStore:
@@ -25,15 +25,15 @@ class SessionStore:
         self._factory = factory
         self.records = SessionRepository(factory)
 
-    def save(self, record: ActiveSession) -> None:
+    def save(self, record: StoredSession) -> None:
         """Store one session as it is now (a start, an action, a restore)."""
         self.records.save(record)
 
-    def update_many(self, records: list[ActiveSession]) -> None:
+    def update_many(self, records: list[StoredSession]) -> None:
         """Store the progress of many sessions in one transaction."""
         self.records.update_many(records)
 
-    def all(self) -> list[ActiveSession]:
+    def all(self) -> list[StoredSession]:
         """Every stored session (at start-up)."""
         return self.records.all()
 

@@ -19,7 +19,8 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import JSON, BigInteger, String, delete
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
+from sqlalchemy.orm import Session as DbSession
 
 from guide_bot.storage.base import Base
 from guide_bot.storage.types import UtcDateTime
@@ -79,7 +80,7 @@ class PendingRepository:
         with self._sessions.begin() as db:
             return self._sweep(db, now)
 
-    def _sweep(self, db: Session, now: datetime) -> int:
+    def _sweep(self, db: DbSession, now: datetime) -> int:
         result = db.execute(delete(PendingRow).where(PendingRow.stored_utc < now - self._max_age))
         return int(getattr(result, "rowcount", 0) or 0)
 

@@ -1,8 +1,8 @@
 """Sessions in progress, one per chat, stored so that a restart of the bot loses nothing.
 
-The session's own state is the engine's `Session.to_dict()` JSON; beside it the bot keeps what it
-needs to talk about the session: who owns it, the id and version its buttons carry, how it is
-delivered, the message that carries the controls, and the pain rating given before it.
+The session's own state is the engine's `SessionMachine.to_dict()` JSON; beside it the bot keeps
+what it needs to talk about the session: who owns it, the id and version its buttons carry, how it
+is delivered, the message that carries the controls, and the pain rating given before it.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from guide_bot.storage.base import Base
 from guide_bot.storage.types import UtcDateTime
 
 
-class ActiveSessionRow(Base):
+class StoredSessionRow(Base):
     """The one session in progress of a chat."""
 
     __tablename__ = "active_sessions"
@@ -52,7 +52,7 @@ class ActiveSessionRow(Base):
 
 
 @dataclass(kw_only=True, slots=True)
-class ActiveSession:
+class StoredSession:
     """A session in progress as the bot keeps it (in memory and in the database)."""
 
     chat_id: int
@@ -70,10 +70,10 @@ class ActiveSession:
     updated_at: datetime
 
 
-_FIELDS = tuple(ActiveSession.__dataclass_fields__)
+_FIELDS = tuple(StoredSession.__dataclass_fields__)
 
 
-_TABLE = cast(Table, ActiveSessionRow.__table__)
+_TABLE = cast(Table, StoredSessionRow.__table__)
 _CHANGING = tuple(name for name in _FIELDS if name != "chat_id")
 _UPDATE = (
     update(_TABLE)
@@ -82,15 +82,15 @@ _UPDATE = (
 )
 
 
-def _update_params(record: ActiveSession) -> dict[str, Any]:
+def _update_params(record: StoredSession) -> dict[str, Any]:
     params = {f"v_{name}": getattr(record, name) for name in _CHANGING}
     params["key"] = record.chat_id
     return params
 
 
-def _to_record(row: Row[Any]) -> ActiveSession:
+def _to_record(row: Row[Any]) -> StoredSession:
     """A stored row as the bot keeps it (plain rows: loading ORM objects cost more)."""
-    return ActiveSession(**{name: row._mapping[name] for name in _FIELDS})
+    return StoredSession(**{name: row._mapping[name] for name in _FIELDS})
 
 
 class SessionRepository:
@@ -99,13 +99,13 @@ class SessionRepository:
     def __init__(self, sessions: sessionmaker[Any]) -> None:
         self._sessions = sessions
 
-    def get(self, chat_id: int) -> ActiveSession | None:
+    def get(self, chat_id: int) -> StoredSession | None:
         """The chat's session in progress, if any."""
         with self._sessions() as db:
             row = db.connection().execute(select(_TABLE).where(_TABLE.c.chat_id == chat_id)).first()
             return _to_record(row) if row else None
 
-    def save(self, record: ActiveSession) -> None:
+    def save(self, record: StoredSession) -> None:
         """Insert or update the chat's session.
 
         One prepared UPDATE, and an INSERT only when there was no row: on a start, after every
@@ -119,11 +119,11 @@ class SessionRepository:
                 values = {name: getattr(record, name) for name in _FIELDS}
                 connection.execute(insert(_TABLE), values)
 
-    def update_many(self, records: list[ActiveSession]) -> None:
+    def update_many(self, records: list[StoredSession]) -> None:
         """Update stored sessions in one transaction (one executemany); absent chats are skipped.
 
-        The driver saves the progress of running sessions in batches with this (see
-        scheduling/driver.py); a session that ended meanwhile has no row and stays deleted.
+        The sessions saves the progress of running sessions in batches with this (see
+        scheduling/sessions.py); a session that ended meanwhile has no row and stays deleted.
         """
         if records:
             with self._sessions.begin() as db:
@@ -134,7 +134,7 @@ class SessionRepository:
         with self._sessions.begin() as db:
             db.connection().execute(delete(_TABLE).where(_TABLE.c.chat_id == chat_id))
 
-    def all(self) -> list[ActiveSession]:
+    def all(self) -> list[StoredSession]:
         """Every session in progress (read at start-up to pick them up again)."""
         with self._sessions() as db:
             return [_to_record(row) for row in db.connection().execute(select(_TABLE))]

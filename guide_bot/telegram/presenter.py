@@ -5,7 +5,7 @@ session runs in.
 
 Text mode: a step's announcement is one message (title, instruction, hold, pressure) with the
 controls; the other cues due at the same moment are joined into one message, so a chat gets at
-most one cue message per run of the driver (the driver also spaces runs at least 1 s apart).
+most one cue message per run of the sessions (the sessions also spaces runs at least 1 s apart).
 Voice mode: the announcement is one voice note (the step's cues spoken at their offsets, so the
 timing lives in the audio) with the step text as caption and the controls, in one sendVoice call;
 the cues inside it are not sent again as text. "both" sends the voice note and the text cues.
@@ -29,7 +29,7 @@ from guide_bot.domain.session import Due, Position, SessionState
 from guide_bot.domain.timeline import CueKind
 from guide_bot.sessions.live import LiveSession
 from guide_bot.sessions.ports import Acted, Ended
-from guide_bot.storage.sessions import ActiveSession
+from guide_bot.storage.sessions import StoredSession
 from guide_bot.telegram import keyboards, texts
 from guide_bot.telegram.sender import Sender
 
@@ -87,7 +87,7 @@ class ChatPresenter:
         return keyboards.controls(live.record.session_id, live.record.version, paused=paused)
 
     async def delivered(self, live: LiveSession, dues: Sequence[Due], now: float) -> None:
-        """Send what these events say, in order (complete is left to the driver)."""
+        """Send what these events say, in order (complete is left to the sessions)."""
         lines: list[str] = []
         for due in dues:
             if live.blocked:
@@ -212,7 +212,7 @@ class ChatPresenter:
         if message is not None:
             self._new_controls(live, message)
 
-    async def restored_lost(self, record: ActiveSession) -> None:
+    async def restored_lost(self, record: StoredSession) -> None:
         """A restart could not pick the session up: it is in the history as stopped."""
         title = texts.escape(record.routine_id)
         await self.sender.text(record.chat_id, texts.RESTART_LOST.format(title=title))

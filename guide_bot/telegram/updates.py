@@ -4,7 +4,7 @@ PTB's default handles one update at a time, so one chat's slow update (a voice n
 Resume, a chart, an upload) held up every other chat. `ChatOrderedProcessor` runs updates
 concurrently, but an update waits for the earlier updates of its chat and of its user: the
 handlers' per-user state (screening answers and reminders waiting for a time zone in the
-database, the /forget token in `user_data`) and the session driver then see their updates one by
+database, the /forget token in `user_data`) and the session sessions then see their updates one by
 one, as before.
 
 Each chat and each user has a queue: an update joins the queues of its chat and its user when it

@@ -8,7 +8,7 @@ from fakebot.server import FakeBotServer
 
 from bot.harness import build_bot, running, set_mode, write_library
 from guide_bot.domain.routine import Routine
-from guide_bot.domain.session import Session
+from guide_bot.domain.session import SessionMachine
 from guide_bot.library.loader import load_routines
 from guide_bot.sessions.plans import rebuild_plan
 from guide_bot.sessions.restore import _Plans
@@ -31,11 +31,11 @@ def test_same_routine_and_inputs_share_one_timeline(tmp_path: Path) -> None:
 def test_sessions_on_a_shared_timeline_stay_independent(tmp_path: Path) -> None:
     routine = load_routines([write_library(tmp_path / "lib")]).routines["quick-test"]
     timeline = _Plans().get(routine, {"countdown": True, "speak": {}})
-    one, two = Session(timeline), Session(timeline)
+    one, two = SessionMachine(timeline), SessionMachine(timeline)
     one.start(1000.0)
     two.start(2000.0)
     one.pause(1001.0)
-    restored = Session.from_dict(two.to_dict(), timeline)
+    restored = SessionMachine.from_dict(two.to_dict(), timeline)
     assert restored.next_due() == two.next_due()
     assert one.state.value == "paused"
     assert two.state.value == "running"
@@ -59,10 +59,10 @@ async def test_restore_tries_the_library_first_and_still_finds_a_users_own_routi
     for user in (1, 2):
         first.services.users.ensure(user, user, first.services.now_utc())
         set_mode(first.services, user, "text")
-    driver = first.services.sessions
+    sessions = first.services.sessions
     async with running(first):
-        await driver.start(1, 1, library["quick-test"], None)  # the library routine
-        await driver.start(2, 2, own, None)  # the user's own routine, same id, other plan
+        await sessions.start(1, 1, library["quick-test"], None)  # the library routine
+        await sessions.start(2, 2, own, None)  # the user's own routine, same id, other plan
 
     again = build_bot(server, tmp_path, test_library)
     again.services.catalog.user_sources += (own_routines,)

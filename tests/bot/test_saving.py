@@ -16,7 +16,7 @@ from fakebot.server import FakeBotServer
 from bot.harness import Bot, build_bot, event_at, ready_user, running
 from bot.test_session_flow import Chat, start_session
 from guide_bot.domain.clock import FakeClock
-from guide_bot.sessions import service as driver_module
+from guide_bot.sessions import service as service_module
 from guide_bot.sessions.live import LiveSession as Live
 
 CHAT = 3003
@@ -34,9 +34,9 @@ async def into_the_hold(bot: Bot, chat: Chat) -> Live:
     await start_session(bot, chat, "long-test")
     await bot.run_for(event_at(bot, CHAT, "hold_start", 1) + 0.5)
     assert chat.new_texts()[-1] == "Press now."
-    driver = bot.services.sessions
-    assert driver.unsaved == 1
-    live = driver.get(CHAT)
+    sessions = bot.services.sessions
+    assert sessions.unsaved == 1
+    live = sessions.get(CHAT)
     assert live is not None
     return live
 
@@ -52,24 +52,24 @@ async def test_progress_is_stored_with_the_batch_and_an_action_at_once(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot, chat = saving_bot(server, tmp_path, test_library)
-    driver = bot.services.sessions
+    sessions = bot.services.sessions
     async with running(bot):
         await start_session(bot, chat, "long-test")
-        assert driver.unsaved == 0
+        assert sessions.unsaved == 0
         started = stored_state(bot)  # the start is stored at once
         await bot.run_for(event_at(bot, CHAT, "hold_start", 1) + 0.5)
-        assert driver.unsaved == 1
-        live = driver.get(CHAT)
+        assert sessions.unsaved == 1
+        live = sessions.get(CHAT)
         assert live is not None
         assert stored_state(bot) == started  # not yet
-        driver.flush()
-        assert driver.unsaved == 0
+        sessions.flush()
+        assert sessions.unsaved == 0
         assert stored_state(bot) == live.session.to_dict() != started
 
         await bot.run_for(event_at(bot, CHAT, "cue", 1) - event_at(bot, CHAT, "hold_start", 1))
-        assert driver.unsaved == 1
-        await driver.control(CHAT, "pause")
-        assert driver.unsaved == 0  # a user action stores the session, progress and all
+        assert sessions.unsaved == 1
+        await sessions.control(CHAT, "pause")
+        assert sessions.unsaved == 0  # a user action stores the session, progress and all
         assert stored_state(bot)["state"] == "paused"
 
 
@@ -86,11 +86,11 @@ async def test_a_session_that_ended_is_not_brought_back_by_a_batch(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot, chat = saving_bot(server, tmp_path, test_library)
-    driver = bot.services.sessions
+    sessions = bot.services.sessions
     async with running(bot):
         await into_the_hold(bot, chat)
-        await driver.stop(CHAT)
-        driver.flush()
+        await sessions.stop(CHAT)
+        sessions.flush()
         assert bot.services.sessions.store.records.get(CHAT) is None
         assert bot.services.sessions.store.records.all() == []
 
@@ -99,7 +99,7 @@ async def test_a_batch_that_fails_is_kept_and_stored_by_the_next(
     server: FakeBotServer, tmp_path: Path, test_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bot, chat = saving_bot(server, tmp_path, test_library)
-    driver = bot.services.sessions
+    sessions = bot.services.sessions
     repo = bot.services.sessions.store
     real = repo.update_many
     calls = 0
@@ -114,26 +114,26 @@ async def test_a_batch_that_fails_is_kept_and_stored_by_the_next(
     async with running(bot):
         live = await into_the_hold(bot, chat)
         monkeypatch.setattr(repo, "update_many", flaky)
-        driver.flush()
-        assert driver.unsaved == 1  # kept for the next batch
-        driver.flush()
-        assert driver.unsaved == 0
+        sessions.flush()
+        assert sessions.unsaved == 1  # kept for the next batch
+        sessions.flush()
+        assert sessions.unsaved == 0
         assert stored_state(bot) == live.session.to_dict()
 
 
 async def test_the_batch_runs_by_itself_within_the_save_delay(
     server: FakeBotServer, tmp_path: Path, test_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(driver_module, "SAVE_DELAY_S", 0.01)
+    monkeypatch.setattr(service_module, "SAVE_DELAY_S", 0.01)
     bot, chat = saving_bot(server, tmp_path, test_library)
-    driver = bot.services.sessions
+    sessions = bot.services.sessions
     async with running(bot):
         live = await into_the_hold(bot, chat)
         for _ in range(200):  # the real loop's timer; no fake clock moves it
-            if driver.unsaved == 0:
+            if sessions.unsaved == 0:
                 break
             await asyncio.sleep(0.01)
-        assert driver.unsaved == 0
+        assert sessions.unsaved == 0
         assert stored_state(bot) == live.session.to_dict()
 
 
@@ -141,8 +141,8 @@ async def test_a_crash_before_the_batch_says_those_cues_again_after_the_restart(
     server: FakeBotServer, tmp_path: Path, test_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     bot, chat = saving_bot(server, tmp_path, test_library)
-    driver = bot.services.sessions
-    monkeypatch.setattr(driver, "flush", lambda: None)  # the process dies: nothing more stored
+    sessions = bot.services.sessions
+    monkeypatch.setattr(sessions, "flush", lambda: None)  # the process dies: nothing more stored
     async with running(bot):
         await into_the_hold(bot, chat)
         stopped_at = bot.clock.now()

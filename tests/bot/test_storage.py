@@ -15,7 +15,7 @@ from guide_bot.progress.history import HistoryEntry, HistoryRepository
 from guide_bot.storage.base import make_engine, make_sessionmaker, user_tables
 from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.schema import MigrationError, create_or_migrate
-from guide_bot.storage.sessions import ActiveSession, SessionRepository
+from guide_bot.storage.sessions import SessionRepository, StoredSession
 from guide_bot.storage.user_data import load_all_tables
 from guide_bot.storage.users import UserRepository, UserSettings
 
@@ -55,7 +55,7 @@ def test_users_settings_screening_and_blocking(factory: sessionmaker[Any]) -> No
 
 def test_sessions_in_progress_round_trip(factory: sessionmaker[Any]) -> None:
     repo = SessionRepository(factory)
-    record = ActiveSession(
+    record = StoredSession(
         chat_id=5,
         user_id=5,
         session_id="0a1b2c3d",

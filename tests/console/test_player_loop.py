@@ -1,4 +1,4 @@
-"""The player loop on a fake clock: it drives the Session engine, keys act, late cues stay quiet."""
+"""The player loop on a fake clock: it drives the session machine; keys act; late cues are quiet."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from guide_bot.console.player import REFRESH_S, STALE_S, Player
 from guide_bot.console.sound import BellSound
 from guide_bot.domain.clock import FakeClock
 from guide_bot.domain.reading import reading_time_s
-from guide_bot.domain.session import Session
+from guide_bot.domain.session import SessionMachine
 from guide_bot.domain.session_types import SessionState
 from guide_bot.domain.timeline import CueKind, Timeline, TimelineEvent, plan
 
@@ -24,7 +24,7 @@ def _player(
     display, sound = RecordingDisplay(), RecordingSound()
     player = Player(
         routine=routine,
-        session=Session(timeline),
+        session=SessionMachine(timeline),
         clock=clock,
         keys=ScriptedKeys(clock, script),
         display=display,
@@ -181,7 +181,7 @@ def test_between_holds_the_frame_counts_down_to_what_comes_next() -> None:
     display, sound = RecordingDisplay(), RecordingSound()
     player = Player(
         routine=routine,
-        session=Session(timeline),
+        session=SessionMachine(timeline),
         clock=clock,
         keys=ScriptedKeys(clock),
         display=display,
@@ -231,7 +231,7 @@ def test_audio_failing_mid_session_is_told_once_and_the_bell_takes_over() -> Non
     failing.failure = "device unplugged"
     player = Player(
         routine=tiny_routine(),
-        session=Session(timeline),
+        session=SessionMachine(timeline),
         clock=clock,
         keys=ScriptedKeys(clock),
         display=display,

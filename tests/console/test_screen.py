@@ -8,11 +8,11 @@ from player_fakes import tiny_routine
 from guide_bot.console.screen import View, bar, clock_text, render
 from guide_bot.domain.clock import FakeClock
 from guide_bot.domain.reading import reading_time_s
-from guide_bot.domain.session import Session
+from guide_bot.domain.session import SessionMachine
 from guide_bot.domain.timeline import CueKind, plan
 
 
-def _frame(session: Session, now: float, **fields: object) -> str:
+def _frame(session: SessionMachine, now: float, **fields: object) -> str:
     view = View(routine=tiny_routine(), position=session.position(now), **fields)  # type: ignore[arg-type]
     lines = render(view, 60)
     assert all(len(line) <= 60 for line in lines)
@@ -37,7 +37,7 @@ def test_hold_countdown_moves_with_the_clock() -> None:
     routine = tiny_routine()
     timeline = plan(routine, speak_s=reading_time_s)
     clock = FakeClock()
-    session = Session(timeline)
+    session = SessionMachine(timeline)
     session.start(clock.now())
     hold = timeline.holds[0]
     clock.set(clock.now() + hold.start_s + 0.01)
@@ -58,7 +58,7 @@ def test_hold_countdown_moves_with_the_clock() -> None:
 def test_before_the_hold_it_counts_down_to_the_hold_and_names_the_phase() -> None:
     timeline = plan(tiny_routine(), speak_s=reading_time_s)
     clock = FakeClock()
-    session = Session(timeline)
+    session = SessionMachine(timeline)
     session.start(clock.now())
     clock.set(clock.now() + timeline.step_starts[0] + 0.01)
     (due,) = session.advance(clock.now())
@@ -81,7 +81,7 @@ def test_before_the_hold_it_counts_down_to_the_hold_and_names_the_phase() -> Non
 def test_paused_finished_and_stopped_frames() -> None:
     timeline = plan(tiny_routine(), speak_s=reading_time_s)
     clock = FakeClock()
-    session = Session(timeline)
+    session = SessionMachine(timeline)
     session.start(clock.now())
     clock.advance(timeline.holds[0].start_s + 1)
     session.pause(clock.now())
@@ -98,14 +98,14 @@ def test_paused_finished_and_stopped_frames() -> None:
     done = _frame(session, clock.now())
     assert "Session complete. Well done." in done
     assert "space pause" not in done
-    stopped = Session(timeline)
+    stopped = SessionMachine(timeline)
     stopped.start(clock.now())
     stopped.stop(clock.now() + 1)
     assert "Stopped." in _frame(stopped, clock.now() + 1)
 
 
 def test_notices_come_first_and_key_help_last() -> None:
-    session = Session(plan(tiny_routine(), speak_s=reading_time_s))
+    session = SessionMachine(plan(tiny_routine(), speak_s=reading_time_s))
     clock = FakeClock()
     session.start(clock.now())
     lines = render(

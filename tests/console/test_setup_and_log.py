@@ -20,7 +20,7 @@ from guide_bot.console.preparation import TEXT_ONLY_NOTICE, prepare
 from guide_bot.console.sound import BellSound, VoiceSound
 from guide_bot.domain.clock import FakeClock
 from guide_bot.domain.reading import reading_time_s
-from guide_bot.domain.session import Session
+from guide_bot.domain.session import SessionMachine
 from guide_bot.domain.timeline import plan
 from guide_bot.speech.cache import AudioCache
 from guide_bot.speech.cues import CueAudio
@@ -136,7 +136,7 @@ def test_log_display_prints_each_cue_once_with_its_time() -> None:
     out = io.StringIO()
     player = Player(
         routine=routine,
-        session=Session(timeline),
+        session=SessionMachine(timeline),
         clock=clock,
         keys=ScriptedKeys(clock),
         display=LogDisplay(out),

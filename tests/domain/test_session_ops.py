@@ -12,8 +12,8 @@ from guide_bot.domain.session import (
     NotInHold,
     NotPaused,
     NotStarted,
-    Session,
     SessionClosed,
+    SessionMachine,
     SessionState,
 )
 from guide_bot.domain.timeline import CueKind, Timeline
@@ -29,8 +29,8 @@ def at(timeline: Timeline, kind: CueKind, step: int | None, nth: int = 0) -> flo
     return found[nth]
 
 
-def started(timeline: Timeline, clock: FakeClock) -> tuple[Session, float]:
-    session = Session(timeline)
+def started(timeline: Timeline, clock: FakeClock) -> tuple[SessionMachine, float]:
+    session = SessionMachine(timeline)
     t0 = clock.now()
     dues = session.start(t0)
     assert kinds(dues) == ["prepare"]
@@ -41,7 +41,7 @@ def started(timeline: Timeline, clock: FakeClock) -> tuple[Session, float]:
 def test_start_runs_and_schedules_the_first_announcement(
     two_steps: Timeline, clock: FakeClock
 ) -> None:
-    session = Session(two_steps)
+    session = SessionMachine(two_steps)
     assert session.state is SessionState.READY
     assert session.next_due() is None
     session.start(clock.now())
@@ -56,7 +56,7 @@ def test_start_twice_is_refused(two_steps: Timeline, clock: FakeClock) -> None:
 
 
 def test_operations_before_start_are_refused(two_steps: Timeline, clock: FakeClock) -> None:
-    session = Session(two_steps)
+    session = SessionMachine(two_steps)
     for operation in (session.advance, session.pause, session.skip, session.back):
         with pytest.raises(NotStarted):
             operation(clock.now())
@@ -367,7 +367,7 @@ def test_stop_then_resume_is_refused(two_steps: Timeline, clock: FakeClock) -> N
 
 
 def test_stop_before_start(two_steps: Timeline, clock: FakeClock) -> None:
-    session = Session(two_steps)
+    session = SessionMachine(two_steps)
     assert session.stop(clock.now()) == []
     assert session.state is SessionState.STOPPED
 

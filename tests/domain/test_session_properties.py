@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from routine_strategies import routines
 
 from guide_bot.domain.routine import Routine
-from guide_bot.domain.session import Due, Session, SessionError, SessionState
+from guide_bot.domain.session import Due, SessionError, SessionMachine, SessionState
 from guide_bot.domain.timeline import CueKind, plan
 
 T0 = 1_800_000_000.125
@@ -26,7 +26,7 @@ def operations(names: tuple[str, ...] = OPERATIONS) -> st.SearchStrategy[list[Op
     return st.lists(st.tuples(st.sampled_from((*names, "stop")), gaps), max_size=25)
 
 
-def apply(session: Session, op: str, now: float) -> list[Due]:
+def apply(session: SessionMachine, op: str, now: float) -> list[Due]:
     """Run one operation; a refusal (SessionError) delivers nothing and changes nothing."""
     method: Callable[[float], list[Due]] = getattr(session, op)
     before = session.to_dict()
@@ -37,7 +37,7 @@ def apply(session: Session, op: str, now: float) -> list[Due]:
         return []
 
 
-def run(session: Session, ops: list[Op], now: float) -> tuple[list[list[Due]], float]:
+def run(session: SessionMachine, ops: list[Op], now: float) -> tuple[list[list[Due]], float]:
     out = []
     for op, gap in ops:
         now += gap
@@ -48,7 +48,7 @@ def run(session: Session, ops: list[Op], now: float) -> tuple[list[list[Due]], f
 @FAST
 @given(routine=routines(), ops=operations())
 def test_events_come_out_in_time_order_and_time_adds_up(routine: Routine, ops: list[Op]) -> None:
-    session = Session(plan(routine))
+    session = SessionMachine(plan(routine))
     batches = [session.start(T0)]
     more, now = run(session, ops, T0)
     batches += more
@@ -82,11 +82,11 @@ def test_a_stored_session_continues_with_the_same_events(
     routine: Routine, ops: list[Op], cut: int
 ) -> None:
     timeline = plan(routine)
-    session = Session(timeline)
+    session = SessionMachine(timeline)
     session.start(T0)
     _, now = run(session, ops[:cut], T0)
     stored = json.loads(json.dumps(session.to_dict()))
-    copy = Session.from_dict(stored, timeline)
+    copy = SessionMachine.from_dict(stored, timeline)
     assert copy.to_dict() == session.to_dict()
     assert copy.next_due() == session.next_due()
     assert copy.position(now + 1) == session.position(now + 1)
@@ -99,7 +99,7 @@ def test_a_stored_session_continues_with_the_same_events(
 @given(routine=routines(), start=st.floats(min_value=0, max_value=2e9))
 def test_without_operations_the_last_event_is_at_total_s(routine: Routine, start: float) -> None:
     timeline = plan(routine)
-    session = Session(timeline)
+    session = SessionMachine(timeline)
     dues = session.start(start)
     while (due := session.next_due()) is not None:
         got = session.advance(due)
@@ -116,7 +116,7 @@ def test_without_operations_the_last_event_is_at_total_s(routine: Routine, start
 @given(routine=routines(), ops=operations(("advance", "pause", "resume", "add_time")))
 def test_without_skip_or_back_no_event_is_ever_left_out(routine: Routine, ops: list[Op]) -> None:
     timeline = plan(routine)
-    session = Session(timeline)
+    session = SessionMachine(timeline)
     dues = session.start(T0)
     more, now = run(session, [op for op in ops if op[0] != "stop"], T0)
     dues += [due for batch in more for due in batch]
@@ -147,7 +147,7 @@ def test_pauses_shift_every_event_by_exactly_the_time_paused(
     routine: Routine, ops: list[Op]
 ) -> None:
     timeline = plan(routine)
-    session = Session(timeline)
+    session = SessionMachine(timeline)
     dues = session.start(T0)
     now = T0
     paused_before: list[float] = []  # paused time when each due was delivered

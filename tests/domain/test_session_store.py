@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 
 from guide_bot.domain.clock import FakeClock
-from guide_bot.domain.session import Session, SessionDataError, SessionState
+from guide_bot.domain.session import SessionDataError, SessionMachine, SessionState
 from guide_bot.domain.timeline import CueKind, Timeline, plan
 
 
-def running_session(timeline: Timeline, clock: FakeClock) -> tuple[Session, float]:
-    session = Session(timeline)
+def running_session(timeline: Timeline, clock: FakeClock) -> tuple[SessionMachine, float]:
+    session = SessionMachine(timeline)
     t0 = clock.now()
     session.start(t0)
     hold = next(e for e in timeline.events if e.kind is CueKind.HOLD_START)
@@ -29,7 +29,7 @@ def test_round_trip_through_json_continues_identically(
     session, t0 = running_session(two_steps, clock)
     data = json.loads(json.dumps(session.to_dict()))
     assert data["version"] == 1
-    copy = Session.from_dict(data, two_steps)
+    copy = SessionMachine.from_dict(data, two_steps)
     assert copy.state is SessionState.PAUSED
     assert copy.to_dict() == session.to_dict()
     for each in (session, copy):
@@ -38,7 +38,7 @@ def test_round_trip_through_json_continues_identically(
 
 
 def test_ready_session_round_trips(two_steps: Timeline) -> None:
-    copy = Session.from_dict(Session(two_steps).to_dict(), two_steps)
+    copy = SessionMachine.from_dict(SessionMachine(two_steps).to_dict(), two_steps)
     assert copy.state is SessionState.READY
 
 
@@ -69,7 +69,7 @@ def test_malformed_data_is_refused_with_a_clear_message(
     session, _ = running_session(two_steps, clock)
     data = {**session.to_dict(), **change}
     with pytest.raises(SessionDataError, match=message):
-        Session.from_dict(data, two_steps)
+        SessionMachine.from_dict(data, two_steps)
 
 
 def test_missing_fields_and_non_dicts_are_refused(two_steps: Timeline, clock: FakeClock) -> None:
@@ -77,11 +77,11 @@ def test_missing_fields_and_non_dicts_are_refused(two_steps: Timeline, clock: Fa
     data = session.to_dict()
     del data["cursor"]
     with pytest.raises(SessionDataError, match="cursor"):
-        Session.from_dict(data, two_steps)
+        SessionMachine.from_dict(data, two_steps)
     with pytest.raises(SessionDataError, match="expected a dict"):
-        Session.from_dict([1, 2], two_steps)
+        SessionMachine.from_dict([1, 2], two_steps)
     with pytest.raises(SessionDataError, match="JSON"):
-        Session.from_dict({**session.to_dict(), "cursor": object()}, two_steps)
+        SessionMachine.from_dict({**session.to_dict(), "cursor": object()}, two_steps)
 
 
 def test_data_for_another_plan_of_the_same_routine_is_refused(
@@ -90,4 +90,4 @@ def test_data_for_another_plan_of_the_same_routine_is_refused(
     session, _ = running_session(two_steps, clock)
     other = plan(make_routine([{"hold_s": 31, "sides": "left-right", "rest_s": 5}, {"hold_s": 20}]))
     with pytest.raises(SessionDataError, match="has changed"):
-        Session.from_dict(session.to_dict(), other)
+        SessionMachine.from_dict(session.to_dict(), other)

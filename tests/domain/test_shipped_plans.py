@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from guide_bot.domain.session import Session
+from guide_bot.domain.session import SessionMachine
 from guide_bot.domain.timeline import CueKind, PlanOptions, plan
 from guide_bot.library.loader import load_routines
 
@@ -28,6 +28,6 @@ def test_every_shipped_routine_plans_without_overlap_and_runs_to_its_end(
             assert hold.end_s - hold.start_s == pytest.approx(written), (routine.id, hold)
         cues = sum(len(s.cues) * s.reps * len(s.side_names) for s in routine.steps)
         assert sum(e.kind is CueKind.CUE for e in timeline.events) == cues
-        session = Session(timeline)
+        session = SessionMachine(timeline)
         dues = session.start(0.0) + session.advance(timeline.total_s)
         assert [d.event for d in dues] == list(timeline.events)

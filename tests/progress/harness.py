@@ -69,7 +69,7 @@ def add_history(
     completed: bool = True,
     pain: tuple[int | None, int | None] = (None, None),
 ) -> int:
-    """Store a finished session as the driver would, `days_ago` before the fake clock's now."""
+    """Store a finished session as the sessions would, `days_ago` before the fake clock's now."""
     started = bot.services.now_utc() - timedelta(days=days_ago)
     return bot.services.history.add(
         HistoryEntry(

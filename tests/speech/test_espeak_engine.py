@@ -51,13 +51,13 @@ def test_empty_text_is_refused(espeak: EspeakEngine) -> None:
 
 
 def test_concurrent_use_from_threads_keeps_each_text_apart(espeak: EspeakEngine) -> None:
-    # espeak-ng adds a little random jitter, so equal lengths (within 1%), not equal bytes:
+    # espeak-ng adds a little random jitter, so equal lengths (within 5%), not equal bytes:
     # interleaved callbacks from two syntheses would give sums or fragments instead.
     texts = [f"Step {n}. Hold for {n * 10} seconds." for n in range(1, 9)] + ["Release."]
     alone = [espeak.synthesize(t).duration_s for t in texts]
     with ThreadPoolExecutor(max_workers=9) as pool:
         together = list(pool.map(lambda t: espeak.synthesize(t).duration_s, texts))
-    assert together == pytest.approx(alone, rel=0.01)
+    assert together == pytest.approx(alone, rel=0.05)  # a mix-up would be far off (sums, bits)
 
 
 def test_accent_mapping() -> None:

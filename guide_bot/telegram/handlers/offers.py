@@ -14,9 +14,9 @@ from guide_bot.telegram.handlers.browse import list_view
 async def offer_start(chat_id: int, user_id: int, routine: Routine, services: Services) -> None:
     """Ask for the pain rating that starts the routine, or first whether to end the current one."""
     sender = services.sender
-    driver = services.sessions
-    live = driver.get(chat_id)
-    if live is None and driver.busy(chat_id):
+    sessions = services.sessions
+    live = sessions.get(chat_id)
+    if live is None and sessions.busy(chat_id):
         return  # a session is being started in this chat right now
     if live is not None:
         text = texts.SWAP_QUESTION.format(

@@ -13,8 +13,8 @@ from guide_bot.domain.session import (
     AlreadyPaused,
     NotInHold,
     NotPaused,
-    Session,
     SessionError,
+    SessionMachine,
 )
 from guide_bot.telegram import texts
 from guide_bot.telegram.callbacks import Action, Control
@@ -37,21 +37,21 @@ DONE_TEXT: dict[Action, str | None] = {
 }
 
 
-def _paused_text(session: Session, now: float) -> str:
+def _paused_text(session: SessionMachine, now: float) -> str:
     position = session.position(now)
     return texts.PAUSED.format(where=texts.at_step(position.step, position.step_count))
 
 
 async def act(chat_id: int, action: Action, services: Services) -> str | None:
     """Carry out an action on the chat's session; returns what to tell the user (if anything)."""
-    driver = services.sessions
-    if driver.get(chat_id) is None:
+    sessions = services.sessions
+    if sessions.get(chat_id) is None:
         return texts.NO_SESSION
     if action == "stop":
-        await driver.stop(chat_id)
+        await sessions.stop(chat_id)
         return None
     try:
-        live = await driver.control(chat_id, action)
+        live = await sessions.control(chat_id, action)
     except SessionError as exc:
         return REFUSALS.get(type(exc), texts.NO_SESSION)
     if live is None:

@@ -51,7 +51,7 @@ async def on_button(data: Go | Swap | PainBefore, press: Press, context: BotCont
         await sender.answer(press.query_id, texts.INVALID_BUTTON)
         return
     await sender.answer(press.query_id)
-    driver = services.sessions
+    sessions = services.sessions
     message_id = press.message_id
     if not user.screened:
         await sender.text(chat_id, texts.SCREENING_FIRST)
@@ -62,17 +62,17 @@ async def on_button(data: Go | Swap | PainBefore, press: Press, context: BotCont
         if not data.yes:
             await sender.edit_text(chat_id, message_id, texts.KEPT_CURRENT)
             return
-        await driver.stop(chat_id, ask_pain=False)
+        await sessions.stop(chat_id, ask_pain=False)
         await sender.edit_text(chat_id, message_id, texts.STOPPED)
         await offer_start(chat_id, user_id, routine, services)
-    elif driver.busy(chat_id):  # a second tap, or a session started meanwhile
+    elif sessions.busy(chat_id):  # a second tap, or a session started meanwhile
         await offer_start(chat_id, user_id, routine, services)
     else:
         pain = data.pain if data.pain >= 0 else None
         note = texts.pain_summary(pain, None)
         # the rating shows first, then the session's first message (this chat's updates wait)
         await sender.edit_text(chat_id, message_id, f"<b>{texts.escape(routine.title)}</b>\n{note}")
-        driver.begin(chat_id, user_id, routine, pain)  # in the background: others go on
+        sessions.begin(chat_id, user_id, routine, pain)  # in the background: others go on
 
 
 HANDLERS: list[AnyHandler] = [
