@@ -37,7 +37,7 @@ from common import (
     table,
 )
 
-from guide_bot.bootstrap import build_application, build_services
+from guide_bot.bootstrap import build_bot
 from guide_bot.config import Settings
 from guide_bot.domain.clock import FakeClock
 from guide_bot.paths import shipped_library_dir
@@ -60,14 +60,14 @@ async def run_mode(server: LeanServer, mode: str, routine_id: str, folder: Path)
         audio_cache=folder / "audio",
     )
     clock = FakeClock(start=datetime(2026, 1, 5, 9, 0, tzinfo=UTC).timestamp())
-    services = build_services(settings, clock=clock)
     holder: dict[str, ManualScheduler] = {}
 
     def manual(_app: App) -> ManualScheduler:
         holder["s"] = ManualScheduler(clock)
         return holder["s"]
 
-    app = build_application(services, scheduler=manual, rate_limiter=False)
+    bot = build_bot(settings, clock=clock, scheduler=manual, rate_limiter=False, features=())
+    app, services = bot.app, bot.services
     scheduler = holder["s"]
     await start_app(app)
     sessions = services.sessions

@@ -42,11 +42,9 @@ from common import (
 )
 from sqlalchemy import insert
 
-from guide_bot.bootstrap import build_services
+from guide_bot.bootstrap import open_database
 from guide_bot.reminders.rows import ReminderRow
 from guide_bot.storage.base import make_engine
-from guide_bot.telegram.reminders import handlers as reminders
-from guide_bot.telegram.reminders.delivery import start_reminders
 
 TELEGRAM_PER_S = 30
 FIRST_USER = 50_000_000
@@ -55,7 +53,7 @@ LEAD_S = 4.0  # the reminders fall due this long after the bot was built
 
 def insert_reminders(settings: Any, count: int, due: datetime) -> None:
     """`count` daily reminders of `count` users, every one next due at `due` (UTC)."""
-    build_services(settings)  # the schema
+    open_database(settings)  # the schema
     engine = make_engine(settings.resolved_database_url())
     rows = [
         {
@@ -89,9 +87,7 @@ async def one_run(server: LeanServer, count: int, folder: Path) -> dict[str, flo
     settings = settings_for(server, folder, write_library(folder / "lib", TINY_ROUTINE))
     due = datetime.now(UTC) + timedelta(seconds=LEAD_S)
     insert_reminders(settings, count, due)
-    app, _services = build_bot(
-        settings, rate_limiter=True, extra=(reminders.register,), hooks=(start_reminders,)
-    )
+    app, _services = build_bot(settings, rate_limiter=True, features=("reminders",))
     server.reset()
     await start_app(app)
     floor_s = count / TELEGRAM_PER_S

@@ -39,8 +39,9 @@ from common import (
 )
 from sqlalchemy import insert
 
-from guide_bot.bootstrap import build_services
+from guide_bot.bootstrap import open_database
 from guide_bot.domain.session import SessionMachine
+from guide_bot.library.loader import load_routines
 from guide_bot.paths import shipped_library_dir
 from guide_bot.reminders.rows import ReminderRow, days_to_mask
 from guide_bot.reminders.rules import ReminderRule, next_fire
@@ -90,9 +91,11 @@ def reminder_rows(count: int, now: datetime) -> list[dict[str, Any]]:
 
 async def session_rows(settings: Any, count: int, stopped_at: float) -> list[dict[str, Any]]:
     """`count` sessions in progress as a bot stopped at `stopped_at` left them."""
-    services = build_services(settings)
-    routines = sorted(services.catalog.routines(0), key=lambda r: r.id)
-    plans = [await build_plan(r, UserSettings(mode="text"), services) for r in routines]
+    routines = sorted(load_routines([settings.library]).routines.values(), key=lambda r: r.id)
+    plans = [
+        await build_plan(r, UserSettings(mode="text"), speech=None, defaults=settings, now=0.0)
+        for r in routines
+    ]
     rng = random.Random(2)
     stopped = datetime.fromtimestamp(stopped_at, UTC)
     rows = []
@@ -145,7 +148,7 @@ def user_rows(chats: range, now: datetime) -> list[dict[str, Any]]:
 async def prepare(server: LeanServer, folder: Path, reminders: int, sessions: int) -> float:
     """Fill a fresh database; returns the time the 'previous bot' stopped (epoch s)."""
     settings = settings_for(server, folder, shipped_library_dir())
-    build_services(settings)  # creates the schema
+    open_database(settings)  # creates the schema
     engine = make_engine(settings.resolved_database_url())
     now = datetime.now(UTC)
     with engine.begin() as db:

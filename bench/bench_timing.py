@@ -178,7 +178,14 @@ async def baseline_run(
         await context.bot.send_message(job.chat_id, job.data, parse_mode=ParseMode.HTML)
 
     async def begin(chat: int) -> None:
-        plan = await build_plan(routine, UserSettings(mode="text"), services)
+        plan = await build_plan(
+            routine,
+            UserSettings(mode="text"),
+            speech=None,
+            defaults=services.settings,
+            now=time.time(),
+            text_speak=services.sessions.text_speak,
+        )
         started = time.time()
         events = plan.timeline.events
         planned[chat] = [started + e.at_s for e in events if e.kind is CueKind.ANNOUNCE]

@@ -1,8 +1,8 @@
 """What every benchmark script shares: the lean server process, building the real bot, statistics.
 
-The bot is built exactly as `guide-bot run` builds it (bootstrap.build_services and
-build_application, PTB's real HTTP stack and JobQueue), pointed at the lean fake Bot API server
-(bench/leanbot.py) in a separate process.
+The bot is built exactly as `guide-bot run` builds it (bootstrap.build_bot, PTB's real HTTP
+stack and JobQueue), pointed at the lean fake Bot API server (bench/leanbot.py) in a separate
+process.
 """
 
 from __future__ import annotations
@@ -25,12 +25,12 @@ from typing import Any
 import httpx
 from sqlalchemy import insert
 
-from guide_bot.bootstrap import build_application, build_services
+from guide_bot.bootstrap import build_bot as build_product_bot
 from guide_bot.config import Settings
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.storage.base import make_engine
 from guide_bot.storage.users import UserRow
-from guide_bot.telegram.context import App, Hook, Register, Services
+from guide_bot.telegram.context import App, Services
 
 BENCH_DIR = Path(__file__).resolve().parent
 TOKEN = "123456:BENCH-token"
@@ -192,17 +192,15 @@ def build_bot(
     settings: Settings,
     *,
     rate_limiter: bool,
-    extra: Sequence[Register] = (),
-    hooks: Sequence[Hook] = (),
+    features: Sequence[str] = (),
     services_hook: Callable[[Services], None] | None = None,
 ) -> tuple[App, Services]:
     """The real application and services, as the run command builds them."""
-    services = build_services(settings)
-    services.text_speak = bench_speak
+    bot = build_product_bot(settings, rate_limiter=rate_limiter, features=features)
+    bot.services.sessions.text_speak = bench_speak
     if services_hook is not None:
-        services_hook(services)
-    app = build_application(services, extra=extra, hooks=hooks, rate_limiter=rate_limiter)
-    return app, services
+        services_hook(bot.services)
+    return bot.app, bot.services
 
 
 def add_text_users(settings: Settings, user_ids: Iterable[int]) -> None:

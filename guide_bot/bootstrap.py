@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.orm import sessionmaker
 from telegram import BotCommand
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
@@ -94,6 +95,14 @@ def _speech(settings: Settings) -> SpeechService | None:
         return None
 
 
+def open_database(settings: Settings) -> sessionmaker[Any]:
+    """The database with every feature's table in it (created or migrated)."""
+    engine = make_engine(settings.resolved_database_url())
+    load_all_tables()  # every feature's tables, so that /export and /forget see them all
+    create_or_migrate(engine)
+    return make_sessionmaker(engine)
+
+
 async def _post_init(app: App) -> None:
     services: Services = app.bot_data["services"]
     await app.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
@@ -127,10 +136,7 @@ def build_bot(
     clock = clock or SystemClock()
 
     # storage and routines
-    engine = make_engine(settings.resolved_database_url())
-    load_all_tables()  # every feature's tables, so that /export and /forget see them all
-    create_or_migrate(engine)
-    database = make_sessionmaker(engine)
+    database = open_database(settings)
     loaded = load_routines([settings.library])
     for issue in loaded.errors:
         log.warning("routine file skipped: %s: %s", issue.file, issue.message)
