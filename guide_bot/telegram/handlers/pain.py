@@ -13,8 +13,8 @@ async def on_button(data: PainAfter, press: Press, context: BotContext) -> None:
     services = context.services
     chat_id, user_id = press.chat_id, press.user_id
     sender = services.sender
-    entry = services.history.get(data.entry) if isinstance(data, PainAfter) else None
-    if not isinstance(data, PainAfter) or entry is None or entry.user_id != user_id:
+    entry = services.history.get(data.entry)
+    if entry is None or entry.user_id != user_id:
         await sender.answer(press.query_id, texts.INVALID_BUTTON)
         return
     if entry.pain_after is not None:

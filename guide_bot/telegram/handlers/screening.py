@@ -82,7 +82,7 @@ async def answer(data: ScreeningAnswer, press: Press, context: BotContext) -> No
     services = context.services
     sender = services.sender
     progress = services.pending.get(press.user_id, "screening", Progress, services.now_utc())
-    if not isinstance(data, ScreeningAnswer) or progress is None:
+    if progress is None:
         await sender.answer(press.query_id, texts.STALE_BUTTON)
         return
     answers = progress.answers

@@ -42,9 +42,6 @@ async def on_button(data: Go | Swap | PainBefore, press: Press, context: BotCont
     services = context.services
     chat_id, user_id = press.chat_id, press.user_id
     sender = services.sender
-    if not isinstance(data, Go | Swap | PainBefore):
-        await sender.answer(press.query_id, texts.INVALID_BUTTON)
-        return
     routine = services.catalog.find(user_id, data.routine)
     user = services.users.ensure(user_id, chat_id, services.now_utc())
     if routine is None:

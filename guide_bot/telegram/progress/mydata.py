@@ -98,7 +98,7 @@ async def on_choice(data: ForgetChoice, press: Press, context: BotContext) -> No
     chat_id, user_id = press.chat_id, press.user_id
     sender = services.sender
     user_data = context.user_data if context.user_data is not None else {}
-    if not isinstance(data, ForgetChoice) or data.token != user_data.get(TOKEN_KEY):
+    if data.token != user_data.get(TOKEN_KEY):
         await sender.answer(press.query_id, INVALID_BUTTON)
         return
     del user_data[TOKEN_KEY]  # a token works once, whatever the answer

@@ -141,9 +141,6 @@ async def on_button(
     sender = services.sender
     message_id = press.message_id
     repo = services.reminders
-    if not isinstance(data, kb.Flow | kb.PickDays | kb.PickRoutine | kb.OfferDaily):
-        await sender.answer(press.query_id, rt.INVALID)
-        return
     if isinstance(data, kb.Flow | kb.PickDays | kb.PickRoutine) and data.rid:
         stored = repo.get(data.rid)
         if stored is None or stored.user_id != user_id:

@@ -190,10 +190,6 @@ async def on_button(
     context: BotContext,
 ) -> None:
     services = context.services
-    sender = services.sender
-    if not isinstance(data, kb.Snooze | kb.SkipToday | kb.PauseReminder | kb.DeleteReminder):
-        await sender.answer(press.query_id, rt.INVALID)
-        return
     stored = await _owned(services, press, data.rid)
     if stored is None:
         return
