@@ -22,6 +22,7 @@ from guide_bot.storage.leadership import (
     FileLeadership,
     PostgresLeadership,
     SoleLeadership,
+    leadership_name,
     lock_key,
     make_leadership,
 )
@@ -121,6 +122,12 @@ def test_a_standby_takes_over_after_kill_and_a_cut_leader_stops(
     for before, after in itertools.pairwise(order):
         # never two leaders at once: each one's heartbeats end before the next one's begin
         assert max(by_pid[before.process.pid]) < min(by_pid[after.process.pid])
+
+
+def test_the_lock_name_is_the_bots_public_id_only() -> None:
+    assert leadership_name("123456:secret-part") == "guide-bot:123456"
+    assert "secret" not in leadership_name("123456:secret-part")
+    assert leadership_name("not-a-token") == "guide-bot"
 
 
 def test_lock_keys_are_stable_and_distinct() -> None:

@@ -71,6 +71,16 @@ def lock_key(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big", signed=True)
 
 
+def leadership_name(token: str) -> str:
+    """The lock name of a bot: `guide-bot:<bot id>`, so two bots may share one database.
+
+    The bot id is the part of the token before the colon (the bot's public user id); the secret
+    part after it is never used.
+    """
+    bot_id = token.split(":", 1)[0]
+    return f"{DEFAULT_NAME}:{bot_id}" if bot_id.isdigit() else DEFAULT_NAME
+
+
 def make_leadership(database_url: str, name: str = DEFAULT_NAME) -> Leadership:
     """The leadership for a database URL: an advisory lock on PostgreSQL, a file lock on SQLite."""
     url = make_url(database_url)
