@@ -20,9 +20,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
 log = logging.getLogger(__name__)
-# Alembic announces each of its autogenerate plugins at INFO on every start; the migration lines
-# ("Running upgrade ...") stay.
-logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 MIGRATION_LOCK_KEY = 0x6775_6964_655F_6D67  # "guide_mg": held while one process migrates
