@@ -153,6 +153,7 @@ class PostgresLeadership:
         return conn
 
     async def wait_until_leader(self) -> None:
+        said = False
         while True:
             try:
                 if self._conn is None or self._conn.closed:
@@ -164,6 +165,9 @@ class PostgresLeadership:
                 row = await cursor.fetchone()
                 if row is not None and row[0] is True:
                     break
+                if not said:
+                    log.info("leadership: another process leads; this one waits (standby)")
+                    said = True
             except (OSError, TimeoutError, _psycopg_error()) as error:
                 log.warning("leadership: database not reachable (%s); trying again", type(error))
                 await self._close()
