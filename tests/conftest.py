@@ -7,6 +7,7 @@ tests/pg.py), so each repository is held to the same contract on both engines.
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -45,7 +46,8 @@ def pg_cluster() -> Iterator[PgCluster]:
     try:
         cluster.start()
     except Exception:
-        cluster.stop()
+        with contextlib.suppress(Exception):
+            cluster.stop()
         raise
     # One database at the newest schema, shared by the tests that want the tables (emptied first).
     with cluster.admin() as db:
