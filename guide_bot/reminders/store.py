@@ -226,6 +226,9 @@ class ReminderRepository:
                 )
                 .order_by(ReminderRow.due_utc, ReminderRow.id)
                 .limit(limit)
+                # PostgreSQL: rows another process is claiming are left to it, never sent twice
+                # (SQLite has one writer at a time and ignores this).
+                .with_for_update(skip_locked=True)
             ).all()
             for row in rows:
                 stored = to_stored(row)

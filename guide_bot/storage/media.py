@@ -5,12 +5,13 @@ Not user data: the audio of library cues is the same for everyone.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import String
+from sqlalchemy import String, Table
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from guide_bot.storage.base import Base
+from guide_bot.storage.upsert import upsert
 
 
 class MediaFileRow(Base):
@@ -20,6 +21,9 @@ class MediaFileRow(Base):
 
     audio_key: Mapped[str] = mapped_column(String(128), primary_key=True)
     file_id: Mapped[str] = mapped_column(String(256))
+
+
+_TABLE = cast(Table, MediaFileRow.__table__)
 
 
 class MediaRepository:
@@ -45,11 +49,8 @@ class MediaRepository:
         """Remember the file_id of an upload."""
         self._memo[audio_key] = file_id
         with self._sessions.begin() as db:
-            row = db.get(MediaFileRow, audio_key)
-            if row is None:
-                db.add(MediaFileRow(audio_key=audio_key, file_id=file_id))
-            else:
-                row.file_id = file_id
+            values = {"audio_key": audio_key, "file_id": file_id}
+            upsert(db.connection(), _TABLE, ("audio_key",), values)
 
     def forget(self, audio_key: str) -> None:
         """Drop a file_id Telegram no longer accepts."""

@@ -15,15 +15,16 @@ expired rows of all users are swept whenever a row is stored. The table has `use
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import JSON, BigInteger, String, delete
+from sqlalchemy import JSON, BigInteger, String, Table, delete
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 from sqlalchemy.orm import Session as DbSession
 
 from guide_bot.storage.base import Base
 from guide_bot.storage.types import UtcDateTime
+from guide_bot.storage.upsert import upsert
 
 MAX_AGE = timedelta(days=1)
 
@@ -42,6 +43,9 @@ class PendingRow(Base):
     stored_utc: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
+_TABLE = cast(Table, PendingRow.__table__)
+
+
 class PendingRepository:
     """Store, read and take waiting steps; every method is one short transaction."""
 
@@ -52,13 +56,10 @@ class PendingRepository:
     def put(self, user_id: int, kind: PendingKind, value: BaseModel, now: datetime) -> None:
         """Keep `value` for this user and kind (replacing an earlier one), stored at `now`."""
         data = value.model_dump(mode="json")
+        values = {"user_id": user_id, "kind": kind, "data": data, "stored_utc": now}
         with self._sessions.begin() as db:
             self._sweep(db, now)
-            row = db.get(PendingRow, (user_id, kind))
-            if row is None:
-                db.add(PendingRow(user_id=user_id, kind=kind, data=data, stored_utc=now))
-            else:
-                row.data, row.stored_utc = data, now
+            upsert(db.connection(), _TABLE, ("user_id", "kind"), values)
 
     def get(self, user_id: int, kind: PendingKind, model: type[M], now: datetime) -> M | None:
         """The waiting value, or None if there is none, it expired or it no longer validates."""

@@ -1,59 +1,72 @@
-"""Creating and migrating the schema at start-up.
+"""Bringing the database to the newest schema at start-up, with Alembic, on SQLite and PostgreSQL.
 
-`create_all` makes the tables that are missing. For tables that exist, columns added to a model
-since are added with `ALTER TABLE ... ADD COLUMN` (the additive changes a bot like this makes:
-new settings, new fields). A change that cannot be made that way (a renamed or retyped column, a
-new NOT NULL column without a default) stops the start with a clear message instead of guessing;
-that is the point to bring in Alembic.
+The revisions live in `guide_bot/storage/migrations/` (inside the package, so the wheel has them)
+and run programmatically: users need no alembic.ini. A database made by versions before Alembic
+has tables but no `alembic_version`; revision 0001 completes it to the baseline and the newer
+revisions follow (see migrations/versions/r0001_baseline.py). On PostgreSQL the migration runs
+under a transaction-level advisory lock, so two processes starting together (a leader and its
+standby) migrate one after the other, and the second finds nothing left to do.
 """
 
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
-from sqlalchemy import Column, Engine, inspect, text
-from sqlalchemy.sql.schema import ScalarElementColumnDefault
-
-from guide_bot.storage.base import Base
+from alembic.command import upgrade
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
 
 log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATION_LOCK_KEY = 0x6775_6964_655F_6D67  # "guide_mg": held while one process migrates
 
 
 class MigrationError(RuntimeError):
     """The database needs a change that start-up does not make by itself."""
 
 
-def _add_column_sql(engine: Engine, table: str, column: Column[object]) -> str:
-    kind = column.type.compile(dialect=engine.dialect)
-    sql = f'ALTER TABLE "{table}" ADD COLUMN "{column.name}" {kind}'
-    default = column.default
-    if isinstance(default, ScalarElementColumnDefault):
-        value = default.arg
-        literal = int(value) if isinstance(value, bool) else value
-        sql += f" DEFAULT {literal!r}" if not isinstance(literal, int) else f" DEFAULT {literal}"
-        if not column.nullable:
-            sql += " NOT NULL"
-    elif not column.nullable:
-        raise MigrationError(
-            f"column {table}.{column.name} is new and NOT NULL without a default; "
-            "migrate this database by hand"
-        )
-    return sql
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic configuration over the shipped revisions, without any .ini file."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
+
+
+def head_revision() -> str:
+    """The newest revision the code knows."""
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision the database is at; None before any (empty, or made by older versions)."""
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def create_or_migrate(engine: Engine) -> list[str]:
-    """Create missing tables, add missing columns; returns the statements run."""
-    Base.metadata.create_all(engine)
-    inspector = inspect(engine)
-    statements: list[str] = []
-    for table in Base.metadata.sorted_tables:
-        existing = {c["name"] for c in inspector.get_columns(table.name)}
-        for column in table.columns:
-            if column.name not in existing:
-                statements.append(_add_column_sql(engine, table.name, column))
-    if statements:
-        with engine.begin() as connection:
-            for sql in statements:
-                log.info("migrating: %s", sql)
-                connection.execute(text(sql))
-    return statements
+    """Run the revisions the database lacks; returns their ids, oldest first ([] if none)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _signed(MIGRATION_LOCK_KEY)}
+            )
+        before = current_revision(connection)
+        pending = [r.revision for r in script.iterate_revisions("heads", before or "base")][::-1]
+        if not pending:
+            return []
+        log.info("migrating the database: %s -> %s", before or "(none)", pending[-1])
+        upgrade(alembic_config(connection), "heads")
+    return pending
+
+
+def _signed(key: int) -> int:
+    """A 64-bit key as PostgreSQL's signed bigint."""
+    return key - (1 << 64) if key >= (1 << 63) else key

@@ -21,7 +21,6 @@ from sqlalchemy import (
     Table,
     bindparam,
     delete,
-    insert,
     select,
     update,
 )
@@ -29,6 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from guide_bot.storage.base import Base
 from guide_bot.storage.types import UtcDateTime
+from guide_bot.storage.upsert import upsert
 
 
 class StoredSessionRow(Base):
@@ -108,16 +108,13 @@ class SessionRepository:
     def save(self, record: StoredSession) -> None:
         """Insert or update the chat's session.
 
-        One prepared UPDATE, and an INSERT only when there was no row: on a start, after every
-        button, and (batched, `update_many`) after the scheduled runs. Building an ORM statement
-        per call cost more than the write itself (bench/bench_timing.py profile).
+        One prebuilt INSERT ... ON CONFLICT DO UPDATE (storage/upsert.py) on a start and after
+        every button; batched updates (`update_many`) after the scheduled runs. Building an ORM
+        statement per call cost more than the write itself (bench/bench_timing.py profile).
         """
         with self._sessions.begin() as db:
-            connection = db.connection()
-            updated = connection.execute(_UPDATE, _update_params(record))
-            if updated.rowcount == 0:
-                values = {name: getattr(record, name) for name in _FIELDS}
-                connection.execute(insert(_TABLE), values)
+            values = {name: getattr(record, name) for name in _FIELDS}
+            upsert(db.connection(), _TABLE, ("chat_id",), values)
 
     def update_many(self, records: list[StoredSession]) -> None:
         """Update stored sessions in one transaction (one executemany); absent chats are skipped.

@@ -18,6 +18,16 @@ async def server() -> AsyncIterator[FakeBotServer]:
         yield fake
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def bot_database(request: pytest.FixtureRequest) -> str | None:
+    """The bot's database for the end-to-end tests run on both engines: None is the default
+    SQLite file in the data folder; PostgreSQL is a fresh, empty database (the bot migrates it)."""
+    if request.param == "sqlite":
+        return None
+    url: str = request.getfixturevalue("pg_url")
+    return url
+
+
 @pytest.fixture
 def test_library(tmp_path: Path) -> Path:
     """A routine folder with short test routines."""

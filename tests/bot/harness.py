@@ -101,14 +101,16 @@ class Bot:
         return await self.scheduler.run_for(seconds)
 
 
-def make_settings(server: FakeBotServer, data_dir: Path, library: Path) -> Settings:
-    """Settings pointing at the fake server, with the database in `data_dir`."""
+def make_settings(
+    server: FakeBotServer, data_dir: Path, library: Path, database_url: str | None = None
+) -> Settings:
+    """Settings pointing at the fake server, with the database in `data_dir` (or at the URL)."""
     return Settings(
         token=server.token,
         base_url=server.base_url,
         data_dir=data_dir,
         library=library,
-        database_url=None,
+        database_url=database_url,
         tts="espeak",  # offline; gTTS would need the internet
         audio_cache=data_dir / "audio",
     )
@@ -123,12 +125,13 @@ def build_bot(
     manual: bool = True,
     rate_limiter: bool = True,
     features: Sequence[str] = (),
+    database_url: str | None = None,
 ) -> Bot:
     """Build the bot as `guide-bot run` does, but with a fake clock and scheduler if `manual`.
 
     The core bot by default; `features` adds reminders and progress as `guide-bot run` has them.
     """
-    settings = make_settings(server, data_dir, library)
+    settings = make_settings(server, data_dir, library, database_url)
     if manual and clock is None:
         clock = FakeClock(start=datetime(2026, 1, 5, 9, 0, tzinfo=UTC).timestamp())
     holder: dict[str, ManualScheduler] = {}

@@ -4,18 +4,15 @@ dropped when they no longer validate; shown by /export and deleted by /forget.""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy import func, select
 from sqlalchemy.orm import sessionmaker
 
-from guide_bot.storage.base import make_engine, make_sessionmaker, user_tables
+from guide_bot.storage.base import user_tables
 from guide_bot.storage.pending import MAX_AGE, PendingRepository, PendingRow
-from guide_bot.storage.schema import create_or_migrate
-from guide_bot.storage.user_data import export_user, forget_user, load_all_tables
+from guide_bot.storage.user_data import export_user, forget_user
 
 NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
 
@@ -29,14 +26,6 @@ class Wait(BaseModel):
 class Other(BaseModel):
     model_config = ConfigDict(extra="forbid")
     answers: dict[str, bool]
-
-
-@pytest.fixture
-def factory(tmp_path: Path) -> sessionmaker[Any]:
-    load_all_tables()
-    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    create_or_migrate(engine)
-    return make_sessionmaker(engine)
 
 
 def rows(factory: sessionmaker[Any]) -> int:

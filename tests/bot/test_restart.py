@@ -14,10 +14,14 @@ CHAT = 2002
 
 
 async def _session_then_stop(
-    server: FakeBotServer, tmp_path: Path, library: Path, chat: Chat
+    server: FakeBotServer,
+    tmp_path: Path,
+    library: Path,
+    chat: Chat,
+    database_url: str | None = None,
 ) -> tuple[float, int, dict[str, float]]:
     """Run a session to the middle of step 1's hold, then shut the bot down."""
-    bot = build_bot(server, tmp_path, library)
+    bot = build_bot(server, tmp_path, library, database_url=database_url)
     ready_user(bot.services, CHAT)
     async with running(bot):
         await start_session(bot, chat, "long-test", pain="4")
@@ -42,13 +46,17 @@ async def _session_then_stop(
 
 
 async def test_short_restart_continues_at_the_right_step_and_time(
-    server: FakeBotServer, tmp_path: Path, test_library: Path
+    server: FakeBotServer, tmp_path: Path, test_library: Path, bot_database: str | None
 ) -> None:
     chat = Chat(server, CHAT)
-    stopped_at, version, plan = await _session_then_stop(server, tmp_path, test_library, chat)
+    stopped_at, version, plan = await _session_then_stop(
+        server, tmp_path, test_library, chat, bot_database
+    )
 
     # Down for 4 s: nothing was due in that time (the next cue is later), so it just goes on.
-    bot = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 4.0))
+    bot = build_bot(
+        server, tmp_path, test_library, clock=FakeClock(stopped_at + 4.0), database_url=bot_database
+    )
     async with running(bot):
         live = bot.services.sessions.get(CHAT)
         assert live is not None
@@ -90,12 +98,20 @@ async def test_restart_with_missed_cues_delivers_them_late_within_the_grace(
 
 
 async def test_long_restart_pauses_with_a_resume_button(
-    server: FakeBotServer, tmp_path: Path, test_library: Path
+    server: FakeBotServer, tmp_path: Path, test_library: Path, bot_database: str | None
 ) -> None:
     chat = Chat(server, CHAT)
-    stopped_at, _, plan = await _session_then_stop(server, tmp_path, test_library, chat)
+    stopped_at, _, plan = await _session_then_stop(
+        server, tmp_path, test_library, chat, bot_database
+    )
 
-    bot = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 600.0))
+    bot = build_bot(
+        server,
+        tmp_path,
+        test_library,
+        clock=FakeClock(stopped_at + 600.0),
+        database_url=bot_database,
+    )
     async with running(bot):
         notice = chat.new()
         assert len(notice) == 1

@@ -65,9 +65,9 @@ async def start_session(bot: Bot, chat: Chat, routine: str, pain: str = "5") -> 
 
 
 async def test_whole_session_with_pause_resume_skip_back(
-    server: FakeBotServer, tmp_path: Path, test_library: Path
+    server: FakeBotServer, tmp_path: Path, test_library: Path, bot_database: str | None
 ) -> None:
-    bot = build_bot(server, tmp_path, test_library)
+    bot = build_bot(server, tmp_path, test_library, database_url=bot_database)
     ready_user(bot.services, CHAT)
     chat = Chat(server, CHAT)
     async with running(bot):

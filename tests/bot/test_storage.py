@@ -1,20 +1,17 @@
-"""Repositories of users, sessions in progress, history and voice file ids; schema migration."""
+"""Repositories of users, sessions in progress, history and voice file ids, on SQLite and
+PostgreSQL (the `factory` fixture of tests/conftest.py runs each test on both)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
-from sqlalchemy import inspect, text
 from sqlalchemy.orm import sessionmaker
 
 from guide_bot.progress.history import HistoryEntry, HistoryRepository
-from guide_bot.storage.base import make_engine, make_sessionmaker, user_tables
+from guide_bot.storage.base import user_tables
 from guide_bot.storage.media import MediaRepository
-from guide_bot.storage.schema import MigrationError, create_or_migrate
 from guide_bot.storage.sessions import SessionRepository, StoredSession
 from guide_bot.storage.user_data import load_all_tables
 from guide_bot.storage.users import UserRepository, UserSettings
@@ -22,13 +19,6 @@ from guide_bot.storage.users import UserRepository, UserSettings
 load_all_tables()  # every table in the metadata
 
 NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def factory(tmp_path: Path) -> sessionmaker[Any]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
-    create_or_migrate(engine)
-    return make_sessionmaker(engine)
 
 
 def test_users_settings_screening_and_blocking(factory: sessionmaker[Any]) -> None:
@@ -115,31 +105,3 @@ def test_user_tables_are_walkable_for_export_and_forget() -> None:
     names = {t.name for t in user_tables()}
     assert {"users", "active_sessions", "session_history"} <= names
     assert "media_files" not in names  # not user data
-
-
-def test_schema_migration_adds_new_columns(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
-    with engine.begin() as db:  # an older users table, before settings existed
-        db.execute(
-            text(
-                "CREATE TABLE users (user_id BIGINT PRIMARY KEY, chat_id BIGINT, "
-                "created_at DATETIME)"
-            )
-        )
-        db.execute(text("INSERT INTO users VALUES (1, 1, '2026-01-01 00:00:00')"))
-    statements = create_or_migrate(engine)
-    assert any('ADD COLUMN "countdown"' in s for s in statements)
-    columns = {c["name"] for c in inspect(engine).get_columns("users")}
-    assert {"mode", "slow", "countdown", "screening", "blocked_at"} <= columns
-    user = UserRepository(make_sessionmaker(engine)).get(1)
-    assert user is not None
-    assert user.settings == UserSettings()  # defaults filled in for the old row
-    assert create_or_migrate(engine) == []  # nothing left to do
-
-
-def test_schema_migration_refuses_what_it_cannot_do(tmp_path: Path) -> None:
-    engine = make_engine(f"sqlite:///{tmp_path / 'odd.sqlite3'}")
-    with engine.begin() as db:  # a history table missing a NOT NULL column without default
-        db.execute(text("CREATE TABLE session_history (id INTEGER PRIMARY KEY)"))
-    with pytest.raises(MigrationError, match="NOT NULL without a default"):
-        create_or_migrate(engine)

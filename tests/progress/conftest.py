@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -11,18 +11,11 @@ from bot.harness import write_library
 from fakebot.server import FakeBotServer
 from sqlalchemy.orm import sessionmaker
 
-from guide_bot.storage.base import Base, make_engine, make_sessionmaker
-from guide_bot.storage.user_data import load_all_tables
-
 
 @pytest.fixture
-def db(tmp_path: Path) -> Iterator[sessionmaker[Any]]:
-    """A session factory over a new database file holding every table of guide-bot."""
-    load_all_tables()
-    engine = make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
-    Base.metadata.create_all(engine)
-    yield make_sessionmaker(engine)
-    engine.dispose()
+def db(factory: sessionmaker[Any]) -> sessionmaker[Any]:
+    """A session factory over a new database holding every table, on SQLite and PostgreSQL."""
+    return factory
 
 
 @pytest.fixture

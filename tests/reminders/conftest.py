@@ -4,20 +4,20 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bot.harness import write_library
 from fakebot.server import FakeBotServer
+from sqlalchemy.orm import sessionmaker
 
 from guide_bot.reminders.store import ReminderRepository
-from guide_bot.storage.base import Base, make_engine, make_sessionmaker
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> ReminderRepository:
-    engine = make_engine(f"sqlite:///{tmp_path / 'r.sqlite3'}")
-    Base.metadata.create_all(engine)
-    return ReminderRepository(make_sessionmaker(engine))
+def repo(factory: sessionmaker[Any]) -> ReminderRepository:
+    """The reminder repository over a migrated database, on SQLite and on PostgreSQL."""
+    return ReminderRepository(factory)
 
 
 @pytest.fixture

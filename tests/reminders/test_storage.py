@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+from sqlalchemy import select
+
+from guide_bot.reminders.rows import ReminderRow
 from guide_bot.reminders.rules import EVERY_DAY, WEEKDAYS, ReminderRule
 from guide_bot.reminders.store import ReminderRepository
-from guide_bot.storage.base import user_tables
+from guide_bot.storage.base import make_engine, make_sessionmaker, user_tables
+from guide_bot.storage.schema import create_or_migrate
 
 NOW = datetime(2026, 6, 4, 4, 0, tzinfo=UTC)  # Thursday 06:00 in Berlin
 BERLIN_0730 = ReminderRule(at=time(7, 30), days=WEEKDAYS, zone="Europe/Berlin", routine_id="neck")
@@ -105,3 +109,22 @@ def test_update_and_delete(repo: ReminderRepository) -> None:
     assert not repo.delete(stored.id)
     assert repo.get(stored.id) is None
     assert repo.update_rule(stored.id, evening, NOW) is None
+
+
+def test_on_postgresql_a_row_another_process_is_claiming_is_left_to_it(pg_url: str) -> None:
+    """Two dispatchers (an old leader and its successor) never claim the same reminder."""
+    engine = make_engine(
+        pg_url + "?options=-c%20lock_timeout%3D3000"
+    )  # a regression fails, not hangs
+    create_or_migrate(engine)
+    repo = ReminderRepository(make_sessionmaker(engine))
+    a = repo.add(user_id=1, chat_id=10, rule=BERLIN_0730, now=NOW)
+    b = repo.add(user_id=2, chat_id=20, rule=BERLIN_0730, now=NOW)
+    at = NOW + timedelta(hours=2)
+    with engine.connect() as other:  # the other process, in the middle of claiming `a`
+        other.execute(select(ReminderRow).where(ReminderRow.id == a.id).with_for_update())
+        assert [r.id for r, _ in repo.claim_due(at)] == [b.id]
+        other.rollback()  # it died before committing: `a` is still due
+    assert [r.id for r, _ in repo.claim_due(at)] == [a.id]
+    assert repo.claim_due(at) == []
+    engine.dispose()

@@ -1,0 +1,137 @@
+"""The schema comes from Alembic's revisions, on SQLite and PostgreSQL: an empty database gets
+exactly the models' schema, a database made by the versions before Alembic (create_all plus
+ALTER TABLE ... ADD COLUMN at start-up) is completed and stamped, and what cannot be done stops."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import Engine, inspect, text
+
+from guide_bot.storage.base import Base, make_engine, make_sessionmaker
+from guide_bot.storage.migrations.baseline import baseline_metadata
+from guide_bot.storage.schema import (
+    MIGRATIONS_DIR,
+    MigrationError,
+    create_or_migrate,
+    current_revision,
+    head_revision,
+)
+from guide_bot.storage.user_data import load_all_tables
+from guide_bot.storage.users import UserRepository, UserSettings
+
+NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def empty(database_url: str) -> Iterator[Engine]:
+    """An engine over an empty database (each engine)."""
+    load_all_tables()
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+def differences(engine: Engine) -> list[object]:
+    """What Alembic's autogenerate would change to make the database match the models."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+
+def test_an_empty_database_gets_exactly_the_models_schema(empty: Engine) -> None:
+    assert create_or_migrate(empty) == ["0001"]
+    assert differences(empty) == []
+    with empty.connect() as connection:
+        assert current_revision(connection) == head_revision()
+    assert create_or_migrate(empty) == []  # nothing left to do
+
+
+def test_a_database_made_by_create_all_is_stamped_and_keeps_its_rows(empty: Engine) -> None:
+    Base.metadata.create_all(empty)  # what versions before Alembic made at start-up
+    UserRepository(make_sessionmaker(empty)).ensure(1, 10, NOW)
+    assert create_or_migrate(empty) == ["0001"]
+    assert differences(empty) == []
+    with empty.connect() as connection:
+        assert current_revision(connection) == head_revision()
+    user = UserRepository(make_sessionmaker(empty)).get(1)
+    assert user is not None
+    assert user.chat_id == 10
+
+
+def test_an_older_database_gets_its_missing_columns_tables_and_indexes(empty: Engine) -> None:
+    with empty.begin() as db:  # a users table from before settings existed, and one old index gone
+        db.execute(
+            text(
+                "CREATE TABLE users (user_id BIGINT PRIMARY KEY, chat_id BIGINT NOT NULL, "
+                "created_at TIMESTAMP NOT NULL)"
+            )
+        )
+        db.execute(text("INSERT INTO users VALUES (1, 1, '2026-01-01 00:00:00')"))
+    baseline = baseline_metadata()
+    baseline.tables["reminders"].create(empty)
+    with empty.begin() as db:
+        db.execute(text("DROP INDEX ix_reminders_active_due"))
+    assert create_or_migrate(empty) == ["0001"]
+    columns = {c["name"] for c in inspect(empty).get_columns("users")}
+    assert {"mode", "slow", "countdown", "screening", "blocked_at"} <= columns
+    indexes = {i["name"] for i in inspect(empty).get_indexes("reminders")}
+    assert "ix_reminders_active_due" in indexes
+    assert "session_history" in inspect(empty).get_table_names()
+    user = UserRepository(make_sessionmaker(empty)).get(1)
+    assert user is not None
+    assert user.settings == UserSettings()  # the defaults filled in for the old row
+    assert user.created_at == datetime(2026, 1, 1, tzinfo=UTC)
+    assert create_or_migrate(empty) == []
+
+
+def test_what_cannot_be_filled_in_stops_with_a_clear_message(empty: Engine) -> None:
+    with empty.begin() as db:  # a history table missing NOT NULL columns without a default
+        db.execute(text("CREATE TABLE session_history (id INTEGER PRIMARY KEY)"))
+    with pytest.raises(MigrationError, match=r"session_history\.\w+ .*NOT NULL without a default"):
+        create_or_migrate(empty)
+    with empty.connect() as connection:
+        assert current_revision(connection) is None  # not stamped: the next start tries again
+
+
+def test_downgrade_to_base_and_up_again(empty: Engine) -> None:
+    from alembic.command import downgrade
+
+    from guide_bot.storage.schema import alembic_config
+
+    create_or_migrate(empty)
+    with empty.begin() as connection:
+        downgrade(alembic_config(connection), "base")
+    assert set(inspect(empty).get_table_names()) <= {"alembic_version"}
+    assert create_or_migrate(empty) == ["0001"]
+    assert differences(empty) == []
+
+
+def test_the_revisions_ship_inside_the_package() -> None:
+    assert MIGRATIONS_DIR.parent == Path(sys.modules["guide_bot.storage"].__file__ or "").parent
+    assert (MIGRATIONS_DIR / "env.py").is_file()
+    assert (MIGRATIONS_DIR / "script.py.mako").is_file()
+    assert list((MIGRATIONS_DIR / "versions").glob("r0001_*.py"))
+
+
+def test_the_alembic_command_works_for_developers(tmp_path: Path) -> None:
+    """`alembic -c <none>`: env.py takes the URL from -x url=..., no alembic.ini in the package."""
+    url = f"sqlite:///{tmp_path / 'dev.sqlite3'}"
+    command = [
+        sys.executable, "-m", "alembic", "-x", f"url={url}",
+        "-c", str(tmp_path / "none.ini"), "upgrade", "head",
+    ]  # fmt: skip
+    (tmp_path / "none.ini").write_text(f"[alembic]\nscript_location = {MIGRATIONS_DIR}\n")
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        assert current_revision(connection) == head_revision()
+    engine.dispose()
