@@ -9,6 +9,7 @@ This module and guide_bot/telegram/ are the only ones that import `telegram`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Callable, Collection
@@ -34,6 +35,7 @@ from guide_bot.sessions.service import SessionService
 from guide_bot.sessions.store import SessionStore
 from guide_bot.speech.service import SpeechService
 from guide_bot.storage.base import make_engine, make_sessionmaker
+from guide_bot.storage.leadership import Leadership
 from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.pending import PendingRepository
 from guide_bot.storage.schema import create_or_migrate
@@ -63,6 +65,10 @@ class MissingToken(RuntimeError):
 
 class TokenRefused(RuntimeError):
     """Telegram refused the bot token."""
+
+
+class LeadershipLost(RuntimeError):
+    """The process lost the lead (its database connection): it stopped, a standby takes over."""
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,17 @@ def open_database(settings: Settings) -> sessionmaker[Any]:
 
 async def _post_init(app: App) -> None:
     services: Services = app.bot_data["services"]
+    leadership: Leadership | None = app.bot_data.get("leadership")
+    if leadership is not None:
+        # A standby waits here, before it polls, restores sessions or sends reminders.
+        await leadership.wait_until_leader()
+
+        async def lost() -> None:
+            app.bot_data["leadership_lost"] = True
+            app.stop_running()  # stop leading at once; the process exits for a restart
+
+        watch = asyncio.get_running_loop().create_task(leadership.watch(lost))
+        app.bot_data["leadership_watch"] = watch
     await app.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
     services.sessions.restore()
     services.pending.sweep(services.now_utc())  # steps left waiting over a day
@@ -117,6 +134,15 @@ async def _post_stop(app: App) -> None:
     services.sessions.flush()  # the progress not stored yet (sessions/service.py)
 
 
+async def _post_shutdown(app: App) -> None:
+    leadership: Leadership | None = app.bot_data.get("leadership")
+    watch = app.bot_data.get("leadership_watch")
+    if watch is not None:
+        watch.cancel()
+    if leadership is not None:
+        await leadership.release()
+
+
 def build_bot(
     settings: Settings,
     *,
@@ -125,8 +151,13 @@ def build_bot(
     features: Collection[str] = FEATURES,
     speech: bool = True,
     rate_limiter: bool = True,
+    leadership: Leadership | None = None,
 ) -> Bot:
-    """The Telegram bot, ready for `run_polling`/`run_webhook` (or a test harness)."""
+    """The Telegram bot, ready for `run_polling`/`run_webhook` (or a test harness).
+
+    With `leadership` (guide-bot run), the bot waits to lead before it does anything, and stops
+    when it loses the lead (docs/deploying.md).
+    """
     if settings.token is None or not settings.token.get_secret_value().strip():
         raise MissingToken("no bot token")
     logging.getLogger("httpx").setLevel(logging.WARNING)
@@ -158,7 +189,8 @@ def build_bot(
         builder = builder.base_url(base).base_file_url(files)
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-    app: App = builder.post_init(_post_init).post_stop(_post_stop).build()
+    builder = builder.post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown)
+    app: App = builder.build()
     assert app.job_queue is not None  # the job-queue extra is a dependency
 
     # sessions and the chat that shows them
@@ -207,6 +239,8 @@ def build_bot(
     )
     services.reminder_dispatcher.attach(JobQueueTimer(app.job_queue))
     app.bot_data["services"] = services
+    if leadership is not None:
+        app.bot_data["leadership"] = leadership
     app.add_handlers(handlers_for(features))
     app.add_error_handler(on_error)
     return Bot(app=app, services=services)
@@ -221,3 +255,5 @@ def run_bot(bot: Bot, *, webhook: dict[str, Any] | None = None) -> None:
             bot.app.run_webhook(**webhook)
     except InvalidToken as exc:
         raise TokenRefused("Telegram refused the bot token") from exc
+    if bot.app.bot_data.get("leadership_lost"):
+        raise LeadershipLost("lost the database connection that holds the lead")

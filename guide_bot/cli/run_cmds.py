@@ -117,9 +117,11 @@ def run_cmd(
         sys.exit(2)
     setup_logging(token, log_level)
 
-    from guide_bot.bootstrap import TokenRefused, build_bot, run_bot
+    from guide_bot.bootstrap import LeadershipLost, TokenRefused, build_bot, run_bot
+    from guide_bot.storage.leadership import leadership_name, make_leadership
 
-    bot = build_bot(settings)
+    leadership = make_leadership(settings.resolved_database_url(), leadership_name(token))
+    bot = build_bot(settings, leadership=leadership)
     webhook = None
     if webhook_url is not None:
         webhook = webhook_params(webhook_url, listen, port, secret_token)
@@ -128,3 +130,10 @@ def run_cmd(
     except TokenRefused:
         click.echo(BAD_TOKEN, err=True)
         sys.exit(2)
+    except LeadershipLost:
+        click.echo(
+            "guide-bot run: lost the database connection that holds the lead; stopped so that "
+            "a standby takes over (restart this process to wait as a standby).",
+            err=True,
+        )
+        sys.exit(3)
