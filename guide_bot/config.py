@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     language: str = "en"
     tld: str = "com"
     audio_player: str = "auto"  # `guide-bot play`: auto, none, sounddevice or a player's name
+    webapp_max_age_s: float = Field(default=86400.0, gt=0)  # live view: oldest initData accepted
 
     def resolved_database_url(self) -> str:
         """The database to use: the setting, or SQLite in the data folder."""
