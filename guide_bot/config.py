@@ -28,13 +28,13 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str | None = None
     base_url: str | None = None
+    webapp_max_age_s: float = Field(default=86400.0, gt=0)  # live view: oldest initData accepted
     audio_cache: Path = Path("audio_cache")
     audio_cache_max_mb: float = Field(default=200.0, gt=0)
     tts_timeout_s: float = Field(default=10.0, gt=0)
     language: str = "en"
     tld: str = "com"
     audio_player: str = "auto"  # `guide-bot play`: auto, none, sounddevice or a player's name
-    webapp_max_age_s: float = Field(default=86400.0, gt=0)  # live view: oldest initData accepted
 
     def resolved_database_url(self) -> str:
         """The database to use: the setting, or SQLite in the data folder."""

@@ -1,1 +1,1 @@
-"""The bot's own HTTP server and the web features mounted on it (the Mini App live view)."""
+"""The HTTP server: health check, signed media, the speaker API, and what features add to it."""

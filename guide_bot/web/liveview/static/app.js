@@ -113,7 +113,7 @@
       snap = null;
       $("live").hidden = true;
       cancelCues();
-      showStatus(`${message} Close this page and open it again from the bot.`, code);
+      showStatus(`${message.replace(/\.?$/, ".")} Close this page and open it again from the bot.`, code);
     } else if (resp.status === 404 && code === "no_session") {
       snap = null;
       $("live").hidden = true;
@@ -342,7 +342,8 @@
       else node.start(ctx.currentTime + Math.max(0, delay));
       sound.playing.set(id, node);
       document.body.dataset.cuesScheduled = String(Number(document.body.dataset.cuesScheduled || 0) + 1);
-    } catch (_e) {
+    } catch (error) {
+      console.warn("cue not played", cue.kind, cue.at, error);
       sound.playing.delete(id);
       showStatus("A cue could not be played; the countdown goes on.", "audio", "info");
     }
