@@ -134,7 +134,8 @@ class _Api:
             raise _refuse(
                 web.HTTPForbidden,
                 "not_your_session",
-                "This live view was opened for a session that is not your current one.",
+                "This live view was opened for a session that is not your current one: "
+                "open it again from your current session's message.",
             )
         return snapshot
 

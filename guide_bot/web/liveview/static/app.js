@@ -267,7 +267,15 @@
   }
 
   // ---------------------------------------------------------------- sound
-  const sound = { ctx: null, buffers: new Map(), playing: new Map(), session: null, endsAt: null };
+  // `gen` counts cancellations: a clip that finishes loading after one is not played.
+  const sound = {
+    ctx: null,
+    buffers: new Map(),
+    playing: new Map(),
+    session: null,
+    endsAt: null,
+    gen: 0,
+  };
 
   function cancelCues() {
     for (const node of sound.playing.values()) {
@@ -279,6 +287,7 @@
     }
     sound.playing.clear();
     sound.endsAt = null;
+    sound.gen += 1;
   }
 
   function loadClip(url) {
@@ -323,11 +332,12 @@
 
   async function playCue(id, cue) {
     const ctx = sound.ctx;
+    const gen = sound.gen;
     try {
       let node;
       if (cue.audio_url) {
         const buffer = await loadClip(cue.audio_url);
-        if (!sound.playing.has(id)) return; // cancelled while loading
+        if (gen !== sound.gen) return; // cancelled while loading
         node = ctx.createBufferSource();
         node.buffer = buffer;
         node.connect(ctx.destination);
