@@ -25,6 +25,7 @@ from guide_bot.domain.clock import FakeClock
 from guide_bot.domain.timeline import plan
 from guide_bot.speech.cache import AudioCache, CacheEntry
 from guide_bot.speech.cues import CueAudio
+from guide_bot.web.liveview.ports import Action
 from guide_bot.web.liveview.routes import liveview_feature
 from tests.speech.fakes import ToneEngine
 from tests.web.liveview.support import BOT_TOKEN, T0, FakeLiveSessions, init_data, shipped
@@ -103,12 +104,23 @@ class World:
     """What a test drives: the server's clock and sessions, the clips, the base URL."""
 
     def __init__(
-        self, base: str, clock: FakeClock, sessions: FakeLiveSessions, clips: RecordingClips
+        self,
+        server: ServerThread,
+        base: str,
+        clock: FakeClock,
+        sessions: FakeLiveSessions,
+        clips: RecordingClips,
     ) -> None:
+        self.server = server
         self.base = base
         self.clock = clock
         self.sessions = sessions
         self.clips = clips
+
+    def chat(self, user_id: int, action: Action) -> None:
+        """A button pressed in the chat: the same service call, on the server's loop."""
+        call = self.sessions.control(user_id, action)
+        asyncio.run_coroutine_threadsafe(call, self.server.loop).result(10)
 
 
 @pytest.fixture(scope="module")
@@ -121,8 +133,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     liveview_feature(sessions, bot_token=BOT_TOKEN, clock=clock, clips=clips, max_age_s=3600)(app)
     world_cues.clear()
     world_cues.append(cues)
-    with ServerThread(app) as base:
-        yield World(base, clock, sessions, clips)
+    server = ServerThread(app)
+    with server as base:
+        yield World(server, base, clock, sessions, clips)
 
 
 world_cues: list[CueAudio] = []
@@ -211,6 +224,12 @@ def test_pause_in_the_page_pauses_the_session(page: Any, world: World) -> None:
     assert session.state.value == "paused"
     tick(page, world, 10.0)  # paused: nothing moves
     expect(page.locator("#count")).to_have_text("25")
+    world.chat(202, "resume")  # Resume pressed in the chat
+    page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")  # back in front
+    expect(page.locator("#phase")).to_have_text("Hold")
+    world.chat(202, "pause")  # and Pause again in the chat
+    page.evaluate("window.dispatchEvent(new Event('focus'))")
+    expect(page.locator("#phase")).to_have_text("Paused")
 
     page.get_by_role("button", name="Resume").click()
     expect(page.locator("#phase")).to_have_text("Hold")
@@ -219,6 +238,7 @@ def test_pause_in_the_page_pauses_the_session(page: Any, world: World) -> None:
     page.get_by_role("button", name="Add 15 seconds").click()
     expect(page.locator("#count")).to_have_text("35")
     assert world.sessions.calls[-3:] == [(202, "pause"), (202, "resume"), (202, "add")]
+    assert world.sessions.calls.count((202, "pause")) == 2  # the page's and the chat's
 
 
 def test_bad_init_data_is_refused_in_the_page(page: Any, world: World) -> None:
@@ -268,3 +288,46 @@ def test_start_sound_fetches_the_coming_cues(page: Any, world: World) -> None:
     expect(page.locator("#btn-sound")).to_have_text("Sound on")
     expect(page.locator("body")).to_have_attribute("data-cues-scheduled", str(len(coming)))
     assert {cues.key(text) for text in coming} <= set(world.clips.fetched)
+
+
+TELEGRAM_STUB = """
+window.__tg = {ready: 0, events: [], haptic: null};
+window.Telegram = {WebApp: {
+  initData: %s,
+  themeParams: {bg_color: "#202020", button_color: "#00aa00"},
+  ready() { window.__tg.ready += 1; },
+  expand() {},
+  onEvent(name, callback) { window.__tg.events.push(name); window.__tg[name] = callback; },
+  HapticFeedback: {impactOccurred(style) { window.__tg.haptic = style; }},
+}};
+"""
+
+
+def test_inside_telegram_with_its_script(page: Any, world: World) -> None:
+    """Telegram's script, when it loads, gives initData and the theme; `activated` resyncs."""
+    routine = shipped("neck-release")
+    hold = plan(routine).holds[0]
+    world.sessions.start(707, routine, "s-707")
+    world.clock.advance(hold.start_s + 5.0)
+    stub = TELEGRAM_STUB % json.dumps(init_data(707, auth_date=world.clock.now()))
+    page.route(
+        "https://telegram.org/js/telegram-web-app.js",
+        lambda route: route.fulfill(status=200, content_type="text/javascript", body=stub),
+    )
+    page.goto(f"{world.base}/app")  # no launch parameters in the hash: all from WebApp
+    expect(page.locator("#count")).to_have_text("40")
+    assert page.evaluate("window.__tg.ready") == 1
+    assert set(page.evaluate("window.__tg.events")) == {"themeChanged", "activated"}
+    bg = page.evaluate(
+        "getComputedStyle(document.documentElement).getPropertyValue('--tg-theme-bg-color')"
+    )
+    assert bg.strip() == "#202020"
+
+    world.clock.advance(2.0)
+    world.chat(707, "pause")  # Pause pressed in the chat
+    page.evaluate("window.__tg.activated()")  # the Mini App comes back to the foreground
+    expect(page.locator("#phase")).to_have_text("Paused")
+    expect(page.locator("#count")).to_have_text("38")
+    page.get_by_role("button", name="Resume").click()
+    expect(page.locator("#phase")).to_have_text("Hold")
+    assert page.evaluate("window.__tg.haptic") == "light"
