@@ -13,6 +13,7 @@ not the caller's current session the answer is 403 not_your_session and nothing 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable
 from importlib import resources
@@ -181,7 +182,7 @@ class _Api:
 
 def _refuse(kind: type[web.HTTPError], code: str, message: str) -> web.HTTPError:
     return kind(
-        text=web.json_response(error_json(code, message)).text,
+        text=json.dumps(error_json(code, message)),
         content_type="application/json",
         headers=_NO_STORE,
     )
