@@ -29,6 +29,9 @@
   let halted = false; // refused (401): nothing more to ask until reopened
   let pollTimer = null;
   let inflight = null;
+  let again = false; // a refresh was asked for while one was in flight
+  let issued = 0; // requests are numbered; a snapshot older than the one shown is dropped
+  let applied = 0;
   let busy = false;
 
   // ---------------------------------------------------------------- theme
@@ -80,6 +83,7 @@
 
   // ---------------------------------------------------------------- API
   async function call(method, path) {
+    const seq = ++issued;
     const t0 = Date.now();
     const resp = await fetch(path, {
       method,
@@ -93,11 +97,13 @@
     } catch (_e) {
       body = null;
     }
-    return { resp, body, t0, t1 };
+    return { resp, body, t0, t1, seq };
   }
 
-  function handle({ resp, body, t0, t1 }) {
+  function handle({ resp, body, t0, t1, seq }) {
     if (resp.ok && body) {
+      if (seq < applied) return true; // an older answer arriving after a newer one: stale
+      applied = seq;
       learnOffset(body.server_time, t0, t1);
       snap = body;
       clearStatus();
@@ -132,14 +138,24 @@
 
   function refresh() {
     if (halted) return Promise.resolve();
-    if (inflight) return inflight;
+    if (inflight) {
+      // The answer on its way may predate what made us ask (the user came back from the chat
+      // where they pressed Pause): ask once more when it arrives.
+      again = true;
+      return inflight;
+    }
     const path = `api/live${pinned ? `?session=${encodeURIComponent(pinned)}` : ""}`;
     inflight = call("GET", path)
       .then(handle)
       .catch(() => showStatus("Cannot reach the bot. Retrying…", "offline"))
       .finally(() => {
         inflight = null;
-        schedule();
+        if (again) {
+          again = false;
+          refresh();
+        } else {
+          schedule();
+        }
       });
     return inflight;
   }
@@ -247,7 +263,7 @@
       seconds === null ? "No hold" : `${Math.max(0, seconds)} seconds left in the hold`,
     );
 
-    let offset = snap.offset_s + (running ? t - snap.server_time : 0);
+    const offset = snap.offset_s + (running ? t - snap.server_time : 0);
     let progress = snap.state === "finished" ? 1 : offset / (snap.total_s || 1);
     progress = Math.min(1, Math.max(0, progress));
     $("progress-fill").style.width = `${(progress * 100).toFixed(1)}%`;
@@ -262,7 +278,9 @@
     $("btn-back").disabled = busy || !open;
     $("btn-skip").disabled = busy || !open;
     $("btn-stop").disabled = busy || !(open || snap.state === "ready");
-    const inHold = hold && t < hold.ends_at && (t >= hold.started_at || snap.phase === "hold");
+    const inHold = paused
+      ? Boolean(hold) && snap.phase === "hold" && hold.left_s > 0
+      : Boolean(hold) && t < hold.ends_at && (t >= hold.started_at || snap.phase === "hold");
     $("btn-add").disabled = busy || !open || !inHold;
   }
 
