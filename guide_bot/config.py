@@ -28,6 +28,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("data")
     database_url: str | None = None
     base_url: str | None = None
+    webapp_max_age_s: float = Field(default=86400.0, gt=0)  # live view: oldest initData accepted
     audio_cache: Path = Path("audio_cache")
     audio_cache_max_mb: float = Field(default=200.0, gt=0)
     tts_timeout_s: float = Field(default=10.0, gt=0)

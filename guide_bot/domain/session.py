@@ -122,6 +122,14 @@ class SessionMachine:
         """The length of the session's plan, including added time."""
         return self._times_now()[-1]
 
+    def event_times(self) -> tuple[float, ...]:
+        """The at_s of every event of the timeline in this session's plan, added time included.
+
+        Index i is `timeline.events[i]` moved later by the time added before it; displays that
+        show when a cue or a hold falls due (the live view) read it with `position`.
+        """
+        return tuple(self._times_now())
+
     def next_due(self) -> float | None:
         """Wall time at which the next event falls due; None unless running."""
         core = self._core
