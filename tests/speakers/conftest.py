@@ -171,7 +171,7 @@ async def sessions(
         lambda: routines,
         clock,
         allowed=("media_player.kitchen",),
-        reconnect_delays=(0.0,),
+        reconnect_delays=(0.05,),
         tick_s=None,
     )
     try:
