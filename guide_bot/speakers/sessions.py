@@ -23,6 +23,7 @@ from typing import Literal, get_args
 
 from guide_bot.domain.clock import Clock
 from guide_bot.domain.routine import Routine
+from guide_bot.domain.timeline import Timeline
 from guide_bot.speakers.follower import Follower, Phase, SpeakerStatus
 from guide_bot.speakers.homeassistant import (
     HomeAssistant,
@@ -125,6 +126,11 @@ class SpeakerSessions:
         now = self.clock.now()
         return [self._live[e].follower.status(now) for e in sorted(self._live)]
 
+    def timeline(self, entity: str) -> Timeline | None:
+        """The plan of the session on `entity` (the track's step offsets)."""
+        live = self._live.get(entity)
+        return None if live is None else live.follower.timeline
+
     def active(self) -> list[str]:
         """Entities with a session that has not ended."""
         return [e for e, live in sorted(self._live.items()) if not live.follower.phase.closed]
@@ -153,7 +159,7 @@ class SpeakerSessions:
         player = await self.ha.player(entity)
         if not player.available:
             raise SpeakerError(f"{player.name} is unavailable in Home Assistant right now")
-        prepared = await self.tracks.prepare(routine)
+        prepared = await self.tracks.prepare(routine, tts)
         await self.tracks.track(routine, self.fmt, prepared.engine)  # rendered before it is asked
         url = self.links.track_url(routine.id, self.fmt, tts=prepared.engine)
         previous = self._live.get(entity)
