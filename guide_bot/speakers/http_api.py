@@ -3,6 +3,8 @@
     POST /api/speaker/start     {"routine": "neck release", "entity": "media_player.kitchen"}
     POST /api/speaker/{action}  {"entity": "media_player.kitchen"}   (entity optional)
          action: pause, resume, toggle, next, previous, add-time, stop
+    POST /api/speaker/control   {"action": "next", "entity": ...}  (the same, one URL for
+                                 Home Assistant's rest_command)
     GET  /api/speaker/status[?entity=media_player.kitchen]
 
 Every request needs `Authorization: Bearer GUIDE_BOT_API_TOKEN` (compared in constant time;
@@ -63,6 +65,12 @@ class ControlBody(_Body):
     """The body of POST /api/speaker/{action} (may be empty)."""
 
     entity: str | None = Field(default=None, max_length=255)
+
+
+class CommandBody(ControlBody):
+    """The body of POST /api/speaker/control."""
+
+    action: Literal["pause", "resume", "toggle", "next", "previous", "add-time", "stop"]
 
 
 def speech_for(action: str, status: SpeakerStatus) -> str:
@@ -138,16 +146,24 @@ def speaker_api_feature(sessions: SpeakerSessions, api_token: str) -> WebFeature
             {"ok": True, "speech": speech_for("start", status), "status": status.to_dict()}
         )
 
+    async def act(entity: str | None, action: str) -> web.StreamResponse:
+        status = await sessions.control(entity, action)
+        return web.json_response(
+            {"ok": True, "speech": speech_for(action, status), "status": status.to_dict()}
+        )
+
     async def control(request: web.Request) -> web.StreamResponse:
         action = PATH_ACTIONS.get(request.match_info["action"])
         if action is None:
             return _answer(404, f"unknown action; use one of {', '.join(PATH_ACTIONS)}")
         body = await body_of(request, ControlBody)
         assert isinstance(body, ControlBody)
-        status = await sessions.control(body.entity, action)
-        return web.json_response(
-            {"ok": True, "speech": speech_for(action, status), "status": status.to_dict()}
-        )
+        return await act(body.entity, action)
+
+    async def command(request: web.Request) -> web.StreamResponse:
+        body = await body_of(request, CommandBody)
+        assert isinstance(body, CommandBody)
+        return await act(body.entity, PATH_ACTIONS[body.action])
 
     async def status(request: web.Request) -> web.StreamResponse:
         entity = request.query.get("entity")
@@ -164,6 +180,7 @@ def speaker_api_feature(sessions: SpeakerSessions, api_token: str) -> WebFeature
 
     def add(app: web.Application) -> None:
         app.router.add_post("/api/speaker/start", guarded(start))
+        app.router.add_post("/api/speaker/control", guarded(command))
         app.router.add_post("/api/speaker/{action}", guarded(control))
         app.router.add_get("/api/speaker/status", guarded(status))
 

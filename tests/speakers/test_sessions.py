@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 from fakeha.server import FakeHomeAssistant
 
+from guide_bot.config import Settings
 from guide_bot.domain.clock import FakeClock
+from guide_bot.domain.routine import Routine
 from guide_bot.speakers.follower import INTERRUPT_UNAVAILABLE, Phase
 from guide_bot.speakers.homeassistant import (
+    HomeAssistant,
     HomeAssistantAuthError,
     HomeAssistantUnreachable,
     UnknownEntity,
@@ -20,6 +25,8 @@ from guide_bot.speakers.sessions import (
     SpeakerNotAllowed,
     SpeakerSessions,
 )
+from guide_bot.speech.session_tracks import SessionTracks
+from guide_bot.web.media import MediaLinks
 
 from .conftest import Changes
 
@@ -178,3 +185,27 @@ async def test_start_errors_are_clear_and_change_nothing(
         await sessions.start("speaker-test", KITCHEN)
     assert fake_ha.calls == []
     assert sessions.statuses() == []
+
+
+async def test_start_speaks_in_the_engine_asked_for(
+    fake_ha: FakeHomeAssistant,
+    settings: Settings,
+    served_links: MediaLinks,
+    routines: Mapping[str, Routine],
+    clock: FakeClock,
+) -> None:
+    online_default = SessionTracks(settings.model_copy(update={"tts": "gtts"}))
+    service = SpeakerSessions(
+        HomeAssistant(fake_ha.url, fake_ha.token),
+        online_default,
+        served_links,
+        lambda: routines,
+        clock,
+        tick_s=None,
+    )
+    try:
+        status = await service.start("tiny-test", KITCHEN, tts="espeak")  # no network needed
+    finally:
+        await service.close()
+    assert status.engine == "espeak"
+    assert "/media/track/tiny-test/espeak.mp3?" in fake_ha.calls[-1][1]["media_content_id"]
