@@ -88,6 +88,7 @@ class SpeakerSessions:
         self.routines = routines
         self.clock = clock
         self.allowed = frozenset(allowed)
+        self._allowed_order = tuple(dict.fromkeys(allowed))
         self.fmt = fmt
         self._delays = tuple(reconnect_delays) or (1.0,)
         self._tick_s = tick_s
@@ -134,6 +135,12 @@ class SpeakerSessions:
     def active(self) -> list[str]:
         """Entities with a session that has not ended."""
         return [e for e, live in sorted(self._live.items()) if not live.follower.phase.closed]
+
+    async def allowed_speakers(self) -> list[PlayerState]:
+        """The speakers chat users may use (GUIDE_BOT_HA_SPEAKERS), in the setting's order,
+        with their names and states; entities Home Assistant does not know are left out."""
+        players = {p.entity_id: p for p in await self.ha.media_players()}
+        return [players[e] for e in self._allowed_order if e in players]
 
     # -- starting ----------------------------------------------------------------------------
 
