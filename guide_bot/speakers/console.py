@@ -97,10 +97,10 @@ class CueLog:
         self._printed = 0
 
     def advance(self, offset_s: float) -> None:
-        """Print the cues passed since the last call; after a seek, only the latest one."""
+        """Print the cues passed since the last call; after a jump, only the one landed on."""
         passed = bisect.bisect_right(self._times, offset_s)
         if passed < self._printed:
-            self._printed = passed  # went back: those cues will be heard again
+            self._printed = max(0, passed - 1)  # went back: show the cue it landed on again
         new = self._events[self._printed : passed]
         for event in new[-1:] if len(new) > 2 else new:
             self._display.cue(event.at_s, event.text, late=False)
