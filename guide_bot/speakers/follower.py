@@ -23,6 +23,7 @@ from guide_bot.speakers.timeline_reading import Reading, read
 END_SLACK_S = 2.0  # a player that stops this close to the end has finished the session
 START_TIMEOUT_S = 45.0  # a speaker that has not started our track by then will not
 HOLD_ON_S = 15.0
+SETTLE_S = 3.0  # after our own command, reports measured before it are stale snapshots
 
 
 class Phase(StrEnum):
@@ -124,6 +125,7 @@ class Follower:
         self._anchor_at = now
         self._running = False
         self._seen_ours = False
+        self._command_at: float | None = None
 
     # -- position ----------------------------------------------------------------------------
 
@@ -156,6 +158,8 @@ class Follower:
         if not state.available:
             self._interrupt(now, INTERRUPT_UNAVAILABLE)
             return
+        if self._stale(state, now):
+            return  # e.g. a position update sent just before our pause: it would undo it
         active = state.state in ("playing", "paused", "buffering")
         ours = state.media_content_id is None or self.track_marker in state.media_content_id
         if active and not ours:
@@ -205,11 +209,13 @@ class Follower:
 
     def paused(self, now: float) -> None:
         """We paused the speaker."""
+        self._command_at = now
         self._freeze(now)
         self._set(Phase.PAUSED)
 
     def resumed(self, now: float) -> None:
         """We resumed the speaker."""
+        self._command_at = now
         self._anchor_offset, self._anchor_at = self.offset(now), now
         self._running = True
         self.hold_on_until = None
@@ -217,6 +223,7 @@ class Follower:
 
     def seeked(self, target_s: float, now: float) -> None:
         """We moved the speaker to `target_s`."""
+        self._command_at = now
         self._anchor_offset, self._anchor_at = target_s, now
 
     def restarted(self, now: float) -> float:
@@ -238,6 +245,7 @@ class Follower:
             return False
         if self.phase is not Phase.PLAYING or read(self.timeline, self.offset(now)).hold is None:
             raise ValueError("more time can be added only while a hold is playing")
+        self._command_at = now
         self._freeze(now)
         self.hold_on_until = now + seconds
         self._set(Phase.HOLDING_ON)
@@ -272,6 +280,13 @@ class Follower:
             step_title=step_title,
             hold_on_left_s=left,
         )
+
+    def _stale(self, state: PlayerState, now: float) -> bool:
+        """A report measured before our latest command, arriving just after it."""
+        if self._command_at is None or now - self._command_at >= SETTLE_S:
+            return False
+        measured = state.position_updated_at
+        return measured is not None and measured < self._command_at
 
     def _ran_out(self, now: float) -> bool:
         unclamped = self._anchor_offset + (now - self._anchor_at)

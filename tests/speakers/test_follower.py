@@ -181,3 +181,19 @@ def test_routine_query(routines: Mapping[str, Routine]) -> None:
         find_routine("test", routines)
     with pytest.raises(RoutineNotFound, match="did you mean speaker-test"):
         find_routine("speaker tset", routines)
+
+
+def test_a_report_measured_before_our_command_does_not_undo_it(
+    follower: Follower, timeline: Timeline
+) -> None:
+    follower.observe(state("playing", 0.0), T0)
+    at = T0 + timeline.holds[0].start_s + 1
+    follower.hold_on(at)
+    # a position update the player sent just before the pause arrives just after it
+    follower.observe(state("playing", at - T0 - 0.4, at - 0.4), at + 0.2)
+    assert follower.phase is Phase.HOLDING_ON
+    follower.observe(state("paused", at - T0, at + 0.1), at + 0.3)  # the pause, confirmed
+    assert follower.phase is Phase.HOLDING_ON
+    # once things have settled, the player's word counts again: resumed on the speaker
+    follower.observe(state("playing", at - T0, at + 5), at + 5)
+    assert follower.phase is Phase.PLAYING
