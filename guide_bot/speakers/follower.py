@@ -109,6 +109,7 @@ class Follower:
         engine: str,
         track_marker: str,
         now: float,
+        previous_content: str | None = None,
     ) -> None:
         self.entity = entity
         self.speaker = speaker
@@ -126,6 +127,9 @@ class Follower:
         self._running = False
         self._seen_ours = False
         self._command_at: float | None = None
+        self._previous_content = previous_content  # what the player held before our track
+        self._ours: str | None = None  # our track's content id as the player reports it
+        self._last_content: str | None = previous_content
 
     # -- position ----------------------------------------------------------------------------
 
@@ -161,11 +165,15 @@ class Follower:
         if self._stale(state, now):
             return  # e.g. a position update sent just before our pause: it would undo it
         active = state.state in ("playing", "paused", "buffering")
-        ours = state.media_content_id is None or self.track_marker in state.media_content_id
-        if active and not ours:
-            if self._seen_ours:
-                self._interrupt(now, INTERRUPT_OTHER_MEDIA)
-            return  # still the previous media, before ours has loaded
+        if active:
+            ours = self._is_ours(state.media_content_id)
+            self._last_content = state.media_content_id or self._last_content
+            if ours is None:
+                return  # still the previous media, before ours has loaded
+            if not ours:
+                if self._seen_ours:
+                    self._interrupt(now, INTERRUPT_OTHER_MEDIA)
+                return
         if state.state == "playing":
             self._seen_ours = True
             self._sync(state, now, running=True)
@@ -230,6 +238,7 @@ class Follower:
         """We started the track again after an interruption; returns where to seek once it plays."""
         self.pending_seek = self.offset(now)
         self._seen_ours = False
+        self._previous_content, self._ours = self._last_content, None
         self.started_at = now
         self.message = None
         self._set(Phase.STARTING)
@@ -280,6 +289,22 @@ class Follower:
             step_title=step_title,
             hold_on_left_s=left,
         )
+
+    def _is_ours(self, content: str | None) -> bool | None:
+        """Whether the player's media is our track: True, False, or None (the media from before
+        ours, still reported while ours loads). Some integrations (Music Assistant, ...) report
+        their own id instead of our URL: the first new id after play_media is then ours."""
+        if content is None:
+            return True  # the player does not say what it plays
+        if self.track_marker in content:
+            self._ours = content
+            return True
+        if self._ours is not None:
+            return content == self._ours
+        if content == self._previous_content:
+            return None
+        self._ours = content
+        return True
 
     def _stale(self, state: PlayerState, now: float) -> bool:
         """A report measured before our latest command, arriving just after it."""

@@ -181,6 +181,7 @@ class SpeakerSessions:
             engine=prepared.engine,
             track_marker=track_path(routine.id, prepared.engine, self.fmt),
             now=self.clock.now(),
+            previous_content=player.media_content_id,
         )
         live = _Live(follower=follower, routine=routine)
         self._live[entity] = live

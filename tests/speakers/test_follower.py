@@ -110,8 +110,18 @@ def test_players_without_positions_are_followed_by_the_clock(follower: Follower)
 
 
 def test_previous_media_before_ours_is_ignored_then_other_media_interrupts(
-    follower: Follower,
+    timeline: Timeline,
 ) -> None:
+    follower = Follower(
+        entity="media_player.kitchen",
+        speaker="Kitchen",
+        timeline=timeline,
+        step_titles=("Thumb press", "Side stretch", "Shoulder roll"),
+        engine="espeak",
+        track_marker=MARK,
+        now=T0,
+        previous_content="spotify:track:1",
+    )
     follower.observe(state("playing", 80.0, content="spotify:track:1"), T0)
     assert follower.phase is Phase.STARTING
     follower.observe(state("playing", 0.0, T0 + 1), T0 + 1)
@@ -197,3 +207,11 @@ def test_a_report_measured_before_our_command_does_not_undo_it(
     # once things have settled, the player's word counts again: resumed on the speaker
     follower.observe(state("playing", at - T0, at + 5), at + 5)
     assert follower.phase is Phase.PLAYING
+
+
+def test_a_player_that_renames_our_track_is_still_followed(follower: Follower) -> None:
+    follower.observe(state("buffering", 0.0, content="ma_queue_item_42"), T0)
+    follower.observe(state("playing", 0.0, content="ma_queue_item_42"), T0 + 1)
+    assert follower.phase is Phase.PLAYING
+    follower.observe(state("playing", 0.0, T0 + 9, content="ma_queue_item_43"), T0 + 9)
+    assert (follower.phase, follower.message) == (Phase.INTERRUPTED, INTERRUPT_OTHER_MEDIA)
