@@ -4,10 +4,8 @@ REST (`Authorization: Bearer TOKEN`): `GET /api/states`, `GET /api/states/<entit
 unknown entity), `POST /api/services/media_player/<service>`. Home Assistant answers a service call
 on an entity that does not exist with 200 and nothing changed, so callers look the entity up first.
 
-Websocket `/api/websocket`: `auth_required` -> `{"type": "auth", "access_token": ...}` ->
-`auth_ok` or `auth_invalid` (then the server closes); commands carry increasing integer ids and are
-answered by `result` messages; `subscribe_events` with `event_type: state_changed` streams every
-state change as `event` messages carrying the subscription's id.
+The websocket (`/api/websocket`, state_changed events) is in ha_websocket.py, the state values
+and errors in ha_states.py; this module re-exports them, so callers import from one place.
 
 Every failure is one of the `HomeAssistantError` subclasses, with a message fit for a person; the
 token never appears in a message or a log line.
@@ -15,105 +13,42 @@ token never appears in a message or a log line.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import aiohttp
 
+from guide_bot.speakers.ha_states import (
+    DEFAULT_TIMEOUT_S,
+    MEDIA_PLAYER,
+    UNAVAILABLE_STATES,
+    HomeAssistantAuthError,
+    HomeAssistantError,
+    HomeAssistantUnreachable,
+    PlayerState,
+    ServiceCallError,
+    UnknownEntity,
+    check_entity_id,
+)
+from guide_bot.speakers.ha_websocket import StateChanges
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_TIMEOUT_S = 10.0
-MEDIA_PLAYER = "media_player."
-UNAVAILABLE_STATES = frozenset({"unavailable", "unknown"})
-
-
-class HomeAssistantError(Exception):
-    """Something went wrong talking to Home Assistant; the message says what, for a person."""
-
-
-class HomeAssistantUnreachable(HomeAssistantError):
-    """No answer: wrong URL, Home Assistant down, network trouble, or a timeout."""
-
-
-class HomeAssistantAuthError(HomeAssistantError):
-    """The token was refused (REST 401 or websocket auth_invalid)."""
-
-
-class UnknownEntity(HomeAssistantError):
-    """No such entity in Home Assistant, or not a media player."""
-
-
-class ServiceCallError(HomeAssistantError):
-    """Home Assistant refused a service call (400: bad data or an unknown service, or worse)."""
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class PlayerState:
-    """What Home Assistant reports about one media player at one moment."""
-
-    entity_id: str
-    state: str  # playing, paused, idle, buffering, off, on, standby, unavailable, unknown
-    name: str
-    media_position_s: float | None = None
-    position_updated_at: float | None = None  # epoch seconds
-    media_duration_s: float | None = None
-    media_content_id: str | None = None
-
-    @property
-    def available(self) -> bool:
-        """Whether Home Assistant can reach the player at all."""
-        return self.state not in UNAVAILABLE_STATES
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> PlayerState:
-        """A state object as the REST API and state_changed events carry it."""
-        attributes = data.get("attributes") or {}
-        entity_id = str(data.get("entity_id", ""))
-        return cls(
-            entity_id=entity_id,
-            state=str(data.get("state", "unknown")),
-            name=str(attributes.get("friendly_name") or entity_id),
-            media_position_s=_number(attributes.get("media_position")),
-            position_updated_at=_epoch(attributes.get("media_position_updated_at")),
-            media_duration_s=_number(attributes.get("media_duration")),
-            media_content_id=(
-                str(attributes["media_content_id"]) if attributes.get("media_content_id") else None
-            ),
-        )
-
-    def to_dict(self) -> dict[str, object]:
-        """The JSON shape of `guide-bot speaker list --json`."""
-        return {"entity_id": self.entity_id, "name": self.name, "state": self.state}
-
-
-def _number(value: object) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _epoch(value: object) -> float | None:
-    if isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value)
-        except ValueError:
-            return None
-        if moment.tzinfo is None:
-            return None  # Home Assistant always sends an offset; a naive time cannot be placed
-        return moment.timestamp()
-    return None
-
-
-def check_entity_id(entity_id: str) -> str:
-    """The id, if it names a media player; UnknownEntity otherwise."""
-    if not entity_id.startswith(MEDIA_PLAYER) or len(entity_id) == len(MEDIA_PLAYER):
-        raise UnknownEntity(f"{entity_id!r} is not a media player (expected media_player.NAME)")
-    return entity_id
+__all__ = [
+    "DEFAULT_TIMEOUT_S",
+    "MEDIA_PLAYER",
+    "UNAVAILABLE_STATES",
+    "HomeAssistant",
+    "HomeAssistantAuthError",
+    "HomeAssistantError",
+    "HomeAssistantUnreachable",
+    "PlayerState",
+    "ServiceCallError",
+    "StateChanges",
+    "UnknownEntity",
+    "check_entity_id",
+]
 
 
 class HomeAssistant:
@@ -132,6 +67,7 @@ class HomeAssistant:
             )
         self.base_url = base_url.rstrip("/")
         self._token = token
+        self._timeout_s = timeout_s
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._http: aiohttp.ClientSession | None = None
 
@@ -241,13 +177,14 @@ class HomeAssistant:
 
     async def state_changes(self) -> StateChanges:
         """An authenticated websocket subscribed to state_changed (raises on refusal)."""
-        stream = StateChanges(self)
+        stream = StateChanges(
+            self._session(), self.websocket_url(), self._token, timeout_s=self._timeout_s
+        )
         await stream.connect()
         return stream
 
 
 _NOT_FOUND = object()
-_CLOSED = (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING)
 
 
 def _message(text: str) -> str:
@@ -258,110 +195,3 @@ def _message(text: str) -> str:
     if isinstance(data, dict) and isinstance(data.get("message"), str):
         return str(data["message"])[:200]
     return text.strip()[:200]
-
-
-class StateChanges:
-    """One websocket connection: authenticated, subscribed, yielding media players' new states."""
-
-    def __init__(self, ha: HomeAssistant) -> None:
-        self._ha = ha
-        self._ws: aiohttp.ClientWebSocketResponse | None = None
-        self._next_id = 1
-        self._subscription: int | None = None
-
-    async def connect(self) -> None:
-        """Authenticate and subscribe; HomeAssistantAuthError or HomeAssistantUnreachable."""
-        url = self._ha.websocket_url()
-        try:
-            self._ws = await self._ha._session().ws_connect(url, heartbeat=30.0)
-            first = await self._receive()
-            if first.get("type") != "auth_required":
-                raise HomeAssistantError(f"unexpected websocket greeting {first.get('type')!r}")
-            await self._ws.send_json({"type": "auth", "access_token": self._ha._token})
-            answer = await self._receive()
-            if answer.get("type") == "auth_invalid":
-                raise HomeAssistantAuthError(
-                    "Home Assistant refused the token on the websocket (auth_invalid); "
-                    "make a new long-lived access token and set GUIDE_BOT_HA_TOKEN"
-                )
-            if answer.get("type") != "auth_ok":
-                raise HomeAssistantError(f"unexpected websocket answer {answer.get('type')!r}")
-            self._subscription = await self._command(
-                {"type": "subscribe_events", "event_type": "state_changed"}
-            )
-        except (aiohttp.ClientError, TimeoutError, OSError) as exc:
-            await self.close()
-            raise HomeAssistantUnreachable(
-                f"cannot open Home Assistant's websocket at {url} ({type(exc).__name__})"
-            ) from exc
-        except HomeAssistantError:
-            await self.close()
-            raise
-
-    async def _command(self, message: dict[str, Any]) -> int:
-        """Send a command with the next id and wait for its result."""
-        assert self._ws is not None
-        ident = self._next_id
-        self._next_id += 1
-        await self._ws.send_json({"id": ident, **message})
-        while True:
-            reply = await self._receive()
-            if reply.get("id") == ident and reply.get("type") == "result":
-                if not reply.get("success"):
-                    error = reply.get("error") or {}
-                    raise HomeAssistantError(
-                        f"Home Assistant refused {message['type']}: {error.get('message', error)}"
-                    )
-                return ident
-
-    async def _receive(self) -> dict[str, Any]:
-        assert self._ws is not None
-        msg = await asyncio.wait_for(self._ws.receive(), timeout=self._ha._timeout.total)
-        if msg.type in _CLOSED:
-            raise aiohttp.ServerDisconnectedError("websocket closed")
-        if msg.type is aiohttp.WSMsgType.ERROR:
-            raise aiohttp.ClientConnectionError("websocket error")
-        if msg.type is not aiohttp.WSMsgType.TEXT:
-            raise HomeAssistantError("Home Assistant sent a websocket message that is not text")
-        data = json.loads(msg.data)
-        if not isinstance(data, dict):
-            raise HomeAssistantError("Home Assistant sent a websocket message that is no object")
-        return data
-
-    async def states(self) -> AsyncIterator[PlayerState]:
-        """New states of media players, until the connection drops (then it returns)."""
-        assert self._ws is not None
-        async for msg in self._ws:
-            if msg.type is not aiohttp.WSMsgType.TEXT:
-                break
-            try:
-                data = json.loads(msg.data)
-            except ValueError:
-                continue
-            for item in data if isinstance(data, list) else [data]:  # coalesced messages
-                state = _state_of(item, self._subscription)
-                if state is not None:
-                    yield state
-
-    async def close(self) -> None:
-        """Close the websocket."""
-        if self._ws is not None:
-            await self._ws.close()
-            self._ws = None
-
-
-def _state_of(item: object, subscription: int | None) -> PlayerState | None:
-    """The media player state in a state_changed event message, if it is one."""
-    if not isinstance(item, dict) or item.get("type") != "event" or item.get("id") != subscription:
-        return None
-    event = item.get("event") or {}
-    if event.get("event_type") != "state_changed":
-        return None
-    data = event.get("data") or {}
-    entity_id = str(data.get("entity_id", ""))
-    if not entity_id.startswith(MEDIA_PLAYER):
-        return None
-    new_state = data.get("new_state")
-    if not isinstance(new_state, dict):  # the entity was removed
-        return PlayerState(entity_id=entity_id, state="unavailable", name=entity_id)
-    return PlayerState.from_json(new_state)

@@ -24,39 +24,29 @@ from typing import Literal, get_args
 from guide_bot.domain.clock import Clock
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import Timeline
-from guide_bot.speakers.follower import Follower, Phase, SpeakerStatus
+from guide_bot.speakers.actions import apply, seek_after_restart
+from guide_bot.speakers.errors import NoSession, SpeakerError, SpeakerNotAllowed
+from guide_bot.speakers.follower import Follower, SpeakerStatus
 from guide_bot.speakers.homeassistant import (
     HomeAssistant,
     HomeAssistantError,
     HomeAssistantUnreachable,
     PlayerState,
-    StateChanges,
     check_entity_id,
 )
 from guide_bot.speakers.routine_query import find_routine
-from guide_bot.speakers.timeline_reading import next_step_offset, previous_step_offset
+from guide_bot.speakers.state_feed import DEFAULT_DELAYS, StateFeed
 from guide_bot.speech.session_tracks import SessionTracks
 from guide_bot.web.media import MediaLinks, RoutineSource, track_path
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["ACTIONS", "LOST", "NoSession", "SpeakerError", "SpeakerNotAllowed", "SpeakerSessions"]
+
 Action = Literal["pause", "resume", "toggle", "next", "previous", "add_time", "stop"]
 ACTIONS: tuple[str, ...] = get_args(Action)
 ChangeObserver = Callable[[str, SpeakerStatus], Awaitable[None] | None]
 LOST = "Home Assistant cannot be reached; retrying"
-_SEEK_MIN_S = 0.5  # a restart closer than this to the start needs no seek
-
-
-class SpeakerError(Exception):
-    """A request the speaker sessions refuse; the message says why, for a person."""
-
-
-class SpeakerNotAllowed(SpeakerError):
-    """The operator does not let chat users play on this entity (GUIDE_BOT_HA_SPEAKERS)."""
-
-
-class NoSession(SpeakerError):
-    """No session (or no single session) to control."""
 
 
 @dataclass
@@ -79,7 +69,7 @@ class SpeakerSessions:
         *,
         allowed: Collection[str] = (),
         fmt: str = "mp3",
-        reconnect_delays: Sequence[float] = (1.0, 2.0, 5.0, 10.0, 30.0),
+        reconnect_delays: Sequence[float] = DEFAULT_DELAYS,
         tick_s: float | None = 0.5,
     ) -> None:
         self.ha = ha
@@ -90,13 +80,17 @@ class SpeakerSessions:
         self.allowed = frozenset(allowed)
         self._allowed_order = tuple(dict.fromkeys(allowed))
         self.fmt = fmt
-        self._delays = tuple(reconnect_delays) or (1.0,)
         self._tick_s = tick_s
         self._live: dict[str, _Live] = {}
         self._observers: list[ChangeObserver] = []
-        self._stream_task: asyncio.Task[None] | None = None
         self._ticker: asyncio.Task[None] | None = None
-        self._connected = False
+        self._feed = StateFeed(
+            ha,
+            on_state=self._report,
+            on_lost=self._lost,
+            on_back=self._back,
+            delays=reconnect_delays,
+        )
 
     # -- observers ---------------------------------------------------------------------------
 
@@ -186,7 +180,7 @@ class SpeakerSessions:
         live = _Live(follower=follower, routine=routine)
         self._live[entity] = live
         try:
-            await self._ensure_stream()
+            await self._feed.ensure()
             await self.ha.play_media(entity, url)
         except HomeAssistantError:
             follower.stopped(self.clock.now())
@@ -221,7 +215,7 @@ class SpeakerSessions:
             raise NoSession(f"the session on {f.entity} has ended")
         async with live.lock:
             try:
-                await self._do(live, action)
+                await apply(action, live.follower, self.ha, self.clock, lambda: self._restart(live))
             except HomeAssistantUnreachable:
                 f.connection_lost(self.clock.now(), LOST)
                 await self._notify(live)
@@ -229,78 +223,13 @@ class SpeakerSessions:
         await self._notify(live)
         return f.status(self.clock.now())
 
-    async def _do(self, live: _Live, action: str) -> None:
-        f, now = live.follower, self.clock.now()
-        if action == "toggle":
-            action = "pause" if f.phase in (Phase.PLAYING, Phase.BUFFERING) else "resume"
-        if action == "stop":
-            f.stopped(now)
-            try:
-                await self.ha.stop(f.entity)
-            except HomeAssistantError as exc:
-                f.message = f"stopped here, but the speaker did not confirm: {exc}"
-            return
-        if action == "pause":
-            if f.phase is Phase.HOLDING_ON:
-                f.hold_on_until = None
-                f.paused(now)
-            elif f.phase in (Phase.PLAYING, Phase.BUFFERING):
-                await self.ha.pause(f.entity)
-                f.paused(self.clock.now())
-            return
-        if action == "resume":
-            if f.phase is Phase.INTERRUPTED:
-                await self._recover(live)
-            elif f.phase in (Phase.PAUSED, Phase.HOLDING_ON):
-                await self.ha.play(f.entity)
-                f.resumed(self.clock.now())
-            return
-        if action == "add_time":
-            try:
-                must_pause = f.hold_on(now)
-            except ValueError as exc:
-                raise SpeakerError(str(exc)) from exc
-            if must_pause:
-                await self.ha.pause(f.entity)
-            return
-        if f.phase is Phase.STARTING:
-            raise SpeakerError("the speaker has not started the track yet")
-        offset = f.offset(now)
-        if action == "next":
-            target = next_step_offset(f.timeline, offset)
-        else:
-            target = previous_step_offset(f.timeline, offset)
-        if f.phase is not Phase.INTERRUPTED:
-            await self.ha.seek(f.entity, target)
-        f.seeked(target, self.clock.now())
-
-    async def _recover(self, live: _Live) -> None:
-        """Resume an interrupted session: resync if the track still plays, else start it again."""
+    async def _restart(self, live: _Live) -> None:
+        """Start the track again (after an interruption); it is seeked once it plays."""
         f = live.follower
-        state = await self.ha.player(f.entity)
-        f.observe(state, self.clock.now())
-        if f.phase is Phase.PAUSED:
-            await self.ha.play(f.entity)
-            f.resumed(self.clock.now())
-            return
-        if f.phase is not Phase.INTERRUPTED:
-            return
-        if not state.available:
-            raise SpeakerError(f"{state.name} is still unavailable; try again when it is back")
-        await self._ensure_stream()
+        await self._feed.ensure()
         url = self.links.track_url(live.routine.id, self.fmt, tts=f.engine)
         f.restarted(self.clock.now())
         await self.ha.play_media(f.entity, url)
-
-    async def _after_report(self, live: _Live) -> None:
-        """Seek a restarted track to where the session was, once it plays."""
-        f = live.follower
-        if f.pending_seek is None or f.phase is not Phase.PLAYING:
-            return
-        target, f.pending_seek = f.pending_seek, None
-        if target > _SEEK_MIN_S:
-            await self.ha.seek(f.entity, target)
-            f.seeked(target, self.clock.now())
 
     # -- time --------------------------------------------------------------------------------
 
@@ -339,59 +268,24 @@ class SpeakerSessions:
 
     # -- the websocket -----------------------------------------------------------------------
 
-    async def _ensure_stream(self) -> None:
-        """Follow state changes; the first connection's errors go to the caller."""
-        if self._stream_task is not None and not self._stream_task.done():
-            return
-        stream = await self.ha.state_changes()
-        self._connected = True
-        self._stream_task = asyncio.create_task(self._follow(stream), name="ha-state-changes")
-
-    async def _follow(self, stream: StateChanges) -> None:
-        attempt = 0
-        while True:
-            try:
-                async for state in stream.states():
-                    attempt = 0
-                    await self._report(state)
-            except (HomeAssistantError, OSError, TimeoutError) as exc:
-                logger.warning("Home Assistant websocket: %s", exc)
-            except Exception:
-                logger.exception("Home Assistant websocket: unexpected error")
-            finally:
-                await stream.close()
-            self._connected = False
-            await self._lost_all()
-            while True:
-                await asyncio.sleep(self._delays[min(attempt, len(self._delays) - 1)])
-                attempt += 1
-                try:
-                    stream = await self.ha.state_changes()
-                except HomeAssistantError as exc:
-                    logger.warning("Home Assistant websocket: reconnecting failed: %s", exc)
-                    continue
-                break
-            self._connected = True
-            await self._resync_all()
-
     async def _report(self, state: PlayerState) -> None:
         live = self._live.get(state.entity_id)
         if live is None or live.follower.phase.closed:
             return
         live.follower.observe(state, self.clock.now())
         try:
-            await self._after_report(live)
+            await seek_after_restart(live.follower, self.ha, self.clock)
         except HomeAssistantError as exc:
             logger.warning("speaker session on %s: %s", state.entity_id, exc)
         await self._notify(live)
 
-    async def _lost_all(self) -> None:
+    async def _lost(self) -> None:
         for entity in self.active():
             live = self._live[entity]
             live.follower.connection_lost(self.clock.now(), LOST)
             await self._notify(live)
 
-    async def _resync_all(self) -> None:
+    async def _back(self) -> None:
         for entity in self.active():
             try:
                 state = await self.ha.player(entity)
@@ -403,14 +297,14 @@ class SpeakerSessions:
     @property
     def connected(self) -> bool:
         """Whether the websocket to Home Assistant is up."""
-        return self._connected
+        return self._feed.connected
 
     async def close(self) -> None:
         """Stop following (sessions on speakers are left as they are) and close connections."""
-        for task in (self._stream_task, self._ticker):
-            if task is not None:
-                task.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await task
-        self._stream_task = self._ticker = None
+        await self._feed.close()
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
         await self.ha.close()
