@@ -87,9 +87,9 @@ def warm_cache_cmd(library: Path, tts: TtsChoice | None) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["ogg", "mp3"]),
+    type=click.Choice(["ogg", "mp3", "m4a"]),
     default=None,
-    help="ogg (Opus) or mp3; default: from the file name, else ogg.",
+    help="ogg (Opus), mp3 or m4a (AAC); default: from the file name, else ogg.",
 )
 @tts_option
 @library_option
@@ -106,7 +106,9 @@ def export_cmd(
     if routine is None:
         known = ", ".join(sorted(result.routines)) or "none"
         raise click.UsageError(f"unknown routine {routine_id!r} (known: {known})")
-    fmt = fmt or ("mp3" if output.suffix.lower() == ".mp3" else "ogg")
+    if fmt is None:
+        fmt = "mp3" if output.suffix.lower() == ".mp3" else "ogg"
+        fmt = "m4a" if output.suffix.lower() == ".m4a" else fmt
     cues = open_speech(tts)
     try:
         timeline = plan(routine, speak_s=cues.duration_s)

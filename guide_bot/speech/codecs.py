@@ -1,4 +1,4 @@
-"""Audio codecs in-process with PyAV: decode anything to PCM, encode OGG/Opus, MP3 and WAV.
+"""Audio codecs in-process with PyAV: decode anything to PCM, encode OGG/Opus, MP3, AAC and WAV.
 
 Everything inside guide-bot is mono signed 16-bit PCM (`Pcm`); this module is the only one that
 talks to PyAV. Voice notes for Telegram are OGG/Opus at 48 kHz mono with their exact duration.
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import math
+import os
+import tempfile
 import wave
 from dataclasses import dataclass
 from typing import Literal
@@ -17,7 +19,7 @@ import numpy as np
 
 from guide_bot.speech.ports import SAMPLE_WIDTH, Pcm, SpeechAudio, SpeechError
 
-TrackFormat = Literal["ogg", "mp3"]
+TrackFormat = Literal["ogg", "mp3", "m4a"]
 OPUS_RATE = 48_000  # Opus always runs at 48 kHz
 MP3_RATES = frozenset({8_000, 11_025, 12_000, 16_000, 22_050, 24_000, 32_000, 44_100, 48_000})
 _CHUNK_S = 1.0  # frames handed to the encoder at a time
@@ -26,6 +28,15 @@ _CHUNK_S = 1.0  # frames handed to the encoder at a time
 _ENCODERS: dict[str, tuple[str, int, dict[str, str]]] = {
     "ogg": ("libopus", 24_000, {"compression_level": "5"}),
     "mp3": ("libmp3lame", 64_000, {"compression_level": "7"}),
+    "m4a": ("aac", 64_000, {}),  # FFmpeg's native AAC encoder (PyAV's wheel has no libfdk_aac)
+}
+# PyAV container format of each track format. M4A is written with "+faststart" (the index
+# before the audio, so a speaker can start playing while downloading); the muxer then rewrites
+# the file, which needs a real file rather than memory.
+_CONTAINERS: dict[str, tuple[str, dict[str, str]]] = {
+    "ogg": ("ogg", {}),
+    "mp3": ("mp3", {}),
+    "m4a": ("ipod", {"movflags": "+faststart"}),
 }
 
 
@@ -102,10 +113,10 @@ def resample(pcm: Pcm, rate: int) -> Pcm:
 
 
 def encode(pcm: Pcm, fmt: TrackFormat) -> Encoded:
-    """Encode mono PCM as OGG/Opus (48 kHz) or MP3 (libmp3lame, at the PCM's rate if MP3 has
-    it, else 44.1 kHz)."""
+    """Encode mono PCM as OGG/Opus (48 kHz), MP3 (libmp3lame) or AAC in M4A; MP3 and AAC keep
+    the PCM's rate if MP3 has it, else 44.1 kHz."""
     if fmt not in _ENCODERS:
-        raise CodecError(f"unknown format {fmt!r}; use ogg or mp3")
+        raise CodecError(f"unknown format {fmt!r}; use ogg, mp3 or m4a")
     codec, bit_rate, options = _ENCODERS[fmt]
     mp3_rate = pcm.rate if pcm.rate in MP3_RATES else 44_100
     rate = OPUS_RATE if fmt == "ogg" else mp3_rate
@@ -113,17 +124,42 @@ def encode(pcm: Pcm, fmt: TrackFormat) -> Encoded:
         av.Codec(codec, "w")
     except av.error.FFmpegError as exc:  # pragma: no cover - depends on the wheel's build
         raise CodecError(f"this PyAV build has no {codec} encoder") from exc
-    out = io.BytesIO()
-    with av.open(out, mode="w", format=fmt) as container:
-        stream = container.add_stream(codec, rate=rate, layout="mono", options=options)
+    container_format, container_options = _CONTAINERS[fmt]
+    if fmt == "m4a":
+        fd, temp = tempfile.mkstemp(suffix=".m4a")
+        os.close(fd)
+        try:
+            _mux(temp, container_format, container_options, codec, bit_rate, options, pcm, rate)
+            with open(temp, "rb") as handle:
+                data = handle.read()
+        finally:
+            os.unlink(temp)
+    else:
+        out = io.BytesIO()
+        _mux(out, container_format, container_options, codec, bit_rate, options, pcm, rate)
+        data = out.getvalue()
+    return Encoded(data=data, format=fmt, duration_s=pcm.duration_s)
+
+
+def _mux(
+    target: str | io.BytesIO,
+    container_format: str,
+    container_options: dict[str, str],
+    codec: str,
+    bit_rate: int,
+    options: dict[str, str],
+    pcm: Pcm,
+    rate: int,
+) -> None:
+    with av.open(target, mode="w", format=container_format, options=container_options) as out:
+        stream = out.add_stream(codec, rate=rate, layout="mono", options=options)
         assert isinstance(stream, av.audio.stream.AudioStream)
         stream.bit_rate = bit_rate
         for frame in _frames(resample(pcm, rate)):
             for packet in stream.encode(frame):
-                container.mux(packet)
+                out.mux(packet)
         for packet in stream.encode(None):
-            container.mux(packet)
-    return Encoded(data=out.getvalue(), format=fmt, duration_s=pcm.duration_s)
+            out.mux(packet)
 
 
 def encode_ogg_opus(pcm: Pcm) -> Encoded:

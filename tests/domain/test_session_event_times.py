@@ -6,7 +6,7 @@ import pytest
 
 from guide_bot.domain.clock import FakeClock
 from guide_bot.domain.cues import CueKind
-from guide_bot.domain.session import Session
+from guide_bot.domain.session import SessionMachine as Session
 from guide_bot.domain.timeline import Timeline
 
 

@@ -42,7 +42,7 @@ def test_mp3_export_with_libmp3lame() -> None:
 
 
 def test_unknown_format_is_refused() -> None:
-    with pytest.raises(CodecError, match="ogg or mp3"):
+    with pytest.raises(CodecError, match="ogg, mp3 or m4a"):
         encode(tone(1.0), "flac")  # type: ignore[arg-type]
 
 

@@ -1,0 +1,112 @@
+"""The media server: whole-session tracks at signed, expiring URLs, with HEAD and Range.
+
+    GET|HEAD /media/track/{routine_id}/{variant}.{mp3|ogg|m4a}?exp=EPOCH&sig=HMAC
+
+`variant` is the speech engine the track is spoken in (`gtts`, `espeak`; `auto` resolves once per
+process, see speech/session_tracks.py). A missing, tampered or expired signature gets 403 before
+anything else is looked at; an unknown routine, engine or format gets 404. aiohttp's FileResponse
+answers HEAD, single Range requests (206 with Content-Range; 416 when unsatisfiable or for
+several ranges at once), If-Range and conditional requests, with Accept-Ranges: bytes.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from urllib.parse import quote
+
+from aiohttp import web
+
+from guide_bot.domain.clock import Clock
+from guide_bot.domain.routine import Routine
+from guide_bot.speech.ports import SpeechError
+from guide_bot.speech.session_tracks import ENGINES, TRACK_FORMATS, SessionTracks
+from guide_bot.web.server import WebFeature
+from guide_bot.web.signing import UrlSigner
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_TTL_S = 12 * 3600  # long enough for a session with long pauses; seeks re-fetch the URL
+TRACK_ROUTE = "/media/track/{routine_id}/{variant:[a-z]+}.{ext:[a-z0-9]+}"
+RoutineSource = Callable[[], Mapping[str, Routine]]
+
+
+def track_path(routine_id: str, variant: str, fmt: str) -> str:
+    """The (encoded) path of a track: what is signed."""
+    return f"/media/track/{quote(routine_id, safe='')}/{quote(variant, safe='')}.{fmt}"
+
+
+class MediaLinks:
+    """Makes absolute, signed track URLs under the public base URL."""
+
+    def __init__(
+        self,
+        public_url: str,
+        signer: UrlSigner,
+        clock: Clock,
+        *,
+        default_tts: str = "auto",
+    ) -> None:
+        if not public_url.startswith(("http://", "https://")):
+            raise ValueError(f"the public URL must start with http:// or https://: {public_url!r}")
+        self.public_url = public_url.rstrip("/")
+        self._signer = signer
+        self._clock = clock
+        self._default_tts = default_tts
+
+    def track_url(
+        self,
+        routine_id: str,
+        fmt: str,
+        *,
+        tts: str | None = None,
+        ttl_s: int = DEFAULT_TTL_S,
+    ) -> str:
+        """The URL of a routine's whole-session track, valid for `ttl_s` seconds.
+
+        Pass `tts=PreparedTrack.engine` so the track is spoken in the voice its plan was made in.
+        """
+        if fmt not in TRACK_FORMATS:
+            raise ValueError(f"unknown track format {fmt!r}; use mp3, ogg or m4a")
+        variant = tts or self._default_tts
+        if variant not in (*ENGINES, "auto"):
+            raise ValueError(f"unknown speech engine {variant!r}; use gtts, espeak or auto")
+        path = track_path(routine_id, variant, fmt)
+        exp = int(self._clock.now()) + int(ttl_s)
+        return f"{self.public_url}{path}?{self._signer.query(path, exp)}"
+
+
+def media_feature(
+    tracks: SessionTracks,
+    routines: RoutineSource,
+    signer: UrlSigner,
+    clock: Clock,
+) -> WebFeature:
+    """The web feature that serves tracks (add it to `build_web_app`)."""
+
+    async def serve_track(request: web.Request) -> web.StreamResponse:
+        why = signer.check(request.rel_url.raw_path, request.query, now=clock.now())
+        if why is not None:
+            logger.info("media: refused a track request (%s)", why)
+            raise web.HTTPForbidden(text=f"forbidden: {why}\n")
+        info = request.match_info
+        routine = routines().get(info["routine_id"])
+        if routine is None:
+            raise web.HTTPNotFound(text="no such routine\n")
+        variant, fmt = info["variant"], info["ext"]
+        if variant not in (*ENGINES, "auto") or fmt not in TRACK_FORMATS:
+            raise web.HTTPNotFound(text="no such engine or format\n")
+        try:
+            track = await tracks.track(routine, fmt, variant)
+        except SpeechError as exc:
+            logger.warning("media: cannot render %s: %s", routine.id, exc)
+            raise web.HTTPServiceUnavailable(text="speech is not available right now\n") from exc
+        return web.FileResponse(
+            track.path,
+            headers={"Content-Type": track.content_type, "Cache-Control": "private, max-age=3600"},
+        )
+
+    def add(app: web.Application) -> None:
+        app.router.add_get(TRACK_ROUTE, serve_track)  # also answers HEAD
+
+    return add
