@@ -1,0 +1,1 @@
+"""Sessions on smart speakers: Home Assistant media players (and the Alexa skill)."""
