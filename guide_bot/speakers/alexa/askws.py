@@ -54,7 +54,9 @@ def _certvalidator_importable() -> bool:
     except Exception as exc:  # oscrypto raises its own LibraryNotFoundError at import
         if type(exc).__name__ != "LibraryNotFoundError":
             raise
-        logger.info("certvalidator cannot load libcrypto (%s); using cryptography's path check", exc)
+        logger.info(
+            "certvalidator cannot load libcrypto (%s); using cryptography's path check", exc
+        )
         return False
     return True
 

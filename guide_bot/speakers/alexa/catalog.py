@@ -55,7 +55,9 @@ class AlexaCatalog:
             synonyms = {name for name in names if uses[name] == 1}
             if normalize(titles[rid]) != titles[rid].lower():
                 synonyms.add(normalize(titles[rid]))  # the title without its punctuation
-            routines.append(SpokenRoutine(id=rid, title=titles[rid], synonyms=tuple(sorted(synonyms))))
+            routines.append(
+                SpokenRoutine(id=rid, title=titles[rid], synonyms=tuple(sorted(synonyms)))
+            )
         self.routines: tuple[SpokenRoutine, ...] = tuple(routines)
         self._by_id = {routine.id: routine for routine in self.routines}
         self._by_name: dict[str, str] = {}
@@ -83,5 +85,7 @@ class AlexaCatalog:
 
     def examples(self, count: int = 3) -> list[str]:
         """A few names to suggest, the shortest way to say each, always the same ones."""
-        spoken = [min((normalize(r.id.replace("-", " ")), *r.synonyms), key=len) for r in self.routines]
+        spoken = [
+            min((normalize(r.id.replace("-", " ")), *r.synonyms), key=len) for r in self.routines
+        ]
         return spoken[:count]

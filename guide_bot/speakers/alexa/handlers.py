@@ -101,9 +101,7 @@ def _ids(handler_input: HandlerInput) -> tuple[str, str]:
 class SkillActions:
     """The skill's behaviour; each public method answers one kind of request."""
 
-    def __init__(
-        self, catalog: AlexaCatalog, links: TrackLinks, positions: PositionStore
-    ) -> None:
+    def __init__(self, catalog: AlexaCatalog, links: TrackLinks, positions: PositionStore) -> None:
         self._catalog = catalog
         self._links = links
         self._positions = positions
@@ -120,7 +118,9 @@ class SkillActions:
         builder = handler_input.response_builder
         heard, routine = self._routine_from_slot(handler_input)
         if routine is None:
-            speech = texts.unknown_routine(heard, examples) if heard else texts.which_routine(examples)
+            speech = (
+                texts.unknown_routine(heard, examples) if heard else texts.which_routine(examples)
+            )
             return builder.speak(speech).ask(texts.which_routine(examples)).response
         token = StreamToken.new(routine.id)
         return self._play(handler_input, routine, token, 0)
@@ -215,7 +215,9 @@ class SkillActions:
     def _routine_from_slot(self, handler_input: HandlerInput) -> tuple[str, SpokenRoutine | None]:
         """What was heard, and the routine it names (entity resolution first, then the words)."""
         request = handler_input.request_envelope.request
-        slots = request.intent.slots if isinstance(request, IntentRequest) and request.intent else None
+        slots = (
+            request.intent.slots if isinstance(request, IntentRequest) and request.intent else None
+        )
         slot = (slots or {}).get(ROUTINE_SLOT)
         if slot is None:
             return "", None

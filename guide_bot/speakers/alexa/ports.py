@@ -1,4 +1,4 @@
-"""What the Alexa skill needs from the rest of guide-bot, as a Protocol the composition root fills."""
+"""What the Alexa skill needs from the rest of guide-bot: a Protocol the composition root fills."""
 
 from __future__ import annotations
 

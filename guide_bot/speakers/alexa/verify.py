@@ -87,7 +87,7 @@ def _is_loopback(host: str) -> bool:
 
 def fetch_chain_over_https(url: str) -> bytes:
     """Download a certificate chain (the URL was checked to be Amazon's before this is called)."""
-    with urllib.request.urlopen(url, timeout=CHAIN_FETCH_TIMEOUT_S) as response:  # noqa: S310
+    with urllib.request.urlopen(url, timeout=CHAIN_FETCH_TIMEOUT_S) as response:
         data: bytes = response.read(CHAIN_MAX_BYTES + 1)
     if len(data) > CHAIN_MAX_BYTES:
         raise VerificationException("Signature certificate chain is too large")

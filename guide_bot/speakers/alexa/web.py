@@ -7,6 +7,7 @@ request is verified and dispatched in a worker thread, never on the event loop.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Callable, Sequence
 
@@ -25,6 +26,23 @@ logger = logging.getLogger(__name__)
 
 ALEXA_PATH = "/alexa"
 WebFeature = Callable[[web.Application], None]  # the same shape as guide_bot.web.server's
+
+
+def _looks_like_an_envelope(body: str) -> bool:
+    """The parts ask-sdk reads without checking: request.type and context.System.application."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return False
+    request = data.get("request") if isinstance(data, dict) else None
+    context = data.get("context") if isinstance(data, dict) else None
+    system = context.get("System") if isinstance(context, dict) else None
+    return (
+        isinstance(request, dict)
+        and isinstance(request.get("type"), str)
+        and isinstance(system, dict)
+        and isinstance(system.get("application"), dict)
+    )
 
 
 def alexa_feature(
@@ -57,9 +75,11 @@ def alexa_feature(
             body = (await request.read()).decode("utf-8")
         except UnicodeDecodeError:
             raise web.HTTPBadRequest(text="the request body is not UTF-8") from None
+        if not _looks_like_an_envelope(body):
+            raise web.HTTPBadRequest(text="not an Alexa request envelope")
         headers = dict(request.headers)
         try:
-            answer: str = await asyncio.to_thread(
+            answer: object = await asyncio.to_thread(
                 dispatcher.verify_request_and_dispatch, headers, body
             )
         except VerificationException as exc:
@@ -68,7 +88,7 @@ def alexa_feature(
         except AskSdkException as exc:
             logger.warning("Refused an Alexa request: %s", exc)
             raise web.HTTPBadRequest(text="the request could not be handled") from None
-        return web.Response(text=answer, content_type="application/json", charset="utf-8")
+        return web.json_response(answer)  # ask-sdk's serializer gives plain JSON values
 
     def add_routes(app: web.Application) -> None:
         app.router.add_post(ALEXA_PATH, handle)
