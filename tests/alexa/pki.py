@@ -73,6 +73,7 @@ def leaf_certificate(
     names: tuple[str, ...] = ("echo-api.amazon.com",),
     not_before: datetime,
     not_after: datetime,
+    digital_signature: bool = True,
 ) -> x509.Certificate:
     return (
         x509.CertificateBuilder()
@@ -88,7 +89,7 @@ def leaf_certificate(
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True,
+                digital_signature=digital_signature,
                 content_commitment=False,
                 key_encipherment=True,
                 data_encipherment=False,
