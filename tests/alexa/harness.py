@@ -15,6 +15,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from guide_bot.speakers.alexa import (
     AlexaCatalog,
     PositionStore,
+    TrackLinks,
     alexa_feature,
     build_alexa_skill,
 )
@@ -83,11 +84,12 @@ class AlexaHarness:
         verify: bool = False,
         verifiers: Sequence[AbstractVerifier] | None = None,
         skill_id: str | None = SKILL_ID,
+        links: TrackLinks | None = None,
     ) -> None:
         self.links = FakeLinks()
         self.positions = PositionStore()
         skill = build_alexa_skill(
-            AlexaCatalog(TITLES), self.links, skill_id=skill_id, positions=self.positions
+            AlexaCatalog(TITLES), links or self.links, skill_id=skill_id, positions=self.positions
         )
         app = web.Application()
         alexa_feature(skill, verify=verify, verifiers=verifiers)(app)

@@ -1,17 +1,20 @@
 """The Alexa custom skill: `POST /alexa`, playing whole-session tracks through AudioPlayer.
 
-The composition root builds it in three calls:
+The composition root builds it in a few calls (inside the running event loop):
 
-    catalog = AlexaCatalog.from_routines(routines)
-    skill = build_alexa_skill(catalog, links, skill_id=settings.alexa_skill_id)
     check_alexa_verify_setting(settings.alexa_verify, settings.http_listen)
+    links = BridgedTrackLinks(source, asyncio.get_running_loop())  # or any sync TrackLinks
+    skill = build_alexa_skill(
+        AlexaCatalog.from_routines(routines.values()), links, skill_id=settings.alexa_skill_id
+    )
     features.append(alexa_feature(skill, verify=settings.alexa_verify))
 
-where `links` implements `TrackLinks` (signed MP3 URLs and step offsets of the same track).
+where `source` implements `AsyncTrackLinks` (signed MP3 URL and step starts of the same track).
 """
 
 from __future__ import annotations
 
+from guide_bot.speakers.alexa.bridge import AsyncTrackLinks, BridgedTrackLinks
 from guide_bot.speakers.alexa.catalog import AlexaCatalog
 from guide_bot.speakers.alexa.playback import PositionStore
 from guide_bot.speakers.alexa.ports import ALEXA_TRACK_FORMAT, TrackLinks
@@ -30,6 +33,8 @@ __all__ = [
     "AlexaCatalog",
     "AlexaRequestVerifier",
     "AlexaSetupError",
+    "AsyncTrackLinks",
+    "BridgedTrackLinks",
     "PositionStore",
     "TrackLinks",
     "WebFeature",

@@ -1,0 +1,64 @@
+"""The skill's worker thread reaching async track sources on the server's loop, over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+
+import pytest
+
+from guide_bot.speakers.alexa import BridgedTrackLinks
+from tests.alexa.harness import STEP_STARTS_MS, AlexaHarness, envelope
+
+
+class AsyncSource:
+    """Like the media server: planning awaits (here, until `ready` is set)."""
+
+    def __init__(self) -> None:
+        self.ready = asyncio.Event()
+        self.ready.set()
+        self.loops: list[asyncio.AbstractEventLoop] = []
+
+    async def track_url(self, routine_id: str, fmt: str) -> str:
+        self.loops.append(asyncio.get_running_loop())
+        await self.ready.wait()
+        return f"https://guide-bot.example.test/media/track/{routine_id}/espeak.{fmt}?exp=1&sig=x"
+
+    async def step_offsets_ms(self, routine_id: str) -> Sequence[int]:
+        self.loops.append(asyncio.get_running_loop())
+        await self.ready.wait()
+        return tuple(STEP_STARTS_MS)
+
+
+async def test_the_skill_plays_a_url_made_on_the_server_loop() -> None:
+    source = AsyncSource()
+    loop = asyncio.get_running_loop()
+    links = BridgedTrackLinks(source, loop)
+    async with AlexaHarness(links=links) as alexa:
+        started = await alexa.post(envelope("start_routine_resolved"))
+        following = await alexa.post(envelope("next"))
+    stream = started["response"]["directives"][0]["audioItem"]["stream"]
+    assert stream["url"].startswith("https://guide-bot.example.test/media/track/neck-release/")
+    assert (
+        following["response"]["directives"][0]["audioItem"]["stream"]["offsetInMilliseconds"]
+        == STEP_STARTS_MS[1]
+    )
+    assert source.loops
+    assert all(used is loop for used in source.loops)
+
+
+async def test_a_track_not_ready_in_time_gets_a_spoken_apology() -> None:
+    source = AsyncSource()
+    source.ready.clear()  # never ready: the bridge gives up at once
+    links = BridgedTrackLinks(source, asyncio.get_running_loop(), timeout_s=0)
+    async with AlexaHarness(links=links) as alexa:
+        answer = await alexa.post(envelope("start_routine_resolved"))
+    assert "something went wrong" in answer["response"]["outputSpeech"]["ssml"]
+    assert answer["response"]["shouldEndSession"] is True
+    assert "directives" not in answer["response"]
+
+
+async def test_calling_the_bridge_on_the_loop_itself_is_refused() -> None:
+    links = BridgedTrackLinks(AsyncSource(), asyncio.get_running_loop())
+    with pytest.raises(RuntimeError, match="worker thread"):
+        links.track_url("neck-release", "mp3")
