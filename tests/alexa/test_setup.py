@@ -11,8 +11,14 @@ from click.testing import CliRunner
 from guide_bot.cli import main
 from guide_bot.config import Settings
 from guide_bot.library.loader import load_routines
-from guide_bot.speakers.alexa import AlexaCatalog, AlexaSetupError, check_alexa_verify_setting
+from guide_bot.speakers.alexa import (
+    AlexaCatalog,
+    AlexaSetupError,
+    build_alexa_feature,
+    check_alexa_verify_setting,
+)
 from guide_bot.speakers.alexa.model import BUILT_IN_INTENTS, interaction_model_json
+from tests.alexa.harness import FakeLinks
 
 PACKAGE = Path(__file__).resolve().parents[2] / "contrib" / "alexa" / "skill-package"
 MODEL = PACKAGE / "interactionModels" / "custom" / "en-US.json"
@@ -117,3 +123,30 @@ def test_the_model_command_refuses_an_empty_library(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["alexa", "model", "--library", str(tmp_path)])
     assert result.exit_code == 1
     assert "no valid routines" in result.output
+
+
+def test_the_feature_is_off_without_a_skill_id(library_dir: Path) -> None:
+    routines = load_routines((library_dir,)).routines.values()
+    off = build_alexa_feature(
+        skill_id=None, verify=True, listen="0.0.0.0", routines=routines, links=FakeLinks()
+    )
+    local = build_alexa_feature(
+        skill_id=None, verify=False, listen="127.0.0.1", routines=routines, links=FakeLinks()
+    )
+    on = build_alexa_feature(
+        skill_id="amzn1.ask.skill.x", verify=True, listen="::", routines=routines, links=FakeLinks()
+    )
+    assert off is None
+    assert local is not None
+    assert on is not None
+
+
+def test_the_feature_refuses_unverified_requests_off_loopback(library_dir: Path) -> None:
+    with pytest.raises(AlexaSetupError, match="loopback"):
+        build_alexa_feature(
+            skill_id="amzn1.ask.skill.x",
+            verify=False,
+            listen="0.0.0.0",
+            routines=load_routines((library_dir,)).routines.values(),
+            links=FakeLinks(),
+        )

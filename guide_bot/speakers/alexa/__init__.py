@@ -1,15 +1,21 @@
 """The Alexa custom skill: `POST /alexa`, playing whole-session tracks through AudioPlayer.
 
-The composition root builds it in a few calls (inside the running event loop):
+The composition root adds it with one call (inside the running event loop):
 
-    check_alexa_verify_setting(settings.alexa_verify, settings.http_listen)
-    links = BridgedTrackLinks(source, asyncio.get_running_loop())  # or any sync TrackLinks
-    skill = build_alexa_skill(
-        AlexaCatalog.from_routines(routines.values()), links, skill_id=settings.alexa_skill_id
+    feature = build_alexa_feature(
+        skill_id=settings.alexa_skill_id,
+        verify=settings.alexa_verify,
+        listen=settings.http_listen,
+        routines=routines.values(),
+        links=BridgedTrackLinks(source, asyncio.get_running_loop()),
     )
-    features.append(alexa_feature(skill, verify=settings.alexa_verify))
+    if feature is not None:
+        features.append(feature)
+    else:
+        notes.append(ALEXA_OFF_NOTE)
 
-where `source` implements `AsyncTrackLinks` (signed MP3 URL and step starts of the same track).
+where `source` implements `AsyncTrackLinks` (signed MP3 URL and step starts of the same track);
+any synchronous `TrackLinks` works too.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from guide_bot.speakers.alexa.bridge import AsyncTrackLinks, BridgedTrackLinks
 from guide_bot.speakers.alexa.catalog import AlexaCatalog
 from guide_bot.speakers.alexa.playback import PositionStore
 from guide_bot.speakers.alexa.ports import ALEXA_TRACK_FORMAT, TrackLinks
+from guide_bot.speakers.alexa.setup import ALEXA_OFF_NOTE, build_alexa_feature
 from guide_bot.speakers.alexa.skill import build_alexa_skill
 from guide_bot.speakers.alexa.verify import (
     AlexaRequestVerifier,
@@ -28,6 +35,7 @@ from guide_bot.speakers.alexa.verify import (
 from guide_bot.speakers.alexa.web import ALEXA_PATH, WebFeature, alexa_feature
 
 __all__ = [
+    "ALEXA_OFF_NOTE",
     "ALEXA_PATH",
     "ALEXA_TRACK_FORMAT",
     "AlexaCatalog",
@@ -40,6 +48,7 @@ __all__ = [
     "WebFeature",
     "alexa_feature",
     "alexa_verifiers",
+    "build_alexa_feature",
     "build_alexa_skill",
     "check_alexa_verify_setting",
 ]

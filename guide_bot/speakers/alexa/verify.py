@@ -20,11 +20,13 @@ from __future__ import annotations
 import ipaddress
 import logging
 import urllib.request
+import warnings
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
 import certifi
 from cryptography import x509
+from cryptography.utils import CryptographyDeprecationWarning
 from cryptography.x509.verification import (
     Criticality,
     ExtensionPolicy,
@@ -96,7 +98,9 @@ def fetch_chain_over_https(url: str) -> bytes:
 
 def certifi_roots() -> list[x509.Certificate]:
     """The Mozilla trust roots shipped by certifi."""
-    with open(certifi.where(), "rb") as handle:
+    with open(certifi.where(), "rb") as handle, warnings.catch_warnings():
+        # one old root has a negative serial number; cryptography warns but loads it
+        warnings.simplefilter("ignore", CryptographyDeprecationWarning)
         return x509.load_pem_x509_certificates(handle.read())
 
 
