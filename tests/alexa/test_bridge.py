@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
-from guide_bot.speakers.alexa import BridgedTrackLinks
+from guide_bot.domain.routine import Routine
+from guide_bot.domain.timeline import Timeline, plan
+from guide_bot.library.loader import load_routines
+from guide_bot.speakers.alexa import BridgedTrackLinks, PlannedTrackSource
 from tests.alexa.harness import STEP_STARTS_MS, AlexaHarness, envelope
 
 
@@ -62,3 +67,38 @@ async def test_calling_the_bridge_on_the_loop_itself_is_refused() -> None:
     links = BridgedTrackLinks(AsyncSource(), asyncio.get_running_loop())
     with pytest.raises(RuntimeError, match="worker thread"):
         links.track_url("neck-release", "mp3")
+
+
+class Planner:
+    """Like SessionTracks.prepare: the concrete engine and the timeline of the track."""
+
+    def __init__(self) -> None:
+        self.prepared: list[str] = []
+
+    async def prepare(self, routine: Routine, tts: str | None = None) -> PreparedTrack:
+        self.prepared.append(routine.id)
+        return PreparedTrack(engine="espeak", timeline=plan(routine))
+
+
+@dataclass(frozen=True)
+class PreparedTrack:
+    engine: str
+    timeline: Timeline
+
+
+class Links:
+    def track_url(self, routine_id: str, fmt: str, *, tts: str | None = None) -> str:
+        return f"https://guide-bot.example.test/media/track/{routine_id}/{tts}.{fmt}?exp=1&sig=x"
+
+
+async def test_planned_tracks_give_the_url_and_step_starts_of_one_voice(library_dir: Path) -> None:
+    routines = load_routines((library_dir,)).routines
+    source = PlannedTrackSource(Planner(), Links(), lambda: routines)
+    url = await source.track_url("neck-release", "mp3")
+    starts = await source.step_offsets_ms("neck-release")
+    assert url.startswith("https://guide-bot.example.test/media/track/neck-release/espeak.mp3?")
+    assert starts == [round(s * 1000) for s in plan(routines["neck-release"]).step_starts]
+    assert starts == sorted(starts)
+    assert len(starts) == len(routines["neck-release"].steps)
+    with pytest.raises(KeyError, match="no routine"):
+        await source.track_url("not-a-routine", "mp3")

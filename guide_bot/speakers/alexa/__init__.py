@@ -7,15 +7,18 @@ The composition root adds it with one call (inside the running event loop):
         verify=settings.alexa_verify,
         listen=settings.http_listen,
         routines=routines.values(),
-        links=BridgedTrackLinks(source, asyncio.get_running_loop()),
+        links=BridgedTrackLinks(
+            PlannedTrackSource(parts.tracks, parts.links, lambda: routines),
+            asyncio.get_running_loop(),
+        ),
     )
     if feature is not None:
         features.append(feature)
     else:
         notes.append(ALEXA_OFF_NOTE)
 
-where `source` implements `AsyncTrackLinks` (signed MP3 URL and step starts of the same track);
-any synchronous `TrackLinks` works too.
+where `parts.tracks` is the media server's SessionTracks and `parts.links` its MediaLinks (any
+`AsyncTrackLinks`, or a synchronous `TrackLinks`, works too).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from guide_bot.speakers.alexa.playback import PositionStore
 from guide_bot.speakers.alexa.ports import ALEXA_TRACK_FORMAT, TrackLinks
 from guide_bot.speakers.alexa.setup import ALEXA_OFF_NOTE, build_alexa_feature
 from guide_bot.speakers.alexa.skill import build_alexa_skill
+from guide_bot.speakers.alexa.tracks import PlannedTrackSource
 from guide_bot.speakers.alexa.verify import (
     AlexaRequestVerifier,
     AlexaSetupError,
@@ -43,6 +47,7 @@ __all__ = [
     "AlexaSetupError",
     "AsyncTrackLinks",
     "BridgedTrackLinks",
+    "PlannedTrackSource",
     "PositionStore",
     "TrackLinks",
     "WebFeature",
