@@ -333,3 +333,14 @@ async def test_a_body_that_is_not_an_alexa_request_is_refused(body: bytes) -> No
     async with AlexaHarness() as alexa:
         status, _ = await alexa.post_raw(body)
     assert status == 400
+
+
+async def test_a_failed_playback_is_logged_with_alexas_reason(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async with AlexaHarness() as alexa:
+        await alexa.post(envelope("playback_failed"))
+    assert any(
+        "MEDIA_ERROR_SERVICE_UNAVAILABLE: The server returned 403 Forbidden" in r.getMessage()
+        for r in caplog.records
+    )

@@ -89,6 +89,13 @@ def _empty(handler_input: HandlerInput) -> Response:
     return handler_input.response_builder.response
 
 
+def _describe(request: object) -> str:
+    """The error type and message Alexa sent (its words, not the user's)."""
+    error = getattr(request, "error", None)
+    kind = getattr(error, "object_type", None)
+    return f"{getattr(kind, 'value', kind)}: {getattr(error, 'message', None)}"
+
+
 def _ids(handler_input: HandlerInput) -> tuple[str, str]:
     """(user id, device id): whose position this is."""
     context = handler_input.request_envelope.context
@@ -193,21 +200,12 @@ class SkillActions:
                 offset = int(getattr(request, "offset_in_milliseconds", 0) or 0)
                 self._positions.put(user, device, Position(token=token, offset_ms=offset))
         if request_type == "AudioPlayer.PlaybackFailed":
-            error = getattr(request, "error", None)
-            logger.warning(
-                "Alexa could not play a track: %s %s",
-                getattr(error, "object_type", None),
-                getattr(error, "message", None),
-            )
+            logger.warning("Alexa could not play a track: %s", _describe(request))
         return _empty(handler_input)
 
     def system_exception(self, handler_input: HandlerInput) -> Response:
-        error = getattr(handler_input.request_envelope.request, "error", None)
-        logger.warning(
-            "Alexa reported an error in a response of the skill: %s %s",
-            getattr(error, "object_type", None),
-            getattr(error, "message", None),
-        )
+        request = handler_input.request_envelope.request
+        logger.warning("Alexa reported an error in the skill's answer: %s", _describe(request))
         return _empty(handler_input)
 
     # -- helpers -----------------------------------------------------------------------------
