@@ -1,4 +1,4 @@
-"""What the skill does for each kind of Alexa request (ask-sdk request handlers).
+"""What the skill does for each kind of Alexa request (routing.py maps requests to these).
 
 Amazon's rules shape the answers: a Play directive ends the session; AudioPlayer requests
 (PlaybackStarted, ...) and PlaybackController requests (device buttons) get no speech, card,
@@ -12,11 +12,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from ask_sdk_core.dispatch_components.exception_components import AbstractExceptionHandler
-from ask_sdk_core.dispatch_components.request_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_core.utils.predicate import is_intent_name, is_request_type
-from ask_sdk_core.utils.request_util import get_request_type
 from ask_sdk_model.intent_request import IntentRequest
 from ask_sdk_model.interfaces.audioplayer.audio_item import AudioItem
 from ask_sdk_model.interfaces.audioplayer.audio_item_metadata import AudioItemMetadata
@@ -43,49 +39,9 @@ logger = logging.getLogger(__name__)
 
 ROUTINE_SLOT = "routine"
 START_INTENT = "StartRoutineIntent"
-PLAYER_EVENTS = (
-    "AudioPlayer.PlaybackStarted",
-    "AudioPlayer.PlaybackFinished",
-    "AudioPlayer.PlaybackStopped",
-    "AudioPlayer.PlaybackNearlyFinished",
-    "AudioPlayer.PlaybackFailed",
-)
-SILENT_PREFIXES = ("AudioPlayer.", "PlaybackController.", "System.", "SessionEndedRequest")
-
-Action = Callable[[HandlerInput], Response]
-Predicate = Callable[[HandlerInput], bool]
 
 
-class Route(AbstractRequestHandler):
-    """One request handler: a predicate and the action it leads to."""
-
-    def __init__(self, matches: Predicate, act: Action) -> None:
-        self._matches = matches
-        self._act = act
-
-    def can_handle(self, handler_input: HandlerInput) -> bool:
-        return self._matches(handler_input)
-
-    def handle(self, handler_input: HandlerInput) -> Response:
-        return self._act(handler_input)
-
-
-class AnswerErrors(AbstractExceptionHandler):
-    """Anything unexpected: an apology where speech is allowed, an empty answer elsewhere."""
-
-    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
-        return True
-
-    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response:
-        request_type = str(get_request_type(handler_input))
-        logger.error("Alexa %s failed", request_type, exc_info=exception)
-        if request_type.startswith(SILENT_PREFIXES):
-            return _empty(handler_input)
-        builder = handler_input.response_builder
-        return builder.speak(texts.SOMETHING_WENT_WRONG).set_should_end_session(True).response
-
-
-def _empty(handler_input: HandlerInput) -> Response:
+def empty_answer(handler_input: HandlerInput) -> Response:
     return handler_input.response_builder.response
 
 
@@ -152,7 +108,7 @@ class SkillActions:
         return builder.add_directive(StopDirective()).set_should_end_session(True).response
 
     def session_ended(self, handler_input: HandlerInput) -> Response:
-        return _empty(handler_input)  # no answer is allowed beyond an empty one
+        return empty_answer(handler_input)  # no answer is allowed beyond an empty one
 
     # -- playback by voice -------------------------------------------------------------------
 
@@ -201,12 +157,12 @@ class SkillActions:
                 self._positions.put(user, device, Position(token=token, offset_ms=offset))
         if request_type == "AudioPlayer.PlaybackFailed":
             logger.warning("Alexa could not play a track: %s", _describe(request))
-        return _empty(handler_input)
+        return empty_answer(handler_input)
 
     def system_exception(self, handler_input: HandlerInput) -> Response:
         request = handler_input.request_envelope.request
         logger.warning("Alexa reported an error in the skill's answer: %s", _describe(request))
-        return _empty(handler_input)
+        return empty_answer(handler_input)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -265,7 +221,7 @@ class SkillActions:
         routine = self._catalog.get(position.token.routine_id) if position else None
         if position is None or finished or routine is None:
             if not speak:
-                return _empty(handler_input)
+                return empty_answer(handler_input)
             if position is None:
                 speech = texts.nothing_to_resume(examples)
             else:
@@ -274,7 +230,7 @@ class SkillActions:
         offset = where(self._links.step_offsets_ms(routine.id), position.offset_ms)
         if offset is None:
             if not speak:
-                return _empty(handler_input)
+                return empty_answer(handler_input)
             return builder.speak(texts.LAST_STEP).set_should_end_session(True).response
         return self._play(handler_input, routine, position.token, offset, end_session=speak)
 
@@ -303,44 +259,3 @@ class SkillActions:
         if end_session:  # PlaybackController answers must not carry shouldEndSession
             builder.set_should_end_session(True)
         return builder.response
-
-
-def routes(actions: SkillActions) -> list[Route]:
-    """Every request handler, in the order ask-sdk tries them."""
-
-    def intent(*names: str) -> Predicate:
-        return lambda hi: any(is_intent_name(name)(hi) for name in names)
-
-    def request(*types: str) -> Predicate:
-        return lambda hi: any(is_request_type(kind)(hi) for kind in types)
-
-    return [
-        Route(request("LaunchRequest"), actions.launch),
-        Route(intent("AMAZON.NavigateHomeIntent"), actions.launch),
-        Route(intent(START_INTENT), actions.start_routine),
-        Route(intent("AMAZON.PauseIntent"), actions.pause),
-        Route(intent("AMAZON.ResumeIntent"), actions.resume),
-        Route(intent("AMAZON.NextIntent"), actions.next_step),
-        Route(intent("AMAZON.PreviousIntent"), actions.previous_step),
-        Route(intent("AMAZON.StartOverIntent"), actions.start_over),
-        Route(intent("AMAZON.StopIntent", "AMAZON.CancelIntent"), actions.stop),
-        Route(intent("AMAZON.HelpIntent"), actions.help),
-        Route(
-            intent(
-                "AMAZON.LoopOnIntent",
-                "AMAZON.LoopOffIntent",
-                "AMAZON.ShuffleOnIntent",
-                "AMAZON.ShuffleOffIntent",
-                "AMAZON.RepeatIntent",
-            ),
-            actions.not_available,
-        ),
-        Route(request("IntentRequest"), actions.fallback),  # FallbackIntent and any other
-        Route(request("SessionEndedRequest"), actions.session_ended),
-        Route(request(*PLAYER_EVENTS), actions.player_event),
-        Route(request("PlaybackController.PlayCommandIssued"), actions.button_play),
-        Route(request("PlaybackController.PauseCommandIssued"), actions.button_pause),
-        Route(request("PlaybackController.NextCommandIssued"), actions.button_next),
-        Route(request("PlaybackController.PreviousCommandIssued"), actions.button_previous),
-        Route(request("System.ExceptionEncountered"), actions.system_exception),
-    ]

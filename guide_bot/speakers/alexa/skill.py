@@ -6,9 +6,10 @@ from ask_sdk_core.skill import CustomSkill
 from ask_sdk_core.skill_builder import SkillBuilder
 
 from guide_bot.speakers.alexa.catalog import AlexaCatalog
-from guide_bot.speakers.alexa.handlers import AnswerErrors, SkillActions, routes
+from guide_bot.speakers.alexa.handlers import SkillActions
 from guide_bot.speakers.alexa.playback import PositionStore
 from guide_bot.speakers.alexa.ports import TrackLinks
+from guide_bot.speakers.alexa.routing import AnswerErrors, routes
 
 
 def build_alexa_skill(
