@@ -102,3 +102,19 @@ async def test_planned_tracks_give_the_url_and_step_starts_of_one_voice(library_
     assert len(starts) == len(routines["neck-release"].steps)
     with pytest.raises(KeyError, match="no routine"):
         await source.track_url("not-a-routine", "mp3")
+
+
+async def test_a_plain_http_track_url_is_warned_about_once(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    class PlainHttp(AsyncSource):
+        async def track_url(self, routine_id: str, fmt: str) -> str:
+            return f"http://127.0.0.1:8080/media/track/{routine_id}/espeak.{fmt}?exp=1&sig=x"
+
+    links = BridgedTrackLinks(PlainHttp(), asyncio.get_running_loop())
+    async with AlexaHarness(links=links) as alexa:
+        await alexa.post(envelope("start_routine_resolved"))
+        await alexa.post(envelope("resume"))
+    warnings = [r for r in caplog.records if "only HTTPS track URLs" in r.getMessage()]
+    assert len(warnings) == 1
+    assert "GUIDE_BOT_PUBLIC_URL" in warnings[0].getMessage()

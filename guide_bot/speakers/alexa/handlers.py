@@ -68,6 +68,7 @@ class SkillActions:
         self._catalog = catalog
         self._links = links
         self._positions = positions
+        self._warned_plain_http = False
 
     # -- conversation ------------------------------------------------------------------------
 
@@ -243,12 +244,19 @@ class SkillActions:
         *,
         end_session: bool = True,
     ) -> Response:
+        url = self._links.track_url(routine.id, ALEXA_TRACK_FORMAT)
+        if not url.startswith("https://") and not self._warned_plain_http:
+            self._warned_plain_http = True
+            logger.warning(
+                "Alexa plays only HTTPS track URLs (port 443, a trusted certificate); this one "
+                "is not: set GUIDE_BOT_PUBLIC_URL to the server's https:// address"
+            )
         directive = PlayDirective(
             play_behavior=PlayBehavior.REPLACE_ALL,
             audio_item=AudioItem(
                 stream=Stream(
                     token=str(token),
-                    url=self._links.track_url(routine.id, ALEXA_TRACK_FORMAT),
+                    url=url,
                     offset_in_milliseconds=offset_ms,
                 ),
                 metadata=AudioItemMetadata(title=routine.title, subtitle=texts.SKILL_NAME),
