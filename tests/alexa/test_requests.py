@@ -267,6 +267,7 @@ async def test_player_events_keep_the_position_up_to_date() -> None:
         await alexa.post(envelope("playback_started"))
         started = alexa.positions.get(USER_ID, DEVICE_ID)
         await alexa.post(envelope("playback_stopped"))
+        await alexa.post(envelope("playback_failed"))  # no offset in it: the last one stays
         stopped = alexa.positions.get(USER_ID, DEVICE_ID)
         await alexa.post(envelope("playback_finished"))
         finished = alexa.positions.get(USER_ID, DEVICE_ID)

@@ -150,14 +150,14 @@ class SkillActions:
         request_type = getattr(request, "object_type", None)
         token = StreamToken.parse(getattr(request, "token", None))
         user, device = _ids(handler_input)
-        if token is not None:
+        if request_type == "AudioPlayer.PlaybackFailed":
+            logger.warning("Alexa could not play a track: %s", _describe(request))
+        elif token is not None:  # a failure carries no offset: the last one known stays
             if request_type == "AudioPlayer.PlaybackFinished":
                 self._positions.forget(user, device)
             else:
                 offset = int(getattr(request, "offset_in_milliseconds", 0) or 0)
                 self._positions.put(user, device, Position(token=token, offset_ms=offset))
-        if request_type == "AudioPlayer.PlaybackFailed":
-            logger.warning("Alexa could not play a track: %s", _describe(request))
         return empty_answer(handler_input)
 
     def system_exception(self, handler_input: HandlerInput) -> Response:
