@@ -61,12 +61,14 @@ def without_player(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-@pytest.mark.parametrize("name", envelope_names())
-async def test_every_recorded_request_gets_a_valid_answer(name: str) -> None:
+async def test_every_recorded_request_gets_a_valid_answer() -> None:
+    names = envelope_names()
+    assert len(names) >= 27
     async with AlexaHarness() as alexa:
-        answer = await alexa.post(envelope(name))
-    assert answer["version"] == "1.0"
-    assert isinstance(answer["response"], dict)
+        for name in names:
+            answer = await alexa.post(envelope(name))
+            assert answer["version"] == "1.0", name
+            assert isinstance(answer["response"], dict), name
 
 
 async def test_launch_asks_which_routine_and_keeps_listening() -> None:
