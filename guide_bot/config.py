@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     library: Path = Field(default_factory=shipped_library_dir)
     tts: TtsChoice = "auto"
     data_dir: Path = Path("data")
+    # The Alexa skill (POST /alexa): its id from the developer console, and the request checks,
+    # which may be turned off only while the HTTP server listens on loopback (local tests).
+    alexa_skill_id: str | None = None
+    alexa_verify: bool = True
     database_url: str | None = None
     base_url: str | None = None
     webapp_max_age_s: float = Field(default=86400.0, gt=0)  # live view: oldest initData accepted

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from guide_bot import __version__
+from guide_bot.cli.alexa_cmds import alexa_group
 from guide_bot.cli.library_cmds import list_cmd, validate_cmd
 from guide_bot.cli.plan_cmds import plan_cmd
 from guide_bot.cli.player_cmds import play_cmd
@@ -29,3 +30,4 @@ main.add_command(warm_cache_cmd)
 main.add_command(export_cmd)
 main.add_command(speaker_group)
 main.add_command(serve_cmd)
+main.add_command(alexa_group)

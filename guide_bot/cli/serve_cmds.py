@@ -27,9 +27,41 @@ if TYPE_CHECKING:
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
-def web_features(settings: Settings, parts: WebParts) -> list[WebFeature]:
-    """Every feature `serve` offers (the live view and the Alexa endpoint are added here)."""
-    return list(parts.features)
+def web_features(
+    settings: Settings, parts: WebParts, routines: dict[str, Routine]
+) -> list[WebFeature]:
+    """Every feature `serve` offers: media and the speaker API (parts), and the Alexa endpoint.
+
+    Call it inside the running event loop: the Alexa skill's worker threads hand their track
+    requests to it. (The live view is a Telegram Mini App: `guide-bot run` serves it.)
+    """
+    from guide_bot.speakers.alexa import (
+        ALEXA_OFF_NOTE,
+        AlexaSetupError,
+        BridgedTrackLinks,
+        PlannedTrackSource,
+        build_alexa_feature,
+    )
+
+    features = list(parts.features)
+    try:
+        alexa = build_alexa_feature(
+            skill_id=settings.alexa_skill_id,
+            verify=settings.alexa_verify,
+            listen=settings.http_listen,
+            routines=routines.values(),
+            links=BridgedTrackLinks(
+                PlannedTrackSource(parts.tracks, parts.links, lambda: routines),
+                asyncio.get_running_loop(),
+            ),
+        )
+    except AlexaSetupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if alexa is None:
+        parts.notes.append(ALEXA_OFF_NOTE)
+    else:
+        features.append(alexa)
+    return features
 
 
 @click.command("serve")
@@ -63,12 +95,11 @@ async def _serve(settings: Settings, routines: dict[str, Routine]) -> None:
         parts = build_web_parts(settings, lambda: routines, SystemClock())
     except SetupError as exc:
         raise click.ClickException(str(exc)) from exc
+    features = web_features(settings, parts, routines)
     for note in parts.notes:
         click.echo(f"note: {note}", err=True)
     try:
-        runner = await start_web(
-            build_web_app(web_features(settings, parts)), settings.http_listen, settings.http_port
-        )
+        runner = await start_web(build_web_app(features), settings.http_listen, settings.http_port)
     except OSError as exc:
         raise click.ClickException(
             f"cannot listen on {settings.http_listen}:{settings.http_port} ({exc})"
@@ -77,10 +108,11 @@ async def _serve(settings: Settings, routines: dict[str, Routine]) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    features = "media" + (", speaker API" if parts.sessions and settings.api_token else "")
+    offered = "media" + (", speaker API" if parts.sessions and settings.api_token else "")
+    offered += ", Alexa" if len(features) > len(parts.features) else ""
     click.echo(
         f"guide-bot serve: listening on {settings.http_listen}:{bound_port(runner)} "
-        f"({features}); public URL {parts.links.public_url}; {len(routines)} routines",
+        f"({offered}); public URL {parts.links.public_url}; {len(routines)} routines",
         err=True,
     )
     try:
