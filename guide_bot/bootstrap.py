@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy.orm import sessionmaker
-from telegram import BotCommand
+from telegram import BotCommand, MenuButtonWebApp, WebAppInfo
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
@@ -33,7 +33,10 @@ from guide_bot.reminders.store import ReminderRepository
 from guide_bot.sessions.ports import StepScheduler
 from guide_bot.sessions.service import SessionService
 from guide_bot.sessions.store import SessionStore
+from guide_bot.speakers.sessions import SpeakerSessions
+from guide_bot.speakers.setup import build_web_parts
 from guide_bot.speech.service import SpeechService
+from guide_bot.speech.session_tracks import SessionTracks
 from guide_bot.storage.base import make_engine, make_sessionmaker
 from guide_bot.storage.leadership import Leadership
 from guide_bot.storage.media import MediaRepository
@@ -50,9 +53,13 @@ from guide_bot.telegram.presenter import ChatPresenter
 from guide_bot.telegram.reminders.delivery import JobQueueTimer, build_dispatcher
 from guide_bot.telegram.reminders.flow import after_session as offer_reminders_after
 from guide_bot.telegram.sender import Sender
-from guide_bot.telegram.texts import COMMANDS
+from guide_bot.telegram.texts import COMMANDS, LIVE_VIEW
 from guide_bot.telegram.updates import ChatOrderedProcessor
 from guide_bot.telegram.voice import VoiceNoteSender
+from guide_bot.web.liveview.routes import liveview_feature
+from guide_bot.web.liveview.service_sessions import ServiceLiveSessions
+from guide_bot.web.liveview.urls import app_url
+from guide_bot.web.server import WebFeature, build_web_app, start_web, stop_web
 
 log = logging.getLogger(__name__)
 
@@ -109,6 +116,53 @@ def open_database(settings: Settings) -> sessionmaker[Any]:
     return make_sessionmaker(engine)
 
 
+@dataclass
+class WebPlan:
+    """The bot's own HTTP server: what it serves, and what is off and why."""
+
+    features: list[WebFeature]
+    live_view_url: str | None  # the Mini App's address, when the live view is on
+    live_view_off: str | None  # why it is off, for /help
+    speakers: SpeakerSessions | None
+    notes: list[str]
+
+
+def _web(
+    settings: Settings,
+    catalog: Catalog,
+    clock: Clock,
+    sessions: SessionService,
+    speech: SpeechService | None,
+) -> WebPlan | None:
+    """The live view (GUIDE_BOT_PUBLIC_URL, HTTPS) and the speakers (GUIDE_BOT_HA_URL), served
+    by the bot's own HTTP server; None (no server) when neither is set."""
+    if not settings.public_url and not settings.ha_url:
+        return None
+    tracks = SessionTracks(
+        settings,
+        cache=speech.cache if speech else None,
+        selector=speech.selector if speech else None,
+    )
+    parts = build_web_parts(settings, lambda: catalog.library, clock, tracks=tracks)
+    features = list(parts.features)
+    live_view_url = live_view_off = None
+    token = settings.token.get_secret_value() if settings.token else ""
+    if settings.public_url and settings.public_url.startswith("https://"):
+        live_view_url = app_url(settings.public_url)
+        features.append(
+            liveview_feature(
+                ServiceLiveSessions(sessions),
+                bot_token=token,
+                clock=clock,
+                clips=speech.cache if speech else None,
+                max_age_s=settings.webapp_max_age_s,
+            )
+        )
+    else:
+        live_view_off = "GUIDE_BOT_PUBLIC_URL is not an https:// address"
+    return WebPlan(features, live_view_url, live_view_off, parts.sessions, parts.notes)
+
+
 async def _post_init(app: App) -> None:
     services: Services = app.bot_data["services"]
     leadership: Leadership | None = app.bot_data.get("leadership")
@@ -123,6 +177,17 @@ async def _post_init(app: App) -> None:
         watch = asyncio.get_running_loop().create_task(leadership.watch(lost))
         app.bot_data["leadership_watch"] = watch
     await app.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+    web: WebPlan | None = app.bot_data.get("web")
+    if web is not None:
+        for note in web.notes:
+            log.info("web: %s", note)
+        runner = await start_web(
+            build_web_app(web.features), services.settings.http_listen, services.settings.http_port
+        )
+        app.bot_data["web_runner"] = runner
+    if services.live_view_url:
+        button = MenuButtonWebApp(LIVE_VIEW, WebAppInfo(services.live_view_url))
+        await app.bot.set_chat_menu_button(menu_button=button)
     services.sessions.restore()
     services.pending.sweep(services.now_utc())  # steps left waiting over a day
     if "reminders" in services.features:
@@ -135,6 +200,12 @@ async def _post_stop(app: App) -> None:
 
 
 async def _post_shutdown(app: App) -> None:
+    runner = app.bot_data.get("web_runner")
+    if runner is not None:
+        await stop_web(runner)
+    web: WebPlan | None = app.bot_data.get("web")
+    if web is not None and web.speakers is not None:
+        await web.speakers.close()
     leadership: Leadership | None = app.bot_data.get("leadership")
     watch = app.bot_data.get("leadership_watch")
     if watch is not None:
@@ -214,6 +285,7 @@ def build_bot(
     notes = VoiceNoteSender(voices, settings, media, clock, sender) if voices else None
     sessions.attach(ChatPresenter(sender, notes))
 
+    web = _web(settings, catalog, clock, sessions, voices)
     services = Services(
         settings=settings,
         clock=clock,
@@ -236,9 +308,14 @@ def build_bot(
         ),
         after_session=(offer_reminders_after,) if "reminders" in features else (),
         features=frozenset(features),
+        live_view_url=web.live_view_url if web else None,
+        live_view_off=(web.live_view_off if web else "GUIDE_BOT_PUBLIC_URL is not set"),
+        speakers=web.speakers if web else None,
     )
     services.reminder_dispatcher.attach(JobQueueTimer(app.job_queue))
     app.bot_data["services"] = services
+    if web is not None:
+        app.bot_data["web"] = web
     if leadership is not None:
         app.bot_data["leadership"] = leadership
     app.add_handlers(handlers_for(features))

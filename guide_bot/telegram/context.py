@@ -23,6 +23,7 @@ from guide_bot.progress.user_routines import UserRoutines
 from guide_bot.reminders.dispatcher import ReminderScheduler
 from guide_bot.reminders.store import ReminderRepository
 from guide_bot.sessions.service import SessionService
+from guide_bot.speakers.sessions import SpeakerSessions
 from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.pending import PendingRepository
 from guide_bot.storage.users import UserRepository
@@ -53,6 +54,9 @@ class Services:
     reminder_dispatcher: ReminderScheduler
     after_session: tuple[AfterSession, ...]  # e.g. the reminder offer after a first session
     features: frozenset[str]  # the optional features this bot has: reminders, progress
+    live_view_url: str | None  # the live view Mini App's address (GUIDE_BOT_PUBLIC_URL, https)
+    live_view_off: str | None  # why the live view is off, for /help
+    speakers: SpeakerSessions | None  # speakers through Home Assistant (GUIDE_BOT_HA_URL)
 
     def now_utc(self) -> datetime:
         """The clock's time as an aware UTC datetime, for storage."""

@@ -126,12 +126,15 @@ def build_bot(
     rate_limiter: bool = True,
     features: Sequence[str] = (),
     database_url: str | None = None,
+    settings_update: dict[str, object] | None = None,
 ) -> Bot:
     """Build the bot as `guide-bot run` does, but with a fake clock and scheduler if `manual`.
 
     The core bot by default; `features` adds reminders and progress as `guide-bot run` has them.
     """
     settings = make_settings(server, data_dir, library, database_url)
+    if settings_update:
+        settings = settings.model_copy(update=settings_update)
     if manual and clock is None:
         clock = FakeClock(start=datetime(2026, 1, 5, 9, 0, tzinfo=UTC).timestamp())
     holder: dict[str, ManualScheduler] = {}

@@ -189,6 +189,18 @@ class BotApiMethods:
     def _m_setMyCommands(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
         return True
 
+    def _m_setChatMenuButton(self, p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        """As Telegram: a Web App menu button needs an https:// address."""
+        button = p.get("menu_button") or {"type": "default"}
+        if isinstance(button, str):
+            button = json.loads(button)
+        if button.get("type") == "web_app":
+            url = str((button.get("web_app") or {}).get("url", ""))
+            if not url.startswith("https://"):
+                raise bad_request("Bad Request: BUTTON_URL_INVALID")
+        self.menu_button = button
+        return True
+
     def _m_getWebhookInfo(self, _p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:
         return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
 

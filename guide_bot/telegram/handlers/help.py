@@ -1,4 +1,4 @@
-"""/help: everything the bot does, in plain words."""
+"""/help: everything the bot does, in plain words, and whether the live view is on (and why not)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,13 @@ from guide_bot.telegram.handlers.common import current_user
 async def help_cmd(update: Update, context: BotContext) -> None:
     services = context.services
     user = current_user(update, services)
-    if user is not None:
-        await services.sender.text(user.chat_id, texts.HELP)
+    if user is None:
+        return
+    if services.live_view_url:
+        live = texts.LIVE_VIEW_ON
+    else:
+        live = texts.LIVE_VIEW_OFF.format(why=texts.escape(services.live_view_off or "not set up"))
+    await services.sender.text(user.chat_id, texts.HELP + live)
 
 
 HANDLERS: list[AnyHandler] = [

@@ -10,6 +10,9 @@ __all__ = [
     "DONE",
     "HELP",
     "INVALID_BUTTON",
+    "LIVE_VIEW",
+    "LIVE_VIEW_OFF",
+    "LIVE_VIEW_ON",
     "NOT_YOUR_SESSION",
     "SETTINGS_SAVED",
     "SETTINGS_TITLE",
@@ -42,6 +45,16 @@ HELP = (
     "+15 s (more time on this hold) and Stop. Before and after a session you can rate your pain "
     "from 0 (none) to 10 (worst) with one tap.\n\n"
 ) + NOT_MEDICAL_ADVICE
+
+LIVE_VIEW = "Live view"  # the Mini App's button (menu and session message); its page names it
+LIVE_VIEW_ON = (
+    "\n\n<b>Live view:</b> tap the menu button <i>Live view</i> during a session: the step, a "
+    "countdown ring, what comes next, the cues spoken in the page and the same controls."
+)
+LIVE_VIEW_OFF = (
+    "\n\n<b>Live view:</b> off on this bot ({why}). The operator turns it on with an HTTPS "
+    "address in GUIDE_BOT_PUBLIC_URL."
+)
 
 COMMANDS: tuple[tuple[str, str], ...] = (
     ("start", "Welcome and choose a routine"),
