@@ -53,6 +53,7 @@ from guide_bot.telegram.presenter import ChatPresenter
 from guide_bot.telegram.reminders.delivery import JobQueueTimer, build_dispatcher
 from guide_bot.telegram.reminders.flow import after_session as offer_reminders_after
 from guide_bot.telegram.sender import Sender
+from guide_bot.telegram.speakers.follower import SpeakerChat
 from guide_bot.telegram.texts import COMMANDS, LIVE_VIEW
 from guide_bot.telegram.updates import ChatOrderedProcessor
 from guide_bot.telegram.voice import VoiceNoteSender
@@ -286,6 +287,9 @@ def build_bot(
     sessions.attach(ChatPresenter(sender, notes))
 
     web = _web(settings, catalog, clock, sessions, voices)
+    speaker_chat = SpeakerChat(sender) if web and web.speakers else None
+    if web and web.speakers and speaker_chat:
+        web.speakers.on_change(speaker_chat.changed)  # the chat message follows the speaker
     services = Services(
         settings=settings,
         clock=clock,
@@ -311,6 +315,7 @@ def build_bot(
         live_view_url=web.live_view_url if web else None,
         live_view_off=(web.live_view_off if web else "GUIDE_BOT_PUBLIC_URL is not set"),
         speakers=web.speakers if web else None,
+        speaker_chat=speaker_chat,
     )
     services.reminder_dispatcher.attach(JobQueueTimer(app.job_queue))
     app.bot_data["services"] = services

@@ -78,7 +78,7 @@ class SpeakerSessions:
         self.routines = routines
         self.clock = clock
         self.allowed = frozenset(allowed)
-        self._allowed_order = tuple(dict.fromkeys(allowed))
+        self.allowed_order = tuple(dict.fromkeys(allowed))  # the operator's order
         self.fmt = fmt
         self._tick_s = tick_s
         self._live: dict[str, _Live] = {}
@@ -134,7 +134,7 @@ class SpeakerSessions:
         """The speakers chat users may use (GUIDE_BOT_HA_SPEAKERS), in the setting's order,
         with their names and states; entities Home Assistant does not know are left out."""
         players = {p.entity_id: p for p in await self.ha.media_players()}
-        return [players[e] for e in self._allowed_order if e in players]
+        return [players[e] for e in self.allowed_order if e in players]
 
     # -- starting ----------------------------------------------------------------------------
 

@@ -28,6 +28,7 @@ from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.pending import PendingRepository
 from guide_bot.storage.users import UserRepository
 from guide_bot.telegram.sender import Sender
+from guide_bot.telegram.speakers.follower import SpeakerChat
 
 App = Application[Any, Any, Any, Any, Any, Any]
 AnyHandler = BaseHandler[Any, Any, Any]
@@ -57,6 +58,7 @@ class Services:
     live_view_url: str | None  # the live view Mini App's address (GUIDE_BOT_PUBLIC_URL, https)
     live_view_off: str | None  # why the live view is off, for /help
     speakers: SpeakerSessions | None  # speakers through Home Assistant (GUIDE_BOT_HA_URL)
+    speaker_chat: SpeakerChat | None  # the chat messages that follow speaker sessions
 
     def now_utc(self) -> datetime:
         """The clock's time as an aware UTC datetime, for storage."""

@@ -25,6 +25,7 @@ from guide_bot.telegram.progress import history, mydata, myroutines, stats
 from guide_bot.telegram.reminders import flow as reminder_flow
 from guide_bot.telegram.reminders import handlers as reminders
 from guide_bot.telegram.routing import Routes, button_router
+from guide_bot.telegram.speakers import handlers as speakers
 
 FEATURES = ("reminders", "progress")
 
@@ -38,6 +39,7 @@ ORDER: tuple[tuple[str, list[AnyHandler], Routes], ...] = (
     ("core", [], pain.BUTTONS),
     ("core", settings.HANDLERS, settings.BUTTONS),
     ("core", help.HANDLERS, {}),
+    ("core", speakers.HANDLERS, speakers.BUTTONS),
     ("reminders", reminders.HANDLERS, reminders.BUTTONS),
     ("reminders", [], reminder_flow.BUTTONS),
     ("progress", history.HANDLERS, {}),

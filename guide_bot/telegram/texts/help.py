@@ -40,6 +40,7 @@ HELP = (
     "/history – your recent sessions · /stats – your figures and a chart\n"
     "/myroutines – your own routines (send a .yaml file to add one)\n"
     "/export – everything stored about you, as a file · /forget – delete it all\n"
+    "/speaker <i>routine</i> – play a routine on a speaker at home (when the bot has them)\n"
     "/help – this list\n\n"
     "During a session each step comes as one message with buttons: Pause/Resume, Skip, Back, "
     "+15 s (more time on this hold) and Stop. Before and after a session you can rate your pain "
@@ -75,6 +76,7 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("myroutines", "Your own routines"),
     ("export", "Everything stored about you"),
     ("forget", "Delete everything stored about you"),
+    ("speaker", "Play a routine on a speaker"),
     ("help", "Everything I can do"),
 )
 
