@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from guide_bot import __version__
+from guide_bot.cli.errors import GuideBotGroup
 from guide_bot.cli.library_cmds import list_cmd, validate_cmd
 from guide_bot.cli.plan_cmds import plan_cmd
 from guide_bot.cli.player_cmds import play_cmd
@@ -12,7 +13,7 @@ from guide_bot.cli.run_cmds import run_cmd
 from guide_bot.cli.speech_cmds import export_cmd, warm_cache_cmd
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GuideBotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="guide-bot")
 def main() -> None:
     """A guided session timer for self-massage and stretching routines."""

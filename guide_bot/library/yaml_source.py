@@ -81,8 +81,8 @@ class _RoutineLoader(yaml.SafeLoader):
             if self._depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
                 raise RoutineYamlError(
-                    f"the YAML nests more than {MAX_DEPTH} levels deep; allowed: a routine as "
-                    "in docs/routines.md (a few levels)",
+                    f"the YAML nests too deeply (more than {MAX_DEPTH} levels); allowed: a "
+                    "routine as in docs/routines.md (a few levels)",
                     mark.line + 1,
                 )
             return super().compose_node(parent, index)

@@ -93,7 +93,7 @@ def test_a_complex_key_inside_a_step_names_the_step(write: Write, refused: Refus
 
 def test_deep_nesting_is_refused_with_a_line(write: Write, refused: Refused) -> None:
     path = write("id: " + "[" * 5000 + "]" * 5000 + "\n", name="sample.yaml")
-    refused([path], path, field="(yaml)", allowed=("nests more than", "line 1"))
+    refused([path], path, field="(yaml)", allowed=("nests too deeply", "line 1"))
 
 
 def test_a_byte_order_mark_is_not_content(write: Write) -> None:
