@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterable, Collection
 from dataclasses import dataclass, field
-from typing import Protocol, runtime_checkable
 
+from guide_bot.capped_read import ByteReader, TooLarge, read_capped
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import plan
 from guide_bot.library.issues import Issue
@@ -73,57 +73,20 @@ def size_issue(size: int | None, file: str) -> Issue | None:
     return None
 
 
-@runtime_checkable
-class ByteReader(Protocol):
-    """An async reader of bytes, as aiohttp's StreamReader or an asyncio.StreamReader."""
-
-    async def read(self, n: int = -1) -> bytes:
-        """Up to `n` bytes; b"" at the end."""
-        ...
+UploadTooLarge = TooLarge  # raised by read_upload when the file is larger than announced
 
 
-class UploadTooLarge(Exception):
-    """The file turned out larger than the limit while it was read (its announced size lied)."""
-
-    def __init__(self, read: int, limit: int) -> None:
-        super().__init__(f"more than {limit} bytes (stopped after {read})")
-        self.read = read
-        self.limit = limit
-
-
-READ_CHUNK_BYTES = 16 * 1024
-
-
-async def read_capped(
-    source: ByteReader | AsyncIterable[bytes],
-    *,
-    limit: int = MAX_UPLOAD_BYTES,
-    chunk_bytes: int = READ_CHUNK_BYTES,
+async def read_upload(
+    source: ByteReader | AsyncIterable[bytes], *, limit: int = MAX_UPLOAD_BYTES
 ) -> bytes:
-    """All bytes of an upload, reading in chunks and stopping as soon as it exceeds `limit`.
+    """The bytes of an uploaded file, read in chunks and never past `limit` (+1 byte).
 
     The size Telegram announces (Document.file_size, File.file_size) comes from the sender and
-    may be missing or wrong, so the reading itself is capped: from a reader (`read(n)`) at most
-    `limit + 1` bytes are ever requested; from an iterator of chunks (httpx's `aiter_bytes()`,
-    aiohttp's `iter_chunked()`) reading stops at the first chunk that crosses the limit.
-    Raises UploadTooLarge; the caller answers with `size_issue(error.read, file)`.
+    may be missing or wrong, so the reading itself is capped. Give it the download's stream
+    (httpx's `response.aiter_bytes()` or aiohttp's `response.content`). Raises UploadTooLarge;
+    answer with `size_issue(error.read, file)`.
     """
-    parts: list[bytes] = []
-    total = 0
-    # A reader first: stream readers are also async iterables, but of lines.
-    if isinstance(source, ByteReader):
-        while chunk := await source.read(min(chunk_bytes, limit + 1 - total)):
-            total += len(chunk)
-            if total > limit:
-                raise UploadTooLarge(total, limit)
-            parts.append(chunk)
-        return b"".join(parts)
-    async for chunk in source:
-        total += len(chunk)
-        if total > limit:
-            raise UploadTooLarge(total, limit)
-        parts.append(chunk)
-    return b"".join(parts)
+    return await read_capped(source, limit=limit)
 
 
 def _decode(data: bytes, file: str) -> tuple[str | None, Issue | None]:

@@ -10,7 +10,7 @@ import pytest
 from guide_bot.library.uploads import (
     MAX_UPLOAD_BYTES,
     UploadTooLarge,
-    read_capped,
+    read_upload,
     size_issue,
 )
 
@@ -34,7 +34,7 @@ async def test_a_lying_size_is_cut_at_the_limit() -> None:
     assert size_issue(announced, "x.yaml") is None
     reader = CountingReader(total=50 * 1024 * 1024)
     with pytest.raises(UploadTooLarge) as caught:
-        await read_capped(reader)
+        await read_upload(reader)
     assert reader.taken == MAX_UPLOAD_BYTES + 1
     issue = size_issue(caught.value.read, "x.yaml")
     assert issue is not None
@@ -43,7 +43,7 @@ async def test_a_lying_size_is_cut_at_the_limit() -> None:
 
 async def test_a_file_at_the_limit_is_read_whole() -> None:
     reader = CountingReader(total=MAX_UPLOAD_BYTES)
-    data = await read_capped(reader)
+    data = await read_upload(reader)
     assert len(data) == MAX_UPLOAD_BYTES
 
 
@@ -52,7 +52,7 @@ async def test_an_asyncio_stream_reader() -> None:
     stream.feed_data(b"id: x\n" * 20_000)  # 120,000 bytes, more than the limit
     stream.feed_eof()
     with pytest.raises(UploadTooLarge):
-        await read_capped(stream, limit=100_000)
+        await read_upload(stream, limit=100_000)
     assert len(await stream.read()) == 120_000 - 100_001  # what was never taken stays unread
 
 
@@ -66,7 +66,7 @@ async def test_chunks_stop_at_the_first_past_the_limit() -> None:
             yield b"b" * 4096
 
     with pytest.raises(UploadTooLarge) as caught:
-        await read_capped(chunks(), limit=10_000)
+        await read_upload(chunks(), limit=10_000)
     assert pulled == 3
     assert caught.value.read == 12_288
     small = [b"ab", b"cd"]
@@ -75,4 +75,4 @@ async def test_chunks_stop_at_the_first_past_the_limit() -> None:
         for chunk in small:
             yield chunk
 
-    assert await read_capped(few(), limit=4) == b"abcd"
+    assert await read_upload(few(), limit=4) == b"abcd"

@@ -1,0 +1,1 @@
+"""HTTP front ends served by aiohttp (the Telegram webhook receiver, and more to come)."""
