@@ -89,6 +89,21 @@ class _RoutineLoader(yaml.SafeLoader):
         finally:
             self._depth -= 1
 
+    def construct_object(self, node: Any, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            if isinstance(exc, RoutineYamlError):
+                raise
+            # An explicit tag on a value that does not fit it (`!!int abc`, `!!timestamp x`,
+            # `!!bool maybe`): PyYAML's constructors fail with a plain Python error.
+            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+            raise RoutineYamlError(
+                f"the value does not fit its tag {tag}; allowed: the value without a tag, as in "
+                "docs/routines.md",
+                node.start_mark.line + 1,
+            ) from None
+
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
         self.flatten_mapping(node)
         mapping: dict[Any, Any] = {}

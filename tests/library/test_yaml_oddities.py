@@ -197,3 +197,17 @@ def test_validate_prints_no_traceback_for_any_oddity(tmp_path: Path) -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "Traceback" not in result.output
     assert result.output.count("error: ") >= 4, result.output
+
+
+@pytest.mark.parametrize(
+    "raw", ["!!timestamp 2001-12-14x", "!!int abc", "!!float x", "!!bool maybe", "!!int 0x"]
+)
+def test_a_value_that_does_not_fit_its_explicit_tag(
+    write: Write, refused: Refused, raw: str
+) -> None:
+    """PyYAML's constructors fail with plain Python errors here (the fuzz test found it)."""
+    path = write(_with_line("title", raw), name="sample.yaml")
+    tag = raw.split()[0]
+    refused([path], path, field="(yaml)", allowed=(f"does not fit its tag {tag}", "line 2"))
+    check = check_upload(path.read_bytes(), file="up.yaml", library_ids=frozenset())
+    assert check.errors
