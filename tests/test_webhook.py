@@ -188,3 +188,35 @@ def test_the_secret_must_be_one_telegram_accepts() -> None:
     for bad in ("", "has space", "x" * 257, "ümlaut"):
         with pytest.raises(ValueError, match="secret_token"):
             webhook_feature(web.Application(), path="p", secret_token=bad, on_update=noop)
+
+
+async def test_ptb_sink_puts_updates_on_the_application_queue() -> None:
+    from telegram import Update
+    from telegram.ext import ApplicationBuilder
+
+    from guide_bot.web.webhook import ptb_update_sink
+
+    application = ApplicationBuilder().token("123456:" + "A" * 35).build()
+    app = web.Application()
+    webhook_feature(app, path="hook", secret_token=SECRET, on_update=ptb_update_sink(application))
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    try:
+        message = {
+            "message_id": 1,
+            "date": 1_700_000_000,
+            "chat": {"id": 5, "type": "private"},
+            "text": "hi",
+        }
+        assert await _post(url, json.dumps({"update_id": 1, "message": message}).encode()) == 200
+        bad = {**message, "date": "not-a-date"}
+        assert await _post(url, json.dumps({"update_id": 2, "message": bad}).encode()) == 200
+    finally:
+        await runner.cleanup()
+    update = application.update_queue.get_nowait()
+    assert isinstance(update, Update)
+    assert update.update_id == 1
+    assert application.update_queue.empty()  # the unreadable one was skipped, not queued
