@@ -39,8 +39,9 @@ def describe_startup_error(exc: BaseException, *, base_url: str | None = None) -
                 f"or the path is wrong; allowed: {BOT_API_ALLOWED}"
             )
         code = "404 Not Found" if not_found else "401 Unauthorized"
+        # A Bot API server answers for Telegram: a 401 through it is Telegram's refusal too.
         return (
-            f"guide-bot: {TOKEN_SETTING}: {server} refused the bot token (getMe: {code}); "
+            f"guide-bot: {TOKEN_SETTING}: Telegram refused the bot token (getMe: {code}); "
             "allowed: the bot's current token from @BotFather (send /mybots, pick the bot, "
             "API Token)"
         )

@@ -175,3 +175,13 @@ def test_the_installed_script_prints_one_line(tmp_path: Path) -> None:
     assert done.stderr.decode().splitlines() == [
         "guide-bot: GUIDE_BOT_TTS='foo': not an allowed value; allowed: gtts, espeak, auto"
     ]
+
+
+def test_malformed_token_from_the_other_name_or_a_dotenv_file(tmp_path: Path) -> None:
+    bad = "123456789:too-short"
+    line = _one_line(["run"], {"GUIDE_BOT_TOKEN": bad}, "TELEGRAM_BOT_TOKEN / GUIDE_BOT_TOKEN")
+    assert bad not in line
+    assert "too-short" not in line
+    (tmp_path / ".env").write_text(f"TELEGRAM_BOT_TOKEN={bad}\n")
+    line = _one_line(["run"], {}, "not a bot token (value not shown)")
+    assert "too-short" not in line

@@ -67,7 +67,7 @@ async def test_refused_token_by_telegram_or_a_bot_api_server() -> None:
     _check(
         describe_startup_error(exc, base_url=server.base_url),
         "TELEGRAM_BOT_TOKEN",
-        "the Bot API server refused",
+        "Telegram refused the bot token",
     )
 
 
