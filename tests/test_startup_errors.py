@@ -6,8 +6,12 @@ server that is no Bot API (404, and 200 with HTML), a server that fails (500) an
 
 from __future__ import annotations
 
+import asyncio
+import os
 import socket
+import sys
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 from aiohttp import web
@@ -101,3 +105,37 @@ async def test_nothing_listening() -> None:
 def test_anything_else_is_named_by_its_type_only() -> None:
     line = describe_startup_error(RuntimeError(f"boom {TOKEN}"))
     _check(line, "RuntimeError")
+
+
+RUN = [sys.executable, "-c", "from guide_bot.cli import main; main()", "run"]
+
+
+async def _run_bot(tmp_path: Path, base_url: str, token: str) -> tuple[int, list[str]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GUIDE_BOT_", "TELEGRAM_"))}
+    env.update(TELEGRAM_BOT_TOKEN=token, GUIDE_BOT_DATA_DIR=str(tmp_path / "data"))
+    proc = await asyncio.create_subprocess_exec(
+        *RUN, "--base-url", base_url, env=env, cwd=tmp_path, stderr=asyncio.subprocess.PIPE
+    )
+    _, stderr = await asyncio.wait_for(proc.communicate(), 60)
+    assert proc.returncode is not None
+    return proc.returncode, stderr.decode().splitlines()
+
+
+async def test_run_stops_with_one_line_for_a_refused_token_or_no_bot_api(
+    tmp_path: Path, web_server: Callable[..., object]
+) -> None:
+    """The real `guide-bot run`: getMe is asked before anything is built (no PTB traceback)."""
+    async with FakeBotServer() as server:
+        code, lines = await _run_bot(tmp_path, server.base_url, TOKEN)
+    assert code == 2
+    assert lines == [
+        "guide-bot: TELEGRAM_BOT_TOKEN / GUIDE_BOT_TOKEN: Telegram refused the bot token "
+        "(getMe: 401 Unauthorized); allowed: the bot's current token from @BotFather (send "
+        "/mybots, pick the bot, API Token)"
+    ]
+    url = await web_server(web.Response(status=404, text="<html>no</html>"))  # type: ignore[misc]
+    code, lines = await _run_bot(tmp_path, url, TOKEN)
+    assert code == 2
+    assert len(lines) == 1
+    assert "GUIDE_BOT_BASE_URL / --base-url=" in lines[0]
+    assert "not a Bot API" in lines[0]
