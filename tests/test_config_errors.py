@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from pydantic import Field, SecretStr
 
 from guide_bot.cli import main
 
@@ -185,3 +186,20 @@ def test_malformed_token_from_the_other_name_or_a_dotenv_file(tmp_path: Path) ->
     (tmp_path / ".env").write_text(f"TELEGRAM_BOT_TOKEN={bad}\n")
     line = _one_line(["run"], {}, "not a bot token (value not shown)")
     assert "too-short" not in line
+
+
+def test_no_secret_setting_is_ever_echoed() -> None:
+    from pydantic import ValidationError
+
+    from guide_bot.cli.errors import config_error
+    from guide_bot.config import Settings
+
+    class WithSecret(Settings):
+        extra_secret: SecretStr | None = Field(default=None, min_length=50)
+
+    try:
+        WithSecret(extra_secret="hunter2")  # type: ignore[arg-type]
+    except ValidationError as exc:
+        line = str(config_error(exc, WithSecret))
+    assert "GUIDE_BOT_EXTRA_SECRET" in line
+    assert "hunter2" not in line

@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from guide_bot.config import LOG_LEVELS, ConfigError
+from guide_bot.config import LOG_LEVELS, ConfigError, Settings
 from guide_bot.library.loader import ROUTINE_SUFFIXES
 
 CONFIG_EXIT = 2
@@ -41,6 +41,14 @@ ALLOWED = {
 LIBRARY_ALLOWED = "a folder holding routine files (.yaml or .yml), see docs/routines.md"
 
 
+def _is_secret(field: str, model: type[BaseModel]) -> bool:
+    """Whether a field holds a secret (the token, any SecretStr setting): never echo its value."""
+    if field in SECRET_FIELDS:
+        return True
+    info = model.model_fields.get(field)
+    return info is not None and "SecretStr" in str(info.annotation)
+
+
 def setting_name(field: str) -> str:
     """The environment variable (and option) a person sets for a field of Settings."""
     if field in SECRET_FIELDS:
@@ -53,7 +61,7 @@ def _shown(value: Any) -> str:
     return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
 
 
-def config_error(exc: ValidationError) -> ConfigError:
+def config_error(exc: ValidationError, model: type[BaseModel] = Settings) -> ConfigError:
     """The first problem of a Settings validation error, as a ConfigError (no token inside)."""
     err = exc.errors()[0]
     field = str(err["loc"][0]) if err["loc"] else "settings"
@@ -71,7 +79,7 @@ def config_error(exc: ValidationError) -> ConfigError:
     value = err.get("input")
     if field == "database_url":
         value = _without_password(value)
-    if field not in SECRET_FIELDS and isinstance(value, str | int | float):
+    if not _is_secret(field, model) and isinstance(value, str | int | float):
         name = f"{name}={_shown(value)}"  # what was set, so that a typo shows
     return ConfigError(name, problem, allowed)
 

@@ -1,1 +1,1 @@
-"""HTTP front ends served by aiohttp (the Telegram webhook receiver, and more to come)."""
+"""The HTTP server: health check, signed media, the speaker API, and what features add to it."""
