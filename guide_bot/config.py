@@ -4,7 +4,7 @@ Every setting is checked when the settings are read, so that a wrong value stops
 once with one line that names the setting and what is allowed (guide_bot/cli/errors.py prints
 it), instead of a traceback later or a silent fallback. What needs the outside world (is the
 database reachable, does the Bot API accept the token) is checked where it is used:
-`check_database` here, and the bot's start-up (guide_bot/startup_errors.py).
+`check_database` here, and the bot's start-up (guide_bot/telegram/startup_errors.py).
 """
 
 from __future__ import annotations

@@ -25,8 +25,6 @@ import traceback
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from telegram import TelegramObject
-
 REDACTED_LOGGERS = ("telegram", "httpx", "httpcore")
 WITHHELD = "<withheld>"
 _TOKEN_RE = re.compile(r"bot[0-9]+:[A-Za-z0-9_-]+")
@@ -57,13 +55,23 @@ def _placeholder(value: Any) -> str:
     return f"<{kind} withheld{f', update ids {ids}' if ids else ''}>"
 
 
+def _is_telegram_object(value: Any) -> bool:
+    """An Update, Message, User...: python-telegram-bot's objects, known by their module.
+
+    (Told apart without importing `telegram`: only the Telegram adapter may import it.)
+    """
+    return any(klass.__module__.split(".")[0] == "telegram" for klass in type(value).__mro__[:-1])
+
+
 def _safe_arg(value: Any) -> Any:
     """An argument as it may appear in a log line: numbers and short plain words only."""
     if value is None or isinstance(value, bool | int | float):
         return value
     if isinstance(value, list | tuple) and all(isinstance(v, int) for v in value):
         return value  # "Getting updates: [1, 2, 3]"
-    if isinstance(value, Mapping | list | tuple | set | TelegramObject | bytes | bytearray):
+    if isinstance(value, Mapping | list | tuple | set | bytes | bytearray) or _is_telegram_object(
+        value
+    ):
         return _placeholder(value)
     text = str(value)
     if _USER_TEXT_RE.search(text) or text.lstrip().startswith(("{", "[")):

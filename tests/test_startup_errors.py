@@ -18,7 +18,7 @@ from aiohttp import web
 from fakebot.server import FakeBotServer
 from telegram import Bot
 
-from guide_bot.startup_errors import describe_startup_error
+from guide_bot.telegram.startup_errors import describe_startup_error
 
 TOKEN = "123456:AAE-a-well-shaped-token-for-tests-0123456789"
 

@@ -12,7 +12,7 @@ from fakebot.server import FakeBotServer
 from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
-from guide_bot.unreadable_updates import SkipUnreadableUpdatesBot
+from guide_bot.telegram.unreadable_updates import SkipUnreadableUpdatesBot
 
 SECRET = "words nobody may log"
 
@@ -48,7 +48,7 @@ async def test_polling_goes_on_after_a_bad_update(caplog: pytest.LogCaptureFixtu
         await app.start()
         assert app.updater is not None
         try:
-            with caplog.at_level(logging.WARNING, logger="guide_bot.unreadable_updates"):
+            with caplog.at_level(logging.WARNING, logger="guide_bot.telegram.unreadable_updates"):
                 await app.updater.start_polling(poll_interval=0.0, timeout=0)
                 await asyncio.wait_for(done.wait(), 5)
         finally:
@@ -57,6 +57,8 @@ async def test_polling_goes_on_after_a_bad_update(caplog: pytest.LogCaptureFixtu
             await app.stop()
             await app.shutdown()
     assert seen == ["hello"]
-    lines = [r.getMessage() for r in caplog.records if r.name == "guide_bot.unreadable_updates"]
+    lines = [
+        r.getMessage() for r in caplog.records if r.name == "guide_bot.telegram.unreadable_updates"
+    ]
     assert f"update {bad} could not be read (TypeError): skipped" in lines
     assert all(SECRET not in line for line in lines)

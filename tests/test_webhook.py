@@ -194,7 +194,7 @@ async def test_ptb_sink_puts_updates_on_the_application_queue() -> None:
     from telegram import Update
     from telegram.ext import ApplicationBuilder
 
-    from guide_bot.web.webhook import ptb_update_sink
+    from guide_bot.telegram.webhook_updates import ptb_update_sink
 
     application = ApplicationBuilder().token("123456:" + "A" * 35).build()
     app = web.Application()

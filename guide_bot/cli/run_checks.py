@@ -11,7 +11,7 @@ import asyncio
 from pathlib import Path
 
 from guide_bot.config import Settings, check_database
-from guide_bot.startup_errors import check_bot_api
+from guide_bot.telegram.startup_errors import check_bot_api
 
 
 def check_run_settings(*, library: Path, base_url: str | None, log_level: str | None) -> Settings:

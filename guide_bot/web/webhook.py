@@ -8,7 +8,8 @@ it buffer any amount. This receiver, a route on an aiohttp application, answers 
 2. 413 when Content-Length is over `max_body_bytes`, body unread;
 3. 413 when a body without Content-Length (chunked) grows past the cap, reading stopped there;
 4. 400 when the body is not a JSON object with an integer `update_id`;
-5. 200 once the update is handed to `on_update` (`ptb_update_sink(application)` turns it into a
+5. 200 once the update is handed to `on_update` (for python-telegram-bot,
+   `guide_bot.telegram.webhook_updates.ptb_update_sink(application)` turns it into a
    `telegram.Update` and puts it on `application.update_queue`; one it cannot parse is skipped).
 
 After a refusal the connection is closed instead of kept alive, so that aiohttp does not read and
@@ -26,8 +27,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from telegram import Update
-from telegram.ext import Application, ExtBot
 
 from guide_bot.capped_read import TooLarge, read_capped
 
@@ -116,30 +115,6 @@ def webhook_feature(
 
     app.router.add_post("/" + path.strip("/"), receive)
     return stats
-
-
-def ptb_update_sink(application: Application[Any, Any, Any, Any, Any, Any]) -> UpdateCallback:
-    """`on_update` for a python-telegram-bot Application: parse, then put on its update queue.
-
-    An update PTB cannot parse (a field of the wrong type) is skipped with its id and the
-    error's type in the log, and answered 200 so that Telegram does not deliver it again.
-    """
-
-    async def sink(data: dict[str, Any]) -> None:
-        try:
-            update = Update.de_json(data, application.bot)
-        except Exception as exc:
-            log.warning(
-                "webhook: update %s could not be read (%s): skipped",
-                data.get("update_id"),
-                type(exc).__name__,
-            )
-            return
-        if isinstance(application.bot, ExtBot):
-            application.bot.insert_callback_data(update)
-        await application.update_queue.put(update)
-
-    return sink
 
 
 def _update_from(body: bytes) -> dict[str, Any] | None:
