@@ -19,7 +19,9 @@ data check refuses them by field.
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -90,21 +92,18 @@ class _RoutineLoader(yaml.SafeLoader):
             self._depth -= 1
 
     def construct_object(self, node: Any, deep: bool = False) -> Any:
-        try:
+        with _tag_misfit(node):
             return super().construct_object(node, deep=deep)
-        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
-            if isinstance(exc, RoutineYamlError):
-                raise
-            # An explicit tag on a value that does not fit it (`!!int abc`, `!!timestamp x`,
-            # `!!bool maybe`): PyYAML's constructors fail with a plain Python error.
-            tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
-            raise RoutineYamlError(
-                f"the value does not fit its tag {tag}; allowed: the value without a tag, as in "
-                "docs/routines.md",
-                node.start_mark.line + 1,
-            ) from None
+
+    def construct_document(self, node: Any) -> Any:
+        # Mappings and sets are filled in after construct_object returns (PyYAML's generators),
+        # so a misfit found then surfaces here.
+        with _tag_misfit(node):
+            return super().construct_document(node)
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        if not isinstance(node, yaml.MappingNode):  # `!!map x`, `!!set [a]`
+            raise _misfit(node)
         self.flatten_mapping(node)
         mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
@@ -124,6 +123,27 @@ class _RoutineLoader(yaml.SafeLoader):
                 )
             mapping[key] = self.construct_object(value_node, deep=deep)
         return mapping
+
+
+def _misfit(node: Any) -> RoutineYamlError:
+    tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
+    return RoutineYamlError(
+        f"the value does not fit its tag {tag}; allowed: the value without a tag, as in "
+        "docs/routines.md",
+        node.start_mark.line + 1,
+    )
+
+
+@contextlib.contextmanager
+def _tag_misfit(node: Any) -> Iterator[None]:
+    """An explicit tag on a value that does not fit it (`!!int abc`, `!!timestamp x`, `!!map x`):
+    PyYAML's constructors fail with plain Python errors, made a RoutineYamlError here."""
+    try:
+        yield
+    except RoutineYamlError:
+        raise
+    except (ValueError, TypeError, LookupError, AttributeError, ArithmeticError):
+        raise _misfit(node) from None
 
 
 # Dates and times stay text (YAML 1.2 has no implicit timestamps).

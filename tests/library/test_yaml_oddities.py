@@ -200,7 +200,17 @@ def test_validate_prints_no_traceback_for_any_oddity(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["!!timestamp 2001-12-14x", "!!int abc", "!!float x", "!!bool maybe", "!!int 0x"]
+    "raw",
+    [
+        "!!timestamp 2001-12-14x",
+        "!!int abc",
+        "!!float x",
+        "!!bool maybe",
+        "!!int 0x",
+        "!!int",
+        "!!map x",
+        "!!set [a]",
+    ],
 )
 def test_a_value_that_does_not_fit_its_explicit_tag(
     write: Write, refused: Refused, raw: str
