@@ -33,7 +33,7 @@ from guide_bot.storage.users import UserRow
 from guide_bot.telegram.context import App, Services
 
 BENCH_DIR = Path(__file__).resolve().parent
-TOKEN = "123456:BENCH-token"
+TOKEN = "123456:BENCH-token-of-the-benchmarks-0123456789ab"
 
 # Short holds so that many steps fall due. Every event is spoken for at least MIN_SPEAK_S (see
 # `bench_speak`), which keeps cues of one chat more than the sessions's 1 s gap apart: lateness

@@ -28,7 +28,7 @@ from typing import Any
 
 from aiohttp import BodyPartReader, web
 
-TOKEN = "123456:BENCH-token"
+TOKEN = "123456:BENCH-token-of-the-benchmarks-0123456789ab"
 BOT_USER = {"id": 7_000_000_002, "is_bot": True, "first_name": "Guide", "username": "bench_bot"}
 _COUNTED = ("send", "edit", "copy", "forward")  # what Telegram's 30 messages a second covers
 HEAD = 48  # characters of text/caption kept per call

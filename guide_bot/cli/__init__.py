@@ -6,6 +6,7 @@ import click
 
 from guide_bot import __version__
 from guide_bot.cli.alexa_cmds import alexa_group
+from guide_bot.cli.errors import GuideBotGroup
 from guide_bot.cli.library_cmds import list_cmd, validate_cmd
 from guide_bot.cli.plan_cmds import plan_cmd
 from guide_bot.cli.player_cmds import play_cmd
@@ -15,7 +16,7 @@ from guide_bot.cli.speaker_cmds import speaker_group
 from guide_bot.cli.speech_cmds import export_cmd, warm_cache_cmd
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GuideBotGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="guide-bot")
 def main() -> None:
     """A guided session timer for self-massage and stretching routines."""

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from guide_bot.cli.options import json_option, library_option
+from guide_bot.cli.errors import check_library
+from guide_bot.cli.options import json_option, library_option, unchecked_library_option
 from guide_bot.domain.timeline import plan
 from guide_bot.library.issues import Issue
 from guide_bot.library.lint import lint_routine
@@ -22,10 +23,10 @@ def _echo_issue(kind: str, issue: Issue) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--strict", is_flag=True, help="Treat lint warnings as errors.")
 @json_option
-@library_option
+@unchecked_library_option
 def validate_cmd(paths: tuple[Path, ...], strict: bool, as_json: bool, library: Path) -> None:
     """Check routine files (default: the whole library). Exit 0 when valid, 1 otherwise."""
-    result = load_routines(paths or (library,))
+    result = load_routines(paths or (check_library(library),))
     warnings: list[Issue] = []
     for routine_id, routine in result.routines.items():
         warnings.extend(lint_routine(routine, str(result.files[routine_id])))

@@ -93,7 +93,12 @@ def webhook_params(
     envvar="GUIDE_BOT_WEBHOOK_SECRET",
     help="Webhook secret (Telegram sends it in X-Telegram-Bot-Api-Secret-Token); random if unset.",
 )
-@click.option("--log-level", default="INFO", show_default=True, help="DEBUG, INFO, WARNING...")
+@click.option(
+    "--log-level",
+    envvar="GUIDE_BOT_LOG_LEVEL",
+    default=None,
+    help="DEBUG, INFO, WARNING, ERROR or CRITICAL (default INFO).",
+)
 def run_cmd(
     library: Path,
     base_url: str | None,
@@ -101,21 +106,18 @@ def run_cmd(
     listen: str,
     port: int,
     secret_token: str | None,
-    log_level: str,
+    log_level: str | None,
 ) -> None:
     """Run the Telegram bot (needs TELEGRAM_BOT_TOKEN or GUIDE_BOT_TOKEN)."""
-    from guide_bot.config import Settings
+    # hardening: every setting checked first; a bad one ends here with one line, exit 2.
+    from guide_bot.cli.run_checks import check_run_settings
 
-    settings = Settings()
-    overrides: dict[str, object] = {"library": library}
-    if base_url:
-        overrides["base_url"] = base_url
-    settings = settings.model_copy(update=overrides)
+    settings = check_run_settings(library=library, base_url=base_url, log_level=log_level)
     token = settings.token.get_secret_value().strip() if settings.token else ""
     if not token:
         click.echo(NO_TOKEN, err=True)
         sys.exit(2)
-    setup_logging(token, log_level)
+    setup_logging(token, settings.log_level)
 
     from guide_bot.bootstrap import LeadershipLost, TokenRefused, build_bot, run_bot
     from guide_bot.storage.leadership import leadership_name, make_leadership

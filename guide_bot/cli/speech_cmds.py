@@ -37,7 +37,7 @@ def tts_option(func: F) -> F:
 def open_speech(tts: TtsChoice | None) -> CueAudio:
     """The cue audio for a command, or a clear error (exit 1) when no engine works."""
     try:
-        return cue_audio(Settings(), tts)
+        return cue_audio(Settings(), tts, notify=lambda line: click.echo(line, err=True))
     except SpeechError as exc:
         raise click.ClickException(str(exc)) from exc
 

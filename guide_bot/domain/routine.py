@@ -8,10 +8,19 @@ Numbers are strict: `hold_s: "45"` (a quoted string) or `hold_s: 45.5` is refuse
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
+
+from guide_bot.domain.visible_text import hidden_character
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 SLUG_RE = re.compile(SLUG_PATTERN)
@@ -53,6 +62,31 @@ TOOLS: tuple[str, ...] = Tool.__args__  # type: ignore[attr-defined]
 SIDES: tuple[str, ...] = Sides.__args__  # type: ignore[attr-defined]
 
 
+HIDDEN_ALLOWED = (
+    "visible text, without control characters, direction overrides or zero-width spaces "
+    "(see docs/routines.md)"
+)
+
+
+def _visible(multiline: bool) -> AfterValidator:
+    def check(value: str) -> str:
+        found = hidden_character(value, multiline=multiline)
+        if found is not None:
+            position, char = found
+            raise PydanticCustomError(
+                "hidden_character",
+                "contains {char} at character {position}; allowed: {allowed}",
+                {"char": char, "position": position, "allowed": HIDDEN_ALLOWED},
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+Line = Annotated[str, _visible(multiline=False)]  # titles, names: one line
+Text = Annotated[str, _visible(multiline=True)]  # instructions, summaries: line breaks and tabs
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -63,21 +97,21 @@ class Cue(_Strict):
     at_s: float = Field(
         gt=0, strict=True, description="seconds after the hold starts; inside the hold"
     )
-    text: str = Field(min_length=1, max_length=200)
+    text: Text = Field(min_length=1, max_length=200)
 
 
 class Step(_Strict):
     """One timed step: announce the instruction, then hold (per side, per repetition)."""
 
-    title: str = Field(min_length=1, max_length=60)
-    instruction: str = Field(min_length=1, max_length=600)
+    title: Line = Field(min_length=1, max_length=60)
+    instruction: Text = Field(min_length=1, max_length=600)
     technique: Technique
     hold_s: int = Field(ge=MIN_HOLD_S, le=MAX_HOLD_S, strict=True)
     sides: Sides = "none"
     reps: int = Field(default=1, ge=1, le=10, strict=True)
     rest_s: int = Field(default=0, ge=0, le=300, strict=True)
     pressure: int | None = Field(default=None, ge=0, le=10, strict=True)
-    point: str | None = Field(default=None, min_length=1, max_length=60)
+    point: Line | None = Field(default=None, min_length=1, max_length=60)
     tools: tuple[Tool, ...] = ()
     cues: tuple[Cue, ...] = ()
 
@@ -109,12 +143,12 @@ class Routine(_Strict):
     """A whole routine, as one YAML file of scripts_library/ says it."""
 
     id: str = Field(max_length=MAX_ID_LENGTH)
-    title: str = Field(min_length=1, max_length=80)
-    summary: str = Field(min_length=1, max_length=600)
+    title: Line = Field(min_length=1, max_length=80)
+    summary: Text = Field(min_length=1, max_length=600)
     areas: tuple[Area, ...] = Field(min_length=1)
     complaints: tuple[Complaint, ...] = Field(min_length=1)
     tools: tuple[Tool, ...] = Field(min_length=1)
-    cautions: tuple[str, ...] = ()
+    cautions: tuple[Text, ...] = ()
     get_ready_s: int = Field(default=10, ge=0, le=60, strict=True)
     steps: tuple[Step, ...] = Field(min_length=1, max_length=40)
 

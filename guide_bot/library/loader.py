@@ -7,6 +7,7 @@ still load.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,13 @@ from pydantic import ValidationError
 
 from guide_bot.domain.routine import Routine
 from guide_bot.library.issues import Issue
-from guide_bot.library.messages import MAPPING_NEEDED, describe, issues_from_validation
+from guide_bot.library.messages import (
+    MAPPING_NEEDED,
+    describe,
+    issues_from_validation,
+    plain_errors,
+)
+from guide_bot.library.plain_data import is_under, plain_data
 from guide_bot.library.yaml_source import RoutineYamlError, parse_yaml
 
 __all__ = [
@@ -28,6 +35,7 @@ __all__ = [
 ]
 
 ROUTINE_SUFFIXES = (".yaml", ".yml")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -62,10 +70,18 @@ def parse_routine(
                 f"allowed: {MAPPING_NEEDED}",
             )
         ]
+    data, not_plain = plain_data(data)
+    issues = issues_from_validation(plain_errors(not_plain), data, file) if not_plain else []
+    routine: Routine | None = None
     try:
         routine = Routine.model_validate(data)
     except ValidationError as exc:
-        return None, issues_from_validation(exc, data, file)
+        # The schema's errors under a refused value only repeat that it is missing now.
+        issues.extend(
+            issues_from_validation(exc, data, file, keep=lambda loc: not is_under(loc, not_plain))
+        )
+    if routine is None or issues:
+        return None, issues
     if expected_id is not None and routine.id != expected_id:
         return None, [
             Issue(
@@ -99,7 +115,7 @@ def load_routines(paths: Iterable[Path]) -> LoadResult:
     for path in routine_files(paths):
         name = str(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # a byte-order mark is not content
         except FileNotFoundError:
             result.errors.append(
                 Issue(
@@ -125,7 +141,19 @@ def load_routines(paths: Iterable[Path]) -> LoadResult:
                 Issue(file=name, field="(file)", message=f"cannot read: {exc.strerror or exc}")
             )
             continue
-        routine, problems = parse_routine(text, file=name, expected_id=path.stem)
+        try:
+            routine, problems = parse_routine(text, file=name, expected_id=path.stem)
+        except Exception as exc:  # a last guard: one bad file must never stop the bot starting
+            log.error("routine file %s: unexpected %s while checking it", name, type(exc).__name__)
+            problems = [
+                Issue(
+                    file=name,
+                    field="(file)",
+                    message=f"could not be checked ({type(exc).__name__}); allowed: a routine "
+                    "file as in docs/routines.md (please report this file)",
+                )
+            ]
+            routine = None
         if routine is None:
             result.errors.extend(problems)
             continue

@@ -6,11 +6,11 @@ its message says what went wrong in plain words and ends with what is allowed.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 
 from guide_bot.domain.routine import (
     AREAS,
@@ -25,7 +25,11 @@ from guide_bot.domain.routine import (
     Routine,
     Step,
 )
+from guide_bot.domain.visible_text import shown_safely
 from guide_bot.library.issues import Issue
+from guide_bot.library.plain_data import PlainProblem
+
+MAX_SHOWN_CHARS = 60  # of a refused value quoted in a message
 
 # What a person may write in each field, said in the error when the value is refused.
 _TEXT = "text of {low}-{high} characters"
@@ -92,7 +96,7 @@ def _step_title(data: Any, index: int) -> str | None:
         if isinstance(steps, list) and 0 <= index < len(steps):
             step = steps[index]
             if isinstance(step, Mapping) and isinstance(step.get("title"), str):
-                return str(step["title"])
+                return shown_safely(str(step["title"]))
     return None
 
 
@@ -113,8 +117,11 @@ def describe(value: Any) -> str:
     if isinstance(value, bool):
         return f"{value!r} (true/false)"
     if isinstance(value, str):
-        return f"the text {value!r}"
-    return repr(value)
+        # repr escapes control and direction characters; a long value is cut, not echoed whole.
+        shown = repr(value[:MAX_SHOWN_CHARS])
+        return f"the text {shown}{'…' if len(value) > MAX_SHOWN_CHARS else ''}"
+    shown = repr(value)
+    return shown if len(shown) <= MAX_SHOWN_CHARS else shown[:MAX_SHOWN_CHARS] + "…"
 
 
 def _message(err: ErrorDetails, field_name: str, container: str) -> str:
@@ -145,12 +152,36 @@ def _is_echo(err: ErrorDetails, others: list[ErrorDetails]) -> bool:
     )
 
 
-def issues_from_validation(exc: ValidationError, data: Any, file: str) -> list[Issue]:
-    """Turn pydantic's errors into issues that name the step by number and title."""
+def plain_errors(problems: list[PlainProblem]) -> ValidationError:
+    """Plain-data problems as a validation error, to be reported like the schema's own."""
+    return ValidationError.from_exception_data(
+        "Routine",
+        [
+            InitErrorDetails(
+                type=PydanticCustomError("not_plain_data", "{text}", {"text": problem.message}),
+                loc=problem.loc,
+                input=None,
+            )
+            for problem in problems
+        ],
+    )
+
+
+def issues_from_validation(
+    exc: ValidationError,
+    data: Any,
+    file: str,
+    *,
+    keep: Callable[[tuple[str | int, ...]], bool] | None = None,
+) -> list[Issue]:
+    """Turn pydantic's errors into issues that name the step by number and title.
+
+    `keep` chooses errors by location (the loader drops the echoes of a plain-data problem).
+    """
     issues: list[Issue] = []
     errors = exc.errors()
     for err in errors:
-        if _is_echo(err, errors):
+        if _is_echo(err, errors) or (keep is not None and not keep(tuple(err["loc"]))):
             continue
         loc = list(err["loc"])
         step: int | None = None

@@ -13,9 +13,10 @@ chat; an id that another user also chose is fine (and nothing about other users 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import AsyncIterable, Collection
 from dataclasses import dataclass, field
 
+from guide_bot.capped_read import ByteReader, TooLarge, read_capped
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import plan
 from guide_bot.library.issues import Issue
@@ -70,6 +71,22 @@ def size_issue(size: int | None, file: str) -> Issue | None:
             f"({MAX_UPLOAD_BYTES // 1024} KB)",
         )
     return None
+
+
+UploadTooLarge = TooLarge  # raised by read_upload when the file is larger than announced
+
+
+async def read_upload(
+    source: ByteReader | AsyncIterable[bytes], *, limit: int = MAX_UPLOAD_BYTES
+) -> bytes:
+    """The bytes of an uploaded file, read in chunks and never past `limit` (+1 byte).
+
+    The size Telegram announces (Document.file_size, File.file_size) comes from the sender and
+    may be missing or wrong, so the reading itself is capped. Give it the download's stream
+    (httpx's `response.aiter_bytes()` or aiohttp's `response.content`). Raises UploadTooLarge;
+    answer with `size_issue(error.read, file)`.
+    """
+    return await read_capped(source, limit=limit)
 
 
 def _decode(data: bytes, file: str) -> tuple[str | None, Issue | None]:
@@ -164,12 +181,7 @@ def check_upload(data: bytes, *, file: str, library_ids: Collection[str]) -> Upl
     text, problem = _decode(data, file)
     if text is None:
         return UploadCheck(routine=None, errors=[problem] if problem else [])
-    try:
-        routine, errors = parse_routine(text, file=file)
-    except RecursionError:
-        # PyYAML composes nested collections recursively; a few thousand "[" exhaust the stack.
-        errors = [Issue(file=file, field="(yaml)", message="the YAML nests too deeply")]
-        routine = None
+    routine, errors = parse_routine(text, file=file)
     if routine is None:
         return UploadCheck(routine=None, errors=_without_empty_steps_echo(errors))
     errors = _limits(routine, file, library_ids)

@@ -6,6 +6,8 @@ builds its own settings.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from guide_bot.config import Settings, TtsChoice
 from guide_bot.speech.cache import AudioCache
 from guide_bot.speech.cues import CueAudio
@@ -22,10 +24,16 @@ def open_cache(settings: Settings) -> AudioCache:
     return AudioCache(settings.audio_cache, max_bytes=int(settings.audio_cache_max_mb * MB))
 
 
-def cue_audio(settings: Settings, choice: TtsChoice | None = None) -> CueAudio:
+def cue_audio(
+    settings: Settings,
+    choice: TtsChoice | None = None,
+    *,
+    notify: Callable[[str], None] | None = None,
+) -> CueAudio:
     """Cue audio in the engine `choice` (default: GUIDE_BOT_TTS) picked by a probe.
 
+    `notify` gets the one line saying that espeak-ng speaks because gTTS is unreachable.
     Raises SpeechError when no engine works.
     """
-    engine = engine_for_cli(choice or settings.tts, settings)
+    engine = engine_for_cli(choice or settings.tts, settings, notify=notify)
     return CueAudio(engine, open_cache(settings))

@@ -121,8 +121,8 @@ def test_the_model_command_writes_checks_and_refuses(tmp_path: Path) -> None:
 
 def test_the_model_command_refuses_an_empty_library(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["alexa", "model", "--library", str(tmp_path)])
-    assert result.exit_code == 1
-    assert "no valid routines" in result.output
+    assert result.exit_code == 2  # a library folder without routines is a bad setting
+    assert "holds no routine files" in result.output
 
 
 def test_the_feature_is_off_without_a_skill_id(library_dir: Path) -> None:

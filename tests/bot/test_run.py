@@ -208,7 +208,7 @@ async def test_run_with_a_refused_token_says_so(
         *RUN,
         "--base-url",
         server.base_url,
-        env=_env(tmp_path, test_library, "999:not-the-token"),
+        env=_env(tmp_path, test_library, "999:not-the-token-but-shaped-like-one-0123456789"),
         cwd=tmp_path,
         stderr=asyncio.subprocess.PIPE,
     )

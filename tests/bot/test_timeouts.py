@@ -1,9 +1,9 @@
 """A send that times out (PTB's TimedOut): what the sender does, over the real HTTP stack.
 
-The design (guide_bot/bot/sender.py): a timeout is a NetworkError like a 5xx, so every request is
-retried with exponential backoff, sends included. A send whose answer timed out may already have
-reached the chat, so it can arrive twice: at-least-once, chosen over a missing step. After the
-last attempt the sender gives up and returns None; it never raises to the handler.
+The design (guide_bot/telegram/sender.py): a timeout is a NetworkError like a 5xx, so every
+request is retried with exponential backoff, sends included. A send whose answer timed out may
+already have reached the chat, so it can arrive twice: at-least-once, chosen over a missing
+step. After the last attempt the sender gives up and returns None; it never raises to the handler.
 """
 
 from __future__ import annotations

@@ -62,7 +62,7 @@ _SEND_METHODS = {
 class FakeBotServer(BotApiMethods):
     """The fake Bot API; start with `async with FakeBotServer() as server:`."""
 
-    token: str = "123456:TEST-token"
+    token: str = "123456:TEST-token-of-the-fake-bot-api-server-0123"
     host: str = "127.0.0.1"
     port: int = 0
     calls: list[Call] = field(default_factory=list)
@@ -470,7 +470,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8081)
-    parser.add_argument("--token", default="123456:TEST-token")
+    parser.add_argument("--token", default="123456:TEST-token-of-the-fake-bot-api-server-0123")
     args = parser.parse_args()
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(_serve(args.host, args.port, args.token))

@@ -86,7 +86,11 @@ def test_list_skips_broken_files_and_says_so(
 
 
 def test_list_of_an_empty_folder(tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["list", "--library", str(tmp_path)])
-    assert result.exit_code == 0
-    assert f"No valid routines in {tmp_path}." in result.output
-    assert _list("--library", str(tmp_path)) == []
+    """An empty library is a configuration mistake: one line naming the setting, status 2."""
+    result = CliRunner(mix_stderr=False).invoke(main, ["list", "--library", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"guide-bot: GUIDE_BOT_LIBRARY / --library: {tmp_path} holds no routine files; "
+        "allowed: a folder holding routine files (.yaml or .yml), see docs/routines.md\n"
+    )

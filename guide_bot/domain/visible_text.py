@@ -1,0 +1,54 @@
+"""Text a person sees must be what is there: no control characters, no hidden direction changes.
+
+A routine's words are shown in chat, on a terminal and spoken. Control characters can rewrite a
+terminal line (a carriage return, an escape sequence) or break a message; Unicode direction
+overrides and isolates (U+202A-U+202E, U+2066-U+2069, the marks U+200E, U+200F, U+061C) make text
+read differently from what it holds ("Trojan Source"); zero-width spaces and joiners of words
+(U+200B, U+2060, U+FEFF, U+180E) hide inside words so that two titles that look the same differ.
+They are refused, not stripped: silently changing what someone wrote could change its meaning,
+and the author can fix the file once told where.
+
+Kept on purpose: line breaks and tabs in the longer texts (instructions, summaries), and the zero
+width joiner and non-joiner (U+200D, U+200C), which emoji sequences and scripts such as Persian
+and the Indic ones need to be written correctly.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+DIRECTION_CONTROLS = frozenset(
+    "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+)
+INVISIBLE = frozenset("\u200b\u2060\ufeff\u180e\u2028\u2029")
+MULTILINE_WHITESPACE = frozenset("\n\t")
+
+
+def hidden_character(text: str, *, multiline: bool = False) -> tuple[int, str] | None:
+    """The first refused character of `text` (its 1-based position and name), or None."""
+    for position, char in enumerate(text, start=1):
+        if multiline and char in MULTILINE_WHITESPACE:
+            continue
+        category = unicodedata.category(char)
+        if char in DIRECTION_CONTROLS or char in INVISIBLE or category in {"Cc", "Cs"}:
+            return position, describe_char(char)
+    return None
+
+
+def describe_char(char: str) -> str:
+    """A character by code point and name, e.g. 'U+202E (RIGHT-TO-LEFT OVERRIDE)'."""
+    name = unicodedata.name(char, "")
+    if not name and unicodedata.category(char) == "Cc":
+        name = "control character"
+    return f"U+{ord(char):04X} ({name or 'unnamed'})"
+
+
+def shown_safely(text: str, limit: int = 60) -> str:
+    """Text to quote in an error: refused characters written as <U+XXXX>, and cut at `limit`."""
+    out = "".join(
+        f"<U+{ord(c):04X}>"
+        if c in DIRECTION_CONTROLS or c in INVISIBLE or unicodedata.category(c) in {"Cc", "Cs"}
+        else c
+        for c in text[: limit + 1]
+    )
+    return out if len(text) <= limit else out[:limit] + "…"
