@@ -155,7 +155,7 @@ def _check_cues(cues: tuple[Cue, ...], hold_s: int, where: str = "") -> None:
             )
 
 
-class _StepFields(_Strict):
+class StepFields(_Strict):
     """The fields of a step; a step's `alternative` has them all but an alternative of its own."""
 
     title: str = Field(min_length=1, max_length=60)
@@ -179,7 +179,7 @@ class _StepFields(_Strict):
     full: LengthOverride | None = None
 
     @model_validator(mode="after")
-    def _consistent(self) -> _StepFields:
+    def _consistent(self) -> StepFields:
         _check_cues(self.cues, self.hold_s)
         for name in ("quick", "full"):
             override: LengthOverride | None = getattr(self, name)
@@ -223,11 +223,11 @@ class _StepFields(_Strict):
         return self.hold_s * self.reps * len(self.side_names)
 
 
-class Alternative(_StepFields):
+class Alternative(StepFields):
     """A gentler step that takes the place of its step when a condition rules that one out."""
 
 
-class Step(_StepFields):
+class Step(StepFields):
     """One timed step: announce the instruction, then hold (per side, per repetition)."""
 
     alternative: Alternative | None = None
