@@ -9,6 +9,7 @@ from guide_bot.cli.library_cmds import list_cmd, validate_cmd
 from guide_bot.cli.plan_cmds import plan_cmd
 from guide_bot.cli.player_cmds import play_cmd
 from guide_bot.cli.run_cmds import run_cmd
+from guide_bot.cli.safety_cmds import conditions_cmd, picture_cmd
 from guide_bot.cli.speech_cmds import export_cmd, warm_cache_cmd
 
 
@@ -25,3 +26,5 @@ main.add_command(play_cmd)
 main.add_command(run_cmd)
 main.add_command(warm_cache_cmd)
 main.add_command(export_cmd)
+main.add_command(conditions_cmd)
+main.add_command(picture_cmd)

@@ -13,7 +13,7 @@ from types import FrameType
 import click
 
 from guide_bot.cli.options import library_option
-from guide_bot.cli.plan_cmds import _find_routine as find_routine
+from guide_bot.cli.plan_cmds import find_routine
 from guide_bot.config import Settings, TtsChoice
 from guide_bot.console.display import Display, LiveDisplay, LogDisplay
 from guide_bot.console.keys import KeySource, NoKeys, TerminalKeys, cbreak

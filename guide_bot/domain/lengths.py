@@ -55,3 +55,11 @@ def select_length(routine: Routine, length: Length = DEFAULT_LENGTH) -> Routine:
             f"routine {routine.id!r} has no {length} length; allowed: {offered}"
         )
     return routine.model_copy(update={"steps": tuple(steps)})
+
+
+def as_played(routine: Routine) -> Routine:
+    """The routine itself when it is plain, else its standard length (what `plan` plays)."""
+    plain = all(s.lengths is None and s.quick is None and s.full is None for s in routine.steps)
+    if plain or "standard" not in available_lengths(routine):
+        return routine
+    return select_length(routine, "standard")

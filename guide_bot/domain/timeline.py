@@ -30,6 +30,7 @@ from guide_bot.domain.cues import (
     switch_text,
 )
 from guide_bot.domain.hold_layout import LayoutOptions, SpeakTime, layout_hold
+from guide_bot.domain.lengths import as_played
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine, Step
 
@@ -180,7 +181,12 @@ def plan(
     speak_s: SpeakTime = speaking_time_s,
     options: PlanOptions | None = None,
 ) -> Timeline:
-    """Lay out every cue of a routine at its offset from the session start."""
+    """Lay out every cue of a routine at its offset from the session start.
+
+    A routine file with lengths is planned in its standard length unless one was selected
+    (lengths.select_length) before.
+    """
+    routine = as_played(routine)
     opts = options or PlanOptions()
     gap = opts.gap_s
     layout_options = LayoutOptions(
