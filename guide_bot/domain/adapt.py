@@ -137,8 +137,9 @@ def _step_changes(
                 )
             )
             step = gentler
+    if hits:
         cause = avoided[hits[0]]
-        alternative = _as_step(step)
+        alternative = gentler
         if alternative is not None and not any(load in avoided for load in alternative.loads):
             changes.append(
                 Change(
