@@ -38,6 +38,7 @@ HALFWAY_TEXT = "Halfway."
 RELEASE_TEXT = "Release."
 FINAL_RELEASE_TEXT = "Release. Session complete, well done."
 COMPLETE_TEXT = "Session complete. Well done."  # shown, not spoken: the end is a chime
+SESSION_COMPLETE_WORDS = "Session complete, well done."
 FADE_TEXT = "Stay here as long as you like."  # the quiet last words of a routine that fades out
 STOP_RULE = "Stop if you feel numbness, tingling, sharp or shooting pain, or dizziness."
 BREATHE_IN_TEXT = "Breathe in."
@@ -86,12 +87,17 @@ def announce_text(number: int, step: Step) -> str:
     return text
 
 
+def says_session_complete(text: str) -> bool:
+    """Whether a cue's words end the session aloud (the final release of a `complete` ending)."""
+    return text.endswith(SESSION_COMPLETE_WORDS)
+
+
 def release_text(step: Step, *, final: bool, ending: str = "complete") -> str:
     """The words that end a hold; the last hold also ends the session (or fades out)."""
     if final and ending == "fade":
         return FADE_TEXT
     words = RELEASE_BY_TECHNIQUE[step.technique]
-    return f"{words} Session complete, well done." if final else words
+    return f"{words} {SESSION_COMPLETE_WORDS}" if final else words
 
 
 def hold_start_text(step: Step, side: str | None, rep: int, *, first_of_rep: bool = True) -> str:
