@@ -85,7 +85,7 @@ def find_routine(routine_id: str, library: Path) -> Routine:
 
 def _echo_table(timeline: Timeline, length: str = "standard") -> None:
     click.echo(
-        f"{timeline.routine_id} ({length}): {timeline.title} - {mmss(timeline.total_s)} total, "
+        f"{timeline.routine_id}: {timeline.title} - {mmss(timeline.total_s)} total ({length}), "
         f"{timeline.step_count} steps, {len(timeline.events)} cues"
     )
     click.echo(f"{'time':>5}  {'step':>4}  {'side':<5}  {'kind':<12}  text")

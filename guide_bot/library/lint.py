@@ -195,7 +195,8 @@ def lint_routine(routine: Routine, file: str) -> list[Issue]:
     def add(issue: Issue) -> None:
         found.setdefault((issue.step, issue.field, issue.message), issue)
 
-    for length in available_lengths(routine):
+    said: dict[str, int] = {}  # seconds on a point already reported (in an earlier length)
+    for length in sorted(available_lengths(routine), key=lambda name: name != "standard"):
         pressure_on_point: dict[str, int] = defaultdict(int)
         prefix = "" if length == "standard" else f"in the {length} length: "
         for index, step in length_steps(routine, length):
@@ -211,7 +212,8 @@ def lint_routine(routine: Routine, file: str) -> list[Issue]:
                 key = (step.point or step.title).casefold()
                 pressure_on_point[key] += step.hold_s * step.reps
         for point, seconds in pressure_on_point.items():
-            if seconds > MAX_PRESSURE_ON_POINT_S:
+            if seconds > MAX_PRESSURE_ON_POINT_S and said.get(point) != seconds:
+                said[point] = seconds
                 add(
                     Issue(
                         file=file,
