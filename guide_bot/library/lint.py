@@ -140,9 +140,12 @@ def _step_checks(routine: Routine, step: Step) -> list[tuple[str, str]]:
 def _field(step: Step, length: Length, field: str) -> str:
     """The field as written in the file: `quick.hold_s` when the length's override sets it."""
     override = step.quick if length == "quick" else step.full if length == "full" else None
-    if override is not None and field in {"hold_s", "reps"}:
+    if override is None or field not in {"hold_s", "reps"}:
+        return field
+    written = [name for name in ("hold_s", "reps") if getattr(override, name) is not None]
+    if field in written:
         return f"{length}.{field}"
-    return field
+    return f"{length}.{written[0]}" if written else field
 
 
 def _lengths(routine: Routine, file: str) -> list[Issue]:
