@@ -23,8 +23,8 @@ from guide_bot.cli.safety_cmds import (
     personal_routine,
 )
 from guide_bot.config import Settings
-from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.adapt import Adaptation
+from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Length, Routine
 from guide_bot.domain.timeline import SpeakTime, Timeline, plan
 from guide_bot.library.loader import load_routines
@@ -97,7 +97,9 @@ def _echo_table(timeline: Timeline, length: str = "standard") -> None:
 
 
 def _refused(adaptation: Adaptation, head: dict[str, object], as_json: bool) -> None:
-    advice = [{"condition": a.condition, "kind": a.kind, "text": a.text} for a in adaptation.refusals]
+    advice = [
+        {"condition": a.condition, "kind": a.kind, "text": a.text} for a in adaptation.refusals
+    ]
     if as_json:
         click.echo(json.dumps(head | {"refused": True, "advice": advice}, indent=2))
     else:

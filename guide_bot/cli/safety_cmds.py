@@ -63,8 +63,7 @@ def conditions_cmd(as_json: bool) -> None:
     """List the screening conditions that adapt or refuse a routine (names for --condition)."""
     if as_json:
         rows = [
-            {"name": c.name, "label": c.label, "kind": c.kind, "effect": c.why}
-            for c in CONDITIONS
+            {"name": c.name, "label": c.label, "kind": c.kind, "effect": c.why} for c in CONDITIONS
         ]
         click.echo(json.dumps(rows, indent=2))
         return

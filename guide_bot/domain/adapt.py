@@ -186,20 +186,18 @@ def _step_changes(
                     f"because {condition.why}",
                 )
             )
-        if condition.balance_support and "standing-balance" in step.loads:
-            if BALANCE_WORDS not in step.instruction:
-                step = step.model_copy(
-                    update={"instruction": f"{step.instruction} {BALANCE_WORDS}"}
+        needs_support = condition.balance_support and "standing-balance" in step.loads
+        if needs_support and BALANCE_WORDS not in step.instruction:
+            step = step.model_copy(update={"instruction": f"{step.instruction} {BALANCE_WORDS}"})
+            changes.append(
+                Change(
+                    step=number,
+                    title=step.title,
+                    action="softened",
+                    condition=condition.name,
+                    why="hold on to a wall or a chair, because balance matters at 65 or over",
                 )
-                changes.append(
-                    Change(
-                        step=number,
-                        title=step.title,
-                        action="softened",
-                        condition=condition.name,
-                        why="hold on to a wall or a chair, because balance matters at 65 or over",
-                    )
-                )
+            )
     return step, changes
 
 
@@ -234,7 +232,6 @@ def adapt(routine: Routine, condition_names: Iterable[str]) -> Adaptation:
     return Adaptation(
         routine=routine.model_copy(update={"steps": tuple(steps)}), changes=tuple(changes)
     )
-
 
 
 def personalise(

@@ -77,7 +77,7 @@ def _paired(*limbs: Limb) -> tuple[Limb, ...]:
     mirrored = tuple(
         _limb(mirror(li.start), mirror(li.end), li.start_width, li.end_width) for li in limbs
     )
-    return limbs + mirrored
+    return (*limbs, *mirrored)
 
 
 _FRONT_BACK_TRUNK: Polygon = (
@@ -89,24 +89,36 @@ _FRONT_BACK = Figure(
     head_center=(0.5, 0.065),
     head_size=(0.14, 0.12),
     trunk=_FRONT_BACK_TRUNK,
-    limbs=(_limb((0.5, 0.11), (0.5, 0.175), 0.09, 0.09),)
-    + _paired(
-        _limb((0.305, 0.215), (0.27, 0.34), 0.065, 0.05),  # upper arm
-        _limb((0.27, 0.34), (0.235, 0.46), 0.05, 0.04),  # forearm
-        _limb((0.235, 0.46), (0.22, 0.53), 0.045, 0.035),  # hand
-        _limb((0.42, 0.52), (0.41, 0.73), 0.13, 0.08),  # thigh
-        _limb((0.41, 0.73), (0.42, 0.94), 0.075, 0.05),  # shin and calf
-        _limb((0.42, 0.94), (0.415, 0.985), 0.055, 0.05),  # foot
+    limbs=(
+        _limb((0.5, 0.11), (0.5, 0.175), 0.09, 0.09),  # neck
+        *_paired(
+            _limb((0.305, 0.215), (0.27, 0.34), 0.065, 0.05),  # upper arm
+            _limb((0.27, 0.34), (0.235, 0.46), 0.05, 0.04),  # forearm
+            _limb((0.235, 0.46), (0.22, 0.53), 0.045, 0.035),  # hand
+            _limb((0.42, 0.52), (0.41, 0.73), 0.13, 0.08),  # thigh
+            _limb((0.41, 0.73), (0.42, 0.94), 0.075, 0.05),  # shin and calf
+            _limb((0.42, 0.94), (0.415, 0.985), 0.055, 0.05),  # foot
+        ),
     ),
 )
 _SIDE = Figure(
     head_center=(0.51, 0.065),
     head_size=(0.13, 0.12),
     trunk=(
-        (0.45, 0.165), (0.53, 0.165), (0.58, 0.22), (0.60, 0.28), (0.57, 0.36), (0.58, 0.44),
-        (0.58, 0.52), (0.52, 0.555), (0.42, 0.555), (0.39, 0.50), (0.41, 0.42), (0.40, 0.30),
+        (0.45, 0.165),
+        (0.53, 0.165),
+        (0.58, 0.22),
+        (0.60, 0.28),
+        (0.57, 0.36),
+        (0.58, 0.44),
+        (0.58, 0.52),
+        (0.52, 0.555),
+        (0.42, 0.555),
+        (0.39, 0.50),
+        (0.41, 0.42),
+        (0.40, 0.30),
         (0.42, 0.20),
-    ),  # fmt: skip
+    ),
     limbs=(
         _limb((0.49, 0.11), (0.49, 0.175), 0.08, 0.08),  # neck
         _limb((0.49, 0.20), (0.49, 0.34), 0.06, 0.05),  # upper arm
@@ -120,39 +132,45 @@ _SIDE = Figure(
 )
 FIGURES: dict[str, Figure] = {"front": _FRONT_BACK, "back": _FRONT_BACK, "side": _SIDE}
 
+
+def _one(name: str, view: View, polygon: Polygon) -> tuple[Zone, ...]:
+    return (Zone(name=name, view=view, polygon=polygon),)
+
+
+def _pair(name: str, view: View, polygon: Polygon) -> tuple[Zone, ...]:
+    """A zone on the person's right and its mirror image on the left."""
+    return tuple(Zone(name=name, view=view, polygon=p) for p in _both(polygon))
+
+
+NECK = "front and sides of the neck"
+KIDNEYS = "over the kidneys (lowest rib to hip bone, beside the spine)"
+GROIN: Polygon = ((0.34, 0.485), (0.38, 0.485), (0.495, 0.53), (0.495, 0.565), (0.34, 0.53))
+SCIATIC: Polygon = ((0.545, 0.46), (0.60, 0.46), (0.61, 0.70), (0.565, 0.70))
+
 DANGER_ZONES: tuple[Zone, ...] = (
-    Zone(name="front and sides of the neck", view="front", polygon=_box(0.44, 0.11, 0.56, 0.18)),
-    *(Zone(name="armpit", view="front", polygon=p) for p in _both(_box(0.29, 0.215, 0.35, 0.275))),
-    *(
-        Zone(name="groin crease", view="front", polygon=p)
-        for p in _both(((0.34, 0.485), (0.38, 0.485), (0.495, 0.53), (0.495, 0.565), (0.34, 0.53)))
-    ),
-    *(Zone(name="inside of the elbow", view="front", polygon=p) for p in _both(_box(0.24, 0.32, 0.30, 0.36))),
-    *(Zone(name="sides of the neck", view="back", polygon=p) for p in _both(_box(0.44, 0.125, 0.47, 0.18))),
-    Zone(name="the spine", view="back", polygon=_box(0.488, 0.10, 0.512, 0.545)),
-    *(
-        Zone(name="over the kidneys (lowest rib to hip bone, beside the spine)", view="back", polygon=p)
-        for p in _both(_box(0.512, 0.34, 0.60, 0.42))
-    ),
-    *(Zone(name="armpit", view="back", polygon=p) for p in _both(_box(0.29, 0.215, 0.35, 0.275))),
-    *(Zone(name="back of the knee", view="back", polygon=p) for p in _both(_box(0.365, 0.705, 0.455, 0.755))),
-    Zone(name="front and sides of the neck", view="side", polygon=_box(0.47, 0.11, 0.56, 0.18)),
-    Zone(name="armpit", view="side", polygon=_box(0.45, 0.205, 0.53, 0.26)),
-    Zone(name="groin crease", view="side", polygon=_box(0.53, 0.49, 0.60, 0.56)),
-    Zone(name="back of the knee", view="side", polygon=_box(0.43, 0.70, 0.48, 0.76)),
-)  # fmt: skip
+    *_one(NECK, "front", _box(0.44, 0.11, 0.56, 0.18)),
+    *_pair("armpit", "front", _box(0.29, 0.215, 0.35, 0.275)),
+    *_pair("groin crease", "front", GROIN),
+    *_pair("inside of the elbow", "front", _box(0.24, 0.32, 0.30, 0.36)),
+    *_pair("sides of the neck", "back", _box(0.44, 0.125, 0.47, 0.18)),
+    *_one("the spine", "back", _box(0.488, 0.10, 0.512, 0.545)),
+    *_pair(KIDNEYS, "back", _box(0.512, 0.34, 0.60, 0.42)),
+    *_pair("armpit", "back", _box(0.29, 0.215, 0.35, 0.275)),
+    *_pair("back of the knee", "back", _box(0.365, 0.705, 0.455, 0.755)),
+    *_one(NECK, "side", _box(0.47, 0.11, 0.56, 0.18)),
+    *_one("armpit", "side", _box(0.45, 0.205, 0.53, 0.26)),
+    *_one("groin crease", "side", _box(0.53, 0.49, 0.60, 0.56)),
+    *_one("back of the knee", "side", _box(0.43, 0.70, 0.48, 0.76)),
+)
 
 CAUTION_ZONES: tuple[Zone, ...] = (
-    Zone(name="base of the skull (vertebral artery)", view="back", polygon=_box(0.43, 0.095, 0.57, 0.135)),
-    *(
-        Zone(name="sciatic nerve (middle of the buttock, back of the thigh)", view="back", polygon=p)
-        for p in _both(((0.545, 0.46), (0.60, 0.46), (0.61, 0.70), (0.565, 0.70)))
-    ),
-    *(Zone(name="calf veins", view="back", polygon=p) for p in _both(_box(0.545, 0.755, 0.64, 0.90))),
-    *(Zone(name="nerves near the armpit and collarbone", view="front", polygon=p) for p in _both(_box(0.33, 0.185, 0.44, 0.29))),
-    *(Zone(name="nerves of the forearm near the elbow", view="front", polygon=p) for p in _both(_box(0.22, 0.30, 0.31, 0.40))),
-    Zone(name="temple pulse (temporal artery)", view="side", polygon=_box(0.50, 0.02, 0.575, 0.07)),
-)  # fmt: skip
+    *_one("base of the skull (vertebral artery)", "back", _box(0.43, 0.095, 0.57, 0.135)),
+    *_pair("sciatic nerve (middle of the buttock, back of the thigh)", "back", SCIATIC),
+    *_pair("calf veins", "back", _box(0.545, 0.755, 0.64, 0.90)),
+    *_pair("nerves near the armpit and collarbone", "front", _box(0.33, 0.185, 0.44, 0.29)),
+    *_pair("nerves of the forearm near the elbow", "front", _box(0.22, 0.30, 0.31, 0.40)),
+    *_one("temple pulse (temporal artery)", "side", _box(0.50, 0.02, 0.575, 0.07)),
+)
 
 
 def inside(point: Point, polygon: Polygon) -> bool:

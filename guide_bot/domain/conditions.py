@@ -144,9 +144,7 @@ class UnknownCondition(ValueError):
     """A condition name that is not in CONDITION_NAMES."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(
-            f"unknown condition {name!r}; allowed: {', '.join(CONDITION_NAMES)}"
-        )
+        super().__init__(f"unknown condition {name!r}; allowed: {', '.join(CONDITION_NAMES)}")
         self.name = name
 
 

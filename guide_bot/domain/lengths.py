@@ -20,7 +20,7 @@ class LengthUnavailable(ValueError):
 def available_lengths(routine: Routine) -> tuple[Length, ...]:
     """The lengths this routine can be played in, shortest first."""
     found = {length for step in routine.steps for length in step.in_lengths}
-    return tuple(length for length in LENGTHS if length in found)  # type: ignore[misc]
+    return tuple(length for length in LENGTHS if length in found)
 
 
 def step_in_length(step: Step, length: Length) -> Step | None:

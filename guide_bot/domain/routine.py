@@ -8,7 +8,7 @@ Numbers are strict: `hold_s: "45"` (a quoted string) or `hold_s: 45.5` is refuse
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -76,7 +76,7 @@ COMPLAINTS: tuple[str, ...] = Complaint.__args__  # type: ignore[attr-defined]
 TOOLS: tuple[str, ...] = Tool.__args__  # type: ignore[attr-defined]
 SIDES: tuple[str, ...] = Sides.__args__  # type: ignore[attr-defined]
 LOADS: tuple[str, ...] = Load.__args__  # type: ignore[attr-defined]
-LENGTHS: tuple[str, ...] = Length.__args__  # type: ignore[attr-defined]
+LENGTHS: tuple[Length, ...] = get_args(Length)
 DEFAULT_LENGTHS: tuple[Length, ...] = ("standard", "full")
 
 
@@ -202,8 +202,8 @@ class StepFields(_Strict):
             )
         if self.lie_on is not None and self.sides != "left-right":
             raise PydanticCustomError(
-                "lie_on_without_sides", "`lie_on` says which side to lie on; allowed only with "
-                "sides: left-right",
+                "lie_on_without_sides",
+                "`lie_on` says which side to lie on; allowed only with sides: left-right",
             )
         return self
 

@@ -115,9 +115,9 @@ class Timeline:
     _hash: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
-        key = (self.routine_id, self.title, self.total_s, self.events, self.step_starts, self.holds)
-        key += (self.quiet_end,)
-        object.__setattr__(self, "_hash", hash(key))
+        key = (self.routine_id, self.title, self.total_s, self.events, self.step_starts)
+        key_more = (self.holds, self.quiet_end)
+        object.__setattr__(self, "_hash", hash((*key, *key_more)))
 
     def __hash__(self) -> int:
         """Computed once: a restart looks thousands of sessions' timelines up in caches, and

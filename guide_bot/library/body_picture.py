@@ -88,6 +88,4 @@ def render_step_picture(routine: Routine, step_index: int) -> bytes:
             f"routine {routine.id!r} has no step {step_index + 1}; allowed: 1-{len(routine.steps)}"
         )
     step = routine.steps[step_index]
-    return render_where(
-        step_where(step), title=step.title, one_sided=step.sides == "left-right"
-    )
+    return render_where(step_where(step), title=step.title, one_sided=step.sides == "left-right")

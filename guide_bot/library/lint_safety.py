@@ -18,7 +18,7 @@ import re
 
 from guide_bot.domain.body_map import CAUTION_ZONES, DANGER_ZONES, mirror, on_body, zones_hit
 from guide_bot.domain.lengths import available_lengths, select_length
-from guide_bot.domain.routine import Load, Point, Routine, Where, StepFields
+from guide_bot.domain.routine import Load, Point, Routine, StepFields, Where
 from guide_bot.domain.timeline import plan
 from guide_bot.library.issues import Issue
 
@@ -59,6 +59,11 @@ def _all_points(where: Where, one_sided: bool) -> tuple[tuple[Point, ...], ...]:
     return tuple(shapes)
 
 
+def _on_right(view: str, x: float) -> bool:
+    """Whether x is on the person's right: left of the front view, right of the back view."""
+    return x <= 0.5 if view == "front" else x >= 0.5
+
+
 def _where_checks(step: StepFields) -> list[tuple[str, str]]:
     where = step.where
     if where is None:
@@ -80,17 +85,16 @@ def _where_checks(step: StepFields) -> list[tuple[str, str]]:
             )
         )
     one_sided = step.sides == "left-right"
-    if one_sided and where.view != "side":
-        right = (lambda x: x <= 0.5) if where.view == "front" else (lambda x: x >= 0.5)
-        if not all(right(p[0]) for p in where.points):
-            half = "left half (x <= 0.5)" if where.view == "front" else "right half (x >= 0.5)"
-            found.append(
-                (
-                    "where",
-                    f"a one-sided step marks the person's right side first; allowed: in the "
-                    f"{where.view} view, the {half}",
-                )
+    on_right = all(_on_right(where.view, p[0]) for p in where.points)
+    if one_sided and where.view != "side" and not on_right:
+        half = "left half (x <= 0.5)" if where.view == "front" else "right half (x >= 0.5)"
+        found.append(
+            (
+                "where",
+                f"a one-sided step marks the person's right side first; allowed: in the "
+                f"{where.view} view, the {half}",
             )
+        )
     if step.technique in PRESSING:
         shapes = _all_points(where, one_sided)
         danger = sorted({n for s in shapes for n in zones_hit(where.view, s, DANGER_ZONES)})

@@ -78,16 +78,20 @@ def test_plan_invariants(routine: Routine, speak: Callable[[str], float], countd
             for event in pace:
                 phase = round((event.at_s - hold.start_s) % period, 6) % period
                 expected = BREATHE_IN_TEXT if phase == 0 else BREATHE_OUT_TEXT
-                assert phase in {0, step.pace.in_s} and event.text == expected
+                assert phase in {0, step.pace.in_s}
+                assert event.text == expected
             if not step.cues and step.hold_s > step.pace.in_s + 1:
-                assert pace and pace[0].text == BREATHE_OUT_TEXT
+                assert pace
+                assert pace[0].text == BREATHE_OUT_TEXT
             assert CueKind.COUNTDOWN not in {e.kind for e in inside}
-    assert events[0].kind is CueKind.PREPARE and STOP_RULE in events[0].text  # said at 0 s
+    assert events[0].kind is CueKind.PREPARE
+    assert STOP_RULE in events[0].text
     final = releases[-1]
     last_step = routine.steps[-1]
     assert final.text == release_text(last_step, final=True, ending=routine.ending)
     if routine.ending == "fade":
-        assert timeline.quiet_end and "complete" not in final.text
+        assert timeline.quiet_end
+        assert "complete" not in final.text
         last_hold = [e for e in events if timeline.holds[-1].start_s < e.at_s < final.at_s]
         assert CueKind.COUNTDOWN not in {e.kind for e in last_hold}
     else:

@@ -52,11 +52,13 @@ def test_the_fixed_placements_are_safe_and_the_old_ones_were_not(
     shipped: dict[str, Routine],
 ) -> None:
     lower_back = shipped["lower-back-relief"].steps[0]
-    assert lower_back.where is not None and lower_back.where.point is not None
+    assert lower_back.where is not None
+    assert lower_back.where.point is not None
     assert zones_hit("back", (lower_back.where.point,), DANGER_ZONES) == []
     assert zones_hit("back", ((0.55, 0.39),), DANGER_ZONES)  # between the lowest rib and hip bone
     chest = shipped["chest-opener"].steps[0]
-    assert chest.where is not None and chest.where.point is not None
+    assert chest.where is not None
+    assert chest.where.point is not None
     assert zones_hit("front", (chest.where.point,), DANGER_ZONES) == []
     assert zones_hit("front", (chest.where.point,), CAUTION_ZONES)  # near the armpit: a caution
     assert chest.caution

@@ -82,7 +82,8 @@ def test_the_stop_rule_is_said_first_in_every_shipped_routine_and_length(
     for r in shipped.values():
         for length in available_lengths(r):
             first = plan(select_length(r, length)).events[0]
-            assert first.at_s == 0 and first.kind is CueKind.PREPARE
+            assert first.at_s == 0
+            assert first.kind is CueKind.PREPARE
             words = first.text.casefold()
             assert all(w in words for w in ("numb", "tingl", "sharp", "dizz")), r.id
     assert STOP_RULE in plan(routine()).events[0].text
@@ -132,7 +133,8 @@ def test_paced_breathing_says_in_and_out_at_the_rate_and_no_halfway() -> None:
         expected += [(10.0 * cycle, BREATHE_IN_TEXT), (10.0 * cycle + 4, BREATHE_OUT_TEXT)]
     assert pace == expected  # 6 breaths a minute
     kinds = {e.kind for e in timeline.events}
-    assert CueKind.HALFWAY not in kinds and CueKind.COUNTDOWN not in kinds
+    assert CueKind.HALFWAY not in kinds
+    assert CueKind.COUNTDOWN not in kinds
     assert timeline.events[-2].text == "Let your breath settle. Session complete, well done."
 
 

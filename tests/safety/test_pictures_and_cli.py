@@ -46,7 +46,8 @@ def test_the_picture_marks_the_point_in_red_and_every_shipped_step_has_one(
     assert image.format == "PNG"
     assert image.size == (int(WIDTH_IN * DPI), int(HEIGHT_IN * DPI))
     where = routine.steps[0].where
-    assert where is not None and where.point is not None
+    assert where is not None
+    assert where.point is not None
     assert _close(_pixel_at(png, where.point), RED)
     assert not _close(_pixel_at(png, (0.5, 0.9)), RED)  # between the legs: nothing marked
     for r in shipped.values():
@@ -74,7 +75,8 @@ def test_picture_command_writes_the_png(tmp_path: Path) -> None:
     missing = CliRunner(mix_stderr=False).invoke(
         main, ["picture", "chest-opener", "9", "-o", str(out)]
     )
-    assert missing.exit_code == 2 and "allowed: 1-5" in missing.stderr
+    assert missing.exit_code == 2
+    assert "allowed: 1-5" in missing.stderr
 
 
 def test_conditions_lists_every_name_as_text_and_json() -> None:
@@ -95,7 +97,8 @@ def test_plan_with_conditions_lists_the_changes_and_leaves_the_steps_out() -> No
     assert data["conditions"] == ["osteoporosis"]
     assert {c["action"] for c in data["changes"]} == {"replaced", "left out"}
     spoken = " ".join(e["text"] for e in data["events"])
-    assert "Hug both knees" not in spoken and "Lying twist" not in spoken
+    assert "Hug both knees" not in spoken
+    assert "Lying twist" not in spoken
     table = CliRunner().invoke(
         main, ["plan", "lower-back-relief", "--condition", "osteoporosis", "--length", "full"]
     )
@@ -109,13 +112,15 @@ def test_plan_refuses_for_not_now_and_rejects_unknown_names() -> None:
     )
     assert refused.exit_code == 3
     data = json.loads(refused.output)
-    assert data["refused"] is True and data["advice"][0]["condition"] == "red_flags"
+    assert data["refused"] is True
+    assert data["advice"][0]["condition"] == "red_flags"
     assert "events" not in data
     unknown = CliRunner(mix_stderr=False).invoke(
         main, ["plan", "neck-release", "--condition", "flu"]
     )
     assert unknown.exit_code == 2
-    assert "osteoporosis" in unknown.stderr and "age_65_plus" in unknown.stderr
+    assert "osteoporosis" in unknown.stderr
+    assert "age_65_plus" in unknown.stderr
 
 
 def test_plan_length_quick_and_a_routine_without_it(tmp_path: Path) -> None:

@@ -140,7 +140,8 @@ def test_a_safety_rule_names_the_step_the_field_and_what_is_allowed(
 ) -> None:
     hits = [i for i in lint(change) if i.field == field]
     assert len(hits) == 1, lint(change)
-    assert hits[0].step == 2 and hits[0].step_title is not None
+    assert hits[0].step == 2
+    assert hits[0].step_title is not None
     assert "allowed: " in hits[0].message
     for word in words:
         assert word in hits[0].message
@@ -151,7 +152,8 @@ def test_a_counted_breath_must_be_paced() -> None:
         data["steps"][0]["instruction"] = "Breathe in for four and out for six."
 
     (hit,) = [i for i in lint(counted) if i.field == "pace"]
-    assert hit.step == 1 and "paced with cues" in hit.message
+    assert hit.step == 1
+    assert "paced with cues" in hit.message
 
     def paced(data: dict[str, Any]) -> None:
         counted(data)
@@ -180,7 +182,8 @@ def test_every_length_is_checked() -> None:
         data["steps"][1]["lengths"] = ["quick", "standard", "full"]
 
     (hit,) = [i for i in lint(long_quick) if i.field == "steps"]
-    assert "the quick length lasts" in hit.message and "120-240 s" in hit.message
+    assert "the quick length lasts" in hit.message
+    assert "120-240 s" in hit.message
 
     def short_full_roll(data: dict[str, Any]) -> None:
         data["steps"][1].update(technique="roll", hold_s=90, full={"hold_s": 60})
