@@ -113,7 +113,9 @@ class Where(_Strict):
     def _point_or_line(self) -> Where:
         if (self.point is None) == (self.line is None):
             raise PydanticCustomError(
-                "point_or_line", "give exactly one of point: [x, y] or line: [[x, y], [x, y]]"
+                "point_or_line",
+                "a picture needs a point or a line, not both or neither; allowed: exactly one of "
+                "point: [x, y] or line: [[x, y], [x, y]]",
             )
         return self
 
@@ -197,13 +199,14 @@ class StepFields(_Strict):
         if self.pace is not None and self.technique != "breathe":
             raise PydanticCustomError(
                 "pace_not_breathe",
-                "`pace` is for breathe steps; this step's technique is {technique}",
+                "this step's technique is {technique}; allowed: pace only with technique: breathe",
                 {"technique": self.technique},
             )
         if self.lie_on is not None and self.sides != "left-right":
             raise PydanticCustomError(
                 "lie_on_without_sides",
-                "`lie_on` says which side to lie on; allowed only with sides: left-right",
+                "lie_on says which side to lie on while a side is worked; allowed: lie_on "
+                "only with sides: left-right",
             )
         return self
 
