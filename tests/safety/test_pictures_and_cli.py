@@ -137,3 +137,12 @@ def test_plan_length_quick_and_a_routine_without_it(tmp_path: Path) -> None:
     )
     assert missing.exit_code == 2
     assert "no quick length; allowed: standard, full" in missing.stderr
+
+
+def test_play_refuses_before_any_session_for_a_not_now_condition() -> None:
+    result = CliRunner(mix_stderr=False).invoke(
+        main, ["play", "neck-release", "--text-only", "--condition", "fever_or_acute_illness"]
+    )
+    assert result.exit_code == 3
+    assert "Not offered: Fever or an acute illness right now" in result.stderr
+    assert "Get ready" not in result.output
