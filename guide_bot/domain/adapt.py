@@ -139,6 +139,7 @@ def _step_changes(
             step = gentler
     if hits:
         cause = avoided[hits[0]]
+        why = cause.why_for(hits[0])
         alternative = gentler
         if alternative is not None and not any(load in avoided for load in alternative.loads):
             changes.append(
@@ -147,14 +148,14 @@ def _step_changes(
                     title=step.title,
                     action="replaced",
                     condition=cause.name,
-                    why=f"now {alternative.title!r}, because {cause.why}",
+                    why=f"now {alternative.title!r}, because {why}",
                 )
             )
             step = alternative
         else:
             changes.append(
                 Change(step=number, title=step.title, action="left out", condition=cause.name,
-                       why=cause.why)
+                       why=why)
             )  # fmt: skip
             return None, changes
     for condition in conditions:

@@ -37,6 +37,11 @@ class Condition:
     min_stretch_hold_s: int | None = None
     max_stretch_hold_s: int | None = None
     balance_support: bool = False  # standing-balance steps gain "hold on to a wall or chair"
+    load_why: tuple[tuple[Load, str], ...] = ()  # a plainer reason for one avoided load
+
+    def why_for(self, load: Load) -> str:
+        """Why a step with this load is left out or replaced (the card says it)."""
+        return dict(self.load_why).get(load, self.why)
 
 
 CONDITIONS: tuple[Condition, ...] = (
@@ -78,6 +83,23 @@ CONDITIONS: tuple[Condition, ...] = (
         why="end-range bending and twisting of the trunk and rolling the spine are best avoided "
         "(Too Fit to Fracture, Osteoporos Int 2014)",
         avoid=("trunk-flexion", "trunk-twist", "spine-rolling"),
+        load_why=(
+            (
+                "trunk-flexion",
+                "with osteoporosis, end-range forward bending of the trunk is best "
+                "avoided (Too Fit to Fracture, Osteoporos Int 2014)",
+            ),
+            (
+                "trunk-twist",
+                "with osteoporosis, end-range twisting of the trunk is best avoided "
+                "(Too Fit to Fracture, Osteoporos Int 2014)",
+            ),
+            (
+                "spine-rolling",
+                "with osteoporosis, rolling the spine is best avoided (Too Fit to "
+                "Fracture, Osteoporos Int 2014)",
+            ),
+        ),
     ),
     Condition(
         name="pregnancy",
@@ -86,6 +108,10 @@ CONDITIONS: tuple[Condition, ...] = (
         why="no lying face down, no deep pressure on the legs (clot risk), gentle pressure only",
         avoid=("lying-face-down", "vein-pressure"),
         max_pressure=4,
+        load_why=(
+            ("lying-face-down", "no lying face down in pregnancy"),
+            ("vein-pressure", "no deep pressure on the legs in pregnancy (clot risk)"),
+        ),
     ),
     Condition(
         name="pregnancy_over_20_weeks",
