@@ -155,3 +155,33 @@ def test_movement_says_no_halfway_and_no_release() -> None:
     assert CueKind.HALFWAY not in {e.kind for e in timeline.events}
     releases = [e.text for e in timeline.events if e.kind is CueKind.RELEASE]
     assert releases == ["And rest.", "And rest. Session complete, well done."]
+
+
+def test_the_terminal_player_fades_out_without_a_chime(shipped: dict[str, Routine]) -> None:
+    import threading
+
+    from guide_bot.console.sound import VoiceSound
+    from guide_bot.console.speaker import Speaker
+    from guide_bot.domain.timeline import TimelineEvent
+
+    played: list[bytes] = []
+
+    class Output:
+        name = "memory"
+
+        def play(self, wav: bytes, cancel: threading.Event) -> None:
+            played.append(wav)
+
+    class Clips:
+        def event_wav(self, event: TimelineEvent) -> bytes:
+            return event.kind.value.encode()
+
+    timeline = plan(shipped["bedtime-relaxation"])
+    for quiet, expected in ((True, b"release"), (False, b"complete")):
+        played.clear()
+        speaker = Speaker(Output())
+        sound = VoiceSound(Clips(), speaker, lambda: None, quiet_end=quiet)
+        for event in timeline.events[-2:]:  # the last release ("Stay here...") and the end
+            sound.cue(event)
+        sound.finish(2.0)
+        assert played[-1] == expected
