@@ -146,3 +146,13 @@ def test_play_refuses_before_any_session_for_a_not_now_condition() -> None:
     assert result.exit_code == 3
     assert "Not offered: Fever or an acute illness right now" in result.stderr
     assert "Get ready" not in result.output
+
+
+def test_export_refuses_for_ask_first_before_any_speech(tmp_path: Path) -> None:
+    out = tmp_path / "x.ogg"
+    result = CliRunner(mix_stderr=False).invoke(
+        main, ["export", "neck-release", "--condition", "recent_surgery", "-o", str(out)]
+    )
+    assert result.exit_code == 3
+    assert "ask your surgeon first" in result.stderr
+    assert not out.exists()
