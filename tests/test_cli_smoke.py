@@ -17,7 +17,18 @@ def test_list_json_names_every_shipped_routine(library_dir: Path) -> None:
     assert {row["id"] for row in rows} == {p.stem for p in library_dir.glob("*.yaml")}
     for row in rows:
         assert row["duration_s"] > 0
-        assert set(row) == {"id", "title", "duration_s", "areas", "complaints", "tools"}
+        assert set(row) == {
+            "id",
+            "title",
+            "duration_s",
+            "areas",
+            "complaints",
+            "tools",
+            "durations_s",
+        }
+        assert list(row["durations_s"]) == ["quick", "standard", "full"]
+        assert 120 <= row["durations_s"]["quick"] <= 240
+        assert row["durations_s"]["standard"] == row["duration_s"]
 
 
 def test_validate_strict_passes_on_the_shipped_library() -> None:

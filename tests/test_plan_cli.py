@@ -15,7 +15,8 @@ def test_plan_json_has_the_documented_shape() -> None:
     result = CliRunner().invoke(main, ["plan", "neck-release", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"routine", "total_s", "events"}
+    assert set(data) == {"routine", "total_s", "events", "length", "conditions", "changes"}
+    assert (data["length"], data["conditions"], data["changes"]) == ("standard", [], [])
     assert data["routine"] == "neck-release"
     events = data["events"]
     assert [e["at_s"] for e in events] == sorted(e["at_s"] for e in events)

@@ -11,6 +11,7 @@ from guide_bot.cli.library_cmds import list_cmd, validate_cmd
 from guide_bot.cli.plan_cmds import plan_cmd
 from guide_bot.cli.player_cmds import play_cmd
 from guide_bot.cli.run_cmds import run_cmd
+from guide_bot.cli.safety_cmds import conditions_cmd, picture_cmd
 from guide_bot.cli.serve_cmds import serve_cmd
 from guide_bot.cli.speaker_cmds import speaker_group
 from guide_bot.cli.speech_cmds import export_cmd, warm_cache_cmd
@@ -32,3 +33,5 @@ main.add_command(export_cmd)
 main.add_command(speaker_group)
 main.add_command(serve_cmd)
 main.add_command(alexa_group)
+main.add_command(conditions_cmd)
+main.add_command(picture_cmd)

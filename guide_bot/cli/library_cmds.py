@@ -9,6 +9,8 @@ import click
 
 from guide_bot.cli.errors import check_library
 from guide_bot.cli.options import json_option, library_option, unchecked_library_option
+from guide_bot.domain.lengths import available_lengths, select_length
+from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import plan
 from guide_bot.library.issues import Issue
 from guide_bot.library.lint import lint_routine
@@ -58,6 +60,14 @@ def validate_cmd(paths: tuple[Path, ...], strict: bool, as_json: bool, library: 
     raise SystemExit(1 if errors or not result.routines else 0)
 
 
+def durations_s(routine: Routine) -> dict[str, float]:
+    """Seconds each length of the routine lasts, shortest length first."""
+    return {
+        length: round(plan(select_length(routine, length)).total_s, 1)
+        for length in available_lengths(routine)
+    }
+
+
 @click.command("list")
 @json_option
 @library_option
@@ -74,6 +84,7 @@ def list_cmd(as_json: bool, library: Path) -> None:
             "areas": list(routine.areas),
             "complaints": list(routine.complaints),
             "tools": list(routine.tools),
+            "durations_s": durations_s(routine),
         }
         for routine in sorted(result.routines.values(), key=lambda r: r.id)
     ]
@@ -85,7 +96,10 @@ def list_cmd(as_json: bool, library: Path) -> None:
         return
     for routine in sorted(result.routines.values(), key=lambda r: r.id):
         minutes = plan(routine).total_s / 60
-        click.echo(f"{routine.id:<28} {minutes:5.1f} min  {routine.title}")
+        others = ", ".join(
+            f"{length} {seconds / 60:.1f}" for length, seconds in durations_s(routine).items()
+        )
+        click.echo(f"{routine.id:<28} {minutes:5.1f} min  {routine.title} ({others} min)")
         click.echo(
             f"{'':<28} areas: {', '.join(routine.areas)}; for: {', '.join(routine.complaints)}; "
             f"tools: {', '.join(routine.tools)}"

@@ -16,9 +16,16 @@ from typing import Literal, get_args
 import click
 
 from guide_bot.cli.options import json_option, library_option
+from guide_bot.cli.safety_cmds import (
+    REFUSED_EXIT,
+    condition_option,
+    length_option,
+    personal_routine,
+)
 from guide_bot.config import Settings
+from guide_bot.domain.adapt import Adaptation
 from guide_bot.domain.reading import speaking_time_s
-from guide_bot.domain.routine import Routine
+from guide_bot.domain.routine import Length, Routine
 from guide_bot.domain.timeline import SpeakTime, Timeline, plan
 from guide_bot.library.loader import load_routines
 
@@ -57,7 +64,7 @@ def mmss(seconds: float) -> str:
     return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
-def _find_routine(routine_id: str, library: Path) -> Routine:
+def find_routine(routine_id: str, library: Path) -> Routine:
     """The routine with this id, or exit: 2 for an unknown id (with close matches), 1 if invalid."""
     result = load_routines((library,))
     if routine_id in result.routines:
@@ -76,9 +83,9 @@ def _find_routine(routine_id: str, library: Path) -> Routine:
     raise SystemExit(UNKNOWN_ROUTINE_EXIT)
 
 
-def _echo_table(timeline: Timeline) -> None:
+def _echo_table(timeline: Timeline, length: str = "standard") -> None:
     click.echo(
-        f"{timeline.routine_id}: {timeline.title} - {mmss(timeline.total_s)} total, "
+        f"{timeline.routine_id}: {timeline.title} - {mmss(timeline.total_s)} total ({length}), "
         f"{timeline.step_count} steps, {len(timeline.events)} cues"
     )
     click.echo(f"{'time':>5}  {'step':>4}  {'side':<5}  {'kind':<12}  text")
@@ -89,10 +96,25 @@ def _echo_table(timeline: Timeline) -> None:
         click.echo(f"{mmss(event.at_s):>5}  {step:>4}  {side:<5}  {event.kind.value:<12}  {text}")
 
 
+def _refused(adaptation: Adaptation, head: dict[str, object], as_json: bool) -> None:
+    advice = [
+        {"condition": a.condition, "kind": a.kind, "text": a.text} for a in adaptation.refusals
+    ]
+    if as_json:
+        click.echo(json.dumps(head | {"refused": True, "advice": advice}, indent=2))
+    else:
+        click.echo(f"{head['routine']}: not offered with these answers.")
+        for item in adaptation.refusals:
+            click.echo(f"  - {item.text}")
+    raise SystemExit(REFUSED_EXIT)
+
+
 @click.command("plan")
 @click.argument("routine_id")
 @json_option
 @library_option
+@length_option
+@condition_option
 @click.option(
     "--tts",
     "tts",
@@ -100,12 +122,42 @@ def _echo_table(timeline: Timeline) -> None:
     default=None,
     help="Time the cues by this speech engine's real audio (default: a reading-time estimate).",
 )
-def plan_cmd(routine_id: str, as_json: bool, library: Path, tts: TtsChoice | None) -> None:
-    """Print the timeline of ROUTINE_ID: every cue at its offset from the session start."""
-    routine = _find_routine(routine_id, library)
+def plan_cmd(
+    routine_id: str,
+    as_json: bool,
+    library: Path,
+    length: Length,
+    conditions: tuple[str, ...],
+    tts: TtsChoice | None,
+) -> None:
+    """Print the timeline of ROUTINE_ID: every cue at its offset from the session start.
+
+    With --condition, the routine is first adapted to those screening answers: the changes are
+    listed, and a condition that means "not now" or "ask first" refuses it (exit 3).
+    """
+    adaptation = personal_routine(find_routine(routine_id, library), length, conditions)
+    head: dict[str, object] = {
+        "routine": routine_id,
+        "length": length,
+        "conditions": list(conditions),
+    }
+    if adaptation.routine is None:
+        _refused(adaptation, head, as_json)
+        return
     speak = speaking_time_s if tts is None else speak_time_for(tts)
-    timeline = plan(routine, speak_s=speak)
+    timeline = plan(adaptation.routine, speak_s=speak)
     if as_json:
-        click.echo(json.dumps(timeline.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        _echo_table(timeline)
+        data = timeline.to_dict() | {
+            "length": length,
+            "conditions": list(conditions),
+            "changes": [change.to_dict() for change in adaptation.changes],
+        }
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if conditions:
+        click.echo(f"Adapted for: {', '.join(conditions)}")
+        for change in adaptation.changes:
+            click.echo(f"  - {change.text}")
+        if not adaptation.changes:
+            click.echo("  - nothing to change")
+    _echo_table(timeline, length)

@@ -13,13 +13,20 @@ from types import FrameType
 import click
 
 from guide_bot.cli.options import library_option
-from guide_bot.cli.plan_cmds import _find_routine as find_routine
+from guide_bot.cli.plan_cmds import find_routine
+from guide_bot.cli.safety_cmds import (
+    REFUSED_EXIT,
+    condition_option,
+    length_option,
+    personal_routine,
+)
 from guide_bot.config import Settings, TtsChoice
 from guide_bot.console.display import Display, LiveDisplay, LogDisplay
 from guide_bot.console.keys import KeySource, NoKeys, TerminalKeys, cbreak
 from guide_bot.console.player import Player
 from guide_bot.console.preparation import prepare
 from guide_bot.domain.clock import SystemClock
+from guide_bot.domain.routine import Length
 from guide_bot.domain.session import SessionMachine
 
 
@@ -56,13 +63,32 @@ def _terminal(interactive: bool, display: Display) -> Iterator[None]:
     default=None,
     help="Speech engine (default: GUIDE_BOT_TTS, else auto: gTTS, then espeak-ng).",
 )
+@length_option
+@condition_option
 @library_option
-def play_cmd(routine_id: str, text_only: bool, tts: TtsChoice | None, library: Path) -> None:
+def play_cmd(
+    routine_id: str,
+    text_only: bool,
+    tts: TtsChoice | None,
+    length: Length,
+    conditions: tuple[str, ...],
+    library: Path,
+) -> None:
     """Play a routine in the terminal: spoken cues, a live countdown, keys to steer it.
 
-    Keys: space pause/resume, n skip, b back, + add 15 s, q stop.
+    Keys: space pause/resume, n skip, b back, + add 15 s, q stop. With --condition the routine
+    is adapted to those screening answers first (the changes are listed); a condition that means
+    "not now" or "ask first" refuses it (exit 3).
     """
-    routine = find_routine(routine_id, library)  # exit 2 with close matches, as `plan` does
+    found = find_routine(routine_id, library)  # exit 2 with close matches, as `plan` does
+    adaptation = personal_routine(found, length, conditions)
+    if adaptation.routine is None:
+        for advice in adaptation.refusals:
+            click.echo(f"Not offered: {advice.text}", err=True)
+        raise SystemExit(REFUSED_EXIT)
+    for change in adaptation.changes:
+        click.echo(f"Adapted: {change.text}", err=True)
+    routine = adaptation.routine
     settings = Settings()
     if isinstance(sys.stdout, io.TextIOWrapper):  # a terminal without UTF-8 gets "?" for "█"
         sys.stdout.reconfigure(errors="replace")

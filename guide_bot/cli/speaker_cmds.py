@@ -19,7 +19,7 @@ import click
 from pydantic import ValidationError
 
 from guide_bot.cli.options import json_option, library_option
-from guide_bot.cli.plan_cmds import _find_routine as find_routine
+from guide_bot.cli.plan_cmds import find_routine
 from guide_bot.cli.speech_cmds import tts_option
 from guide_bot.config import Settings, TtsChoice
 from guide_bot.console.display import Display, LiveDisplay, LogDisplay

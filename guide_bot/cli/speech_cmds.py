@@ -11,7 +11,14 @@ from typing import Any, TypeVar
 import click
 
 from guide_bot.cli.options import library_option
+from guide_bot.cli.safety_cmds import (
+    REFUSED_EXIT,
+    condition_option,
+    length_option,
+    personal_routine,
+)
 from guide_bot.config import Settings, TtsChoice
+from guide_bot.domain.routine import Length
 from guide_bot.domain.timeline import plan
 from guide_bot.library.loader import load_routines
 from guide_bot.speech.codecs import TrackFormat, encode, probe
@@ -92,20 +99,30 @@ def warm_cache_cmd(library: Path, tts: TtsChoice | None) -> None:
     help="ogg (Opus), mp3 or m4a (AAC); default: from the file name, else ogg.",
 )
 @tts_option
+@length_option
+@condition_option
 @library_option
 def export_cmd(
     routine_id: str,
     output: Path,
     fmt: TrackFormat | None,
     tts: TtsChoice | None,
+    length: Length,
+    conditions: tuple[str, ...],
     library: Path,
 ) -> None:
     """Write the whole-session track of a routine: every cue at its time, chimes, silences."""
     result = load_routines((library,))
-    routine = result.routines.get(routine_id)
-    if routine is None:
+    found = result.routines.get(routine_id)
+    if found is None:
         known = ", ".join(sorted(result.routines)) or "none"
         raise click.UsageError(f"unknown routine {routine_id!r} (known: {known})")
+    adaptation = personal_routine(found, length, conditions)
+    if adaptation.routine is None:
+        for advice in adaptation.refusals:
+            click.echo(f"Not offered: {advice.text}", err=True)
+        raise SystemExit(REFUSED_EXIT)
+    routine = adaptation.routine
     if fmt is None:
         fmt = "mp3" if output.suffix.lower() == ".mp3" else "ogg"
         fmt = "m4a" if output.suffix.lower() == ".m4a" else fmt

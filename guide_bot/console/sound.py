@@ -72,13 +72,22 @@ class Voice(Protocol):
 class VoiceSound:
     """Spoken cues: each spoken event's clip is queued on the background speaker.
 
-    If playback fails mid-session, the bell takes over, as in text-only mode.
+    If playback fails mid-session, the bell takes over, as in text-only mode. A routine that
+    fades out (`quiet_end`, for sleep) ends without the completion chime.
     """
 
-    def __init__(self, voice: Voice, speaker: Speaker, ring: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        voice: Voice,
+        speaker: Speaker,
+        ring: Callable[[], None],
+        *,
+        quiet_end: bool = False,
+    ) -> None:
         self._voice = voice
         self._speaker = speaker
         self._fallback = BellSound(ring)  # once playback has failed
+        self._quiet_end = quiet_end
 
     @property
     def failure(self) -> str | None:
@@ -96,7 +105,8 @@ class VoiceSound:
             self._fallback.cue(event)
             return
         voice = self._voice
-        if event.spoken or event.kind is CueKind.COMPLETE:
+        end_chime = event.kind is CueKind.COMPLETE and not self._quiet_end
+        if event.spoken or end_chime:
             self._speaker.say(lambda: voice.event_wav(event))
 
     def hush(self) -> None:

@@ -19,7 +19,7 @@ from guide_bot.console.audio import AudioBackend
 from guide_bot.console.preparation import Prepared, Progress
 from guide_bot.console.sound import VoiceSound
 from guide_bot.console.speaker import Speaker
-from guide_bot.domain.cues import CueKind
+from guide_bot.domain.cues import FADE_TEXT, CueKind
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import TimelineEvent, plan
 from guide_bot.speech.chime import CHIME_S
@@ -79,6 +79,8 @@ class CachedVoice:
         return self.cues.duration_s(text)
 
     def _chime_offset(self, event: TimelineEvent) -> float | None:
+        if event.text == FADE_TEXT:
+            return None  # the quiet last words of a routine that fades out: no chime
         if not self.chimes:
             return 0.0 if event.kind is CueKind.COMPLETE else None
         if event.kind is CueKind.HOLD_START:
@@ -122,7 +124,7 @@ def open_voiced_session(
     return Prepared(
         timeline=timeline,
         notice=notice,
-        make_sound=lambda ring: VoiceSound(voice, speaker, ring),
+        make_sound=lambda ring: VoiceSound(voice, speaker, ring, quiet_end=timeline.quiet_end),
         voiced=True,
     )
 

@@ -14,7 +14,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from guide_bot.domain.cues import HALFWAY_TEXT, CueKind, countdown_text
+from guide_bot.domain.cues import (
+    BREATHE_IN_TEXT,
+    BREATHE_OUT_TEXT,
+    COUNTDOWN_TECHNIQUES,
+    HALFWAY_TECHNIQUES,
+    HALFWAY_TEXT,
+    CueKind,
+    countdown_text,
+)
 from guide_bot.domain.routine import Step
 
 SpeakTime = Callable[[str], float]
@@ -39,8 +47,15 @@ class HoldLayout:
     end_s: float
 
 
-def layout_hold(step: Step, start: float, speak: SpeakTime, options: LayoutOptions) -> HoldLayout:
-    """Place the cues of a hold that starts at `start`, when the words that start it end."""
+def layout_hold(
+    step: Step, start: float, speak: SpeakTime, options: LayoutOptions, *, quiet_end: bool = False
+) -> HoldLayout:
+    """Place the cues of a hold that starts at `start`, when the words that start it end.
+
+    A paced breathing step gets its "Breathe in" / "Breathe out" cues; "Halfway" only where
+    there is something to hold (compress, stretch, roll); no countdown in a breathing step or in
+    the last hold of a routine that fades out (`quiet_end`).
+    """
     gap = options.gap_s
     floor = start + gap
     end = start + step.hold_s
@@ -73,12 +88,24 @@ def layout_hold(step: Step, start: float, speak: SpeakTime, options: LayoutOptio
         busy.append((at, at + length))
         return True
 
-    if options.countdown and step.hold_s >= options.countdown_from + 5:
+    if step.pace is not None:
+        period = step.pace.in_s + step.pace.out_s
+        cycle = 0
+        while start + cycle * period < end:
+            inhale = start + cycle * period
+            if cycle and fits(inhale, BREATHE_IN_TEXT):
+                placed.append((inhale, CueKind.PACE, BREATHE_IN_TEXT))
+            exhale = inhale + step.pace.in_s
+            if exhale < end and fits(exhale, BREATHE_OUT_TEXT):
+                placed.append((exhale, CueKind.PACE, BREATHE_OUT_TEXT))
+            cycle += 1
+    counts = options.countdown and step.technique in COUNTDOWN_TECHNIQUES and not quiet_end
+    if counts and step.hold_s >= options.countdown_from + 5:
         for n in range(1, options.countdown_from + 1):  # "1" matters most, so it is placed first
             if not fits(end - n, countdown_text(n)):
                 break  # a gap in the countdown would confuse: say only the numbers after it
             placed.append((end - n, CueKind.COUNTDOWN, countdown_text(n)))
-    if step.hold_s >= options.halfway_min_hold_s:
+    if step.technique in HALFWAY_TECHNIQUES and step.hold_s >= options.halfway_min_hold_s:
         at = start + step.hold_s / 2
         if fits(at, HALFWAY_TEXT):
             placed.append((at, CueKind.HALFWAY, HALFWAY_TEXT))

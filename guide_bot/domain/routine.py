@@ -8,7 +8,7 @@ Numbers are strict: `hold_s: "45"` (a quoted string) or `hold_s: 45.5` is refuse
 from __future__ import annotations
 
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -52,14 +52,41 @@ Complaint = Literal[
     "stiffness",
     "sleep",
     "relaxation",
+    "sciatica-like",
+    "hip-pain",
+    "heel-arch-pain",
+    "jaw-clenching",
+    "pregnancy",
+    "older-adults",
+    "forearm-grip",
+    "warm-up",
+    "micro-break",
 ]
 Tool = Literal["hands", "ball", "foam-roller", "wall", "strap", "chair", "mat"]
+Load = Literal[
+    "trunk-flexion",  # end-range forward bending of the trunk (folds, knees to chest)
+    "trunk-twist",  # end-range twisting of the trunk
+    "spine-rolling",  # rolling along or over the spine
+    "lying-on-back",  # lying on the back for the step
+    "lying-face-down",  # lying face down (prone) for the step
+    "vein-pressure",  # pressure or rolling where leg veins run (calves, inner and back of thigh)
+    "deep-pressure",  # firm pressure: a ball or roller under body weight
+    "standing-balance",  # standing on one leg or reaching off balance
+    "kneeling",  # on hands and knees or kneeling
+]
+Length = Literal["quick", "standard", "full"]
+View = Literal["front", "back", "side"]
+LieOn = Literal["worked-side", "other-side"]
+Ending = Literal["complete", "fade"]
 
 TECHNIQUES: tuple[str, ...] = Technique.__args__  # type: ignore[attr-defined]
 AREAS: tuple[str, ...] = Area.__args__  # type: ignore[attr-defined]
 COMPLAINTS: tuple[str, ...] = Complaint.__args__  # type: ignore[attr-defined]
 TOOLS: tuple[str, ...] = Tool.__args__  # type: ignore[attr-defined]
 SIDES: tuple[str, ...] = Sides.__args__  # type: ignore[attr-defined]
+LOADS: tuple[str, ...] = Load.__args__  # type: ignore[attr-defined]
+LENGTHS: tuple[Length, ...] = get_args(Length)
+DEFAULT_LENGTHS: tuple[Length, ...] = ("standard", "full")
 
 
 HIDDEN_ALLOWED = (
@@ -100,8 +127,72 @@ class Cue(_Strict):
     text: Text = Field(min_length=1, max_length=200)
 
 
-class Step(_Strict):
-    """One timed step: announce the instruction, then hold (per side, per repetition)."""
+Coordinate = Annotated[float, Field(ge=0.0, le=1.0)]
+Point = tuple[Coordinate, Coordinate]
+
+
+class Where(_Strict):
+    """Where a step works, on the body map of body_map.py: a point or a line in one view.
+
+    Coordinates are (x, y) from the top left of the view's frame, each from 0 to 1. A one-sided
+    step gives the right side; the left is its mirror image (body_map.mirror).
+    """
+
+    view: View
+    point: Point | None = None
+    line: tuple[Point, Point] | None = None
+    both_sides: bool = False  # a step without sides that works both sides at once (temples)
+
+    @model_validator(mode="after")
+    def _point_or_line(self) -> Where:
+        if (self.point is None) == (self.line is None):
+            raise PydanticCustomError(
+                "point_or_line",
+                "a picture needs a point or a line, not both or neither; allowed: exactly one of "
+                "point: [x, y] or line: [[x, y], [x, y]]",
+            )
+        return self
+
+    @property
+    def points(self) -> tuple[Point, ...]:
+        """The point, or both ends of the line."""
+        return (self.point,) if self.point is not None else tuple(self.line or ())
+
+
+class BreathPace(_Strict):
+    """A paced breath: "Breathe in" and "Breathe out" cues at this rhythm through the hold."""
+
+    in_s: float = Field(ge=2, le=8, strict=True)
+    out_s: float = Field(ge=2, le=12, strict=True)
+
+    @property
+    def per_minute(self) -> float:
+        """Breaths a minute at this pace."""
+        return 60.0 / (self.in_s + self.out_s)
+
+
+class LengthOverride(_Strict):
+    """How a step differs in the quick or the full length of its routine."""
+
+    hold_s: int | None = Field(default=None, ge=MIN_HOLD_S, le=MAX_HOLD_S, strict=True)
+    reps: int | None = Field(default=None, ge=1, le=10, strict=True)
+    rest_s: int | None = Field(default=None, ge=0, le=300, strict=True)
+
+
+def _check_cues(cues: tuple[Cue, ...], hold_s: int, where: str = "") -> None:
+    for number, cue in enumerate(cues, start=1):
+        if cue.at_s >= hold_s:
+            # A custom error type so that the loader can name the cue: cues[N].at_s.
+            raise PydanticCustomError(
+                "cue_outside_hold",
+                "cue at {at_s} s is outside the {hold_s} s hold{where}; "
+                "allowed: more than 0 and less than {hold_s} s",
+                {"cue": number, "at_s": f"{cue.at_s:g}", "hold_s": hold_s, "where": where},
+            )
+
+
+class StepFields(_Strict):
+    """The fields of a step; a step's `alternative` has them all but an alternative of its own."""
 
     title: Line = Field(min_length=1, max_length=60)
     instruction: Text = Field(min_length=1, max_length=600)
@@ -114,19 +205,49 @@ class Step(_Strict):
     point: Line | None = Field(default=None, min_length=1, max_length=60)
     tools: tuple[Tool, ...] = ()
     cues: tuple[Cue, ...] = ()
+    loads: tuple[Load, ...] = ()
+    caution: str | None = Field(default=None, min_length=1, max_length=200)
+    where: Where | None = None
+    lie_on: LieOn | None = None
+    pace: BreathPace | None = None
+    lengths: tuple[Length, ...] | None = Field(default=None, min_length=1)
+    quick: LengthOverride | None = None
+    full: LengthOverride | None = None
 
     @model_validator(mode="after")
-    def _cues_inside_hold(self) -> Step:
-        for number, cue in enumerate(self.cues, start=1):
-            if cue.at_s >= self.hold_s:
-                # A custom error type so that the loader can name the cue: cues[N].at_s.
+    def _consistent(self) -> StepFields:
+        _check_cues(self.cues, self.hold_s)
+        for name in ("quick", "full"):
+            override: LengthOverride | None = getattr(self, name)
+            if override is None:
+                continue
+            if name not in self.in_lengths:
                 raise PydanticCustomError(
-                    "cue_outside_hold",
-                    "cue at {at_s} s is outside the {hold_s} s hold; "
-                    "allowed: more than 0 and less than {hold_s} s",
-                    {"cue": number, "at_s": f"{cue.at_s:g}", "hold_s": self.hold_s},
+                    "override_without_length",
+                    "`{name}:` is given but the step is not in the {name} length; allowed: add "
+                    "{name} to `lengths`, or leave `{name}:` out",
+                    {"name": name},
                 )
+            if override.hold_s is not None:
+                _check_cues(self.cues, override.hold_s, f" of the {name} length")
+        if self.pace is not None and self.technique != "breathe":
+            raise PydanticCustomError(
+                "pace_not_breathe",
+                "this step's technique is {technique}; allowed: pace only with technique: breathe",
+                {"technique": self.technique},
+            )
+        if self.lie_on is not None and self.sides != "left-right":
+            raise PydanticCustomError(
+                "lie_on_without_sides",
+                "lie_on says which side to lie on while a side is worked; allowed: lie_on "
+                "only with sides: left-right",
+            )
         return self
+
+    @property
+    def in_lengths(self) -> tuple[Length, ...]:
+        """The lengths of the routine this step is part of (standard and full by default)."""
+        return self.lengths if self.lengths is not None else DEFAULT_LENGTHS
 
     @property
     def side_names(self) -> tuple[str | None, ...]:
@@ -137,6 +258,16 @@ class Step(_Strict):
     def work_s(self) -> int:
         """Seconds of holding in this step, all sides and repetitions together."""
         return self.hold_s * self.reps * len(self.side_names)
+
+
+class Alternative(StepFields):
+    """A gentler step that takes the place of its step when a condition rules that one out."""
+
+
+class Step(StepFields):
+    """One timed step: announce the instruction, then hold (per side, per repetition)."""
+
+    alternative: Alternative | None = None
 
 
 class Routine(_Strict):
@@ -150,6 +281,8 @@ class Routine(_Strict):
     tools: tuple[Tool, ...] = Field(min_length=1)
     cautions: tuple[Text, ...] = ()
     get_ready_s: int = Field(default=10, ge=0, le=60, strict=True)
+    stop_rule: str | None = Field(default=None, min_length=1, max_length=200)
+    ending: Ending = "complete"
     steps: tuple[Step, ...] = Field(min_length=1, max_length=40)
 
     @field_validator("id")

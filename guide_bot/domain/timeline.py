@@ -9,7 +9,8 @@ Spoken cues never talk over each other (each ends at least `gap_s` before the ne
 step's own cues move until they fit (hold_layout.py), and the generated halfway and countdown cues
 are left out where they would collide. The final release says that the session is complete; the
 last event, `complete`, is a chime with no words at exactly `total_s`, so a rendered track is
-`total_s` long.
+`total_s` long. A routine with `ending: fade` (for sleep) ends instead on quiet words, with no
+countdown and no chime (`Timeline.quiet_end`). The stop rule is part of the first words, at 0 s.
 """
 
 from __future__ import annotations
@@ -19,17 +20,17 @@ from dataclasses import dataclass, field
 
 from guide_bot.domain.cues import (
     COMPLETE_TEXT,
-    FINAL_RELEASE_TEXT,
     HOLD_VERB,
-    RELEASE_TEXT,
     CueKind,
     announce_text,
     hold_start_text,
     prepare_text,
+    release_text,
     rest_text,
     switch_text,
 )
 from guide_bot.domain.hold_layout import LayoutOptions, SpeakTime, layout_hold
+from guide_bot.domain.lengths import as_played
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine, Step
 
@@ -110,11 +111,13 @@ class Timeline:
     events: tuple[TimelineEvent, ...]
     step_starts: tuple[float, ...]  # at_s of each step's announcement, in step order
     holds: tuple[Hold, ...] = field(default=())
+    quiet_end: bool = False  # the routine fades out: no chime at the end
     _hash: int = field(init=False, repr=False, compare=False, default=0)
 
     def __post_init__(self) -> None:
-        key = (self.routine_id, self.title, self.total_s, self.events, self.step_starts, self.holds)
-        object.__setattr__(self, "_hash", hash(key))
+        key = (self.routine_id, self.title, self.total_s, self.events, self.step_starts)
+        key_more = (self.holds, self.quiet_end)
+        object.__setattr__(self, "_hash", hash((*key, *key_more)))
 
     def __hash__(self) -> int:
         """Computed once: a restart looks thousands of sessions' timelines up in caches, and
@@ -178,7 +181,12 @@ def plan(
     speak_s: SpeakTime = speaking_time_s,
     options: PlanOptions | None = None,
 ) -> Timeline:
-    """Lay out every cue of a routine at its offset from the session start."""
+    """Lay out every cue of a routine at its offset from the session start.
+
+    A routine file with lengths is planned in its standard length unless one was selected
+    (lengths.select_length) before.
+    """
+    routine = as_played(routine)
     opts = options or PlanOptions()
     gap = opts.gap_s
     layout_options = LayoutOptions(
@@ -201,19 +209,20 @@ def plan(
         previous_side: str | None = None
         for position, (rep, side_index, side) in enumerate(order, start=1):
             if side is not None and previous_side is not None and side != previous_side:
-                t = b.add(t, CueKind.SWITCH_SIDES, number, side, switch_text(side))
+                t = b.add(t, CueKind.SWITCH_SIDES, number, side, switch_text(side, step))
                 t += max(opts.switch_s, gap)
             previous_side = side
             opener = hold_start_text(step, side, rep, first_of_rep=side_index == 0)
             start = b.add(t, CueKind.HOLD_START, number, side, opener)  # holding from "now"
-            layout = layout_hold(step, start, speak_s, layout_options)
+            last_of_step = position == len(order)
+            final = last_of_step and number == last_number
+            quiet_end = final and routine.ending == "fade"
+            layout = layout_hold(step, start, speak_s, layout_options, quiet_end=quiet_end)
             for at, kind, text in layout.cues:
                 b.add(at, kind, number, side, text)
             end = layout.end_s
             holds.append(Hold(step=number, side=side, rep=rep, start_s=start, end_s=end))
-            last_of_step = position == len(order)
-            final = last_of_step and number == last_number
-            release = FINAL_RELEASE_TEXT if final else RELEASE_TEXT
+            release = release_text(step, final=final, ending=routine.ending)
             t = b.add(end, CueKind.RELEASE, number, side, release) + gap
             if step.rest_s and not final:
                 next_title = routine.steps[number].title if last_of_step else None
@@ -231,4 +240,5 @@ def plan(
         events=tuple(events),
         step_starts=tuple(step_starts),
         holds=tuple(holds),
+        quiet_end=routine.ending == "fade",
     )

@@ -15,6 +15,8 @@ from pydantic_core import ErrorDetails, InitErrorDetails, PydanticCustomError
 from guide_bot.domain.routine import (
     AREAS,
     COMPLAINTS,
+    LENGTHS,
+    LOADS,
     MAX_HOLD_S,
     MAX_ID_LENGTH,
     MIN_HOLD_S,
@@ -53,6 +55,33 @@ ALLOWED: dict[str, str] = {
     "complaints": ", ".join(COMPLAINTS),
     "tools": ", ".join(TOOLS),
     "at_s": "seconds after the hold starts, more than 0 and less than the hold",
+    "loads": ", ".join(LOADS),
+    "lengths": ", ".join(LENGTHS),
+    "caution": _TEXT.format(low=1, high=200) + ", or leave it out",
+    "stop_rule": _TEXT.format(low=1, high=200) + ", or leave it out",
+    "ending": "complete, fade",
+    "lie_on": "worked-side, other-side",
+    "where": "a mapping {view: front|back|side, point: [x, y]} or {view, line: [[x, y], [x, y]]}",
+    "pace": "a mapping {in_s: 2-8, out_s: 2-12}, for breathe steps",
+    "quick": "a mapping of hold_s, reps, rest_s (any of them)",
+    "full": "a mapping of hold_s, reps, rest_s (any of them)",
+    "alternative": "a step (every field of a step but alternative)",
+}
+# Fields whose allowed values depend on where they are (`where.point` is not a step's `point`).
+_ALLOWED_PATH: dict[str, str] = {
+    "where.view": "front, back, side",
+    "where.point": "[x, y] with x and y from 0 to 1 (docs/routines.md, 'Body map')",
+    "where.line": "[[x, y], [x, y]] with x and y from 0 to 1 (docs/routines.md, 'Body map')",
+    "where.both_sides": "true or false",
+    "pace.in_s": "a number of seconds from 2 to 8",
+    "pace.out_s": "a number of seconds from 2 to 12",
+}
+# Errors a step's own checks raise, and the field each one is about (from the error's context).
+_STEP_CHECKS: dict[str, str] = {
+    "override_without_length": "{name}",
+    "pace_not_breathe": "pace",
+    "lie_on_without_sides": "lie_on",
+    "point_or_line": "",
 }
 # Where a step or cue says a field differently from the routine.
 _ALLOWED_IN: dict[tuple[str, str], str] = {
@@ -124,13 +153,13 @@ def describe(value: Any) -> str:
     return shown if len(shown) <= MAX_SHOWN_CHARS else shown[:MAX_SHOWN_CHARS] + "…"
 
 
-def _message(err: ErrorDetails, field_name: str, container: str) -> str:
+def _message(err: ErrorDetails, field_name: str, container: str, path: str = "") -> str:
     kind = err["type"]
     if kind == "missing":
         return f"missing; this field is required; allowed: {_allowed(container, field_name)}"
     if kind == "extra_forbidden":
         return f"unknown field; allowed fields of a {container}: {_FIELDS[container]}"
-    if kind == "cue_outside_hold":
+    if kind == "cue_outside_hold" or kind in _STEP_CHECKS:
         return err["msg"]
     got = err.get("input")
     template = _PROBLEM.get(kind)
@@ -141,7 +170,8 @@ def _message(err: ErrorDetails, field_name: str, container: str) -> str:
         text = err["msg"].removeprefix("Value error, ")
     if "allowed:" in text:
         return text
-    return f"{text}; allowed: {_allowed(container, field_name)}"
+    by_path = next((a for tail, a in _ALLOWED_PATH.items() if path.endswith(tail)), None)
+    return f"{text}; allowed: {by_path or _allowed(container, field_name)}"
 
 
 def _is_echo(err: ErrorDetails, others: list[ErrorDetails]) -> bool:
@@ -193,15 +223,21 @@ def issues_from_validation(
             loc = loc[2:]
             container = "step"
             if err["type"] == "cue_outside_hold":
-                loc = ["cues", int(err.get("ctx", {})["cue"]) - 1, "at_s"]
-            if len(loc) >= 2 and loc[0] == "cues" and isinstance(loc[1], int):
-                container = "cue"
-                loc = [f"cues[{loc[1] + 1}]", *loc[2:]]
+                loc = [*loc, "cues", int(err.get("ctx", {})["cue"]) - 1, "at_s"]
+            elif err["type"] in _STEP_CHECKS:
+                named = _STEP_CHECKS[err["type"]].format(**err.get("ctx", {}))
+                loc = [*loc, named] if named else loc
+            for at in range(len(loc) - 1):
+                number = loc[at + 1]
+                if loc[at] == "cues" and isinstance(number, int):
+                    container = "cue"
+                    loc = [*loc[:at], f"cues[{number + 1}]", *loc[at + 2 :]]
+                    break
         # The last named part of the location is the field the person has to change.
         names = [str(part) for part in loc if not isinstance(part, int)]
         field_name = names[-1] if names else ("steps" if step is not None else "routine")
         path = ".".join(names) if names else field_name
-        if container == "cue" and len(names) == 1:
+        if container == "cue" and names and names[-1].startswith("cues["):
             # The cue itself is wrong (not a mapping): what is allowed is a cue.
             field_name, container = "cues", "step"
         issues.append(
@@ -210,7 +246,7 @@ def issues_from_validation(
                 step=step,
                 step_title=title,
                 field=path,
-                message=_message(err, field_name, container),
+                message=_message(err, field_name, container, path),
             )
         )
     return issues

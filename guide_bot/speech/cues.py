@@ -11,6 +11,7 @@ import threading
 
 import numpy as np
 
+from guide_bot.domain.lengths import available_lengths, select_length
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import PlanOptions, plan
@@ -27,7 +28,8 @@ def texts_to_speak(routine: Routine, options: PlanOptions | None = None) -> list
     """Every text the planner asks the length of for a routine, in order, without repeats.
 
     The planner asks about the same texts whatever the lengths turn out to be, so planning once
-    with estimates finds all of them (for cache warm-up before planning with real lengths).
+    with estimates finds all of them (for cache warm-up before planning with real lengths); each
+    length of the routine (quick, standard, full) is planned.
     """
     asked: dict[str, None] = {}
 
@@ -35,7 +37,8 @@ def texts_to_speak(routine: Routine, options: PlanOptions | None = None) -> list
         asked[text] = None
         return speaking_time_s(text)
 
-    plan(routine, speak_s=record, options=options)
+    for length in available_lengths(routine):  # every length: "Repetition 1 of 3" is full's
+        plan(select_length(routine, length), speak_s=record, options=options)
     return list(asked)
 
 

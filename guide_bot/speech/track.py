@@ -60,6 +60,8 @@ def segment(timeline: Timeline, start_s: float, end_s: float) -> Segment:
     )
     marks = [t for hold in timeline.holds for t in (hold.start_s, hold.end_s) if inside(t)]
     marks += [e.at_s for e in events if e.kind is CueKind.COMPLETE]
+    if timeline.quiet_end and timeline.holds:  # a routine that fades out ends without a chime
+        marks = [t for t in marks if t < timeline.holds[-1].end_s]
     return Segment(start_s=start_s, end_s=end_s, events=events, chimes_at=tuple(sorted(marks)))
 
 

@@ -24,7 +24,7 @@ from typing import Protocol
 
 from telegram import InlineKeyboardMarkup, Message
 
-from guide_bot.domain.cues import FINAL_RELEASE_TEXT
+from guide_bot.domain.cues import says_session_complete
 from guide_bot.domain.session import Due, Position, SessionState
 from guide_bot.domain.timeline import CueKind
 from guide_bot.sessions.live import LiveSession
@@ -107,7 +107,7 @@ class ChatPresenter:
                 live.leftover = _joined(lines, "")  # goes on top of the closing message
             elif kind in _IN_STEP_AUDIO and live.text_cues:
                 lines.append(escape(due.event.text))
-                live.end_said = live.end_said or due.event.text == FINAL_RELEASE_TEXT
+                live.end_said = live.end_said or says_session_complete(due.event.text)
         await self._flush(live, lines, now)
 
     async def _flush(self, live: LiveSession, lines: list[str], now: float) -> None:

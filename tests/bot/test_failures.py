@@ -70,7 +70,7 @@ async def test_error_in_one_chat_never_affects_another(
         await server.wait_idle(0.2)  # the handler stores and schedules after sending
         other.new()
         server.fail("sendMessage", 500, times=1000, chat_id=CHAT)  # CHAT's sends all fail
-        await bot.run_for(80)
+        await bot.run_for(90)  # the whole session: its stop rule and two steps
         assert [c.method for c in mine.new()] == ["editMessageReplyMarkup"]  # edits still work
         received = other.new_texts()
         assert received[0].startswith("<b>Step 1 of 2")
@@ -90,7 +90,7 @@ async def test_user_blocking_the_bot_stops_their_session_without_retry_storm(
     chat = Chat(server, CHAT)
     async with running(bot):
         await start_session(bot, chat, "long-test")
-        await bot.run_for(12)
+        await bot.run_for(19)  # into step 1 (after the get-ready and its stop rule)
         chat.new()
         server.block(CHAT)
         await bot.run_for(120)

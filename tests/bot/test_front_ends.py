@@ -12,7 +12,7 @@ from pathlib import Path
 
 from fakebot.server import FakeBotServer
 
-from bot.harness import build_bot, ready_user, running
+from bot.harness import build_bot, event_at, ready_user, running
 from bot.test_session_flow import CHAT, Chat, start_session
 from guide_bot.domain.session import Due, Position, SessionState
 from guide_bot.sessions.live import LiveSession
@@ -59,7 +59,7 @@ async def test_a_second_front_end_hears_everything_and_acts_on_the_same_session(
     chat = Chat(server, CHAT)
     async with running(bot):
         await start_session(bot, chat, "long-test")
-        await bot.run_for(10)
+        await bot.run_for(event_at(bot, CHAT, "hold_start", 1) + 1)
         assert ("due", "prepare") in other.heard
         assert ("due", "announce") in other.heard
         step = [c for c in server.sent(CHAT) if c.text.startswith("<b>Step 1")][-1]

@@ -154,7 +154,7 @@ async def test_whole_session_with_pause_resume_skip_back(
         await bot.run_for(release3 - hold3 + 15 - 0.1)
         assert chat.new() == []
         await bot.run_for(0.2)
-        assert chat.new_texts() == ["Release. Session complete, well done."]
+        assert chat.new_texts() == ["Let your breath settle. Session complete, well done."]
 
         # The end: the controls disappear, the completion asks for the pain rating.
         await bot.run_for(event_at(bot, CHAT, "complete") - release3)
@@ -218,7 +218,7 @@ async def test_stop_and_another_session_asks_first(
     chat = Chat(server, CHAT)
     async with running(bot):
         await start_session(bot, chat, "long-test", pain="7")
-        await bot.run_for(12)
+        await bot.run_for(19)  # into step 1 (after the get-ready and its stop rule)
         chat.new()
         server.send_text(CHAT, "/session quick-test")
         ask = (await server.wait_for("sendMessage", text="session in progress"))[-1]

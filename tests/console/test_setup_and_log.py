@@ -19,6 +19,7 @@ from guide_bot.console.player import Player
 from guide_bot.console.preparation import TEXT_ONLY_NOTICE, prepare
 from guide_bot.console.sound import BellSound, VoiceSound
 from guide_bot.domain.clock import FakeClock
+from guide_bot.domain.cues import STOP_RULE
 from guide_bot.domain.reading import reading_time_s
 from guide_bot.domain.session import SessionMachine
 from guide_bot.domain.timeline import plan
@@ -146,7 +147,7 @@ def test_log_display_prints_each_cue_once_with_its_time() -> None:
     player.run()
     lines = out.getvalue().splitlines()
     assert lines[0] == "Text only (test)."
-    assert lines[1] == "[0:00] Get ready for Tiny test."
+    assert lines[1] == f"[0:00] Get ready for Tiny test. {STOP_RULE}"
     assert lines[3].startswith("[0:0")
     assert lines[3].endswith("Press now.")
     assert len(lines) == 1 + len(timeline.events) + 1

@@ -31,12 +31,21 @@ def steps(draw: st.DrawFn) -> dict[str, Any]:
             max_size=3,
         )
     )
-    return {
+    technique = draw(st.sampled_from(["compress", "stretch", "roll", "breathe", "move"]))
+    sides = draw(st.sampled_from(["none", "left-right"]))
+    extra: dict[str, Any] = {}
+    if technique == "breathe" and draw(st.booleans()):
+        extra["pace"] = {"in_s": draw(st.sampled_from([2.0, 4.0])), "out_s": 6.0}
+    if sides == "left-right" and draw(st.booleans()):
+        extra["lie_on"] = draw(st.sampled_from(["worked-side", "other-side"]))
+    if draw(st.booleans()):
+        extra["caution"] = "Keep off the spine."
+    return extra | {
         "title": draw(st.sampled_from(["Upper trapezius", "Calf", "Slow breathing"])),
         "instruction": draw(st.sampled_from(["Do it.", "Lean into the ball and hold it there."])),
-        "technique": draw(st.sampled_from(["compress", "stretch", "roll", "breathe", "move"])),
+        "technique": technique,
         "hold_s": hold_s,
-        "sides": draw(st.sampled_from(["none", "left-right"])),
+        "sides": sides,
         "reps": draw(st.integers(min_value=1, max_value=3)),
         "rest_s": draw(st.sampled_from([0, 0, 3, 10])),
         "cues": cues,
@@ -54,6 +63,7 @@ def routines(draw: st.DrawFn) -> Routine:
             "complaints": ["stiffness"],
             "tools": ["ball"],
             "get_ready_s": draw(st.integers(min_value=0, max_value=12)),
+            "ending": draw(st.sampled_from(["complete", "complete", "fade"])),
             "steps": draw(st.lists(steps(), min_size=1, max_size=4)),
         }
     )

@@ -9,6 +9,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from routine_strategies import CUE_TEXTS, routines, speakers
 
+from guide_bot.domain.cues import (
+    BREATHE_IN_TEXT,
+    BREATHE_OUT_TEXT,
+    HALFWAY_TECHNIQUES,
+    RELEASE_BY_TECHNIQUE,
+    STOP_RULE,
+    release_text,
+)
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import CueKind, PlanOptions, Timeline, plan
 
@@ -59,9 +67,36 @@ def test_plan_invariants(routine: Routine, speak: Callable[[str], float], countd
         first_hold = next(e for e in starts if e.step == number)
         assert announce.at_s == begin
         assert first_hold.at_s >= announce.at_s + announce.speak_s  # never eats the hold
+        if step.technique not in HALFWAY_TECHNIQUES:  # nothing is held while breathing or moving
+            assert CueKind.HALFWAY not in {e.kind for e in inside}
+            assert start.text.endswith(("Breathe now.", "Move now.", "Breathe in."))
+        pace = [e for e in inside if e.kind is CueKind.PACE]
+        if step.pace is None:
+            assert pace == []
+        else:  # "in" on each period from the hold start, "out" in_s later (where they fit)
+            period = step.pace.in_s + step.pace.out_s
+            for event in pace:
+                phase = round((event.at_s - hold.start_s) % period, 6) % period
+                expected = BREATHE_IN_TEXT if phase == 0 else BREATHE_OUT_TEXT
+                assert phase in {0, step.pace.in_s}
+                assert event.text == expected
+            if not step.cues and step.hold_s > step.pace.in_s + 1:
+                assert pace
+                assert pace[0].text == BREATHE_OUT_TEXT
+            assert CueKind.COUNTDOWN not in {e.kind for e in inside}
+    assert events[0].kind is CueKind.PREPARE
+    assert STOP_RULE in events[0].text
     final = releases[-1]
-    assert final.text.startswith("Release.")
-    assert "complete" in final.text
+    last_step = routine.steps[-1]
+    assert final.text == release_text(last_step, final=True, ending=routine.ending)
+    if routine.ending == "fade":
+        assert timeline.quiet_end
+        assert "complete" not in final.text
+        last_hold = [e for e in events if timeline.holds[-1].start_s < e.at_s < final.at_s]
+        assert CueKind.COUNTDOWN not in {e.kind for e in last_hold}
+    else:
+        assert "complete" in final.text
+        assert final.text.startswith(RELEASE_BY_TECHNIQUE[last_step.technique])
 
 
 def test_a_step_too_short_for_its_cues_grows_instead_of_talking_over() -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from routine_strategies import CUE_TEXTS
 
+from guide_bot.domain.cues import STOP_RULE
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import CueKind, PlanOptions, Timeline, TimelineEvent, plan
 
@@ -117,7 +118,7 @@ def test_no_rest_after_the_last_hold_and_the_final_release_says_it_is_over(
 def test_get_ready_without_seconds(make_routine: Factory) -> None:
     timeline = plan(make_routine([{"hold_s": 10}], get_ready_s=0))
     prepare = timeline.events[0]
-    assert prepare.text == "Get ready for Test routine."
+    assert prepare.text == f"Get ready for Test routine. {STOP_RULE}"
     announce = of_kind(timeline, CueKind.ANNOUNCE)[0]
     assert announce.at_s >= prepare.speak_s + PlanOptions().gap_s
 

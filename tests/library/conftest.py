@@ -36,6 +36,9 @@ BASE: dict[str, Any] = {
             "instruction": "Close your eyes and breathe slowly.",
             "technique": "breathe",
             "hold_s": 40,
+            "where": {"view": "front", "point": [0.5, 0.38]},
+            "lengths": ["quick", "standard", "full"],
+            "quick": {"hold_s": 110},
         },
         {
             "title": "Upper trapezius",
@@ -47,6 +50,7 @@ BASE: dict[str, Any] = {
             "point": "upper trapezius",
             "tools": ["ball", "wall"],
             "cues": [{"at_s": 15, "text": "Breathe out slowly."}],
+            "where": {"view": "back", "point": [0.60, 0.18]},
         },
     ],
 }

@@ -291,3 +291,36 @@ def test_a_bad_file_does_not_stop_the_others(
     result = load_routines([tmp_path])
     assert list(result.routines) == ["sample"]
     assert [(e.file, e.field) for e in result.errors] == [(str(tmp_path / "broken.yaml"), "title")]
+
+
+@pytest.mark.parametrize(
+    ("fields", "path", "allowed"),
+    [
+        ({"where": {"view": "top", "point": [0.5, 0.5]}}, "where.view", "front, back, side"),
+        ({"where": {"view": "back", "point": [2, 0.5]}}, "where.point", "x and y from 0 to 1"),
+        ({"where": {"view": "back"}}, "where", "exactly one of point"),
+        ({"lengths": ["short"]}, "lengths", "quick, standard, full"),
+        ({"quick": {"hold_s": 30}}, "quick", "add quick to `lengths`"),
+        ({"pace": {"in_s": 4.0, "out_s": 6.0}}, "pace", "only with technique: breathe"),
+        ({"lie_on": "worked-side", "sides": "none"}, "lie_on", "only with sides: left-right"),
+        ({"loads": ["heavy"]}, "loads", "trunk-flexion"),
+        (
+            {"alternative": {"title": "A", "instruction": "B", "technique": "move", "hold_s": 20,
+                             "cues": [{"at_s": 30, "text": "x"}]}},
+            "alternative.cues[1].at_s",
+            "less than 20 s",
+        ),
+    ],
+)  # fmt: skip
+def test_new_step_fields_are_refused_with_the_field_and_what_is_allowed(
+    make_routine: Routine, write: Write, fields: dict[str, Any], path: str, allowed: str
+) -> None:
+    data = make_routine()
+    data["steps"][1].update(fields)
+    from guide_bot.library.loader import load_routines
+
+    result = load_routines([write(data)])
+    (issue,) = result.errors
+    assert (issue.step, issue.field) == (2, path)
+    assert "allowed: " in issue.message
+    assert allowed in issue.message

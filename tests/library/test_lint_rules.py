@@ -41,8 +41,8 @@ def _roll(hold_s: int, reps: int) -> Breaks:
 
 # (name, how to break the lint-clean routine, step number or None, field, words in the message)
 CASES: list[tuple[str, Breaks, int | None, str, tuple[str, ...]]] = [
-    ("compress too short", _step(hold_s=20), 2, "hold_s", ("20 s", "allowed: 30-60 s", "compress")),
-    ("compress too long", _step(hold_s=90, cues=[]), 2, "hold_s", ("90 s", "30-60 s")),
+    ("compress too short", _step(hold_s=20), 2, "hold_s", ("20 s", "allowed: 30-90 s", "compress")),
+    ("compress too long", _step(hold_s=100, cues=[]), 2, "hold_s", ("100 s", "30-90 s")),
     (
         "stretch too long",
         _step(technique="stretch", hold_s=90, pressure=None),

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from guide_bot.cli import main
+from guide_bot.domain.lengths import select_length
 from guide_bot.domain.timeline import plan
 from guide_bot.library.loader import load_routines
 
@@ -43,7 +44,12 @@ def test_list_json_shape_and_duration_come_from_the_planner(other_library: Path)
         "areas": ["neck"],
         "complaints": ["neck-pain"],
         "tools": ["ball", "wall"],
+        "durations_s": {
+            length: round(plan(select_length(sample, length)).total_s, 1)
+            for length in ("quick", "standard", "full")
+        },
     }
+    assert rows[1]["durations_s"]["standard"] == rows[1]["duration_s"]
     assert [row["id"] for row in rows] == ["evening", "sample"]
     assert rows[0]["tools"] == ["ball", "wall", "mat"]
 

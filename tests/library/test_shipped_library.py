@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from guide_bot.domain.lengths import available_lengths, select_length
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import plan
@@ -29,12 +30,16 @@ def test_the_library_is_lint_clean(shipped: dict[str, Routine], library_dir: Pat
     assert {p.stem for p in library_dir.iterdir() if p.suffix in {".yaml", ".yml"}} == set(shipped)
 
 
-def test_at_least_thirteen_routines_of_four_to_fifteen_minutes(
-    shipped: dict[str, Routine],
-) -> None:
-    assert len(shipped) >= 13
+def test_at_least_23_routines_in_three_lengths(shipped: dict[str, Routine]) -> None:
+    assert len(shipped) >= 23
     for routine in shipped.values():
-        assert 4 * 60 <= plan(routine).total_s <= 15 * 60, routine.id
+        assert available_lengths(routine) == ("quick", "standard", "full"), routine.id
+        quick, standard, full = (
+            plan(select_length(routine, length)).total_s for length in available_lengths(routine)
+        )
+        assert 2 * 60 <= quick <= 4 * 60, routine.id
+        assert 4 * 60 <= standard <= 20 * 60, routine.id
+        assert standard <= full <= 30 * 60, routine.id
 
 
 def test_every_area_and_the_named_complaints_are_covered(shipped: dict[str, Routine]) -> None:

@@ -65,7 +65,7 @@ async def test_voice_flow(
     assert body["speech"] == "Starting Speaker test routine on Kitchen speaker."
     assert body["status"]["routine"] == "speaker-test"
     await changes.wait_for(lambda s: s.phase.value == "playing")
-    clock.advance(8)
+    clock.advance(15)  # into step 1 (the get-ready says the stop rule first)
     status, body = await _post(api, "/api/speaker/next")  # "next step": no entity named
     assert status == 200, body
     assert body["speech"] == "Step 2: Side stretch."

@@ -29,6 +29,7 @@ _PHASE_OF: dict[CueKind, Phase] = {
     CueKind.CUE: "hold",
     CueKind.HALFWAY: "hold",
     CueKind.COUNTDOWN: "hold",
+    CueKind.PACE: "hold",  # "Breathe in." / "Breathe out." inside a paced breathing hold
     CueKind.SWITCH_SIDES: "switch",
     CueKind.RELEASE: "release",
     CueKind.REST: "rest",

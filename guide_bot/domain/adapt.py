@@ -1,0 +1,242 @@
+"""Adapting a routine to the person: what their screening answers leave out, replace or soften.
+
+Pure: a routine and condition names in, the adapted routine and a list of changes out, each
+change saying what changed and why (for the routine card). A `stop` or `ask_first` condition is
+a refusal with advice, never a silent plan: `Adaptation.routine` is then None.
+
+Play a length first, then adapt: `adapt(select_length(routine, length), names)`, so that the
+adapted holds are the ones played (`personalise` does both).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from guide_bot.domain.conditions import Condition, resolve
+from guide_bot.domain.lengths import DEFAULT_LENGTH, select_length
+from guide_bot.domain.routine import Length, Load, Routine, Step
+
+ChangeAction = Literal["left out", "replaced", "softened", "held longer", "held shorter", "note"]
+PRESSURE_WORDS = re.compile(r"\b\d+(?: or \d+)? out of 10\b")
+BALANCE_WORDS = "Keep one hand on a wall or a chair for balance."
+NOTE_ONLY = {"skin_damage", "nerve_damage"}  # conditions also said as a note on every card
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Change:
+    """One thing the adaptation changed, and why (the card lists them)."""
+
+    step: int | None  # 1-based number in the routine as given; None for the whole routine
+    title: str
+    action: ChangeAction
+    condition: str
+    why: str
+
+    @property
+    def text(self) -> str:
+        """One line for the card: what changed, and why."""
+        if self.step is None:
+            return f"{self.title}: {self.why}."
+        return f"Step {self.step} ({self.title}) {self.action}: {self.why}."
+
+    def to_dict(self) -> dict[str, object]:
+        """The JSON shape of a change in `guide-bot plan --json`."""
+        return {
+            "step": self.step,
+            "title": self.title,
+            "action": self.action,
+            "condition": self.condition,
+            "why": self.why,
+        }
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Advice:
+    """Why no session is offered now: a `stop` or `ask_first` condition, or nothing left."""
+
+    condition: str | None
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Adaptation:
+    """The result: the routine to play (None when refused), the changes, and any refusal."""
+
+    routine: Routine | None
+    changes: tuple[Change, ...]
+    refusals: tuple[Advice, ...] = ()
+
+    @property
+    def refused(self) -> bool:
+        """True when no session should be offered (see `refusals`)."""
+        return self.routine is None
+
+
+def _soft_pressure(step: Step, cap: int) -> Step:
+    if step.technique not in {"compress", "roll"}:
+        return step
+    if step.pressure is not None and step.pressure <= cap:
+        return step
+    words = f"{cap} out of 10"
+    if PRESSURE_WORDS.search(step.instruction):
+        instruction = PRESSURE_WORDS.sub(words, step.instruction)
+    else:
+        instruction = f"{step.instruction} Keep the pressure light, about {words}."
+    return step.model_copy(update={"pressure": cap, "instruction": instruction})
+
+
+def _stretch_hold(step: Step, low: int | None, high: int | None) -> Step:
+    if step.technique != "stretch":
+        return step
+    hold = step.hold_s
+    if low is not None and hold < low:
+        hold = low
+    if high is not None and hold > high:
+        hold = high
+    if hold == step.hold_s:
+        return step
+    total = step.hold_s * step.reps
+    reps = max(1, round(total / hold)) if hold > step.hold_s else step.reps
+    cues = tuple(cue for cue in step.cues if cue.at_s < hold)
+    return step.model_copy(update={"hold_s": hold, "reps": reps, "cues": cues})
+
+
+def _as_step(step: Step) -> Step | None:
+    if step.alternative is None:
+        return None
+    fields = step.alternative.model_dump(exclude_unset=True)
+    return Step.model_validate(fields)
+
+
+def _step_changes(
+    number: int, step: Step, conditions: tuple[Condition, ...]
+) -> tuple[Step | None, list[Change]]:
+    changes: list[Change] = []
+    avoided: dict[Load, Condition] = {}
+    for condition in conditions:
+        for load in condition.avoid:
+            avoided.setdefault(load, condition)
+    hits = [load for load in step.loads if load in avoided]
+    preferred = {load: c for c in conditions for load in c.prefer_alternative}
+    gentler = _as_step(step)
+    if not hits and gentler is not None and not any(load in avoided for load in gentler.loads):
+        soft = [load for load in step.loads if load in preferred and load not in gentler.loads]
+        if soft:
+            cause = preferred[soft[0]]
+            changes.append(
+                Change(
+                    step=number,
+                    title=step.title,
+                    action="replaced",
+                    condition=cause.name,
+                    why=f"now {gentler.title!r}, because {cause.why}",
+                )
+            )
+            step = gentler
+    if hits:
+        cause = avoided[hits[0]]
+        why = cause.why_for(hits[0])
+        alternative = gentler
+        if alternative is not None and not any(load in avoided for load in alternative.loads):
+            changes.append(
+                Change(
+                    step=number,
+                    title=step.title,
+                    action="replaced",
+                    condition=cause.name,
+                    why=f"now {alternative.title!r}, because {why}",
+                )
+            )
+            step = alternative
+        else:
+            changes.append(
+                Change(step=number, title=step.title, action="left out", condition=cause.name,
+                       why=why)
+            )  # fmt: skip
+            return None, changes
+    for condition in conditions:
+        before = step
+        if condition.max_pressure is not None:
+            step = _soft_pressure(step, condition.max_pressure)
+            if step is not before:
+                changes.append(
+                    Change(
+                        step=number,
+                        title=step.title,
+                        action="softened",
+                        condition=condition.name,
+                        why=f"pressure {before.pressure or 'unset'} -> {step.pressure} of 10, "
+                        f"because {condition.why}",
+                    )
+                )
+        before = step
+        step = _stretch_hold(step, condition.min_stretch_hold_s, condition.max_stretch_hold_s)
+        if step is not before:
+            action: ChangeAction = "held longer" if step.hold_s > before.hold_s else "held shorter"
+            changes.append(
+                Change(
+                    step=number,
+                    title=step.title,
+                    action=action,
+                    condition=condition.name,
+                    why=f"{before.reps} x {before.hold_s} s -> {step.reps} x {step.hold_s} s, "
+                    f"because {condition.why}",
+                )
+            )
+        needs_support = condition.balance_support and "standing-balance" in step.loads
+        if needs_support and BALANCE_WORDS not in step.instruction:
+            step = step.model_copy(update={"instruction": f"{step.instruction} {BALANCE_WORDS}"})
+            changes.append(
+                Change(
+                    step=number,
+                    title=step.title,
+                    action="softened",
+                    condition=condition.name,
+                    why="hold on to a wall or a chair, because balance matters at 65 or over",
+                )
+            )
+    return step, changes
+
+
+def adapt(routine: Routine, condition_names: Iterable[str]) -> Adaptation:
+    """The routine as this person should do it; raises UnknownCondition for a bad name."""
+    conditions = resolve(list(condition_names))
+    refusals = tuple(
+        Advice(condition=c.name, kind=c.kind, text=f"{c.label}: {c.why}.")
+        for c in conditions
+        if c.kind in {"stop", "ask_first"}
+    )
+    if refusals:
+        return Adaptation(routine=None, changes=(), refusals=refusals)
+    steps: list[Step] = []
+    changes: list[Change] = []
+    for number, step in enumerate(routine.steps, start=1):
+        adapted, found = _step_changes(number, step, conditions)
+        changes.extend(found)
+        if adapted is not None:
+            steps.append(adapted)
+    notes = [c for c in conditions if c.name in NOTE_ONLY]
+    changes.extend(
+        Change(step=None, title=c.label, action="note", condition=c.name, why=c.why) for c in notes
+    )
+    if not steps:
+        advice = Advice(
+            condition=None,
+            kind="nothing_left",
+            text="Every step of this routine is ruled out by your answers; choose another one.",
+        )
+        return Adaptation(routine=None, changes=tuple(changes), refusals=(advice,))
+    return Adaptation(
+        routine=routine.model_copy(update={"steps": tuple(steps)}), changes=tuple(changes)
+    )
+
+
+def personalise(
+    routine: Routine, *, length: Length = DEFAULT_LENGTH, conditions: Iterable[str] = ()
+) -> Adaptation:
+    """One length of a routine, adapted to the person: what a front end plays."""
+    return adapt(select_length(routine, length), conditions)

@@ -1,0 +1,91 @@
+"""Pictures of where a step works: the body map's figure with the point or line marked, as PNG.
+
+Drawn with matplotlib's Agg canvas (no pyplot, no display, safe in threads). The red dot or line
+is the side worked first (the right); a hollow ring or dashed line marks the other side of a
+one-sided step, or the second side of a step that works both at once.
+"""
+
+from __future__ import annotations
+
+import io
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Ellipse, Polygon
+
+from guide_bot.domain.body_map import FIGURES, limb_polygon, mirror
+from guide_bot.domain.routine import Routine, Step, Where
+
+MARK_COLOR = "#d62728"
+BODY_COLOR = "#d9d4cc"
+WIDTH_IN, HEIGHT_IN, DPI = 2.4, 4.8, 100  # 240 x 480 pixels: the frame is twice as tall as wide
+VIEW_WORDS = {"front": "front", "back": "back", "side": "right side"}
+
+
+class NoPicture(LookupError):
+    """The step has no `where:`, or there is no such step."""
+
+
+def _side_letters(where: Where) -> tuple[str, str] | None:
+    """Which picture edge is the person's right and left ("R" at the left in the front view)."""
+    if where.view == "front":
+        return "R", "L"
+    if where.view == "back":
+        return "L", "R"
+    return None
+
+
+def render_where(where: Where, *, title: str, one_sided: bool) -> bytes:
+    """PNG bytes of the figure of `where.view` with its point or line marked."""
+    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 0.93))
+    ax.set_xlim(0, 1)
+    ax.set_ylim(1, 0)  # y grows downward, as on the map
+    ax.axis("off")
+    figure = FIGURES[where.view]
+    ax.add_patch(
+        Ellipse(figure.head_center, figure.head_size[0], figure.head_size[1], color=BODY_COLOR)
+    )
+    ax.add_patch(Polygon(figure.trunk, closed=True, color=BODY_COLOR))
+    for extra in figure.extras:
+        ax.add_patch(Polygon(extra, closed=True, color=BODY_COLOR))
+    for limb in figure.limbs:
+        ax.add_patch(Polygon(limb_polygon(limb), closed=True, color=BODY_COLOR))
+    second = one_sided or where.both_sides
+    if where.point is not None:
+        ax.plot(*where.point, "o", color=MARK_COLOR, markersize=11, markeredgecolor="white")
+        if second and where.view != "side":
+            other = mirror(where.point)
+            ax.plot(*other, "o", markerfacecolor="none", markeredgecolor=MARK_COLOR, markersize=9)
+    elif where.line is not None:
+        (x0, y0), (x1, y1) = where.line
+        ax.plot([x0, x1], [y0, y1], "-", color=MARK_COLOR, linewidth=6, solid_capstyle="round")
+        if second and where.view != "side":
+            (a0, b0), (a1, b1) = mirror(where.line[0]), mirror(where.line[1])
+            ax.plot([a0, a1], [b0, b1], "--", color=MARK_COLOR, linewidth=2)
+    letters = _side_letters(where)
+    if letters is not None:
+        ax.text(0.04, 0.97, letters[0], fontsize=11, color="#555555", va="bottom")
+        ax.text(0.96, 0.97, letters[1], fontsize=11, color="#555555", ha="right", va="bottom")
+    fig.suptitle(f"{title}\n({VIEW_WORDS[where.view]})", fontsize=9, y=0.995, va="top")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    return buffer.getvalue()
+
+
+def step_where(step: Step) -> Where:
+    """The step's place on the body map, or NoPicture."""
+    if step.where is None:
+        raise NoPicture(f"step {step.title!r} has no `where:`, so it has no picture")
+    return step.where
+
+
+def render_step_picture(routine: Routine, step_index: int) -> bytes:
+    """PNG bytes of where step `step_index` (0-based, as in routine.steps) works."""
+    if not 0 <= step_index < len(routine.steps):
+        raise NoPicture(
+            f"routine {routine.id!r} has no step {step_index + 1}; allowed: 1-{len(routine.steps)}"
+        )
+    step = routine.steps[step_index]
+    return render_where(step_where(step), title=step.title, one_sided=step.sides == "left-right")
