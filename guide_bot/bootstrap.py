@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
+from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 from telegram import BotCommand, MenuButtonWebApp, WebAppInfo
 from telegram.constants import ParseMode
@@ -57,10 +59,12 @@ from guide_bot.telegram.speakers.follower import SpeakerChat
 from guide_bot.telegram.texts import COMMANDS, LIVE_VIEW
 from guide_bot.telegram.updates import ChatOrderedProcessor
 from guide_bot.telegram.voice import VoiceNoteSender
+from guide_bot.telegram.webhook_updates import ptb_update_sink
 from guide_bot.web.liveview.routes import liveview_feature
 from guide_bot.web.liveview.service_sessions import ServiceLiveSessions
 from guide_bot.web.liveview.urls import app_url
 from guide_bot.web.server import WebFeature, build_web_app, start_web, stop_web
+from guide_bot.web.webhook import webhook_feature
 
 log = logging.getLogger(__name__)
 
@@ -328,13 +332,65 @@ def build_bot(
     return Bot(app=app, services=services)
 
 
+async def start_webhook(
+    app: App, *, listen: str, port: int, url_path: str, webhook_url: str, secret_token: str
+) -> web.AppRunner:
+    """Receive updates by webhook: our own receiver (the secret token checked before any byte of
+    the body is read, the body capped; guide_bot/web/webhook.py), then `setWebhook`."""
+    receiver = web.Application()
+    webhook_feature(
+        receiver, path=url_path, secret_token=secret_token, on_update=ptb_update_sink(app)
+    )
+    runner = await start_web(receiver, listen, port)
+    await app.bot.set_webhook(webhook_url, secret_token=secret_token)
+    return runner
+
+
+def _run_webhook(app: App, webhook: dict[str, Any]) -> None:
+    """Run until SIGINT/SIGTERM (or `app.stop_running()`), as `run_polling` does, with updates
+    from our webhook receiver instead of PTB's."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    runner: web.AppRunner | None = None
+
+    async def start() -> None:
+        nonlocal runner
+        await app.initialize()
+        if app.post_init is not None:
+            await app.post_init(app)  # a standby waits here, before it receives anything
+        await app.start()
+        runner = await start_webhook(app, **webhook)
+
+    async def stop() -> None:
+        if runner is not None:
+            await stop_web(runner)
+        if app.running:
+            await app.stop()
+        if app.post_stop is not None:
+            await app.post_stop(app)
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)
+
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(stop_signal, loop.stop)
+    try:
+        loop.run_until_complete(start())
+        loop.run_forever()  # app.stop_running() stops this loop too
+    finally:
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):  # a second signal must not cut
+            loop.remove_signal_handler(stop_signal)  # the shutdown short
+        loop.run_until_complete(stop())
+        loop.close()
+
+
 def run_bot(bot: Bot, *, webhook: dict[str, Any] | None = None) -> None:
-    """Run until stopped: long polling, or the webhook with these `run_webhook` arguments."""
+    """Run until stopped: long polling, or the webhook with `webhook_params(...)` arguments."""
     try:
         if webhook is None:
             bot.app.run_polling(drop_pending_updates=False)
         else:
-            bot.app.run_webhook(**webhook)
+            _run_webhook(bot.app, webhook)
     except InvalidToken as exc:
         raise TokenRefused("Telegram refused the bot token") from exc
     if bot.app.bot_data.get("leadership_lost"):

@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 import click
 
 from guide_bot.cli.options import library_option
+from guide_bot.logsafe import install_log_redaction
 
 NO_TOKEN = """\
 guide-bot run: no bot token.
@@ -53,6 +54,7 @@ def setup_logging(token: str, level: str) -> None:
     logging.basicConfig(level=getattr(logging, level.upper(), logging.INFO), format=LOG_FORMAT)
     for handler in logging.getLogger().handlers:
         handler.setFormatter(RedactingFormatter(token, LOG_FORMAT))
+    install_log_redaction()  # no log line carries an update or what a user wrote
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # a line per step job otherwise
     # PTB logs whole updates, with what users wrote, at DEBUG: never below INFO.
@@ -62,8 +64,8 @@ def setup_logging(token: str, level: str) -> None:
 def webhook_params(
     webhook_url: str, listen: str, port: int, secret_token: str | None
 ) -> dict[str, Any]:
-    """Arguments of run_webhook/start_webhook: always with a secret token, random if not given,
-    so that every request without Telegram's X-Telegram-Bot-Api-Secret-Token header is refused.
+    """Arguments of bootstrap.start_webhook: always with a secret token, random if not given, so
+    that every request without Telegram's X-Telegram-Bot-Api-Secret-Token header is refused.
     """
     return {
         "listen": listen,

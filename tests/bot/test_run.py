@@ -20,11 +20,12 @@ from click.testing import CliRunner
 from fakebot.server import FakeBotServer
 
 from bot.harness import TINY_ROUTINE, build_bot, ready_user, running
-from guide_bot.bootstrap import api_urls
+from guide_bot.bootstrap import api_urls, start_webhook
 from guide_bot.cli import main
 from guide_bot.cli.run_cmds import RedactingFormatter, webhook_params
 from guide_bot.domain.clock import SystemClock
 from guide_bot.telegram.jobs import JobQueueScheduler, job_name
+from guide_bot.web.server import stop_web
 
 
 def test_run_without_token_says_how_to_get_one(
@@ -82,8 +83,7 @@ async def test_webhook_refuses_requests_without_the_secret_token(
     app = bot.app
     await app.initialize()
     await app.start()
-    assert app.updater is not None
-    await app.updater.start_webhook(**params)
+    runner = await start_webhook(app, **params)
     try:
         (set_webhook,) = server.calls_of("setWebhook")
         assert set_webhook.params["url"] == url
@@ -111,10 +111,14 @@ async def test_webhook_refuses_requests_without_the_secret_token(
             right = {**headers, "X-Telegram-Bot-Api-Secret-Token": params["secret_token"]}
             async with client.post(url, data=body, headers=right) as response:
                 assert response.status == 200
+            # a body over the cap is refused by its announced length, before it is read
+            huge = b"{" + b" " * (2 * 1024 * 1024) + b"}"
+            async with client.post(url, data=huge, headers=right) as response:
+                assert response.status == 413
         (reply,) = await server.wait_for("sendMessage", chat_id=77)
         assert "What I can do" in reply.text
     finally:
-        await app.updater.stop()
+        await stop_web(runner)
         await app.stop()
         await app.shutdown()
 

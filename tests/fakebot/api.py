@@ -91,6 +91,9 @@ class BotApiMethods:
     def _init_store(self) -> None:
         self._message_ids = itertools.count(1)
         self._file_ids = itertools.count(1)
+        # file_id -> the size getFile reports instead of the real one (a sender that lies)
+        self.reported_sizes: dict[str, int] = {}
+        self.file_bytes_served = 0
 
     def _bot_user(self) -> dict[str, Any]:
         return {
@@ -211,15 +214,27 @@ class BotApiMethods:
         return {
             "file_id": file_id,
             "file_unique_id": f"u{file_id}",
-            "file_size": len(self.files[file_id]),
+            "file_size": self.reported_sizes.get(file_id, len(self.files[file_id])),
             "file_path": f"files/{file_id}",
         }
 
-    async def _file(self, request: web.Request) -> web.Response:
+    async def _file(self, request: web.Request) -> web.StreamResponse:
+        """A file download, streamed in chunks; `file_bytes_served` counts what went out, so a
+        test can see a client stop reading."""
         file_id = request.match_info["path"].removeprefix("files/")
         if request.match_info["token"] != self.token or file_id not in self.files:
             return web.Response(status=404)
-        return web.Response(body=self.files[file_id])
+        data = self.files[file_id]
+        response = web.StreamResponse(headers={"Content-Length": str(len(data))})
+        await response.prepare(request)
+        try:
+            for start in range(0, len(data), 16_384):
+                chunk = data[start : start + 16_384]
+                await response.write(chunk)
+                self.file_bytes_served += len(chunk)
+        except (ConnectionResetError, RuntimeError):
+            return response  # the client stopped reading
+        return response
 
     def add_file(self, data: bytes, *, name: str = "document") -> str:
         """Store bytes as if a user had uploaded them; returns their file_id (for getFile)."""

@@ -79,20 +79,28 @@ async def test_hostile_uploads_are_refused_over_chat(
         assert "70,000 bytes" in liar.text
         assert len(server.calls_of("getFile")) == 1
 
+        # Both sizes lie (the message and getFile): the download stops at the limit.
+        served_before = server.file_bytes_served
+        file_id = send_document(server, ME, b"#" * 5_000_000, "huge.yaml", announced_size=100)
+        server.reported_sizes[file_id] = 100
+        huge = (await server.wait_for("sendMessage", count=3, chat_id=ME))[-1]
+        assert huge.text.startswith("That file is larger than its announced size")
+        assert server.file_bytes_served - served_before < 5_000_000  # never read to the end
+
         send_document(server, ME, ALIAS_BOMB, "bomb.yaml")
-        bomb = (await server.wait_for("sendMessage", count=3, chat_id=ME))[-1]
+        bomb = (await server.wait_for("sendMessage", count=4, chat_id=ME))[-1]
         assert "aliases" in bomb.text
 
         wrong = as_bytes(routine(id="neck-release", steps=[{"title": "x"}], areas="neck"))
         send_document(server, ME, wrong, "wrong.yaml")
-        listed = (await server.wait_for("sendMessage", count=4, chat_id=ME))[-1]
+        listed = (await server.wait_for("sendMessage", count=5, chat_id=ME))[-1]
         assert "problems:" in listed.text
         assert "\n1. " in listed.text
         assert "\n2. " in listed.text
         assert "step 1 (x)" in listed.text
 
         send_document(server, ME, b"not: [yaml", "notes.txt")
-        txt = (await server.wait_for("sendMessage", count=5, chat_id=ME))[-1]
+        txt = (await server.wait_for("sendMessage", count=6, chat_id=ME))[-1]
         assert ".yaml" in txt.text
     assert bot.services.user_routines.entries(ME) == []
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 
+import aiohttp
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import CommandHandler, ContextTypes, MessageHandler, filters
 
 from guide_bot.library.catalog import routine_ref
 from guide_bot.library.loader import ROUTINE_SUFFIXES
-from guide_bot.library.uploads import size_issue
+from guide_bot.library.uploads import UploadTooLarge, read_upload, size_issue
 from guide_bot.progress.user_routines import UserRoutineEntry
 from guide_bot.telegram.callbacks import Card, Menu
 from guide_bot.telegram.context import AnyHandler, BotContext, Services
@@ -58,6 +59,16 @@ def _entry(services: Services, user_id: int, ref: str) -> UserRoutineEntry | Non
     return None
 
 
+async def _download(url: str) -> bytes:
+    """The file's bytes, streamed and never read past the upload limit (whatever size was
+    announced). The URL holds the bot token: it is never logged."""
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(timeout=timeout) as http, http.get(url) as response:
+        if response.status != 200:
+            raise OSError(f"download answered {response.status}")
+        return await read_upload(response.content)
+
+
 async def receive_upload(
     update: Update, context: ContextTypes.DEFAULT_TYPE, services: Services
 ) -> None:
@@ -80,8 +91,11 @@ async def receive_upload(
         await sender.text(chat_id, texts.upload_too_big(file.file_size or 0))
         return
     try:
-        data = bytes(await file.download_as_bytearray()) if file is not None else None
-    except (TelegramError, OSError) as exc:
+        data = await _download(file.file_path) if file is not None and file.file_path else None
+    except UploadTooLarge:  # the announced size was wrong: reading stopped at the cap
+        await sender.text(chat_id, texts.UPLOAD_LARGER_THAN_SAID)
+        return
+    except (TelegramError, OSError, aiohttp.ClientError) as exc:
         log.warning("chat %s: upload download failed: %s", chat_id, type(exc).__name__)
         data = None
     if data is None:

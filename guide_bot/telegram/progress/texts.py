@@ -145,6 +145,12 @@ def upload_too_big(size: int) -> str:
     )
 
 
+UPLOAD_LARGER_THAN_SAID = (
+    f"That file is larger than its announced size: I stopped reading it at {MAX_UPLOAD_BYTES:,} "
+    f"bytes, the most a routine file may have ({MAX_UPLOAD_BYTES // 1024} KB). Nothing was stored."
+)
+
+
 def _numbered(issues: Sequence[Issue]) -> list[str]:
     shown = [
         f"{n}. {escape(describe(issue))}" for n, issue in enumerate(issues[:MAX_LISTED_PROBLEMS], 1)
