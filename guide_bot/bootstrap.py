@@ -23,6 +23,7 @@ from telegram import BotCommand, MenuButtonWebApp, WebAppInfo
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import HTTPXRequest
 
 from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock, SystemClock
@@ -57,6 +58,7 @@ from guide_bot.telegram.reminders.flow import after_session as offer_reminders_a
 from guide_bot.telegram.sender import Sender
 from guide_bot.telegram.speakers.follower import SpeakerChat
 from guide_bot.telegram.texts import COMMANDS, LIVE_VIEW
+from guide_bot.telegram.unreadable_updates import SkipUnreadableUpdatesBot
 from guide_bot.telegram.updates import ChatOrderedProcessor
 from guide_bot.telegram.voice import VoiceNoteSender
 from guide_bot.telegram.webhook_updates import ptb_update_sink
@@ -253,18 +255,22 @@ def build_bot(
     reminders = ReminderRepository(database)
 
     # the application
-    builder: Any = ApplicationBuilder().token(settings.token.get_secret_value())
-    builder = builder.request(
-        AiohttpRequest()
-    )  # aiohttp, bounded calls in flight: telegram/http.py
-    builder = builder.concurrent_updates(ChatOrderedProcessor())  # chats at once, each in order
-    builder = builder.defaults(Defaults(parse_mode=ParseMode.HTML))
-    builder = builder.context_types(ContextTypes(context=BotContext))
+    # The bot: sends through aiohttp (calls in flight bounded, telegram/http.py), long polling
+    # on PTB's default client, and a getUpdates that moves past an update it cannot read.
+    extra: dict[str, Any] = {}
     if settings.base_url:
-        base, files = api_urls(settings.base_url)
-        builder = builder.base_url(base).base_file_url(files)
-    if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        extra["base_url"], extra["base_file_url"] = api_urls(settings.base_url)
+    telegram_bot = SkipUnreadableUpdatesBot(
+        settings.token.get_secret_value(),
+        request=AiohttpRequest(),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        defaults=Defaults(parse_mode=ParseMode.HTML),
+        rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES) if rate_limiter else None,
+        **extra,
+    )
+    builder: Any = ApplicationBuilder().bot(telegram_bot)
+    builder = builder.concurrent_updates(ChatOrderedProcessor())  # chats at once, each in order
+    builder = builder.context_types(ContextTypes(context=BotContext))
     builder = builder.post_init(_post_init).post_stop(_post_stop).post_shutdown(_post_shutdown)
     app: App = builder.build()
     assert app.job_queue is not None  # the job-queue extra is a dependency

@@ -220,3 +220,16 @@ async def test_run_with_a_refused_token_says_so(
     assert proc.returncode == 2
     assert "Telegram refused the bot token" in stderr.decode()
     assert "not-the-token" not in stderr.decode()
+
+
+def test_the_bot_moves_past_updates_it_cannot_read(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    """The composition root builds the bot whose getUpdates skips an unreadable update
+    (guide_bot/telegram/unreadable_updates.py, tested there) instead of stalling polling."""
+    from guide_bot.telegram.unreadable_updates import SkipUnreadableUpdatesBot
+
+    bot = build_bot(server, tmp_path, test_library)
+    assert isinstance(bot.app.bot, SkipUnreadableUpdatesBot)
+    assert bot.app.bot.defaults is not None
+    assert bot.app.bot.defaults.parse_mode == "HTML"
