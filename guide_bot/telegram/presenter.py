@@ -31,6 +31,7 @@ from guide_bot.sessions.live import LiveSession
 from guide_bot.sessions.ports import Acted, Ended
 from guide_bot.storage.sessions import StoredSession
 from guide_bot.telegram import keyboards, texts
+from guide_bot.telegram.handsfree import SentTrack
 from guide_bot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -72,6 +73,12 @@ class StepVoice(Protocol):
         """The rest of the current step from the session's position now."""
         ...
 
+    async def send_track(
+        self, live: LiveSession, keyboard: InlineKeyboardMarkup
+    ) -> SentTrack | None:
+        """Hands-free: the whole session as one audio message (sendAudio)."""
+        ...
+
 
 class ChatPresenter:
     """Shows every session in its chat: step messages or voice notes, controls, the end."""
@@ -88,6 +95,9 @@ class ChatPresenter:
 
     async def delivered(self, live: LiveSession, dues: Sequence[Due], now: float) -> None:
         """Send what these events say, in order (complete is left to the sessions)."""
+        if live.hands_free:
+            await self._hands_free(live, dues, now)
+            return
         lines: list[str] = []
         for due in dues:
             if live.blocked:
@@ -110,6 +120,25 @@ class ChatPresenter:
                 live.end_said = live.end_said or due.event.text == FINAL_RELEASE_TEXT
         await self._flush(live, lines, now)
 
+    async def _hands_free(self, live: LiveSession, dues: Sequence[Due], now: float) -> None:
+        """The start of a hands-free session: the whole track, once; the cues are in the audio.
+        Without a track (no speech), the session carries on as a text session and says so."""
+        if not any(due.event.kind is CueKind.PREPARE for due in dues):
+            return
+        live.record.version += 1
+        keyboard = keyboards.hands_free_report(live.record.session_id, live.record.version)
+        sent = await self.voice.send_track(live, keyboard) if self.voice is not None else None
+        if sent is not None:
+            live.track_s = sent.duration_s
+            self._new_controls(live, sent.message)
+            live.last_send_at = now
+            return
+        if live.blocked:
+            return
+        live.record.mode = "text"  # from here on a text session, scheduled step by step
+        await self.notice(live, texts.HANDS_FREE_UNAVAILABLE)
+        await self.delivered(live, dues, now)
+
     async def _flush(self, live: LiveSession, lines: list[str], now: float) -> None:
         if lines and not live.blocked:
             await self.sender.text(live.chat_id, "\n".join(lines))
@@ -124,6 +153,11 @@ class ChatPresenter:
 
     @staticmethod
     def _new_controls(live: LiveSession, message: Message) -> None:
+        """The controls now live on this message; the superseded one keeps buttons that act on
+        the session's current state until the end, when they go (see `ended`)."""
+        old = live.record.controls_message_id
+        if old is not None and old != message.message_id:
+            live.older_controls.append(old)
         live.record.controls_message_id = message.message_id
         live.fresh_controls = True
 
@@ -174,18 +208,37 @@ class ChatPresenter:
     async def acted(self, live: LiveSession, acted: Acted) -> None:
         """After Resume or +15 s a voice session gets the rest of the step as a fresh note (the
         note already sent no longer matches the timing); otherwise the buttons follow the state."""
+        if live.hands_free:
+            if acted.action == "report_due":
+                await self._ask_report(live)
+            return
         sent_new = live.fresh_controls
         if acted.action in ("resume", "add") and not sent_new and await self.rest(live, acted.now):
             sent_new = True
         if live.session.state is not acted.before and not sent_new:
             await self.refresh_controls(live)
 
+    async def _ask_report(self, live: LiveSession) -> None:
+        """Hands-free, a while after the track's end: ask once how it went (the buttons move
+        from the audio message to this one)."""
+        old = live.record.controls_message_id
+        live.record.version += 1
+        keyboard = keyboards.hands_free_report(live.record.session_id, live.record.version)
+        message = await self.sender.text(live.chat_id, texts.HANDS_FREE_ASK, keyboard)
+        if message is None:
+            return
+        self._new_controls(live, message)
+        if old is not None:
+            await self.sender.edit_keyboard(live.chat_id, old, None)
+            live.older_controls.remove(old)
+
     async def speech_unavailable(self, live: LiveSession) -> None:
         """Speech failed at the start: say once that the session goes on in text."""
         await self.notice(live, texts.SPEECH_UNAVAILABLE)
 
     async def ended(self, live: LiveSession, ended: Ended, *, notify: bool, ask_pain: bool) -> None:
-        """The buttons go from the last message; the closing message asks for the pain rating."""
+        """The buttons go from the last message; the closing message asks for the pain rating;
+        then the buttons of the older messages go."""
         if not notify:
             return
         if live.record.controls_message_id is not None:
@@ -197,6 +250,13 @@ class ChatPresenter:
                 f"{live.leftover}{text}\n\n{texts.PAIN_AFTER}",
                 keyboards.pain_after(ended.entry_id),
             )
+        # No dead buttons: the older messages' controls go too (after the closing message, so
+        # that it is not held up); a press on one the bot lost track of removes it then.
+        for message_id in live.older_controls:
+            if live.blocked:
+                return
+            await self.sender.edit_keyboard(live.chat_id, message_id, None)
+        live.older_controls.clear()
 
     async def restored_late(self, live: LiveSession) -> None:
         """A restart made the session late: say so before the missed cues."""
