@@ -29,7 +29,6 @@ class LiveSession:
     end_said: bool = False  # the final cue ("Session complete") went out as text
     fresh_controls: bool = False  # a front end sent a new controls message in this action
     speech: Any = None  # the session's voice (speech.service.SessionSpeech), opened at its start
-    older_controls: list[int] = field(default_factory=list)  # superseded messages with buttons
     track_s: float | None = None  # hands-free: the length of the audio track that was sent
     report_asked: bool = False  # hands-free: the bot asked once how it went
     reported: bool | None = None  # hands-free: the user said Done (True) or Stopped early

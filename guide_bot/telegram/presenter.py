@@ -6,9 +6,18 @@ session runs in.
 Text mode: a step's announcement is one message (title, instruction, hold, pressure) with the
 controls; the other cues due at the same moment are joined into one message, so a chat gets at
 most one cue message per run of the sessions (the sessions also spaces runs at least 1 s apart).
+Only messages that ask the user to move now (a hold start, a release, switching sides) notify;
+every other session message is silent (disable_notification).
 Voice mode: the announcement is one voice note (the step's cues spoken at their offsets, so the
 timing lives in the audio) with the step text as caption and the controls, in one sendVoice call;
 the cues inside it are not sent again as text. "both" sends the voice note and the text cues.
+
+Hands-free: the whole session is one audio message (telegram/handsfree.py) with Done / Stopped
+early under it; nothing else is sent while it plays; a while after the track's end the bot asks
+once how it went, and the user's answer ends the session (that is what the history records).
+
+No dead buttons: the controls on a superseded message act on the session's current state (see
+handlers/session_controls.py); after the end, a press says the session is over and removes them.
 
 Cues that are already stale when delivered (the countdown and "halfway" more than a couple of
 seconds late, e.g. after a restart) are dropped; everything else is delivered late rather than
@@ -38,6 +47,7 @@ log = logging.getLogger(__name__)
 
 STALE_AFTER_S = 2.0
 _DROP_WHEN_STALE = {CueKind.COUNTDOWN, CueKind.HALFWAY}
+_NOTIFYING = {CueKind.HOLD_START, CueKind.RELEASE, CueKind.SWITCH_SIDES}  # "move now" cues
 _IN_STEP_AUDIO = {
     CueKind.HOLD_START,
     CueKind.CUE,
@@ -99,6 +109,7 @@ class ChatPresenter:
             await self._hands_free(live, dues, now)
             return
         lines: list[str] = []
+        loud = False  # a cue among `lines` that asks the user to move now (notify for it)
         for due in dues:
             if live.blocked:
                 return
@@ -108,17 +119,22 @@ class ChatPresenter:
             if kind is CueKind.PREPARE:
                 first = live.session.timeline.step_starts[0] - due.event.at_s
                 text = texts.prepare_message(live.routine.title, first)
-                await self._voice_or_text(live, None, _joined(lines, text), now)
+                await self._voice_or_text(live, None, _joined(lines, text), now, notify=loud)
+                loud = False
             elif kind is CueKind.ANNOUNCE and due.event.step is not None:
                 step = live.routine.steps[due.event.step - 1]
                 text = texts.step_message(due.event.step, len(live.routine.steps), step)
-                await self._voice_or_text(live, due.event.step, _joined(lines, text), now)
+                joined = _joined(lines, text)
+                await self._voice_or_text(live, due.event.step, joined, now, notify=loud)
+                loud = False
             elif kind is CueKind.COMPLETE:
                 live.leftover = _joined(lines, "")  # goes on top of the closing message
+                loud = False
             elif kind in _IN_STEP_AUDIO and live.text_cues:
                 lines.append(escape(due.event.text))
+                loud = loud or kind in _NOTIFYING
                 live.end_said = live.end_said or due.event.text == FINAL_RELEASE_TEXT
-        await self._flush(live, lines, now)
+        await self._flush(live, lines, now, notify=loud)
 
     async def _hands_free(self, live: LiveSession, dues: Sequence[Due], now: float) -> None:
         """The start of a hands-free session: the whole track, once; the cues are in the audio.
@@ -139,14 +155,37 @@ class ChatPresenter:
         await self.notice(live, texts.HANDS_FREE_UNAVAILABLE)
         await self.delivered(live, dues, now)
 
-    async def _flush(self, live: LiveSession, lines: list[str], now: float) -> None:
+    async def _flush(
+        self, live: LiveSession, lines: list[str], now: float, *, notify: bool
+    ) -> None:
         if lines and not live.blocked:
-            await self.sender.text(live.chat_id, "\n".join(lines))
+            await self._text(live.chat_id, "\n".join(lines), notify=notify)
             live.last_send_at = now
         lines.clear()
 
-    async def _controls_message(self, live: LiveSession, text: str, now: float) -> None:
-        message = await self.sender.text(live.chat_id, text, self.controls(live))
+    async def _text(
+        self,
+        chat_id: int,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+        *,
+        notify: bool,
+    ) -> Message | None:
+        """A session message; silent (disable_notification) unless it asks the user to move
+        now (a hold start, a release, switching sides)."""
+        sender = self.sender
+        return await sender.call(
+            chat_id,
+            "sendMessage",
+            lambda: sender.bot.send_message(
+                chat_id, text, reply_markup=keyboard, disable_notification=not notify
+            ),
+        )
+
+    async def _controls_message(
+        self, live: LiveSession, text: str, now: float, *, notify: bool = False
+    ) -> None:
+        message = await self._text(live.chat_id, text, self.controls(live), notify=notify)
         if message is not None:
             self._new_controls(live, message)
         live.last_send_at = now
@@ -154,15 +193,12 @@ class ChatPresenter:
     @staticmethod
     def _new_controls(live: LiveSession, message: Message) -> None:
         """The controls now live on this message; the superseded one keeps buttons that act on
-        the session's current state until the end, when they go (see `ended`)."""
-        old = live.record.controls_message_id
-        if old is not None and old != message.message_id:
-            live.older_controls.append(old)
+        the session's current state (no call spent on removing them)."""
         live.record.controls_message_id = message.message_id
         live.fresh_controls = True
 
     async def _voice_or_text(
-        self, live: LiveSession, step: int | None, text: str, now: float
+        self, live: LiveSession, step: int | None, text: str, now: float, *, notify: bool = False
     ) -> None:
         """A voice note with the text as caption, or the text alone; with the controls."""
         if live.voice and self.voice is not None:
@@ -176,7 +212,7 @@ class ChatPresenter:
             await self._speech_failed(live)
         elif live.voice:
             await self._speech_failed(live)
-        await self._controls_message(live, text, now)
+        await self._controls_message(live, text, now, notify=notify)
 
     async def _speech_failed(self, live: LiveSession) -> None:
         live.record.speech_failed = True
@@ -230,33 +266,29 @@ class ChatPresenter:
         self._new_controls(live, message)
         if old is not None:
             await self.sender.edit_keyboard(live.chat_id, old, None)
-            live.older_controls.remove(old)
 
     async def speech_unavailable(self, live: LiveSession) -> None:
         """Speech failed at the start: say once that the session goes on in text."""
         await self.notice(live, texts.SPEECH_UNAVAILABLE)
 
     async def ended(self, live: LiveSession, ended: Ended, *, notify: bool, ask_pain: bool) -> None:
-        """The buttons go from the last message; the closing message asks for the pain rating;
-        then the buttons of the older messages go."""
+        """The buttons go from the last message; the closing message asks for the pain rating.
+        Older messages keep theirs at no cost in calls: pressed, one says the session is over
+        and loses its buttons (handlers/session_controls.py)."""
         if not notify:
             return
         if live.record.controls_message_id is not None:
             await self.sender.edit_keyboard(live.chat_id, live.record.controls_message_id, None)
         if ask_pain:
             text = texts.closing(ended.completed, end_said=live.end_said, title=live.routine.title)
-            await self.sender.text(
+            # it notifies only when it says the end first (the user stopped it, or heard it)
+            notify = bool(live.leftover.strip()) or (ended.completed and not live.end_said)
+            await self._text(
                 live.chat_id,
                 f"{live.leftover}{text}\n\n{texts.PAIN_AFTER}",
                 keyboards.pain_after(ended.entry_id),
+                notify=notify,
             )
-        # No dead buttons: the older messages' controls go too (after the closing message, so
-        # that it is not held up); a press on one the bot lost track of removes it then.
-        for message_id in live.older_controls:
-            if live.blocked:
-                return
-            await self.sender.edit_keyboard(live.chat_id, message_id, None)
-        live.older_controls.clear()
 
     async def restored_late(self, live: LiveSession) -> None:
         """A restart made the session late: say so before the missed cues."""
