@@ -7,6 +7,8 @@ second send is by file_id with no upload, and the history records what the user 
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +18,10 @@ from bot.harness import Bot, build_bot, button_data, ready_user, running, screen
 from bot.test_session_flow import Chat, press
 from guide_bot.sessions.service import REPORT_GRACE_S
 from guide_bot.speech.codecs import decode
+from guide_bot.speech.ports import SpeechEngine, SpeechError
+from guide_bot.speech.selection import EngineSelector, Voice
+from guide_bot.speech.service import SpeechService
+from guide_bot.telegram import texts
 from guide_bot.telegram.handsfree import TrackSender
 from tests.speech.envelope import onset_errors
 
@@ -207,3 +213,52 @@ async def test_a_hands_free_session_survives_a_restart_and_still_asks(
         # The audio message's buttons still work after the restart.
         server.press(CHAT, audio.message_id or 0, button_data(audio, "Done"))
         await server.wait_for("sendMessage", chat_id=CHAT, text="Session complete")
+
+
+def test_the_caption_stays_within_telegrams_limit_and_says_what_was_left_out() -> None:
+    steps = [(i * 61.0, f"A long step title <{i}> " + "x" * 40) for i in range(60)]
+    caption = texts.hands_free_caption("Long & winding", steps, 3600.0)
+    shown = html.unescape(re.sub(r"<[^>]+>", "", caption))
+    assert len(shown) <= 1024
+    assert "Long &amp; winding" in caption  # HTML-escaped
+    assert "&lt;0&gt;" in caption
+    assert "more steps" in caption
+    assert "player's own controls" in caption
+    assert caption.splitlines()[2].startswith("00:00 1. ")
+    assert "60:00" in caption.splitlines()[0]
+
+
+class _Broken:
+    name = "espeak"
+    voice_key = "broken"
+
+    def synthesize(self, text: str) -> bytes:
+        raise SpeechError("no audio device in this test")
+
+
+async def test_without_speech_a_hands_free_session_carries_on_in_text_and_says_so(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    speech = bot.services.sessions.speech
+    assert isinstance(speech, SpeechService)
+
+    def broken(_voice: Voice) -> SpeechEngine:
+        return _Broken()  # type: ignore[return-value]
+
+    speech.selector = EngineSelector(choice="espeak", factories={"espeak": broken})
+    ready_user(bot.services, CHAT, "hands")
+    chat = Chat(server, CHAT)
+    async with running(bot):
+        server.send_text(CHAT, "/session quick-test")
+        offer = (await server.wait_for("sendMessage", chat_id=CHAT, text="hurt right now"))[-1]
+        chat.new()
+        await press(bot, offer, "3")
+        sent = chat.new_texts()
+        assert sent[1] == texts.HANDS_FREE_UNAVAILABLE
+        assert "Get ready." in sent[2]
+        await bot.run_for(120)
+        assert not server.calls_of("sendAudio")
+        later = chat.new_texts()
+        assert "Press now." in later
+        assert later[-1].startswith("✅")  # it ran to its end as a text session
