@@ -12,7 +12,9 @@ Sessions, in order, on one bot with one audio cache and one database:
   repeated  - user A runs the same routine again (voice notes re-sent by file_id)
   other     - user B's first session of it (the notes are the same audio: also by file_id)
 
-    python bench/bench_calls.py                 # neck-release; voice, text, both; 3 runs
+In hands-free mode the user taps Done when the bot asks, a minute after the track's end.
+
+    python bench/bench_calls.py                 # neck-release; voice, text, both, hands; 3 runs
     python bench/bench_calls.py --quick         # voice and text; 1 run
 """
 
@@ -82,6 +84,8 @@ async def run_mode(server: LeanServer, mode: str, routine_id: str, folder: Path)
         live = await sessions.start(user, user, routine, None)
         while sessions.get(user) is not None:
             await scheduler.run_for(30.0)
+            if live.hands_free and live.report_asked:  # the user taps Done when asked
+                await sessions.report(user, completed=True)
         records = [r for r in server.records() if r[2] == user]
         methods = collections.Counter(r[1] for r in records)
         results[name] = {
@@ -89,7 +93,7 @@ async def run_mode(server: LeanServer, mode: str, routine_id: str, folder: Path)
             "upload": sum(r[4] for r in records),
             "methods": dict(methods),
             "steps": len(routine.steps),
-            "mode_used": "voice" if live.voice else "text",
+            "mode_used": "hands" if live.hands_free else "voice" if live.voice else "text",
         }
     await stop_app(app)
     return results
@@ -154,7 +158,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=None)
     args = parser.parse_args()
     quiet_logs()
-    modes = ["voice", "text"] if args.quick else ["voice", "text", "both"]
+    modes = ["voice", "text"] if args.quick else ["voice", "text", "both", "hands"]
     runs = args.runs or (1 if args.quick else 3)
     asyncio.run(main_async(args.routine, modes, runs))
 

@@ -124,6 +124,10 @@ def make_app(state: LeanBot) -> web.Application:
             file_id = fields.get("voice") or f"voice-{next(state.file_ids)}"
             voice = {"file_id": file_id, "file_unique_id": f"u{file_id}", "duration": 1}
             result = state.message(chat_id, voice=voice, caption=fields.get("caption", ""))
+        elif method == "sendAudio":
+            file_id = fields.get("audio") or f"audio-{next(state.file_ids)}"
+            audio = {"file_id": file_id, "file_unique_id": f"u{file_id}", "duration": 1}
+            result = state.message(chat_id, audio=audio, caption=fields.get("caption", ""))
         elif method.startswith("edit"):
             result = state.message(chat_id, text=fields.get("text", ""))
             result["message_id"] = int(fields.get("message_id") or 0)

@@ -29,6 +29,9 @@ class LiveSession:
     end_said: bool = False  # the final cue ("Session complete") went out as text
     fresh_controls: bool = False  # a front end sent a new controls message in this action
     speech: Any = None  # the session's voice (speech.service.SessionSpeech), opened at its start
+    track_s: float | None = None  # hands-free: the length of the audio track that was sent
+    report_asked: bool = False  # hands-free: the bot asked once how it went
+    reported: bool | None = None  # hands-free: the user said Done (True) or Stopped early
 
     @property
     def chat_id(self) -> int:
@@ -41,6 +44,11 @@ class LiveSession:
         return self.record.user_id
 
     @property
+    def hands_free(self) -> bool:
+        """Whether the whole session went out as one audio track (ends when the user reports)."""
+        return self.record.mode == "hands"
+
+    @property
     def voice(self) -> bool:
         """Whether steps are spoken (voice notes)."""
         return self.record.mode in ("voice", "both") and not self.record.speech_failed
@@ -48,4 +56,4 @@ class LiveSession:
     @property
     def text_cues(self) -> bool:
         """Whether cues are sent as text messages."""
-        return not self.voice or self.record.mode == "both"
+        return not self.hands_free and (not self.voice or self.record.mode == "both")

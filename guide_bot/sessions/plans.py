@@ -89,6 +89,8 @@ async def build_plan(
         except Exception as exc:  # an engine failing while measuring: carry on in text
             log.warning("speech unavailable for a session: %s", type(exc).__name__)
     timeline, inputs = _recorded(routine, text_speak, options)
+    if settings.mode == "hands":  # the track is rendered in this voice when it is sent
+        inputs["voice"] = voice_to_dict(voice_for(settings.language, settings.slow, defaults))
     return SessionPlan(
         timeline=timeline, inputs=inputs, mode=settings.mode, speech_failed=wants_voice
     )

@@ -114,8 +114,9 @@ def _take_in(
     if session.state is not SessionState.RUNNING:
         return "kept_paused", None
     due = session.next_due()
-    if due is None or now - due <= CONTINUE_WITHIN_S:
-        late = due is not None and now - due > SAY_LATE_AFTER_S
+    if live.hands_free or due is None or now - due <= CONTINUE_WITHIN_S:
+        # a hands-free track plays on in the player whatever the bot does: never paused here
+        late = not live.hands_free and due is not None and now - due > SAY_LATE_AFTER_S
 
         async def go_on() -> None:
             await service.continue_restored(live, late=late)

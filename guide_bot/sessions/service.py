@@ -28,7 +28,7 @@ from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine
-from guide_bot.domain.session import Due, SessionMachine, SessionState
+from guide_bot.domain.session import Due, SessionError, SessionMachine, SessionState
 from guide_bot.domain.timeline import SpeakTime
 from guide_bot.library.catalog import Catalog
 from guide_bot.logsafe_errors import error_summary
@@ -46,6 +46,12 @@ log = logging.getLogger(__name__)
 
 MIN_GAP_S = 1.0
 SAVE_DELAY_S = 1.0
+REPORT_GRACE_S = 60.0  # hands-free: ask how it went this long after the track's end
+
+
+class HandsFreeSession(SessionError):
+    """Pause, skip and the like on a hands-free session: the player's own controls do that."""
+
 
 Op = Callable[[SessionMachine, float], list[Due]]
 
@@ -227,6 +233,9 @@ class SessionService:
         async with self.lock(chat_id):
             if self.live.get(chat_id) is not live:
                 return
+            if live.hands_free:
+                await self._ask_report(live)
+                return
             try:
                 await self._apply(live, _advance, self.clock.now(), save_now=False)
             except Exception as exc:
@@ -243,6 +252,8 @@ class SessionService:
         live = self.live.get(chat_id)
         if live is None:
             return None
+        if live.hands_free:
+            raise HandsFreeSession("a hands-free session is controlled in the audio player")
         async with self.lock(chat_id):
             if self.live.get(chat_id) is not live:
                 return None
@@ -256,6 +267,35 @@ class SessionService:
             await self._tell(live, lambda f: f.acted(live, acted))
             self._save(live)
             return live
+
+    async def _ask_report(self, live: LiveSession) -> None:
+        """Hands-free: the track has ended a while ago; ask the user once how it went."""
+        now = self.clock.now()
+        if live.report_asked or now < self.report_at(live):
+            self._schedule(live)
+            return
+        live.report_asked = True
+        acted = Acted(action="report_due", before=live.session.state, now=now)
+        await self._tell(live, lambda f: f.acted(live, acted))
+        self._schedule(live)
+
+    def report_at(self, live: LiveSession) -> float:
+        """Hands-free: when to ask how it went (the track's end plus a grace)."""
+        length = live.track_s if live.track_s is not None else live.session.timeline.total_s
+        return live.record.started_at.timestamp() + length + REPORT_GRACE_S
+
+    async def report(self, chat_id: int, *, completed: bool) -> Ended | None:
+        """Hands-free: the user says Done or Stopped early; that ends the session and is what
+        its history entry records. None when the chat has no hands-free session."""
+        live = self.live.get(chat_id)
+        if live is None or not live.hands_free:
+            return None
+        async with self.lock(chat_id):
+            if self.live.get(chat_id) is not live:
+                return None
+            live.reported = completed
+            live.session.stop(self.clock.now())
+            return await self._end(live, notify=True)
 
     async def _apply(
         self, live: LiveSession, op: Op, now: float, *, save_now: bool | None = True
@@ -331,6 +371,12 @@ class SessionService:
             self._arm()
 
     def _schedule(self, live: LiveSession) -> None:
+        if live.hands_free:  # not run step by step: one run, to ask how it went
+            if live.report_asked:
+                self.scheduler.cancel(live.chat_id)
+            else:
+                self.scheduler.schedule(live.chat_id, self.report_at(live), self.run)
+            return
         due = live.session.next_due()
         if due is None:
             self.scheduler.cancel(live.chat_id)
@@ -344,14 +390,22 @@ class SessionService:
         completed = session.state is SessionState.FINISHED
         position = session.position(self.clock.now())
         steps = len(live.routine.steps)
+        active_s = session.elapsed_active_s
+        steps_done = position.step or 0
+        if live.hands_free:  # the bot cannot see the player: what the user reported counts
+            completed = bool(live.reported)
+            length = live.track_s if live.track_s is not None else session.timeline.total_s
+            active_s = length if completed else min(active_s, length)
+            starts = session.timeline.step_starts
+            steps_done = sum(1 for s in starts if s <= active_s * session.timeline.total_s / length)
         return HistoryEntry(
             user_id=live.record.user_id,
             routine_id=live.record.routine_id,
             started_at=live.record.started_at,
             ended_at=self.now_utc(),
-            active_s=round(session.elapsed_active_s, 1),
+            active_s=round(active_s, 1),
             completed=completed,
-            steps_done=steps if completed else (position.step or 0),
+            steps_done=steps if completed else steps_done,
             steps_total=steps,
             pain_before=live.record.pain_before,
         )
@@ -443,6 +497,9 @@ class SessionService:
             await self._tell(live, lambda f: f.restored_late(live))
         async with self.lock(live.chat_id):
             if self.live.get(live.chat_id) is live:
+                if live.hands_free:  # the track plays on in the player: only the ask is due
+                    self._schedule(live)
+                    return
                 await self._apply(live, _advance, self.clock.now())
 
     async def announce_paused(self, live: LiveSession, updated: float) -> None:
@@ -474,4 +531,4 @@ class SessionService:
                     log.error("a front end failed on a lost session: %s", error_summary(exc))
 
 
-__all__ = ["MIN_GAP_S", "OPS", "Ended", "SessionService"]
+__all__ = ["MIN_GAP_S", "OPS", "Ended", "HandsFreeSession", "SessionService"]

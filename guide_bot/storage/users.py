@@ -16,8 +16,9 @@ from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 from guide_bot.storage.base import Base
 from guide_bot.storage.types import UtcDateTime
 
-DeliveryMode = Literal["voice", "text", "both"]
-DELIVERY_MODES: tuple[DeliveryMode, ...] = ("voice", "text", "both")
+DeliveryMode = Literal["voice", "text", "both", "hands"]
+# "hands": hands-free, the whole session as one audio message (fits the String(8) column)
+DELIVERY_MODES: tuple[DeliveryMode, ...] = ("voice", "text", "both", "hands")
 
 
 class UserRow(Base):

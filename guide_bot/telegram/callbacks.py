@@ -138,7 +138,7 @@ class PainAfter(Payload):
     pain: Pain
 
 
-Action = Literal["pause", "resume", "skip", "back", "add", "stop"]
+Action = Literal["pause", "resume", "skip", "back", "add", "stop", "done", "quit"]
 
 
 @payload("ctl")
@@ -156,3 +156,10 @@ class SettingChoice(Payload):
 
     key: Literal["mode", "lang", "slow", "countdown"]
     value: Annotated[str, Field(pattern=r"^[a-z-]{1,10}$")]
+
+
+@payload("hf")
+class HandsFree(Payload):
+    """Start a routine hands-free (the first-session offer): keeps the choice in the settings."""
+
+    routine: RoutineRefStr

@@ -15,6 +15,7 @@ from guide_bot.telegram.callbacks import (
     Card,
     Control,
     Go,
+    HandsFree,
     Menu,
     PainAfter,
     PainBefore,
@@ -128,10 +129,14 @@ def _pain_rows(make: Callable[[int], Payload]) -> list[list[InlineKeyboardButton
     return [row1, row2, [button(texts.PAIN_SKIP, make(-1))]]
 
 
-def pain_before(routine: Routine) -> InlineKeyboardMarkup:
-    """0-10 in one tap, or skip; the tap starts the session."""
+def pain_before(routine: Routine, *, offer_hands_free: bool = False) -> InlineKeyboardMarkup:
+    """0-10 in one tap, or skip; the tap starts the session. At a first session, one more
+    button starts it hands-free (and keeps that choice)."""
     ref = routine_ref(routine.id)
-    return InlineKeyboardMarkup(_pain_rows(lambda n: PainBefore(routine=ref, pain=n)))
+    rows = _pain_rows(lambda n: PainBefore(routine=ref, pain=n))
+    if offer_hands_free:
+        rows.insert(0, [button(texts.HANDS_FREE_TRY, HandsFree(routine=ref))])
+    return InlineKeyboardMarkup(rows)
 
 
 def pain_after(entry_id: int) -> InlineKeyboardMarkup:
@@ -163,7 +168,7 @@ def settings(current: UserSettings, language: str) -> InlineKeyboardMarkup:
             SettingChoice(key="countdown", value="off" if current.countdown else "on"),
         ),
     ]
-    return InlineKeyboardMarkup([modes, *grid(languages, 2), toggles])
+    return InlineKeyboardMarkup([*grid(modes, 2), *grid(languages, 2), toggles])
 
 
 def controls(session_id: str, version: int, *, paused: bool) -> InlineKeyboardMarkup:
@@ -177,5 +182,17 @@ def controls(session_id: str, version: int, *, paused: bool) -> InlineKeyboardMa
         [
             [first, ctl(texts.SKIP, "skip"), ctl(texts.BACK, "back")],
             [ctl(texts.ADD_TIME, "add"), ctl(texts.STOP, "stop")],
+        ]
+    )
+
+
+def hands_free_report(session_id: str, version: int) -> InlineKeyboardMarkup:
+    """Under a hands-free track: the user says how it went (that ends the session)."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                button(texts.HANDS_FREE_DONE, Control(action="done", sid=session_id, ver=version)),
+                button(texts.HANDS_FREE_QUIT, Control(action="quit", sid=session_id, ver=version)),
+            ]
         ]
     )

@@ -6,9 +6,18 @@ session runs in.
 Text mode: a step's announcement is one message (title, instruction, hold, pressure) with the
 controls; the other cues due at the same moment are joined into one message, so a chat gets at
 most one cue message per run of the sessions (the sessions also spaces runs at least 1 s apart).
+Only messages that ask the user to move now (a hold start, a release, switching sides) notify;
+every other session message is silent (disable_notification).
 Voice mode: the announcement is one voice note (the step's cues spoken at their offsets, so the
 timing lives in the audio) with the step text as caption and the controls, in one sendVoice call;
 the cues inside it are not sent again as text. "both" sends the voice note and the text cues.
+
+Hands-free: the whole session is one audio message (telegram/handsfree.py) with Done / Stopped
+early under it; nothing else is sent while it plays; a while after the track's end the bot asks
+once how it went, and the user's answer ends the session (that is what the history records).
+
+No dead buttons: the controls on a superseded message act on the session's current state (see
+handlers/session_controls.py); after the end, a press says the session is over and removes them.
 
 Cues that are already stale when delivered (the countdown and "halfway" more than a couple of
 seconds late, e.g. after a restart) are dropped; everything else is delivered late rather than
@@ -31,12 +40,14 @@ from guide_bot.sessions.live import LiveSession
 from guide_bot.sessions.ports import Acted, Ended
 from guide_bot.storage.sessions import StoredSession
 from guide_bot.telegram import keyboards, texts
+from guide_bot.telegram.handsfree import SentTrack
 from guide_bot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
 
 STALE_AFTER_S = 2.0
 _DROP_WHEN_STALE = {CueKind.COUNTDOWN, CueKind.HALFWAY}
+_NOTIFYING = {CueKind.HOLD_START, CueKind.RELEASE, CueKind.SWITCH_SIDES}  # "move now" cues
 _IN_STEP_AUDIO = {
     CueKind.HOLD_START,
     CueKind.CUE,
@@ -72,6 +83,12 @@ class StepVoice(Protocol):
         """The rest of the current step from the session's position now."""
         ...
 
+    async def send_track(
+        self, live: LiveSession, keyboard: InlineKeyboardMarkup
+    ) -> SentTrack | None:
+        """Hands-free: the whole session as one audio message (sendAudio)."""
+        ...
+
 
 class ChatPresenter:
     """Shows every session in its chat: step messages or voice notes, controls, the end."""
@@ -88,7 +105,11 @@ class ChatPresenter:
 
     async def delivered(self, live: LiveSession, dues: Sequence[Due], now: float) -> None:
         """Send what these events say, in order (complete is left to the sessions)."""
+        if live.hands_free:
+            await self._hands_free(live, dues, now)
+            return
         lines: list[str] = []
+        loud = False  # a cue among `lines` that asks the user to move now (notify for it)
         for due in dues:
             if live.blocked:
                 return
@@ -98,37 +119,86 @@ class ChatPresenter:
             if kind is CueKind.PREPARE:
                 first = live.session.timeline.step_starts[0] - due.event.at_s
                 text = texts.prepare_message(live.routine.title, first)
-                await self._voice_or_text(live, None, _joined(lines, text), now)
+                await self._voice_or_text(live, None, _joined(lines, text), now, notify=loud)
+                loud = False
             elif kind is CueKind.ANNOUNCE and due.event.step is not None:
                 step = live.routine.steps[due.event.step - 1]
                 text = texts.step_message(due.event.step, len(live.routine.steps), step)
-                await self._voice_or_text(live, due.event.step, _joined(lines, text), now)
+                joined = _joined(lines, text)
+                await self._voice_or_text(live, due.event.step, joined, now, notify=loud)
+                loud = False
             elif kind is CueKind.COMPLETE:
                 live.leftover = _joined(lines, "")  # goes on top of the closing message
+                loud = False
             elif kind in _IN_STEP_AUDIO and live.text_cues:
                 lines.append(escape(due.event.text))
+                loud = loud or kind in _NOTIFYING
                 live.end_said = live.end_said or says_session_complete(due.event.text)
-        await self._flush(live, lines, now)
+        await self._flush(live, lines, now, notify=loud)
 
-    async def _flush(self, live: LiveSession, lines: list[str], now: float) -> None:
+    async def _hands_free(self, live: LiveSession, dues: Sequence[Due], now: float) -> None:
+        """The start of a hands-free session: the whole track, once; the cues are in the audio.
+        Without a track (no speech), the session carries on as a text session and says so."""
+        if not any(due.event.kind is CueKind.PREPARE for due in dues):
+            return
+        live.record.version += 1
+        keyboard = keyboards.hands_free_report(live.record.session_id, live.record.version)
+        sent = await self.voice.send_track(live, keyboard) if self.voice is not None else None
+        if sent is not None:
+            live.track_s = sent.duration_s
+            self._new_controls(live, sent.message)
+            live.last_send_at = now
+            return
+        if live.blocked:
+            return
+        live.record.mode = "text"  # from here on a text session, scheduled step by step
+        await self.notice(live, texts.HANDS_FREE_UNAVAILABLE)
+        await self.delivered(live, dues, now)
+
+    async def _flush(
+        self, live: LiveSession, lines: list[str], now: float, *, notify: bool
+    ) -> None:
         if lines and not live.blocked:
-            await self.sender.text(live.chat_id, "\n".join(lines))
+            await self._text(live.chat_id, "\n".join(lines), notify=notify)
             live.last_send_at = now
         lines.clear()
 
-    async def _controls_message(self, live: LiveSession, text: str, now: float) -> None:
-        message = await self.sender.text(live.chat_id, text, self.controls(live))
+    async def _text(
+        self,
+        chat_id: int,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+        *,
+        notify: bool,
+    ) -> Message | None:
+        """A session message; silent (disable_notification) unless it asks the user to move
+        now (a hold start, a release, switching sides)."""
+        sender = self.sender
+        return await sender.call(
+            chat_id,
+            "sendMessage",
+            lambda: sender.bot.send_message(
+                chat_id, text, reply_markup=keyboard, disable_notification=not notify
+            ),
+        )
+
+    async def _controls_message(
+        self, live: LiveSession, text: str, now: float, *, notify: bool = False
+    ) -> None:
+        message = await self._text(live.chat_id, text, self.controls(live), notify=notify)
         if message is not None:
             self._new_controls(live, message)
         live.last_send_at = now
 
     @staticmethod
     def _new_controls(live: LiveSession, message: Message) -> None:
+        """The controls now live on this message; the superseded one keeps buttons that act on
+        the session's current state (no call spent on removing them)."""
         live.record.controls_message_id = message.message_id
         live.fresh_controls = True
 
     async def _voice_or_text(
-        self, live: LiveSession, step: int | None, text: str, now: float
+        self, live: LiveSession, step: int | None, text: str, now: float, *, notify: bool = False
     ) -> None:
         """A voice note with the text as caption, or the text alone; with the controls."""
         if live.voice and self.voice is not None:
@@ -142,7 +212,7 @@ class ChatPresenter:
             await self._speech_failed(live)
         elif live.voice:
             await self._speech_failed(live)
-        await self._controls_message(live, text, now)
+        await self._controls_message(live, text, now, notify=notify)
 
     async def _speech_failed(self, live: LiveSession) -> None:
         live.record.speech_failed = True
@@ -174,28 +244,50 @@ class ChatPresenter:
     async def acted(self, live: LiveSession, acted: Acted) -> None:
         """After Resume or +15 s a voice session gets the rest of the step as a fresh note (the
         note already sent no longer matches the timing); otherwise the buttons follow the state."""
+        if live.hands_free:
+            if acted.action == "report_due":
+                await self._ask_report(live)
+            return
         sent_new = live.fresh_controls
         if acted.action in ("resume", "add") and not sent_new and await self.rest(live, acted.now):
             sent_new = True
         if live.session.state is not acted.before and not sent_new:
             await self.refresh_controls(live)
 
+    async def _ask_report(self, live: LiveSession) -> None:
+        """Hands-free, a while after the track's end: ask once how it went (the buttons move
+        from the audio message to this one)."""
+        old = live.record.controls_message_id
+        live.record.version += 1
+        keyboard = keyboards.hands_free_report(live.record.session_id, live.record.version)
+        message = await self.sender.text(live.chat_id, texts.HANDS_FREE_ASK, keyboard)
+        if message is None:
+            return
+        self._new_controls(live, message)
+        if old is not None:
+            await self.sender.edit_keyboard(live.chat_id, old, None)
+
     async def speech_unavailable(self, live: LiveSession) -> None:
         """Speech failed at the start: say once that the session goes on in text."""
         await self.notice(live, texts.SPEECH_UNAVAILABLE)
 
     async def ended(self, live: LiveSession, ended: Ended, *, notify: bool, ask_pain: bool) -> None:
-        """The buttons go from the last message; the closing message asks for the pain rating."""
+        """The buttons go from the last message; the closing message asks for the pain rating.
+        Older messages keep theirs at no cost in calls: pressed, one says the session is over
+        and loses its buttons (handlers/session_controls.py)."""
         if not notify:
             return
         if live.record.controls_message_id is not None:
             await self.sender.edit_keyboard(live.chat_id, live.record.controls_message_id, None)
         if ask_pain:
             text = texts.closing(ended.completed, end_said=live.end_said, title=live.routine.title)
-            await self.sender.text(
+            # it notifies only when it says the end first (the user stopped it, or heard it)
+            notify = bool(live.leftover.strip()) or (ended.completed and not live.end_said)
+            await self._text(
                 live.chat_id,
                 f"{live.leftover}{text}\n\n{texts.PAIN_AFTER}",
                 keyboards.pain_after(ended.entry_id),
+                notify=notify,
             )
 
     async def restored_late(self, live: LiveSession) -> None:

@@ -26,6 +26,7 @@ from guide_bot.speech.selection import NoSpeech
 from guide_bot.speech.service import SessionSpeech, SpeechService, voice_from_dict
 from guide_bot.speech.track import segment
 from guide_bot.storage.media import MediaRepository
+from guide_bot.telegram.handsfree import SentTrack, TrackSender
 from guide_bot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -56,6 +57,14 @@ class VoiceNoteSender:
         self.clock = clock
         self._sender = sender
         self._ahead: set[asyncio.Task[Any]] = set()
+        self.tracks = TrackSender(speech, settings, media, sender)
+
+    async def send_track(
+        self, live: LiveSession, keyboard: InlineKeyboardMarkup
+    ) -> SentTrack | None:
+        """Hands-free: the whole session as one audio message; None if it failed."""
+        voice = live.record.plan.get("voice")
+        return await self.tracks.send(live.chat_id, live.routine, voice, keyboard)
 
     async def _notes(self, live: LiveSession) -> VoiceNotes | None:
         if live.speech is None:  # after a restart: the same voice again

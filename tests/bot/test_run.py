@@ -135,13 +135,14 @@ async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_p
         offer = (await server.wait_for("sendMessage", chat_id=55))[-1]
         # When the bot sends, not when the server hears it: under load the network adds jitter.
         sender = bot.services.sender
-        send_text, sent_at = sender.text, []
+        send_call, sent_at = sender.call, []
 
-        async def timed_text(chat_id: int, *args: Any, **kwargs: Any) -> Any:
-            sent_at.append(time.monotonic())
-            return await send_text(chat_id, *args, **kwargs)
+        async def timed_call(chat_id: int, method: str, *args: Any, **kwargs: Any) -> Any:
+            if method == "sendMessage":  # session messages go out through call (silent or not)
+                sent_at.append(time.monotonic())
+            return await send_call(chat_id, method, *args, **kwargs)
 
-        sender.text = timed_text  # type: ignore[method-assign]
+        sender.call = timed_call  # type: ignore[method-assign]
         server.press(55, offer.message_id or 0, "pb:tiny-test:-1")
         await server.wait_for("sendMessage", chat_id=55, count=2)
         scheduler = bot.services.sessions.scheduler

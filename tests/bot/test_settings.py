@@ -27,6 +27,7 @@ async def test_settings_change_and_apply_to_the_next_session(
             "✅ Voice notes",
             "Text messages",
             "Voice and text",
+            "Hands-free audio",
             "✅ English (US)",
             "English (UK)",
             "English (Australia)",

@@ -6,8 +6,10 @@
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -76,6 +78,24 @@ class Delay:
     chat_id: int | None = None
 
 
+CAPTION_LIMIT = 1024
+
+
+def _markup(params: dict[str, Any]) -> dict[str, Any] | None:
+    """The reply_markup of a call, decoded (PTB sends it as JSON text in multipart uploads)."""
+    markup = params.get("reply_markup")
+    if isinstance(markup, str) and markup:
+        markup = json.loads(markup)
+    return markup if isinstance(markup, dict) else None
+
+
+def _check_caption(params: dict[str, Any]) -> None:
+    """As Telegram: captions hold at most 1024 characters (counted after the HTML is parsed)."""
+    shown = html.unescape(re.sub(r"<[^>]+>", "", str(params.get("caption") or "")))
+    if len(shown) > CAPTION_LIMIT:
+        raise bad_request("message caption is too long")
+
+
 def bad_request(description: str) -> web.HTTPBadRequest:
     """A 400 answer in the Bot API's JSON shape."""
     body = {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
@@ -118,8 +138,8 @@ class BotApiMethods:
             "from": self._bot_user(),
             **content,
         }
-        markup = params.get("reply_markup")
-        if isinstance(markup, dict) and "inline_keyboard" in markup:
+        markup = _markup(params)
+        if markup is not None and markup.get("inline_keyboard"):
             message["reply_markup"] = markup  # as Telegram: only inline keyboards come back
         self.messages[(chat_id, message["message_id"])] = message
         return message
@@ -143,8 +163,22 @@ class BotApiMethods:
         }
 
     def _m_sendVoice(self, p: dict[str, Any], f: dict[str, bytes]) -> dict[str, Any]:
+        _check_caption(p)
         voice = {**self._media(p, f, "voice"), "duration": int(float(p.get("duration") or 1))}
         return self._new_message(p, voice=voice, caption=p.get("caption", ""))
+
+    def _m_sendAudio(self, p: dict[str, Any], f: dict[str, bytes]) -> dict[str, Any]:
+        """As Telegram: title, performer and duration come back in the Audio object."""
+        _check_caption(p)
+        audio: dict[str, Any] = {
+            **self._media(p, f, "audio"),
+            "duration": int(float(p.get("duration") or 0)),
+            "mime_type": "audio/mpeg",
+        }
+        for field in ("title", "performer"):
+            if p.get(field):
+                audio[field] = str(p[field])
+        return self._new_message(p, audio=audio, caption=p.get("caption", ""))
 
     def _m_sendDocument(self, p: dict[str, Any], f: dict[str, bytes]) -> dict[str, Any]:
         document = {**self._media(p, f, "document"), "file_name": "file"}
@@ -159,8 +193,23 @@ class BotApiMethods:
         message = self.messages.get(key)
         if message is None:
             raise bad_request("message to edit not found")
-        message.update({k: v for k, v in changes.items() if v is not None})
-        message["reply_markup"] = p.get("reply_markup") or {"inline_keyboard": []}
+        markup = _markup(p)
+        if markup is not None and "inline_keyboard" not in markup:
+            raise bad_request("only inline keyboards can be edited")  # as Telegram
+        new = {k: v for k, v in changes.items() if v is not None}
+        keyboard = markup if markup and markup.get("inline_keyboard") else None
+        same_content = all(message.get(k) == v for k, v in new.items())
+        if same_content and message.get("reply_markup") == keyboard:
+            raise bad_request(
+                "message is not modified: specified new message content and reply markup are"
+                " exactly the same as a current content and reply markup of the message"
+            )
+        message.update(new)
+        # As Telegram: an edit without reply_markup DROPS the inline keyboard.
+        if keyboard is None:
+            message.pop("reply_markup", None)
+        else:
+            message["reply_markup"] = keyboard
         message["edit_date"] = int(time.time())
         return message
 

@@ -1,6 +1,7 @@
 """Offering to start a routine: the pain rating that starts it, or first the question whether to
 end the session in progress; and the answer to an unknown routine id. Used by /start, /session,
-the Start button and the end of the screening.
+the Start button and the end of the screening. A user's first session is also offered
+hands-free (one tap starts it as one audio track and keeps that choice).
 """
 
 from __future__ import annotations
@@ -24,10 +25,14 @@ async def offer_start(chat_id: int, user_id: int, routine: Routine, services: Se
         )
         await sender.text(chat_id, text, keyboards.swap(routine))
         return
+    user = services.users.get(user_id)
+    first = not services.history.recent(user_id, limit=1)
+    offer = first and (user is None or user.settings.mode != "hands")
+    intro = f"{texts.HANDS_FREE_OFFER}\n\n" if offer else ""
     await sender.text(
         chat_id,
-        f"<b>{texts.escape(routine.title)}</b>\n{texts.PAIN_BEFORE}",
-        keyboards.pain_before(routine),
+        f"<b>{texts.escape(routine.title)}</b>\n{intro}{texts.PAIN_BEFORE}",
+        keyboards.pain_before(routine, offer_hands_free=offer),
     )
 
 

@@ -1,7 +1,10 @@
-"""Controlling a session: the Pause/Resume, Skip, Back, +15 s and Stop buttons and commands.
+"""Controlling a session: the Pause/Resume, Skip, Back, +15 s and Stop buttons and commands,
+and Done / Stopped early under a hands-free track.
 
-A button counts only if it is the session's current one (its id and version match) and comes
-from the user who started the session; otherwise it gets a short answer and changes nothing.
+No dead buttons: a button of the session in progress acts on its current state whichever of its
+messages carries it (Pause on an older message while paused resumes, as the current message's
+button would); a button of a session that is over loses its keyboard when pressed and says so.
+Only the user who started the session controls it.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from guide_bot.domain.session import (
     NotPaused,
     SessionError,
     SessionMachine,
+    SessionState,
 )
+from guide_bot.sessions.service import HandsFreeSession
 from guide_bot.telegram import texts
 from guide_bot.telegram.callbacks import Action, Control
 from guide_bot.telegram.context import AnyHandler, BotContext, Services
@@ -26,6 +31,7 @@ REFUSALS: dict[type[SessionError], str] = {
     AlreadyPaused: texts.ALREADY_PAUSED,
     NotPaused: texts.NOT_PAUSED,
     NotInHold: texts.NOT_IN_HOLD,
+    HandsFreeSession: texts.HANDS_FREE_CONTROLS,
 }
 DONE_TEXT: dict[Action, str | None] = {
     "pause": None,
@@ -34,6 +40,8 @@ DONE_TEXT: dict[Action, str | None] = {
     "back": None,
     "add": texts.ADDED_TIME,
     "stop": None,
+    "done": None,
+    "quit": None,
 }
 
 
@@ -50,6 +58,9 @@ async def act(chat_id: int, action: Action, services: Services) -> str | None:
     if action == "stop":
         await sessions.stop(chat_id)
         return None
+    if action in ("done", "quit"):
+        ended = await sessions.report(chat_id, completed=action == "done")
+        return None if ended is not None else texts.NO_SESSION
     try:
         live = await sessions.control(chat_id, action)
     except SessionError as exc:
@@ -66,13 +77,23 @@ async def on_button(data: Control, press: Press, context: BotContext) -> None:
     chat_id, user_id = press.chat_id, press.user_id
     sender = services.sender
     live = services.sessions.get(chat_id)
-    if live is None or data.sid != live.record.session_id or data.ver != live.record.version:
-        await sender.answer(press.query_id, texts.STALE_BUTTON)
+    if live is None or data.sid != live.record.session_id:
+        # a session that is over: its buttons go, so that none looks alive and does nothing
+        await sender.answer(press.query_id, texts.SESSION_OVER)
+        await sender.edit_keyboard(chat_id, press.message_id, None)
         return
     if user_id != live.record.user_id:
         await sender.answer(press.query_id, texts.NOT_YOUR_SESSION)
         return
-    reply = await act(chat_id, data.action, services)
+    if data.ver > live.record.version:  # a version the bot never sent: forged
+        await sender.answer(press.query_id, texts.INVALID_BUTTON)
+        return
+    action = data.action
+    if data.ver != live.record.version and action in ("pause", "resume"):
+        # an older message's Pause/Resume: act as the current message's button would
+        paused = live.session.state is SessionState.PAUSED
+        action = "resume" if paused else "pause"
+    reply = await act(chat_id, action, services)
     await sender.answer(press.query_id, _plain(reply))
 
 

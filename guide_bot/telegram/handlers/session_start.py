@@ -1,7 +1,8 @@
 """Starting a session: the Start button, /session ROUTINE_ID, the deep link; pain before.
 
 One session per chat: starting another while one runs asks first (end it and start the new one,
-or keep the current one). The pain rating before is one tap (or Skip), and that tap starts it.
+or keep the current one). The pain rating before is one tap (or Skip), and that tap starts it;
+at a first session the hands-free button starts it too (no rating) and keeps hands-free chosen.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from guide_bot.telegram import texts
-from guide_bot.telegram.callbacks import Go, PainBefore, Swap
+from guide_bot.telegram.callbacks import Go, HandsFree, PainBefore, Swap
 from guide_bot.telegram.context import AnyHandler, BotContext
 from guide_bot.telegram.handlers import screening
 from guide_bot.telegram.handlers.common import Press, current_user
@@ -38,7 +39,9 @@ async def session_cmd(update: Update, context: BotContext) -> None:
         await offer_start(user.chat_id, user.user_id, routine, services)
 
 
-async def on_button(data: Go | Swap | PainBefore, press: Press, context: BotContext) -> None:
+async def on_button(
+    data: Go | Swap | PainBefore | HandsFree, press: Press, context: BotContext
+) -> None:
     services = context.services
     chat_id, user_id = press.chat_id, press.user_id
     sender = services.sender
@@ -64,6 +67,11 @@ async def on_button(data: Go | Swap | PainBefore, press: Press, context: BotCont
         await offer_start(chat_id, user_id, routine, services)
     elif sessions.busy(chat_id):  # a second tap, or a session started meanwhile
         await offer_start(chat_id, user_id, routine, services)
+    elif isinstance(data, HandsFree):  # the first-session offer: keep the choice, start now
+        services.users.change_settings(user_id, mode="hands")
+        title = texts.escape(routine.title)
+        await sender.edit_text(chat_id, message_id, f"<b>{title}</b>\n{texts.HANDS_FREE_CHOSEN}")
+        sessions.begin(chat_id, user_id, routine, None)
     else:
         pain = data.pain if data.pain >= 0 else None
         note = texts.pain_summary(pain, None)
@@ -81,4 +89,5 @@ BUTTONS: Routes = {
     Go: on_button,
     Swap: on_button,
     PainBefore: on_button,
+    HandsFree: on_button,
 }

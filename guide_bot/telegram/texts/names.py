@@ -59,7 +59,12 @@ TECHNIQUE_NAMES = {
     "breathe": "breathe",
     "move": "move",
 }
-MODE_NAMES = {"voice": "Voice notes", "text": "Text messages", "both": "Voice and text"}
+MODE_NAMES = {
+    "voice": "Voice notes",
+    "text": "Text messages",
+    "both": "Voice and text",
+    "hands": "Hands-free audio",
+}
 LANGUAGE_NAMES = {
     "en": "English (US)",
     "en-gb": "English (UK)",

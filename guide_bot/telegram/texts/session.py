@@ -13,6 +13,14 @@ __all__ = [
     "BACK",
     "COMPLETE",
     "DONE_AFTER_CUE",
+    "HANDS_FREE_ASK",
+    "HANDS_FREE_CHOSEN",
+    "HANDS_FREE_CONTROLS",
+    "HANDS_FREE_DONE",
+    "HANDS_FREE_OFFER",
+    "HANDS_FREE_QUIT",
+    "HANDS_FREE_TRY",
+    "HANDS_FREE_UNAVAILABLE",
     "KEPT_CURRENT",
     "NOT_IN_HOLD",
     "NOT_PAUSED",
@@ -27,6 +35,7 @@ __all__ = [
     "RESTART_PAUSED",
     "RESUME",
     "RESUMED",
+    "SESSION_OVER",
     "SKIP",
     "SPEECH_UNAVAILABLE",
     "STOP",
@@ -36,6 +45,7 @@ __all__ = [
     "SWAP_YES",
     "at_step",
     "closing",
+    "hands_free_caption",
     "pain_summary",
     "prepare_message",
     "step_message",
@@ -73,6 +83,23 @@ NO_SESSION = "There is no session in progress. /routines to find one."
 ALREADY_PAUSED = "The session is already paused."
 NOT_PAUSED = "The session is not paused."
 SPEECH_UNAVAILABLE = "Voice notes are not available right now, so I'll carry on in text."
+SESSION_OVER = "That session is over. /routines to start another."
+HANDS_FREE_DONE = "✅ Done"
+HANDS_FREE_QUIT = "⏹ Stopped early"
+HANDS_FREE_CONTROLS = (
+    "This session is one audio track: pause and seek with the player's own controls. "
+    "Tap Done or Stopped early when you finish."
+)
+HANDS_FREE_ASK = "The track has ended. How did it go? Tap Done, or Stopped early if you stopped."
+HANDS_FREE_OFFER = (
+    "🎧 New here? Try <b>hands-free</b>: the whole session as one audio track, so one tap plays "
+    "it to the end with the screen off. Or rate your pain below to get step-by-step messages."
+)
+HANDS_FREE_CHOSEN = "🎧 Hands-free: the audio is on its way. (/settings to change.)"
+HANDS_FREE_UNAVAILABLE = (
+    "The hands-free audio is not available right now, so I'll carry on with text messages."
+)
+HANDS_FREE_TRY = "🎧 Hands-free: one audio, one tap"
 RESTART_CONTINUED = "I was restarted for a moment; your session goes on."
 RESTART_PAUSED = (
     "I was restarted and your session <b>{title}</b> was paused{where} so you miss nothing. "
@@ -129,3 +156,30 @@ def closing(completed: bool, *, end_said: bool, title: str) -> str:
     if not completed:
         return STOPPED
     return DONE_AFTER_CUE.format(title=escape(title)) if end_said else COMPLETE
+
+
+def _mm_ss(seconds: float) -> str:
+    whole = round(seconds)
+    return f"{whole // 60:02d}:{whole % 60:02d}"
+
+
+def hands_free_caption(
+    title: str, steps: list[tuple[float, str]], length_s: float, limit: int = 1024
+) -> str:
+    """The caption of a hands-free track: the routine, each step at its start time (mm:ss), and
+    that the player's controls pause and seek; steps that do not fit are summed up (HTML)."""
+    head = f"🎧 <b>{escape(title)}</b> · {_mm_ss(length_s)}"
+    tail = (
+        "Pause and seek with the player's own controls. When you finish, tap Done or Stopped early."
+    )
+    lines = [head, ""]
+    budget = limit - len(head) - len(tail) - 4  # the blank lines
+    for number, (at_s, step_title) in enumerate(steps, start=1):
+        line = f"{_mm_ss(at_s)} {number}. {escape(step_title)}"
+        more = f"… and {len(steps) - number + 1} more steps"
+        if len(line) + 1 + len(more) + 1 > budget and number < len(steps):
+            lines.append(more)
+            break
+        budget -= len(line) + 1
+        lines.append(line)
+    return "\n".join([*lines, "", tail])
