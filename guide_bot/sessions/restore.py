@@ -69,7 +69,11 @@ class _Plans:
     def __init__(self) -> None:
         self._built: dict[tuple[int, str], tuple[Routine, Routine, Timeline]] = {}
 
-    def get(self, routine: Routine, inputs: dict[str, Any]) -> tuple[Routine, Timeline]:
+    def get(self, routine: Routine, inputs: dict[str, Any]) -> Timeline:
+        """The timeline of the routine as the session played it."""
+        return self.played(routine, inputs)[1]
+
+    def played(self, routine: Routine, inputs: dict[str, Any]) -> tuple[Routine, Timeline]:
         """The routine as the session played it (length, adaptation) and its timeline."""
         key = (id(routine), json.dumps(inputs, sort_keys=True, default=str))
         found = self._built.get(key)
@@ -87,7 +91,7 @@ def _rebuilt(
     """The stored session on this routine's plan (and the routine as played), or None if its
     data does not fit."""
     try:
-        played, timeline = plans.get(routine, record.plan)
+        played, timeline = plans.played(routine, record.plan)
         return SessionMachine.from_dict(record.state, timeline), played
     except (SessionDataError, RoutineRefused) as exc:
         if not quiet:
