@@ -35,9 +35,11 @@ def length_choices(
     user = services.users.get(user_id)
     conditions = (user.screening or ()) if user is not None else ()
     found: list[tuple[Length, LengthCode, float]] = []
+    seen: list[Routine] = []
     for length in fitted.lengths:
         played = fit(routine, conditions, length).adaptation.routine
-        if played is not None:
+        if played is not None and (played not in seen or length == fitted.length):
+            seen.append(played)  # a length that plays the same as a shorter one is not offered
             found.append((length, CODES[length], services.catalog.duration_s(played)))
     return found
 
