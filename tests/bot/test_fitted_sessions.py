@@ -10,7 +10,7 @@ from pathlib import Path
 
 from fakebot.server import FakeBotServer
 
-from bot.harness import Bot, build_bot, button_data, ready_user, running, screen
+from bot.harness import Bot, build_bot, ready_user, running, screen
 from guide_bot.domain.clock import FakeClock
 from guide_bot.domain.lengths import select_length
 from guide_bot.domain.routine import Routine
