@@ -183,3 +183,22 @@ async def test_the_length_tap_changes_the_plan_and_a_restart_rebuilds_it(
         assert restored is not None
         assert restored.routine == played  # the same length, adapted the same way
         assert restored.session.timeline.events == events
+
+
+async def test_the_first_steps_picture_is_uploaded_once_then_sent_by_file_id(
+    server: FakeBotServer, tmp_path: Path
+) -> None:
+    bot = build_bot(server, tmp_path, shipped_library_dir())
+    ready_user(bot.services, CHAT)
+    async with running(bot):
+        await offer(bot, "neck-release")
+        await offer(bot, "neck-release")
+        first, second = server.calls_of("sendPhoto", chat_id=CHAT)
+        assert first.files["photo"].startswith(b"\x89PNG")
+        assert "Step 1" in first.params["caption"]
+        assert not second.files  # by file_id, not uploaded again
+        assert second.params["photo"] == first.result["photo"][-1]["file_id"]
+        screen(bot.services, CHAT, "bleeding_risk")  # another adaptation: its own picture
+        await offer(bot, "neck-release")
+        third = server.calls_of("sendPhoto", chat_id=CHAT)[-1]
+        assert third.files["photo"].startswith(b"\x89PNG")

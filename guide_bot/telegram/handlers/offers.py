@@ -19,6 +19,7 @@ from guide_bot.telegram.callbacks import LengthCode
 from guide_bot.telegram.context import Services
 from guide_bot.telegram.handlers.browse import list_view
 from guide_bot.telegram.handlers.fitting import CODES, Fitted, fit, pick_length
+from guide_bot.telegram.pictures import pictures_for
 
 
 def fitted_for(user_id: int, routine: Routine, code: str | None, services: Services) -> Fitted:
@@ -106,7 +107,23 @@ async def offer_start(
         texts.PAIN_BEFORE,
     ]
     markup = keyboards.start_offer(routine, chosen, ok, lengths)
+    if message_id is None:  # a new offer: first where step 1 works
+        await _first_picture(chat_id, played, fitted, services)
     await _show(chat_id, message_id, "\n".join(lines), markup, services)
+
+
+async def _first_picture(chat_id: int, played: Routine, fitted: Fitted, services: Services) -> None:
+    """The picture of where the first step works (none for a step without `where:`)."""
+    pictures = pictures_for(services.sender, services.media)
+    caption = texts.first_step_caption(played.steps[0].title)
+    await pictures.send(
+        chat_id,
+        played,
+        0,
+        caption,
+        length=fitted.choice.length,
+        conditions=fitted.choice.conditions,
+    )
 
 
 async def unknown_routine(chat_id: int, user_id: int, ref: str, services: Services) -> None:

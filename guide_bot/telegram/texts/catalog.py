@@ -38,6 +38,7 @@ __all__ = [
     "UNKNOWN_ROUTINE",
     "ask_first_text",
     "changes_lines",
+    "first_step_caption",
     "length_button",
     "minutes",
     "refusal_text",
@@ -92,6 +93,11 @@ ASK_FIRST_CONFIRM = "I have asked, and it is fine"
 ASK_FIRST_PROMPT = "Tap below once your clinician has said these routines are fine for you."
 LENGTH_WORDS: dict[Length, str] = {"quick": "Quick", "standard": "Standard", "full": "Full"}
 PICK_LENGTH_PROMPT = "Length (one tap to change):"
+
+
+def first_step_caption(title: str) -> str:
+    """The caption of the first step's picture, sent above the offer."""
+    return f"📍 Step 1 · {escape(title)}: the red mark is where it works (right side first)."
 
 
 def length_button(length: Length, duration_s: float, chosen: bool) -> str:
