@@ -97,7 +97,7 @@ class ChatPresenter:
                 continue
             if kind is CueKind.PREPARE:
                 first = live.session.timeline.step_starts[0] - due.event.at_s
-                text = texts.prepare_message(live.routine.title, first)
+                text = texts.prepare_message(live.routine.title, first, live.routine.stop_rule)
                 await self._voice_or_text(live, None, _joined(lines, text), now)
             elif kind is CueKind.ANNOUNCE and due.event.step is not None:
                 step = live.routine.steps[due.event.step - 1]

@@ -5,6 +5,7 @@ adapted plan."""
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from fakebot.server import FakeBotServer
 
 from bot.harness import Bot, build_bot, ready_user, running, screen
 from guide_bot.domain.clock import FakeClock
+from guide_bot.domain.cues import STOP_RULE
 from guide_bot.domain.lengths import select_length
 from guide_bot.domain.routine import Routine
 from guide_bot.paths import shipped_library_dir
@@ -88,6 +90,18 @@ async def check_never_gets(
         kept = [s.title for s in live.routine.steps]
         assert not any(loads & set(s.loads) for s in live.routine.steps)
         titles = await run_to_end(bot)
+    sent = [c.text for c in server.calls_of("sendMessage", chat_id=CHAT)]
+    rule = html.escape(base.stop_rule or STOP_RULE)
+    assert any("Get ready" in t and f"🛑 {rule}" in t for t in sent)  # the prepare message
+    cautious = [s for s in live.routine.steps if s.caution]
+    assert cautious, "lower-back-relief has a step with its own caution"
+    for step in cautious:
+        message = next(t for t in sent if f"· {html.escape(step.title)}</b>" in t)
+        assert f"⚠️ {html.escape(step.caution or '')}" in message
+    sided = [s for s in live.routine.steps if s.sides == "left-right"]
+    for step in sided:
+        message = next(t for t in sent if f"· {html.escape(step.title)}</b>" in t)
+        assert "side first." in message
     forbidden = ruled_out_titles(base, loads, set(kept))
     assert forbidden, "the routine must have a step the condition rules out"
     assert titles == kept  # every step message is a step of the adapted routine

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from guide_bot.domain.cues import STOP_RULE, lying_side
 from guide_bot.domain.routine import Step
 
 __all__ = [
@@ -39,6 +40,7 @@ __all__ = [
     "pain_summary",
     "prepare_message",
     "step_message",
+    "step_safety_lines",
 ]
 
 # --- starting a session --------------------------------------------------------------------
@@ -89,10 +91,26 @@ def at_step(step: int | None, count: int) -> str:
     return f" at step {step} of {count}" if step else ""
 
 
-def prepare_message(title: str, first_step_in_s: float) -> str:
-    """The first message of a session."""
+def prepare_message(title: str, first_step_in_s: float, stop_rule: str | None = None) -> str:
+    """The first message of a session, with the routine's stop rule (said aloud too)."""
     seconds = round(first_step_in_s)
-    return f"<b>{escape(title)}</b>\nGet ready. The first step starts in {seconds} seconds."
+    return (
+        f"<b>{escape(title)}</b>\nGet ready. The first step starts in {seconds} seconds.\n"
+        f"🛑 {escape(stop_rule or STOP_RULE)}"
+    )
+
+
+def step_safety_lines(step: Step) -> list[str]:
+    """The step's caution and which side comes first (and which side to lie on)."""
+    lines: list[str] = []
+    first = step.side_names[0]
+    if first is not None:
+        lying = lying_side(step, first)
+        words = f"↔️ {first.capitalize()} side first."
+        lines.append(f"{words} Lie on your {lying} side." if lying else words)
+    if step.caution:
+        lines.append(f"⚠️ {escape(step.caution)}")
+    return lines
 
 
 def step_message(number: int, count: int, step: Step) -> str:
@@ -111,6 +129,7 @@ def step_message(number: int, count: int, step: Step) -> str:
     lines += ["", " · ".join(details)]
     if step.point:
         lines.append(f"📍 {escape(step.point)}")
+    lines += step_safety_lines(step)
     return "\n".join(lines)
 
 
