@@ -66,8 +66,16 @@ async def run_to_end(bot: Bot) -> list[str]:
             break
         await bot.run_for(30)
     assert bot.services.sessions.get(CHAT) is None
-    texts = [c.text for c in bot.server.calls_of("sendMessage", chat_id=CHAT)]
-    return [m.group(1) for t in texts for m in [STEP_TITLE.search(t)] if m]
+    return [m.group(1) for t in sent_texts(bot.server) for m in [STEP_TITLE.search(t)] if m]
+
+
+def sent_texts(server: FakeBotServer) -> list[str]:
+    """Texts and captions of every message sent to the chat, in order (steps with a picture
+    go as a photo with the step as its caption)."""
+    calls = server.calls_of("sendMessage", chat_id=CHAT) + server.calls_of(
+        "sendPhoto", chat_id=CHAT
+    )
+    return [c.text for c in sorted(calls, key=lambda c: c.at)]
 
 
 async def check_never_gets(
@@ -90,7 +98,7 @@ async def check_never_gets(
         kept = [s.title for s in live.routine.steps]
         assert not any(loads & set(s.loads) for s in live.routine.steps)
         titles = await run_to_end(bot)
-    sent = [c.text for c in server.calls_of("sendMessage", chat_id=CHAT)]
+    sent = sent_texts(server)
     rule = html.escape(base.stop_rule or STOP_RULE)
     assert any("Get ready" in t and f"🛑 {rule}" in t for t in sent)  # the prepare message
     cautious = [s for s in live.routine.steps if s.caution]
@@ -216,3 +224,25 @@ async def test_the_first_steps_picture_is_uploaded_once_then_sent_by_file_id(
         await offer(bot, "neck-release")
         third = server.calls_of("sendPhoto", chat_id=CHAT)[-1]
         assert third.files["photo"].startswith(b"\x89PNG")
+
+
+async def test_text_mode_steps_go_with_their_picture_once_per_step(
+    server: FakeBotServer, tmp_path: Path
+) -> None:
+    bot = build_bot(server, tmp_path, shipped_library_dir())
+    ready_user(bot.services, CHAT)
+    async with running(bot):
+        mid = await offer(bot, "neck-release")
+        await tap(bot, mid, data_of(bot, mid, "Skip"))
+        live = bot.services.sessions.get(CHAT)
+        assert live is not None
+        pictured = [s for s in live.routine.steps if s.where is not None]
+        assert pictured
+        await run_to_end(bot)
+        photos = server.calls_of("sendPhoto", chat_id=CHAT)[1:]  # after the offer's picture
+        step_photos = [p for p in photos if STEP_TITLE.search(p.text)]
+        titles = [STEP_TITLE.search(p.text).group(1) for p in step_photos]  # type: ignore[union-attr]
+        assert titles == [s.title for s in pictured]  # each step once, with its message
+        assert all(p.buttons() for p in step_photos)  # the controls go with it
+        # step 1's picture was the offer's: sent by file_id, not uploaded again
+        assert not step_photos[0].files
