@@ -246,3 +246,38 @@ async def test_text_mode_steps_go_with_their_picture_once_per_step(
         assert all(p.buttons() for p in step_photos)  # the controls go with it
         # step 1's picture was the offer's: sent by file_id, not uploaded again
         assert not step_photos[0].files
+
+
+async def test_in_a_group_the_offer_never_says_which_conditions(
+    server: FakeBotServer, tmp_path: Path
+) -> None:
+    group = -100555
+    bot = build_bot(server, tmp_path, shipped_library_dir())
+    ready_user(bot.services, CHAT)
+    screen(bot.services, CHAT, "osteoporosis")
+
+    def say(text: str, message_id: int) -> None:
+        server.inject(
+            {
+                "message": {
+                    "message_id": message_id,
+                    "date": 0,
+                    "chat": {"id": group, "type": "group", "title": "Gym"},
+                    "from": server.user(CHAT),
+                    "text": text,
+                    "entities": [{"type": "bot_command", "offset": 0, "length": 8}],
+                }
+            }
+        )
+
+    async with running(bot):
+        say("/session lower-back-relief", 1)
+        (adapted,) = await server.wait_for("sendMessage", chat_id=group)
+        assert "Changed to suit your safety answers" in adapted.text
+        assert "osteoporosis" not in adapted.text.lower()
+        assert "Step 3" not in adapted.text  # no list of changes
+        screen(bot.services, CHAT, "red_flags")
+        say("/session lower-back-relief", 2)
+        refused = (await server.wait_for("sendMessage", count=2, chat_id=group))[-1]
+        assert "reasons are in our private chat" in refused.text
+        assert "headache" not in refused.text
