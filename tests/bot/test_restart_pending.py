@@ -160,7 +160,8 @@ async def test_screening_in_progress_and_the_routine_after_it_survive_a_restart(
         assert "✅ Aged 65 or over" in current.text
         before = len(server.sent(CHAT))
         await tap(bot, current, button_data(current, "Done"), chat_id=CHAT)
-        summary, offer = server.sent(CHAT)[before:]
+        summary, picture, offer = server.sent(CHAT)[before:]
+        assert picture.method == "sendPhoto"  # where step 1 works, above the offer
         assert "Your safety answers" in summary.text
         assert "Neck and upper back knots" in offer.text
         assert "how much does it hurt" in offer.text  # the routine asked for, not the menu
