@@ -52,6 +52,7 @@ from guide_bot.telegram.handlers import FEATURES, handlers_for
 from guide_bot.telegram.handlers.fallback import on_error
 from guide_bot.telegram.http import AiohttpRequest
 from guide_bot.telegram.jobs import JobQueueScheduler
+from guide_bot.telegram.pictures import pictures_for
 from guide_bot.telegram.presenter import ChatPresenter
 from guide_bot.telegram.reminders.delivery import JobQueueTimer, build_dispatcher
 from guide_bot.telegram.reminders.flow import after_session as offer_reminders_after
@@ -294,7 +295,7 @@ def build_bot(
     sender = Sender(app.bot, on_blocked=blocked)
     media = MediaRepository(database)
     notes = VoiceNoteSender(voices, settings, media, clock, sender) if voices else None
-    sessions.attach(ChatPresenter(sender, notes))
+    sessions.attach(ChatPresenter(sender, notes, pictures_for(sender, media)))
 
     web = _web(settings, catalog, clock, sessions, voices)
     speaker_chat = SpeakerChat(sender) if web and web.speakers else None

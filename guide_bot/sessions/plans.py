@@ -4,6 +4,12 @@ A stored session only fits the timeline it was made with (the engine checks a di
 timeline depends on how long each text takes to say (measured from audio in voice mode) and on
 the countdown setting, so both are stored with the session: `inputs` = the countdown choice and
 every duration the planner asked for. Rebuilding with them gives the same timeline.
+
+A session started with a length and screening answers (`PlanChoice`) plays the routine in that
+length, adapted to those conditions (domain/adapt.py); `inputs` then also hold `length` and
+`conditions` (the names of the adapting conditions), and `played_routine` makes the same adapted
+routine again from the library routine after a restart. Sessions stored before had neither and
+play the routine as it is.
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from guide_bot.config import Settings
+from guide_bot.domain.adapt import personalise
 from guide_bot.domain.reading import speaking_time_s
-from guide_bot.domain.routine import Routine
+from guide_bot.domain.routine import LENGTHS, Length, Routine
 from guide_bot.domain.timeline import PlanOptions, SpeakTime, Timeline, plan
 from guide_bot.speech.selection import NoSpeech
 from guide_bot.speech.service import SessionSpeech, SpeechService, voice_for, voice_to_dict
@@ -37,8 +44,47 @@ class SessionPlan:
     speech: SessionSpeech | None = None  # the session's voice, in voice mode
 
 
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PlanChoice:
+    """The length the user picked and the screening conditions that adapt the routine."""
+
+    length: Length = "standard"
+    conditions: tuple[str, ...] = ()
+
+    def to_inputs(self) -> dict[str, Any]:
+        """The part of a plan's `inputs` that says how the routine was played."""
+        return {"length": self.length, "conditions": sorted(self.conditions)}
+
+
+class RoutineRefused(ValueError):
+    """The stored length or conditions no longer give a routine to play (it changed)."""
+
+
+def played_routine(routine: Routine, inputs: dict[str, Any]) -> Routine:
+    """The routine as the session plays it: its length, adapted (as it was at the start).
+
+    Raises RoutineRefused when the inputs no longer fit the routine (the library changed).
+    """
+    length = inputs.get("length")
+    if length is None:
+        return routine
+    conditions = inputs.get("conditions") or []
+    if length not in LENGTHS or not isinstance(conditions, list):
+        raise RoutineRefused(f"stored length {length!r} or conditions are not valid")
+    try:
+        adaptation = personalise(routine, length=length, conditions=[str(c) for c in conditions])
+    except ValueError as exc:  # a length the routine lost, a condition no longer known
+        raise RoutineRefused(str(exc)) from exc
+    if adaptation.routine is None:
+        raise RoutineRefused("the stored conditions now refuse this routine")
+    return adaptation.routine
+
+
 def _recorded(
-    routine: Routine, speak: SpeakTime, options: PlanOptions
+    routine: Routine,
+    speak: SpeakTime,
+    options: PlanOptions,
+    choice: PlanChoice | None = None,
 ) -> tuple[Timeline, dict[str, Any]]:
     seen: dict[str, float] = {}
 
@@ -48,7 +94,9 @@ def _recorded(
         return seen[text]
 
     timeline = plan(routine, measure, options)
-    inputs = {"countdown": options.countdown, "speak": seen}
+    inputs: dict[str, Any] = {"countdown": options.countdown, "speak": seen}
+    if choice is not None:
+        inputs.update(choice.to_inputs())
     return _shared(routine, inputs, timeline), inputs
 
 
@@ -60,8 +108,12 @@ async def build_plan(
     defaults: Settings,
     now: float,
     text_speak: SpeakTime = speaking_time_s,
+    choice: PlanChoice | None = None,
 ) -> SessionPlan:
     """The plan for a new session with this user's settings.
+
+    `routine` is the routine as played (`played_routine` of the library routine and `choice`);
+    `choice` is recorded in the inputs so that a restart plays the same.
 
     Voice mode picks the voice's engine and measures every text with it (off the event loop);
     if no engine works, the session runs in text on the estimate and says so once.
@@ -75,7 +127,7 @@ async def build_plan(
             voiced = await speech.for_session(voice, now=now)
             if not isinstance(voiced, NoSpeech):
                 timeline, inputs = await asyncio.to_thread(
-                    _recorded, routine, voiced.speak_s, options
+                    _recorded, routine, voiced.speak_s, options, choice
                 )
                 inputs["voice"] = voice_to_dict(voice)
                 return SessionPlan(
@@ -88,7 +140,7 @@ async def build_plan(
             log.warning("no speech engine for a session: %s", voiced.reason)
         except Exception as exc:  # an engine failing while measuring: carry on in text
             log.warning("speech unavailable for a session: %s", type(exc).__name__)
-    timeline, inputs = _recorded(routine, text_speak, options)
+    timeline, inputs = _recorded(routine, text_speak, options, choice)
     if settings.mode == "hands":  # the track is rendered in this voice when it is sent
         inputs["voice"] = voice_to_dict(voice_for(settings.language, settings.slow, defaults))
     return SessionPlan(

@@ -23,7 +23,7 @@ from guide_bot.domain.session import SessionDataError, SessionMachine, SessionSt
 from guide_bot.domain.timeline import Timeline
 from guide_bot.logsafe_errors import error_summary
 from guide_bot.sessions.live import LiveSession
-from guide_bot.sessions.plans import rebuild_plan
+from guide_bot.sessions.plans import RoutineRefused, played_routine, rebuild_plan
 from guide_bot.storage.sessions import StoredSession
 
 if TYPE_CHECKING:
@@ -67,25 +67,33 @@ class _Plans:
     """
 
     def __init__(self) -> None:
-        self._built: dict[tuple[int, str], tuple[Routine, Timeline]] = {}
+        self._built: dict[tuple[int, str], tuple[Routine, Routine, Timeline]] = {}
 
     def get(self, routine: Routine, inputs: dict[str, Any]) -> Timeline:
+        """The timeline of the routine as the session played it."""
+        return self.played(routine, inputs)[1]
+
+    def played(self, routine: Routine, inputs: dict[str, Any]) -> tuple[Routine, Timeline]:
+        """The routine as the session played it (length, adaptation) and its timeline."""
         key = (id(routine), json.dumps(inputs, sort_keys=True, default=str))
         found = self._built.get(key)
         if found is not None and found[0] is routine:  # the routine is kept, so its id is too
-            return found[1]
-        timeline = rebuild_plan(routine, inputs)
-        self._built[key] = (routine, timeline)
-        return timeline
+            return found[1], found[2]
+        played = played_routine(routine, inputs)
+        timeline = rebuild_plan(played, inputs)
+        self._built[key] = (routine, played, timeline)
+        return played, timeline
 
 
 def _rebuilt(
     record: StoredSession, routine: Routine, plans: _Plans, *, quiet: bool = False
-) -> SessionMachine | None:
-    """The stored session on this routine's plan, or None if its data does not fit."""
+) -> tuple[SessionMachine, Routine] | None:
+    """The stored session on this routine's plan (and the routine as played), or None if its
+    data does not fit."""
     try:
-        return SessionMachine.from_dict(record.state, plans.get(routine, record.plan))
-    except SessionDataError as exc:
+        played, timeline = plans.played(routine, record.plan)
+        return SessionMachine.from_dict(record.state, timeline), played
+    except (SessionDataError, RoutineRefused) as exc:
         if not quiet:
             log.warning("chat %s: stored session unusable: %s", record.chat_id, type(exc).__name__)
         return None
@@ -103,13 +111,14 @@ def _take_in(
     # user's own routines (a query per session at start-up). The stored plan digest tells
     # whether the session really ran on it; if not, the user's routine is looked up as usual.
     routine = service.catalog.library.get(record.routine_id)
-    session = _rebuilt(record, routine, plans, quiet=True) if routine is not None else None
-    if session is None:
+    found = _rebuilt(record, routine, plans, quiet=True) if routine is not None else None
+    if found is None:
         routine = service.catalog.find(record.user_id, record.routine_id)
-        session = _rebuilt(record, routine, plans) if routine is not None else None
-    if routine is None or session is None or session.state.closed or record.user_id in blocked:
+        found = _rebuilt(record, routine, plans) if routine is not None else None
+    if found is None or found[0].state.closed or record.user_id in blocked:
         return "lost", _lost(service, record, notify=record.user_id not in blocked)
-    live = LiveSession(record=record, session=session, routine=routine)
+    session, played = found
+    live = LiveSession(record=record, session=session, routine=played)
     service.adopt(live)
     if session.state is not SessionState.RUNNING:
         return "kept_paused", None

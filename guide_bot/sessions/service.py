@@ -34,7 +34,7 @@ from guide_bot.library.catalog import Catalog
 from guide_bot.logsafe_errors import error_summary
 from guide_bot.progress.history import HistoryEntry
 from guide_bot.sessions.live import LiveSession
-from guide_bot.sessions.plans import build_plan
+from guide_bot.sessions.plans import PlanChoice, build_plan, played_routine
 from guide_bot.sessions.ports import Acted, Ended, FrontEnd, StepScheduler
 from guide_bot.sessions.restore import restore_all
 from guide_bot.sessions.store import SessionStore
@@ -141,7 +141,12 @@ class SessionService:
     # --- starting -----------------------------------------------------------------------------
 
     def begin(
-        self, chat_id: int, user_id: int, routine: Routine, pain_before: int | None
+        self,
+        chat_id: int,
+        user_id: int,
+        routine: Routine,
+        pain_before: int | None,
+        choice: PlanChoice | None = None,
     ) -> asyncio.Task[LiveSession] | None:
         """Start a session in the background (planning may synthesize speech for seconds, and
         other chats must not wait for it); None if the chat is busy."""
@@ -151,7 +156,7 @@ class SessionService:
 
         async def starting() -> LiveSession:
             try:
-                return await self.start(chat_id, user_id, routine, pain_before)
+                return await self.start(chat_id, user_id, routine, pain_before, choice)
             finally:
                 self._starting.discard(chat_id)
 
@@ -177,13 +182,22 @@ class SessionService:
             await asyncio.gather(*self._background, return_exceptions=True)
 
     async def start(
-        self, chat_id: int, user_id: int, routine: Routine, pain_before: int | None
+        self,
+        chat_id: int,
+        user_id: int,
+        routine: Routine,
+        pain_before: int | None,
+        choice: PlanChoice | None = None,
     ) -> LiveSession:
-        """Start a routine in a chat that has no session in progress."""
+        """Start a routine in a chat that has no session in progress; with `choice`, in that
+        length and adapted to those conditions (RoutineRefused if they rule it out)."""
         async with self.lock(chat_id):
             if chat_id in self.live:
                 raise RuntimeError("the chat already has a session in progress")
             user = self.users.get(user_id)
+            library_id = routine.id
+            if choice is not None:
+                routine = played_routine(routine, choice.to_inputs())
             plan = await build_plan(
                 routine,
                 user.settings if user else None,
@@ -191,6 +205,7 @@ class SessionService:
                 defaults=self.settings,
                 now=self.clock.now(),
                 text_speak=self.text_speak,
+                choice=choice,
             )
             now = self.clock.now()
             record = StoredSession(
@@ -198,7 +213,7 @@ class SessionService:
                 user_id=user_id,
                 session_id=secrets.token_hex(4),
                 version=0,
-                routine_id=routine.id,
+                routine_id=library_id,
                 mode=plan.mode,
                 plan=plan.inputs,
                 pain_before=pain_before,

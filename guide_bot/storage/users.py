@@ -1,11 +1,15 @@
 """Users of the bot: their settings, their safety-screening answers and whether they blocked us.
 
-Stored is the minimum: the Telegram user id and private chat id, the settings, and yes/no answers
-to the screening questions with the time they were given. No names, no free text.
+Stored is the minimum: the Telegram user id and private chat id, the settings, and the names of
+the screening conditions the user ticked (domain/conditions.py, a JSON list) with the time they
+were given. No names, no free text. Answers in the old format (yes/no per question, a JSON
+object) are not mapped: the old questions lumped conditions together that are now treated
+apart, so such a user is asked again (`User.screening_outdated`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
@@ -13,6 +17,7 @@ from typing import Any, Literal
 from sqlalchemy import JSON, BigInteger, Boolean, String, select
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
+from guide_bot.domain.conditions import CONDITION_NAMES
 from guide_bot.storage.base import Base
 from guide_bot.storage.types import UtcDateTime
 
@@ -34,7 +39,7 @@ class UserRow(Base):
     language: Mapped[str | None] = mapped_column(String(16), default=None)
     slow: Mapped[bool] = mapped_column(Boolean, default=False)
     countdown: Mapped[bool] = mapped_column(Boolean, default=True)
-    screening: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
+    screening: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
     screened_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
 
 
@@ -56,9 +61,10 @@ class User:
     chat_id: int
     created_at: datetime
     settings: UserSettings = field(default_factory=UserSettings)
-    screening: dict[str, bool] | None = None
+    screening: tuple[str, ...] | None = None  # the condition names ticked; () for none
     screened_at: datetime | None = None
     blocked_at: datetime | None = None
+    screening_outdated: bool = False  # answers in the old yes/no format: ask again
 
     @property
     def screened(self) -> bool:
@@ -75,10 +81,19 @@ def _to_user(row: UserRow) -> User:
         settings=UserSettings(
             mode=mode, language=row.language, slow=row.slow, countdown=row.countdown
         ),
-        screening={str(k): bool(v) for k, v in row.screening.items()} if row.screening else None,
+        screening=_condition_names(row.screening),
         screened_at=row.screened_at,
         blocked_at=row.blocked_at,
+        screening_outdated=isinstance(row.screening, dict),
     )
+
+
+def _condition_names(stored: Any) -> tuple[str, ...] | None:
+    """The stored list of condition names; None for none stored or the old yes/no format."""
+    if not isinstance(stored, list):
+        return None
+    known = set(CONDITION_NAMES)
+    return tuple(str(name) for name in stored if name in known)
 
 
 class UserRepository:
@@ -126,12 +141,18 @@ class UserRepository:
         self.update_settings(user_id, settings)
         return settings
 
-    def set_screening(self, user_id: int, answers: dict[str, bool], now: datetime) -> None:
-        """Store the screening answers (yes/no per question key)."""
+    def set_screening(self, user_id: int, conditions: Iterable[str], now: datetime) -> None:
+        """Store the screening answers: only the names of the conditions ticked."""
+        names = sorted(set(conditions))
+        unknown = [name for name in names if name not in CONDITION_NAMES]
+        if unknown:
+            raise ValueError(
+                f"unknown condition {unknown[0]!r}; allowed: {', '.join(CONDITION_NAMES)}"
+            )
         with self._sessions.begin() as db:
             row = db.get(UserRow, user_id)
             if row is not None:
-                row.screening = dict(answers)
+                row.screening = names
                 row.screened_at = now
 
     def mark_blocked(self, user_id: int, now: datetime) -> None:

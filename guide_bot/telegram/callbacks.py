@@ -73,11 +73,20 @@ def parse(data: str | None) -> Payload | None:
 
 
 @payload("scr")
-class ScreeningAnswer(Payload):
-    """Yes or no to screening question `q`."""
+class ScreeningToggle(Payload):
+    """Tick or untick condition `c` (its index in domain.conditions.CONDITIONS) on the checklist."""
 
-    q: int = Field(ge=0, le=20)
-    yes: bool
+    c: int = Field(ge=0, le=40)
+
+
+@payload("scr0")
+class ScreeningNone(Payload):
+    """ "None of these": untick everything and store the answers."""
+
+
+@payload("scr.")
+class ScreeningDone(Payload):
+    """Store the ticked conditions."""
 
 
 @payload("scr!")
@@ -122,12 +131,27 @@ class Swap(Payload):
     yes: bool
 
 
+LengthCode = Literal["q", "s", "f"]  # quick, standard, full (domain.routine.LENGTHS)
+
+
+@payload("off")
+class Offer(Payload):
+    """Show the start offer of a routine in one length; `ok`: the user confirmed that they asked
+    a clinician (the ask-first conditions of their screening)."""
+
+    routine: RoutineRefStr
+    length: LengthCode
+    ok: bool
+
+
 @payload("pb")
 class PainBefore(Payload):
-    """Pain rating before a session; -1 to skip; starts the session."""
+    """Pain rating before a session; -1 to skip; starts the session in the length chosen."""
 
     routine: RoutineRefStr
     pain: Pain
+    length: LengthCode = "s"
+    ok: bool = False
 
 
 @payload("pa")
@@ -156,10 +180,3 @@ class SettingChoice(Payload):
 
     key: Literal["mode", "lang", "slow", "countdown"]
     value: Annotated[str, Field(pattern=r"^[a-z-]{1,10}$")]
-
-
-@payload("hf")
-class HandsFree(Payload):
-    """Start a routine hands-free (the first-session offer): keeps the choice in the settings."""
-
-    routine: RoutineRefStr

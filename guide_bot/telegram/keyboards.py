@@ -6,7 +6,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from guide_bot.domain.routine import Routine
+from guide_bot.domain.conditions import CONDITIONS
+from guide_bot.domain.routine import Length, Routine
 from guide_bot.library.catalog import routine_ref
 from guide_bot.storage.users import UserSettings
 from guide_bot.telegram import texts
@@ -15,14 +16,17 @@ from guide_bot.telegram.callbacks import (
     Card,
     Control,
     Go,
-    HandsFree,
+    LengthCode,
     Menu,
+    Offer,
     PainAfter,
     PainBefore,
     Payload,
     Pick,
-    ScreeningAnswer,
+    ScreeningDone,
+    ScreeningNone,
     ScreeningRedo,
+    ScreeningToggle,
     SettingChoice,
     Swap,
 )
@@ -40,16 +44,26 @@ def grid(buttons: Iterable[InlineKeyboardButton], width: int) -> list[list[Inlin
     return [items[i : i + width] for i in range(0, len(items), width)]
 
 
-def screening(index: int) -> InlineKeyboardMarkup:
-    """Yes / No for one screening question."""
-    return InlineKeyboardMarkup(
+def screening(chosen: Sequence[str]) -> InlineKeyboardMarkup:
+    """The checklist: a toggle per condition (grouped as the message lists them), None, Done."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for kind in ("stop", "ask_first", "adapt"):
+        toggles = [
+            button(
+                f"{'✅' if c.name in chosen else '▫️'} {texts.CONDITION_BUTTONS[c.name]}",
+                ScreeningToggle(c=index),
+            )
+            for index, c in enumerate(CONDITIONS)
+            if c.kind == kind
+        ]
+        rows += grid(toggles, 1 if kind == "stop" else 2)
+    rows.append(
         [
-            [
-                button(texts.YES, ScreeningAnswer(q=index, yes=True)),
-                button(texts.NO, ScreeningAnswer(q=index, yes=False)),
-            ]
+            button(texts.SCREENING_NONE, ScreeningNone()),
+            button(texts.SCREENING_DONE, ScreeningDone()),
         ]
     )
+    return InlineKeyboardMarkup(rows)
 
 
 def screening_review() -> InlineKeyboardMarkup:
@@ -129,14 +143,35 @@ def _pain_rows(make: Callable[[int], Payload]) -> list[list[InlineKeyboardButton
     return [row1, row2, [button(texts.PAIN_SKIP, make(-1))]]
 
 
-def pain_before(routine: Routine, *, offer_hands_free: bool = False) -> InlineKeyboardMarkup:
-    """0-10 in one tap, or skip; the tap starts the session. At a first session, one more
-    button starts it hands-free (and keeps that choice)."""
+def start_offer(
+    routine: Routine,
+    code: LengthCode,
+    ok: bool,
+    lengths: Sequence[tuple[Length, LengthCode, float]],
+) -> InlineKeyboardMarkup:
+    """The length row (one tap changes it; the chosen one marked), then 0-10 or skip, whose
+    tap starts the session in that length. `lengths`: (length, its code, its seconds)."""
     ref = routine_ref(routine.id)
-    rows = _pain_rows(lambda n: PainBefore(routine=ref, pain=n))
-    if offer_hands_free:
-        rows.insert(0, [button(texts.HANDS_FREE_TRY, HandsFree(routine=ref))])
-    return InlineKeyboardMarkup(rows)
+    row = [
+        button(
+            texts.length_button(length, seconds, length_code == code),
+            Offer(routine=ref, length=length_code, ok=ok),
+        )
+        for length, length_code, seconds in lengths
+    ]
+    pain = _pain_rows(lambda n: PainBefore(routine=ref, pain=n, length=code, ok=ok))
+    return InlineKeyboardMarkup([row, *pain] if len(row) > 1 else pain)
+
+
+def ask_first(routine: Routine, code: LengthCode) -> InlineKeyboardMarkup:
+    """The confirming tap after the ask-first advice, or back to the menu."""
+    ref = routine_ref(routine.id)
+    return InlineKeyboardMarkup(
+        [
+            [button(texts.ASK_FIRST_CONFIRM, Offer(routine=ref, length=code, ok=True))],
+            [button(texts.BACK_TO_MENU, Menu(view="home"))],
+        ]
+    )
 
 
 def pain_after(entry_id: int) -> InlineKeyboardMarkup:

@@ -41,6 +41,7 @@ from guide_bot.sessions.ports import Acted, Ended
 from guide_bot.storage.sessions import StoredSession
 from guide_bot.telegram import keyboards, texts
 from guide_bot.telegram.handsfree import SentTrack
+from guide_bot.telegram.pictures import StepPictures
 from guide_bot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
@@ -90,12 +91,18 @@ class StepVoice(Protocol):
         ...
 
 
+CAPTION_LIMIT = 1000  # Telegram's caption limit is 1024 characters after entity parsing
+
+
 class ChatPresenter:
     """Shows every session in its chat: step messages or voice notes, controls, the end."""
 
-    def __init__(self, sender: Sender, voice: StepVoice | None = None) -> None:
+    def __init__(
+        self, sender: Sender, voice: StepVoice | None = None, pictures: StepPictures | None = None
+    ) -> None:
         self.sender = sender
         self.voice = voice
+        self.pictures = pictures  # text mode: a step's message goes with its picture, once
 
     def controls(self, live: LiveSession) -> InlineKeyboardMarkup:
         """A fresh controls keyboard: the version goes up, older buttons become stale."""
@@ -118,7 +125,7 @@ class ChatPresenter:
                 continue
             if kind is CueKind.PREPARE:
                 first = live.session.timeline.step_starts[0] - due.event.at_s
-                text = texts.prepare_message(live.routine.title, first)
+                text = texts.prepare_message(live.routine.title, first, live.routine.stop_rule)
                 await self._voice_or_text(live, None, _joined(lines, text), now, notify=loud)
                 loud = False
             elif kind is CueKind.ANNOUNCE and due.event.step is not None:
@@ -212,7 +219,33 @@ class ChatPresenter:
             await self._speech_failed(live)
         elif live.voice:
             await self._speech_failed(live)
+        if step is not None and await self._step_picture(live, step, text, now):
+            return
         await self._controls_message(live, text, now, notify=notify)
+
+    async def _step_picture(self, live: LiveSession, step: int, text: str, now: float) -> bool:
+        """The step message as the caption of where the step works (one sendPhoto), the first
+        time the step is shown; False (send the text) when there is no picture or it is too long.
+        """
+        key = f"picture:{step}"
+        if self.pictures is None or key in live.notes or len(text) > CAPTION_LIMIT:
+            return False
+        live.notes.append(key)
+        inputs = live.record.plan
+        message = await self.pictures.send(
+            live.chat_id,
+            live.routine,
+            step - 1,
+            text,
+            length=str(inputs.get("length", "standard")),
+            conditions=[str(name) for name in inputs.get("conditions") or []],
+            keyboard=self.controls(live),
+        )
+        if message is None:
+            return False
+        self._new_controls(live, message)
+        live.last_send_at = now
+        return True
 
     async def _speech_failed(self, live: LiveSession) -> None:
         live.record.speech_failed = True

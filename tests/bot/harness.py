@@ -223,11 +223,11 @@ def button_data(call: Call, label_part: str) -> str:
     raise AssertionError(f"no button {label_part!r} in {call.buttons()}")
 
 
-def screen(services: Services, user_id: int, **answers: bool) -> None:
-    """Store screening answers directly (tests of other flows skip the questions)."""
+def screen(services: Services, user_id: int, *conditions: str) -> None:
+    """Store screening answers directly (tests of other flows skip the checklist): the names
+    of the conditions ticked, none by default."""
     services.users.ensure(user_id, user_id, services.now_utc())
-    base = {"wound_fracture": False, "medical": False, "pregnancy_bones_blood": False}
-    services.users.set_screening(user_id, {**base, **answers}, services.now_utc())
+    services.users.set_screening(user_id, conditions, services.now_utc())
 
 
 def set_mode(services: Services, user_id: int, mode: str) -> None:

@@ -123,9 +123,7 @@ def seed_user(url: str) -> None:
 
     now = datetime.now(UTC)
     users.ensure(CHAT, CHAT, now)
-    users.set_screening(
-        CHAT, {"wound_fracture": False, "medical": False, "pregnancy_bones_blood": False}, now
-    )
+    users.set_screening(CHAT, [], now)
     users.update_settings(CHAT, UserSettings(mode="text"))
     engine.dispose()
 

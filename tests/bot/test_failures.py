@@ -65,7 +65,7 @@ async def test_error_in_one_chat_never_affects_another(
         await start_session(bot, mine, "long-test")
         server.send_text(OTHER, "/session long-test")
         offer = (await server.wait_for("sendMessage", chat_id=OTHER))[-1]
-        server.press(OTHER, offer.message_id or 0, "pb:long-test:3")
+        server.press(OTHER, offer.message_id or 0, "pb:long-test:3:s:0")
         await server.wait_for("sendMessage", chat_id=OTHER, count=2)
         await server.wait_idle(0.2)  # the handler stores and schedules after sending
         other.new()

@@ -52,27 +52,21 @@ def _sender(bot: Bot) -> TrackSender:
     return tracks
 
 
-async def test_first_session_offers_hands_free_and_one_tap_sends_the_whole_track(
+async def test_hands_free_sends_the_whole_track_in_one_tap(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
     bot = build_bot(server, tmp_path, test_library)
-    screen(bot.services, CHAT)  # default delivery (voice notes), never had a session
+    screen(bot.services, CHAT)
+    bot.services.users.change_settings(CHAT, mode="hands")  # chosen in /settings
     chat = Chat(server, CHAT)
     async with running(bot):
         server.send_text(CHAT, "/session quick-test")
         (offer,) = await server.wait_for("sendMessage", chat_id=CHAT, text="hurt right now")
-        assert "hands-free" in offer.text
         chat.new()
-        await press(bot, offer, "Hands-free")
+        await press(bot, offer, "Skip")  # the one tap: the session starts as one audio
         (audio,) = await server.wait_for("sendAudio", chat_id=CHAT)
         await server.wait_idle(0.1)
-        chosen, sent = chat.new()
-        assert chosen.method == "editMessageText"
-        assert "Hands-free" in chosen.text
-        assert sent is audio
-        user = bot.services.users.get(CHAT)
-        assert user is not None
-        assert user.settings.mode == "hands"
+        assert audio in chat.new()
 
         routine = bot.services.catalog.find(CHAT, "quick-test")
         assert routine is not None

@@ -143,7 +143,7 @@ async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_p
             return await send_call(chat_id, method, *args, **kwargs)
 
         sender.call = timed_call  # type: ignore[method-assign]
-        server.press(55, offer.message_id or 0, "pb:tiny-test:-1")
+        server.press(55, offer.message_id or 0, "pb:tiny-test:-1:s:0")
         await server.wait_for("sendMessage", chat_id=55, count=2)
         scheduler = bot.services.sessions.scheduler
         assert isinstance(scheduler, JobQueueScheduler)

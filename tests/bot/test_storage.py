@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy.orm import sessionmaker
 
 from guide_bot.progress.history import HistoryEntry, HistoryRepository
@@ -14,7 +15,7 @@ from guide_bot.storage.base import user_tables
 from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.sessions import SessionRepository, StoredSession
 from guide_bot.storage.user_data import load_all_tables
-from guide_bot.storage.users import UserRepository, UserSettings
+from guide_bot.storage.users import UserRepository, UserRow, UserSettings
 
 load_all_tables()  # every table in the metadata
 
@@ -27,7 +28,7 @@ def test_users_settings_screening_and_blocking(factory: sessionmaker[Any]) -> No
     user = repo.ensure(1, 10, NOW)
     assert user.settings == UserSettings()
     assert not user.screened
-    repo.set_screening(1, {"medical": True, "wound_fracture": False}, NOW)
+    repo.set_screening(1, ["varicose_veins", "osteoporosis"], NOW)
     assert repo.change_settings(1, mode="text", countdown=False) == UserSettings(
         mode="text", countdown=False
     )
@@ -35,7 +36,8 @@ def test_users_settings_screening_and_blocking(factory: sessionmaker[Any]) -> No
     assert repo.blocked_user_ids() == {1}
     stored = repo.get(1)
     assert stored is not None
-    assert stored.screening == {"medical": True, "wound_fracture": False}
+    assert stored.screening == ("osteoporosis", "varicose_veins")  # only the names, sorted
+    assert not stored.screening_outdated
     assert stored.screened_at == NOW
     assert stored.settings.mode == "text"
     assert stored.created_at.tzinfo is not None
@@ -105,3 +107,27 @@ def test_user_tables_are_walkable_for_export_and_forget() -> None:
     names = {t.name for t in user_tables()}
     assert {"users", "active_sessions", "session_history"} <= names
     assert "media_files" not in names  # not user data
+
+
+def test_screening_stores_only_known_names_and_old_answers_ask_again(
+    factory: sessionmaker[Any],
+) -> None:
+    repo = UserRepository(factory)
+    repo.ensure(1, 1, NOW)
+    with pytest.raises(ValueError, match="unknown condition 'medical'; allowed: red_flags"):
+        repo.set_screening(1, ["medical"], NOW)
+    repo.set_screening(1, [], NOW)
+    none = repo.get(1)
+    assert none is not None
+    assert none.screening == ()
+    assert none.screened
+    with factory.begin() as db:  # answers of the old yes/no questions
+        row = db.get(UserRow, 1)
+        assert row is not None
+        assert row.screening == []
+        row.screening = {"wound_fracture": False, "medical": True, "pregnancy_bones_blood": False}
+    old = repo.get(1)
+    assert old is not None
+    assert old.screening is None
+    assert not old.screened
+    assert old.screening_outdated

@@ -53,7 +53,7 @@ async def test_voice_session_one_call_per_step_then_file_ids(
         other = Chat(server, OTHER)
         server.send_text(OTHER, "/session quick-test")
         offer = (await server.wait_for("sendMessage", chat_id=OTHER))[-1]
-        server.press(OTHER, offer.message_id or 0, "pb:quick-test:-1")
+        server.press(OTHER, offer.message_id or 0, "pb:quick-test:-1:s:0")
         await server.wait_for("sendVoice", chat_id=OTHER)
         await server.wait_idle(0.2)  # the handler stores and schedules after sending
         await bot.run_for(120)
@@ -185,12 +185,12 @@ async def test_a_slow_session_start_does_not_hold_up_other_chats(
     async with running(bot):
         server.send_text(CHAT, "/session quick-test")
         offer = (await server.wait_for("sendMessage", chat_id=CHAT))[-1]
-        server.press(CHAT, offer.message_id or 0, "pb:quick-test:2")
+        server.press(CHAT, offer.message_id or 0, "pb:quick-test:2:s:0")
         await server.wait_for("editMessageText", chat_id=CHAT)  # the tap was taken
         server.send_text(OTHER, "/help")
         (help_reply,) = await server.wait_for("sendMessage", chat_id=OTHER)
         (started,) = await server.wait_for("sendVoice", chat_id=CHAT, within=30)
         assert help_reply.at < started.at  # the other chat was answered meanwhile
-        server.press(CHAT, offer.message_id or 0, "pb:quick-test:2")  # a second tap
+        server.press(CHAT, offer.message_id or 0, "pb:quick-test:2:s:0")  # a second tap
         await server.wait_idle(0.3)
         assert len(server.calls_of("sendVoice", chat_id=CHAT)) == 1

@@ -79,7 +79,7 @@ async def test_export_forget_export(
 ) -> None:
     bot = build_progress_bot(server, tmp_path, test_library)
     for user in (ME, OTHER):
-        screen(bot.services, user, medical=True)
+        screen(bot.services, user, "pregnancy")
         add_history(bot, user, days_ago=1, pain=(5, 2))
         bot.services.user_routines.upload(
             user, as_bytes(routine()), file="a.yaml", now=bot.services.now_utc()
@@ -92,7 +92,7 @@ async def test_export_forget_export(
         assert exported["user_id"] == ME
         tables = exported["tables"]
         assert set(tables) == {t.name for t in user_tables()}
-        assert tables["users"][0]["screening"]["medical"] is True
+        assert tables["users"][0]["screening"] == ["pregnancy"]  # only the names ticked
         assert tables["session_history"][0]["pain_before"] == 5
         assert tables["session_history"][0]["started_at"].endswith("+00:00")
         assert tables["user_routines"][0]["routine_id"] == "my-evening"

@@ -36,7 +36,7 @@ def seed(db: sessionmaker[Any], user_id: int) -> None:
     """Store something about the user through each feature's own repository."""
     users = UserRepository(db)
     users.ensure(user_id, user_id, NOW)
-    users.set_screening(user_id, {"medical": True}, NOW)
+    users.set_screening(user_id, ["osteoporosis"], NOW)
     HistoryRepository(db).add(
         HistoryEntry(
             user_id=user_id,
@@ -78,7 +78,7 @@ def test_export_forget_export(db: sessionmaker[Any]) -> None:
     assert '"user_id": 8' not in text
     before_other = export_user(db, 8, NOW)["tables"]
 
-    assert exported["tables"]["users"][0]["screening"] == {"medical": True}
+    assert exported["tables"]["users"][0]["screening"] == ["osteoporosis"]
     assert exported["tables"]["session_history"][0]["pain_after"] == 2
 
     deleted = forget_user(db, 7)

@@ -13,6 +13,7 @@ from guide_bot.telegram import keyboards, texts
 from guide_bot.telegram.callbacks import Card, Menu, Pick
 from guide_bot.telegram.context import AnyHandler, BotContext, Services
 from guide_bot.telegram.handlers.common import Press, current_user
+from guide_bot.telegram.handlers.fitting import fit, pick_length
 from guide_bot.telegram.routing import Routes
 
 PICK_PROMPTS = {
@@ -23,13 +24,22 @@ PICK_PROMPTS = {
 }
 
 
-def card_view(user_id: int, routine: Routine, services: Services) -> str:
-    """The card text of a routine for this user (with their screening reminders)."""
+def card_view(
+    user_id: int, routine: Routine, services: Services, chat_id: int | None = None
+) -> str:
+    """The card text of a routine for this user: in the default length, adapted to their
+    screening answers, with what changed and why (in a group: only that it changed)."""
     user = services.users.get(user_id)
+    fitted = fit(routine, (user.screening or ()) if user else (), pick_length(routine, None))
+    private = chat_id is None or chat_id == user_id
+    played = fitted.adaptation.routine
+    if played is None:
+        return texts.routine_card(routine, services.catalog.duration_s(routine), private=private)
     return texts.routine_card(
-        routine,
-        services.catalog.duration_s(routine),
-        screening=user.screening if user else None,
+        played,
+        services.catalog.duration_s(played),
+        changes=fitted.changes,
+        private=private,
     )
 
 
@@ -93,7 +103,10 @@ async def on_button(data: Menu | Pick | Card, press: Press, context: BotContext)
             return
         await sender.answer(press.query_id)
         await sender.edit_text(
-            chat_id, message_id, card_view(user_id, routine, services), keyboards.card(routine)
+            chat_id,
+            message_id,
+            card_view(user_id, routine, services, chat_id),
+            keyboards.card(routine),
         )
     else:
         await sender.answer(press.query_id, texts.INVALID_BUTTON)

@@ -1,19 +1,79 @@
 """Offering to start a routine: the pain rating that starts it, or first the question whether to
 end the session in progress; and the answer to an unknown routine id. Used by /start, /session,
-the Start button and the end of the screening. A user's first session is also offered
-hands-free (one tap starts it as one audio track and keeps that choice).
+the Start button, a reminder's Start now and the end of the screening. Hands-free delivery is
+chosen in /settings; its sessions are fitted the same way.
+
+The offer is fitted to the user first (handlers/fitting.py): a `stop` condition refuses with its
+advice, an `ask_first` one shows its advice and waits for the confirming tap, and the offer
+itself has a row of lengths (one tap changes it) above the pain rating, and lists what the
+adaptation changed and why (in a group chat only that something changed: health data stays in
+the private chat).
 """
 
 from __future__ import annotations
 
-from guide_bot.domain.routine import Routine
+from telegram import InlineKeyboardMarkup
+
+from guide_bot.domain.routine import Length, Routine
 from guide_bot.telegram import keyboards, texts
+from guide_bot.telegram.callbacks import LengthCode
 from guide_bot.telegram.context import Services
 from guide_bot.telegram.handlers.browse import list_view
+from guide_bot.telegram.handlers.fitting import CODES, Fitted, fit, pick_length
+from guide_bot.telegram.pictures import pictures_for
 
 
-async def offer_start(chat_id: int, user_id: int, routine: Routine, services: Services) -> None:
-    """Ask for the pain rating that starts the routine, or first whether to end the current one."""
+def fitted_for(user_id: int, routine: Routine, code: str | None, services: Services) -> Fitted:
+    """The routine fitted to this user's screening answers in the length of `code`."""
+    user = services.users.get(user_id)
+    conditions = (user.screening or ()) if user is not None else ()
+    return fit(routine, conditions, pick_length(routine, code))
+
+
+def length_choices(
+    user_id: int, routine: Routine, fitted: Fitted, services: Services
+) -> list[tuple[Length, LengthCode, float]]:
+    """Each length the routine has (and the answers leave a step in), with its seconds."""
+    user = services.users.get(user_id)
+    conditions = (user.screening or ()) if user is not None else ()
+    found: list[tuple[Length, LengthCode, float]] = []
+    seen: list[Routine] = []
+    for length in fitted.lengths:
+        played = fit(routine, conditions, length).adaptation.routine
+        if played is not None and (played not in seen or length == fitted.length):
+            seen.append(played)  # a length that plays the same as a shorter one is not offered
+            found.append((length, CODES[length], services.catalog.duration_s(played)))
+    return found
+
+
+async def _show(
+    chat_id: int,
+    message_id: int | None,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None,
+    services: Services,
+) -> None:
+    if message_id is None:
+        await services.sender.text(chat_id, text, keyboard)
+    else:
+        await services.sender.edit_text(chat_id, message_id, text, keyboard)
+
+
+async def offer_start(
+    chat_id: int,
+    user_id: int,
+    routine: Routine,
+    services: Services,
+    *,
+    code: str | None = None,
+    ok: bool = False,
+    message_id: int | None = None,
+) -> None:
+    """Ask for the pain rating that starts the routine, or first whether to end the current one.
+
+    `code`: the length picked (q, s, f; the default length when None); `ok`: the user confirmed
+    the ask-first advice; `message_id`: edit that message (a tap on the offer) instead of sending.
+    """
     sender = services.sender
     sessions = services.sessions
     live = sessions.get(chat_id)
@@ -25,14 +85,45 @@ async def offer_start(chat_id: int, user_id: int, routine: Routine, services: Se
         )
         await sender.text(chat_id, text, keyboards.swap(routine))
         return
-    user = services.users.get(user_id)
-    first = not services.history.recent(user_id, limit=1)
-    offer = first and (user is None or user.settings.mode != "hands")
-    intro = f"{texts.HANDS_FREE_OFFER}\n\n" if offer else ""
-    await sender.text(
+    fitted = fitted_for(user_id, routine, code, services)
+    private = chat_id == user_id
+    chosen = CODES[fitted.length]
+    if fitted.refusals:
+        text = texts.refusal_text(routine.title, fitted.refusals, private=private)
+        await _show(chat_id, message_id, text, None, services)
+        return
+    if fitted.ask_first and not ok:
+        text = texts.ask_first_text(routine.title, fitted.ask_first, private=private)
+        await _show(chat_id, message_id, text, keyboards.ask_first(routine, chosen), services)
+        return
+    played = fitted.adaptation.routine
+    assert played is not None  # not refused
+    lengths = length_choices(user_id, routine, fitted, services)
+    lines = [
+        f"<b>{texts.escape(routine.title)}</b>",
+        f"⏱ {texts.LENGTH_WORDS[fitted.length]}: about "
+        f"{texts.minutes(services.catalog.duration_s(played))}",
+        *texts.changes_lines(fitted.changes, private=private),
+        "",
+        texts.PAIN_BEFORE,
+    ]
+    markup = keyboards.start_offer(routine, chosen, ok, lengths)
+    if message_id is None:  # a new offer: first where step 1 works
+        await _first_picture(chat_id, played, fitted, services)
+    await _show(chat_id, message_id, "\n".join(lines), markup, services)
+
+
+async def _first_picture(chat_id: int, played: Routine, fitted: Fitted, services: Services) -> None:
+    """The picture of where the first step works (none for a step without `where:`)."""
+    pictures = pictures_for(services.sender, services.media)
+    caption = texts.first_step_caption(played.steps[0].title)
+    await pictures.send(
         chat_id,
-        f"<b>{texts.escape(routine.title)}</b>\n{intro}{texts.PAIN_BEFORE}",
-        keyboards.pain_before(routine, offer_hands_free=offer),
+        played,
+        0,
+        caption,
+        length=fitted.choice.length,
+        conditions=fitted.choice.conditions,
     )
 
 

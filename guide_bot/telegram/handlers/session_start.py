@@ -1,8 +1,8 @@
 """Starting a session: the Start button, /session ROUTINE_ID, the deep link; pain before.
 
 One session per chat: starting another while one runs asks first (end it and start the new one,
-or keep the current one). The pain rating before is one tap (or Skip), and that tap starts it;
-at a first session the hands-free button starts it too (no rating) and keeps hands-free chosen.
+or keep the current one). The pain rating before is one tap (or Skip), and that tap starts it,
+in the length picked on the same message, adapted to the user's screening (handlers/offers.py).
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import CommandHandler
 
+from guide_bot.domain.routine import Routine
 from guide_bot.telegram import texts
-from guide_bot.telegram.callbacks import Go, HandsFree, PainBefore, Swap
+from guide_bot.telegram.callbacks import Go, Offer, PainBefore, Swap
 from guide_bot.telegram.context import AnyHandler, BotContext
 from guide_bot.telegram.handlers import screening
 from guide_bot.telegram.handlers.common import Press, current_user
-from guide_bot.telegram.handlers.offers import offer_start, unknown_routine
+from guide_bot.telegram.handlers.offers import fitted_for, offer_start, unknown_routine
 from guide_bot.telegram.routing import Routes
 
 
@@ -39,9 +40,7 @@ async def session_cmd(update: Update, context: BotContext) -> None:
         await offer_start(user.chat_id, user.user_id, routine, services)
 
 
-async def on_button(
-    data: Go | Swap | PainBefore | HandsFree, press: Press, context: BotContext
-) -> None:
+async def on_button(data: Go | Swap | PainBefore, press: Press, context: BotContext) -> None:
     services = context.services
     chat_id, user_id = press.chat_id, press.user_id
     sender = services.sender
@@ -67,17 +66,54 @@ async def on_button(
         await offer_start(chat_id, user_id, routine, services)
     elif sessions.busy(chat_id):  # a second tap, or a session started meanwhile
         await offer_start(chat_id, user_id, routine, services)
-    elif isinstance(data, HandsFree):  # the first-session offer: keep the choice, start now
-        services.users.change_settings(user_id, mode="hands")
-        title = texts.escape(routine.title)
-        await sender.edit_text(chat_id, message_id, f"<b>{title}</b>\n{texts.HANDS_FREE_CHOSEN}")
-        sessions.begin(chat_id, user_id, routine, None)
     else:
-        pain = data.pain if data.pain >= 0 else None
-        note = texts.pain_summary(pain, None)
-        # the rating shows first, then the session's first message (this chat's updates wait)
-        await sender.edit_text(chat_id, message_id, f"<b>{texts.escape(routine.title)}</b>\n{note}")
-        sessions.begin(chat_id, user_id, routine, pain)  # in the background: others go on
+        await _start_fitted(data, press, routine, context)
+
+
+async def _start_fitted(
+    data: PainBefore, press: Press, routine: Routine, context: BotContext
+) -> None:
+    """Start in the length picked, fitted to the screening as it is now (answers changed since
+    the offer was shown: show the offer again instead)."""
+    services = context.services
+    chat_id, user_id, message_id = press.chat_id, press.user_id, press.message_id
+    fitted = fitted_for(user_id, routine, data.length, services)
+    if fitted.refusals or (fitted.ask_first and not data.ok):
+        await offer_start(
+            chat_id, user_id, routine, services, code=data.length, ok=data.ok, message_id=message_id
+        )
+        return
+    pain = data.pain if data.pain >= 0 else None
+    note = texts.pain_summary(pain, None)
+    # the rating shows first, then the session's first message (this chat's updates wait)
+    await services.sender.edit_text(
+        chat_id, message_id, f"<b>{texts.escape(routine.title)}</b>\n{note}"
+    )
+    # in the background: others go on
+    services.sessions.begin(chat_id, user_id, routine, pain, fitted.choice)
+
+
+async def on_offer(data: Offer, press: Press, context: BotContext) -> None:
+    """A length tapped on the offer, or the ask-first confirmation: show the offer again."""
+    services = context.services
+    routine = services.catalog.find(press.user_id, data.routine)
+    if routine is None:
+        await services.sender.answer(press.query_id, texts.INVALID_BUTTON)
+        return
+    await services.sender.answer(press.query_id)
+    user = services.users.ensure(press.user_id, press.chat_id, services.now_utc())
+    if not user.screened:
+        await screening.begin(press.chat_id, press.user_id, services, then=routine.id)
+        return
+    await offer_start(
+        press.chat_id,
+        press.user_id,
+        routine,
+        services,
+        code=data.length,
+        ok=data.ok,
+        message_id=press.message_id,
+    )
 
 
 HANDLERS: list[AnyHandler] = [
@@ -89,5 +125,5 @@ BUTTONS: Routes = {
     Go: on_button,
     Swap: on_button,
     PainBefore: on_button,
-    HandsFree: on_button,
+    Offer: on_offer,
 }

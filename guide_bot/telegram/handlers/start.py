@@ -1,7 +1,8 @@
 """/start: the welcome, the not-medical-advice note, the screening once, then a choice of routine.
 
 `/start session_ROUTINE_ID` (a deep link, t.me/<bot>?start=session_ROUTINE_ID) goes straight to
-starting that routine, after the screening if it was never answered.
+starting that routine, after the screening if it was never answered. `/start screening` (the link
+a group chat gives for the health questions) opens the safety checklist.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ async def start(update: Update, context: BotContext) -> None:
     args = context.args or []
     ref = args[0].removeprefix(DEEP_LINK_PREFIX) if args else ""
     then: str | None = None  # the deep link's routine, offered after the screening
+    if args and args[0] == screening.DEEP_LINK and user.chat_id == user.user_id:
+        await screening.begin(user.chat_id, user.user_id, services)
+        return
     if args and args[0].startswith(DEEP_LINK_PREFIX):
         routine = services.catalog.find(user.user_id, ref)
         if routine is None:
@@ -39,7 +43,8 @@ async def start(update: Update, context: BotContext) -> None:
         then = routine.id
     await sender.text(user.chat_id, f"{texts.WELCOME}\n\n{texts.NOT_MEDICAL_ADVICE}")
     if not user.screened:
-        await sender.text(user.chat_id, texts.SCREENING_INTRO.format(count=len(texts.SCREENING)))
+        if user.chat_id == user.user_id and not user.screening_outdated:
+            await sender.text(user.chat_id, texts.SCREENING_INTRO)
         await screening.begin(user.chat_id, user.user_id, services, then=then)
         return
     await send_menu(user.chat_id, services)

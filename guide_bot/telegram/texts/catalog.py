@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
-from guide_bot.domain.routine import Routine
+from guide_bot.domain.routine import Length, Routine
 from guide_bot.telegram.texts.names import TECHNIQUE_NAMES, TOOL_NAMES
-from guide_bot.telegram.texts.safety import AVOID_REMINDER, CLINICIAN_REMINDER, SCREENING
 
 __all__ = [
+    "ADAPTED_HEADING",
+    "ADAPTED_IN_PRIVATE",
     "ALL_ROUTINES",
+    "ASK_FIRST_CONFIRM",
+    "ASK_FIRST_HEADING",
+    "ASK_FIRST_PROMPT",
     "BACK_TO_MENU",
     "CHOOSE",
+    "LENGTH_WORDS",
     "MENU_ALL",
     "MENU_AREA",
     "MENU_COMPLAINT",
@@ -22,12 +28,20 @@ __all__ = [
     "PICK_AREA",
     "PICK_COMPLAINT",
     "PICK_LENGTH",
+    "PICK_LENGTH_PROMPT",
     "PICK_TOOL",
+    "REFUSED_HEADING",
+    "REFUSED_IN_PRIVATE",
     "ROUTINES_FOR",
     "SESSION_USAGE",
     "START_BUTTON",
     "UNKNOWN_ROUTINE",
+    "ask_first_text",
+    "changes_lines",
+    "first_step_caption",
+    "length_button",
     "minutes",
+    "refusal_text",
     "routine_button",
     "routine_card",
 ]
@@ -68,10 +82,63 @@ def routine_button(routine: Routine, duration_s: float) -> str:
     return f"{routine.title} · {minutes(duration_s)}"
 
 
+ADAPTED_HEADING = "<b>Changed for you</b> (your safety answers):"
+ADAPTED_IN_PRIVATE = "🔧 Changed to suit your safety answers (the details are in our private chat)."
+REFUSED_HEADING = "<b>Not offered now</b> (your safety answers):"
+REFUSED_IN_PRIVATE = (
+    "Your safety answers rule this out for now; the reasons are in our private chat (/screening)."
+)
+ASK_FIRST_HEADING = "<b>Please ask your clinician first</b>:"
+ASK_FIRST_CONFIRM = "I have asked, and it is fine"
+ASK_FIRST_PROMPT = "Tap below once your clinician has said these routines are fine for you."
+LENGTH_WORDS: dict[Length, str] = {"quick": "Quick", "standard": "Standard", "full": "Full"}
+PICK_LENGTH_PROMPT = "Length (one tap to change):"
+
+
+def first_step_caption(title: str) -> str:
+    """The caption of the first step's picture, sent above the offer."""
+    return f"📍 Step 1 · {escape(title)}: the red mark is where it works (right side first)."
+
+
+def length_button(length: Length, duration_s: float, chosen: bool) -> str:
+    """A length choice with its minutes; the chosen one is marked."""
+    label = f"{LENGTH_WORDS[length]} · {minutes(duration_s)}"
+    return f"✅ {label}" if chosen else label
+
+
+def changes_lines(changes: Sequence[str], *, private: bool) -> list[str]:
+    """What the adaptation changed, and why (in a group: only that it did)."""
+    if not changes:
+        return []
+    if not private:
+        return ["", ADAPTED_IN_PRIVATE]
+    return ["", ADAPTED_HEADING, *(f"• {escape(line)}" for line in changes)]
+
+
+def refusal_text(title: str, advice: Sequence[str], *, private: bool) -> str:
+    """Why a routine is not offered: the advice of each stop condition."""
+    lines = [f"<b>{escape(title)}</b>", ""]
+    if not private:
+        return "\n".join([*lines, REFUSED_IN_PRIVATE])
+    lines += [REFUSED_HEADING, *(f"• {escape(a)}" for a in advice)]
+    return "\n".join(lines)
+
+
+def ask_first_text(title: str, advice: Sequence[str], *, private: bool) -> str:
+    """The ask-first advice, before the confirming tap."""
+    lines = [f"<b>{escape(title)}</b>", "", ASK_FIRST_HEADING]
+    if private:
+        lines += [f"• {escape(a)}" for a in advice]
+    else:
+        lines.append("the details are in our private chat (/screening).")
+    return "\n".join([*lines, "", ASK_FIRST_PROMPT])
+
+
 def routine_card(
-    routine: Routine, duration_s: float, *, screening: dict[str, bool] | None = None
+    routine: Routine, duration_s: float, *, changes: Sequence[str] = (), private: bool = True
 ) -> str:
-    """The routine card: summary, length, tools, steps, cautions."""
+    """The routine card: summary, length, tools, steps, cautions, and what was changed for the
+    user (`routine` is then the adapted one)."""
     tools = ", ".join(TOOL_NAMES.get(t, t).lower() for t in routine.tools)
     steps = "\n".join(
         f"{n}. {escape(s.title)} ({TECHNIQUE_NAMES.get(s.technique, s.technique)}, "
@@ -89,8 +156,5 @@ def routine_card(
     ]
     if routine.cautions:
         lines += ["", "<b>Take care:</b>"] + [f"• {escape(c)}" for c in routine.cautions]
-    if screening and any(screening.get(q.key) for q in SCREENING if q.kind == "clinician"):
-        lines += ["", CLINICIAN_REMINDER]
-    if screening and any(screening.get(q.key) for q in SCREENING if q.kind == "avoid"):
-        lines += ["", AVOID_REMINDER]
+    lines += changes_lines(changes, private=private)
     return "\n".join(lines)

@@ -24,6 +24,15 @@ COMPLAINT_NAMES = {
     "stiffness": "General stiffness",
     "sleep": "Winding down for sleep",
     "relaxation": "Relaxation",
+    "sciatica-like": "Buttock pain down the leg",
+    "hip-pain": "Outer hip and thigh",
+    "heel-arch-pain": "Heel and arch pain",
+    "jaw-clenching": "Jaw clenching",
+    "pregnancy": "Gentle, safe in pregnancy",
+    "older-adults": "Chair-based, for older adults",
+    "forearm-grip": "Forearms and grip",
+    "warm-up": "Warm-up before sport",
+    "micro-break": "2-minute desk break",
 }
 AREA_NAMES = {
     "head-jaw": "Head and jaw",

@@ -2,25 +2,27 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection
+from html import escape
+
+from guide_bot.domain.conditions import CONDITIONS, ConditionKind
 
 __all__ = [
-    "AVOID_REMINDER",
-    "CLINICIAN_REMINDER",
+    "CONDITION_BUTTONS",
     "DURING_SESSION_SAFETY",
-    "NO",
+    "KIND_HEADINGS",
     "NOT_MEDICAL_ADVICE",
-    "SCREENING",
     "SCREENING_ALL_CLEAR",
+    "SCREENING_DONE",
     "SCREENING_FIRST",
     "SCREENING_INTRO",
+    "SCREENING_NONE",
     "SCREENING_NOT_DONE",
+    "SCREENING_OUTDATED",
+    "SCREENING_PRIVATE_ONLY",
     "SCREENING_REDO",
     "WELCOME",
-    "YES",
-    "Question",
-    "screening_answer_line",
-    "screening_question",
+    "screening_checklist",
     "screening_summary",
 ]
 
@@ -35,98 +37,84 @@ NOT_MEDICAL_ADVICE = (
     "hurts a lot, keeps getting worse or worries you, see a doctor or physiotherapist."
 )
 SCREENING_INTRO = (
-    "First, {count} quick safety questions. Your answers stay private; you can see or change "
-    "them any time with /screening."
+    "First, one quick safety checklist. Your answers stay private (only the names of what you "
+    "tick are kept); you can see or change them any time with /screening."
 )
-
-
-@dataclass(frozen=True, kw_only=True, slots=True)
-class Question:
-    """A screening question and what follows from a yes."""
-
-    key: str
-    text: str
-    if_yes: str
-    kind: str  # "avoid": do not use on that area; "clinician": ask first
-
-
-SCREENING: tuple[Question, ...] = (
-    Question(
-        key="wound_fracture",
-        text=(
-            "Do you have an <b>open wound</b> or a <b>fracture</b> (a broken or cracked bone, "
-            "including one that is still healing)?"
-        ),
-        if_yes=(
-            "Do not press, roll or stretch on or near the wound or fracture. Choose routines "
-            "for other areas, or wait until it has healed and a clinician says it is fine."
-        ),
-        kind="avoid",
-    ),
-    Question(
-        key="medical",
-        text=(
-            "Do you have any of these: an <b>active infection</b>, <b>cancer</b>, a <b>blood "
-            "clot</b> (deep vein thrombosis), <b>local inflammation</b> (hot, red, swollen), "
-            "<b>osteomyelitis</b>, <b>myositis ossificans</b>, or another serious medical "
-            "condition?"
-        ),
-        if_yes=(
-            "Please ask your doctor or physiotherapist before you use these routines. Pressure "
-            "and stretching can do harm with these conditions."
-        ),
-        kind="clinician",
-    ),
-    Question(
-        key="pregnancy_bones_blood",
-        text=(
-            "Are you <b>pregnant</b>, do you have <b>osteoporosis</b> (fragile bones), or do you "
-            "take <b>blood thinners</b>?"
-        ),
-        if_yes=(
-            "Please ask your doctor, midwife or physiotherapist first, and use only gentle "
-            "pressure: bruising and bone injury come more easily."
-        ),
-        kind="clinician",
-    ),
-)
+KIND_HEADINGS: dict[ConditionKind, str] = {
+    "stop": "🛑 <b>Not today</b> (get it checked first)",
+    "ask_first": "⚠️ <b>Ask your clinician first</b>",
+    "adapt": "🔧 <b>Changes the routines for you</b>",
+}
+KIND_ADVICE: dict[ConditionKind, str] = {
+    "stop": "No session is offered while this is so.",
+    "ask_first": "Before each session you confirm that your clinician agreed.",
+    "adapt": "Routines are changed to suit you; each card says what changed and why.",
+}
+# Short labels for the toggle buttons (the message lists each in full).
+CONDITION_BUTTONS: dict[str, str] = {
+    "red_flags": "Unexplained or alarming pain",
+    "fever_or_acute_illness": "Fever or acute illness",
+    "heart_or_blood_pressure": "Heart / blood pressure",
+    "cancer_bone": "Cancer",
+    "recent_surgery": "Recent surgery",
+    "osteoporosis": "Osteoporosis",
+    "pregnancy": "Pregnant",
+    "pregnancy_over_20_weeks": "Pregnant, past 20 weeks",
+    "bleeding_risk": "Blood thinners / bleeding",
+    "varicose_veins": "Varicose veins",
+    "nerve_damage": "Nerve damage / numbness",
+    "skin_damage": "Burns, wounds, treated skin",
+    "age_65_plus": "65 or over",
+}
+SCREENING_NONE = "None of these"
+SCREENING_DONE = "Done"
 SCREENING_ALL_CLEAR = "Thank you. Nothing in your answers rules out these routines."
 DURING_SESSION_SAFETY = (
     "During any session: stop if the pain turns sharp, shooting, numb or tingling. Never press "
     "on the front of the neck, on the spine itself, or where you feel a pulse."
 )
-SCREENING_NOT_DONE = "You have not answered the safety questions yet."
-SCREENING_REDO = "Answer again"
-SCREENING_FIRST = "Before your first session, please answer the safety questions."
-YES = "Yes"
-NO = "No"
+SCREENING_NOT_DONE = "You have not answered the safety checklist yet."
+SCREENING_OUTDATED = (
+    "The safety checklist has changed since you answered it (it now asks about more things, "
+    "one by one), so please answer it again."
+)
+SCREENING_REDO = "Change answers"
+SCREENING_FIRST = "Before your first session, please answer the safety checklist."
+SCREENING_PRIVATE_ONLY = (
+    "Your safety answers are health data, so I only ask for them and show them in our private "
+    'chat: <a href="{link}">open it here</a>.'
+)
 
 
-def screening_question(index: int, question: Question) -> str:
-    """One question with its number."""
-    return f"<b>Question {index + 1} of {len(SCREENING)}</b>\n{question.text}"
+def _mark(ticked: bool) -> str:
+    return "✅" if ticked else "▫️"
 
 
-def screening_answer_line(question: Question, yes: bool) -> str:
-    """A question's short name with the answer given."""
-    names = {
-        "wound_fracture": "Open wound or fracture",
-        "medical": "Infection, cancer, blood clot, inflammation or other serious condition",
-        "pregnancy_bones_blood": "Pregnancy, osteoporosis or blood thinners",
-    }
-    return f"• {names.get(question.key, question.key)}: <b>{YES if yes else NO}</b>"
-
-
-def screening_summary(answers: dict[str, bool]) -> str:
-    """The answers and what follows from each yes."""
-    lines = ["<b>Your safety answers</b>"]
-    lines += [screening_answer_line(q, answers.get(q.key, False)) for q in SCREENING]
-    advice = [q.if_yes for q in SCREENING if answers.get(q.key)]
-    lines.append("")
-    lines.extend(advice or [SCREENING_ALL_CLEAR])
-    lines += ["", DURING_SESSION_SAFETY]
+def screening_checklist(chosen: Collection[str]) -> str:
+    """The checklist message: every condition under its group, the ticked ones marked."""
+    lines = [
+        "<b>Safety checklist</b>",
+        "Tick everything that applies to you now, then tap Done (or None of these).",
+    ]
+    for kind in ("stop", "ask_first", "adapt"):
+        lines += ["", KIND_HEADINGS[kind]]
+        lines += [
+            f"{_mark(c.name in chosen)} {escape(c.label)}" for c in CONDITIONS if c.kind == kind
+        ]
     return "\n".join(lines)
 
 
-CLINICIAN_REMINDER = "⚠️ You told me to check with a clinician first: please do, before you start."
-AVOID_REMINDER = "⚠️ Keep away from any open wound or fracture."
+def screening_summary(chosen: Collection[str]) -> str:
+    """The answers and what follows from them."""
+    lines = ["<b>Your safety answers</b>"]
+    ticked = [c for c in CONDITIONS if c.name in chosen]
+    if not ticked:
+        lines += ["None of the listed conditions.", "", SCREENING_ALL_CLEAR]
+    for kind in ("stop", "ask_first", "adapt"):
+        found = [c for c in ticked if c.kind == kind]
+        if found:
+            lines += ["", KIND_HEADINGS[kind]]
+            lines += [f"• {escape(c.label)}: {escape(c.why)}." for c in found]
+            lines.append(KIND_ADVICE[kind])
+    lines += ["", DURING_SESSION_SAFETY]
+    return "\n".join(lines)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
+from guide_bot.domain.cues import STOP_RULE, lying_side
 from guide_bot.domain.routine import Step
 
 __all__ = [
@@ -14,12 +15,9 @@ __all__ = [
     "COMPLETE",
     "DONE_AFTER_CUE",
     "HANDS_FREE_ASK",
-    "HANDS_FREE_CHOSEN",
     "HANDS_FREE_CONTROLS",
     "HANDS_FREE_DONE",
-    "HANDS_FREE_OFFER",
     "HANDS_FREE_QUIT",
-    "HANDS_FREE_TRY",
     "HANDS_FREE_UNAVAILABLE",
     "KEPT_CURRENT",
     "NOT_IN_HOLD",
@@ -49,6 +47,7 @@ __all__ = [
     "pain_summary",
     "prepare_message",
     "step_message",
+    "step_safety_lines",
 ]
 
 # --- starting a session --------------------------------------------------------------------
@@ -91,15 +90,9 @@ HANDS_FREE_CONTROLS = (
     "Tap Done or Stopped early when you finish."
 )
 HANDS_FREE_ASK = "The track has ended. How did it go? Tap Done, or Stopped early if you stopped."
-HANDS_FREE_OFFER = (
-    "🎧 New here? Try <b>hands-free</b>: the whole session as one audio track, so one tap plays "
-    "it to the end with the screen off. Or rate your pain below to get step-by-step messages."
-)
-HANDS_FREE_CHOSEN = "🎧 Hands-free: the audio is on its way. (/settings to change.)"
 HANDS_FREE_UNAVAILABLE = (
     "The hands-free audio is not available right now, so I'll carry on with text messages."
 )
-HANDS_FREE_TRY = "🎧 Hands-free: one audio, one tap"
 RESTART_CONTINUED = "I was restarted for a moment; your session goes on."
 RESTART_PAUSED = (
     "I was restarted and your session <b>{title}</b> was paused{where} so you miss nothing. "
@@ -116,10 +109,26 @@ def at_step(step: int | None, count: int) -> str:
     return f" at step {step} of {count}" if step else ""
 
 
-def prepare_message(title: str, first_step_in_s: float) -> str:
-    """The first message of a session."""
+def prepare_message(title: str, first_step_in_s: float, stop_rule: str | None = None) -> str:
+    """The first message of a session, with the routine's stop rule (said aloud too)."""
     seconds = round(first_step_in_s)
-    return f"<b>{escape(title)}</b>\nGet ready. The first step starts in {seconds} seconds."
+    return (
+        f"<b>{escape(title)}</b>\nGet ready. The first step starts in {seconds} seconds.\n"
+        f"🛑 {escape(stop_rule or STOP_RULE)}"
+    )
+
+
+def step_safety_lines(step: Step) -> list[str]:
+    """The step's caution and which side comes first (and which side to lie on)."""
+    lines: list[str] = []
+    first = step.side_names[0]
+    if first is not None:
+        lying = lying_side(step, first)
+        words = f"↔️ {first.capitalize()} side first."
+        lines.append(f"{words} Lie on your {lying} side." if lying else words)
+    if step.caution:
+        lines.append(f"⚠️ {escape(step.caution)}")
+    return lines
 
 
 def step_message(number: int, count: int, step: Step) -> str:
@@ -138,6 +147,7 @@ def step_message(number: int, count: int, step: Step) -> str:
     lines += ["", " · ".join(details)]
     if step.point:
         lines.append(f"📍 {escape(step.point)}")
+    lines += step_safety_lines(step)
     return "\n".join(lines)
 
 

@@ -1,0 +1,117 @@
+"""Step pictures in the chat: drawn once (off the event loop), uploaded once, then sent by file_id.
+
+A picture is keyed by the routine id, the length, the conditions it was adapted to and the step
+(with the step's title and `where:`, so that a changed library draws anew). The PNG bytes are
+kept in a small in-memory LRU; Telegram's file_id of the first upload is kept in the media table
+(storage/media.py, under a `pic:` key), so every later send is by id. A step without `where:`
+has no picture (NoPicture): nothing is sent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from collections import OrderedDict
+from collections.abc import Sequence
+from weakref import WeakKeyDictionary
+
+from telegram import InlineKeyboardMarkup, Message
+from telegram.error import BadRequest
+
+from guide_bot.domain.routine import Routine
+from guide_bot.library.body_picture import NoPicture, render_step_picture
+from guide_bot.storage.media import MediaRepository
+from guide_bot.telegram.sender import Sender
+
+log = logging.getLogger(__name__)
+
+RENDERED_KEEP = 64  # PNGs kept in memory (about 15 kB each)
+
+
+def picture_key(routine: Routine, index: int, length: str, conditions: Sequence[str]) -> str:
+    """The cache key of one step's picture (fits the media table's 128 characters)."""
+    step = routine.steps[index]
+    where = step.where.model_dump(mode="json") if step.where is not None else None
+    raw = json.dumps(
+        [routine.id, length, sorted(conditions), index, step.title, where], sort_keys=True
+    )
+    return "pic:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+class StepPictures:
+    """Sends step pictures: rendered once per key, uploaded once per key."""
+
+    def __init__(self, sender: Sender, media: MediaRepository) -> None:
+        self.sender = sender
+        self.media = media
+        self._rendered: OrderedDict[str, bytes] = OrderedDict()
+
+    async def png(self, routine: Routine, index: int, key: str) -> bytes | None:
+        """The PNG of step `index` (None when the step has no place on the body map)."""
+        found = self._rendered.get(key)
+        if found is not None:
+            self._rendered.move_to_end(key)
+            return found
+        try:
+            data = await asyncio.to_thread(render_step_picture, routine, index)
+        except NoPicture:
+            return None
+        self._rendered[key] = data
+        if len(self._rendered) > RENDERED_KEEP:
+            self._rendered.popitem(last=False)
+        return data
+
+    async def send(
+        self,
+        chat_id: int,
+        routine: Routine,
+        index: int,
+        caption: str,
+        *,
+        length: str,
+        conditions: Sequence[str],
+        keyboard: InlineKeyboardMarkup | None = None,
+    ) -> Message | None:
+        """Send step `index`'s picture with `caption` (HTML); None when there is none to send."""
+        if not 0 <= index < len(routine.steps) or routine.steps[index].where is None:
+            return None
+        key = picture_key(routine, index, length, conditions)
+        bot = self.sender.bot
+        file_id = self.media.get(key)
+        if file_id is not None:
+            try:
+                return await self.sender.call(
+                    chat_id,
+                    "sendPhoto",
+                    lambda: bot.send_photo(
+                        chat_id, photo=file_id, caption=caption, reply_markup=keyboard
+                    ),
+                    reraise=(BadRequest,),
+                )
+            except BadRequest:
+                log.info("stored picture file_id refused; uploading the picture again")
+                self.media.forget(key)
+        data = await self.png(routine, index, key)
+        if data is None:
+            return None
+        message = await self.sender.call(
+            chat_id,
+            "sendPhoto",
+            lambda: bot.send_photo(chat_id, photo=data, caption=caption, reply_markup=keyboard),
+        )
+        if message is not None and message.photo:
+            self.media.put(key, message.photo[-1].file_id)
+        return message
+
+
+_BY_MEDIA: WeakKeyDictionary[MediaRepository, StepPictures] = WeakKeyDictionary()
+
+
+def pictures_for(sender: Sender, media: MediaRepository) -> StepPictures:
+    """The one StepPictures of this bot (its media table), made on first use."""
+    found = _BY_MEDIA.get(media)
+    if found is None:
+        found = _BY_MEDIA[media] = StepPictures(sender, media)
+    return found
