@@ -1,19 +1,22 @@
 """Sending reminders on time from the database, with one dispatcher job on PTB's JobQueue.
 
 Why one job and not one per reminder: the database already orders reminders by due time, so a
-single job named `reminders:dispatch` is armed at the earliest due time; when it runs it claims
-every due reminder (in the order they fell due), sends them through a small in-order window, and
-arms itself again for the next due time. Thousands of reminders in one minute are then one job,
+single job named `reminders:dispatch` is armed at the earliest due time; when it runs it claims the
+due reminders one by one (in the order they fell due), sends them through a small in-order window,
+and arms itself again for the next due time. Thousands of reminders in one minute are then one job,
 never a thousand APScheduler jobs racing each other and APScheduler's 1 s default misfire grace.
 The job's own `misfire_grace_time` is None (run however late) because lateness is judged here,
 against `grace`, per reminder: a reminder that fell due while the bot was down is sent once if at
 most `grace` late (default 1 hour) and skipped otherwise.
 
 At most once: `claim_due` stores each reminder's next state before it is sent, so a crash between
-the commit and the send loses that one send and never repeats it. A send that certainly did not
-reach Telegram (RetryAfter after the rate limiter's own retries, a connection error, a 5xx) is
-tried again within the grace window; a timeout may have been delivered, so it is not repeated.
-A 403 (the user blocked the bot) or "chat not found" pauses all of that user's reminders.
+the commit and the send loses that one send and never repeats it. Each reminder is claimed alone,
+just before its send starts (when a slot of the in-order window is free): a crash loses at most the
+sends in flight, never the reminders still waiting (tests/reminders/test_crash_claims.py). A send
+that certainly did not reach Telegram (RetryAfter after the rate limiter's own retries, a
+connection error, a 5xx) is tried again within the grace window; a timeout may have been delivered,
+so it is not repeated. A 403 (the user blocked the bot) or "chat not found" pauses all of that
+user's reminders.
 
 The dispatcher knows no chat platform: the front end's `Deliver` raises one of the outcomes below
 (`Blocked`, `Refused`, `MaybeDelivered`, `TryLater`), and the Telegram adapter maps its errors to
@@ -89,7 +92,6 @@ class ReminderScheduler:
         clock: Clock,
         grace: timedelta = DEFAULT_GRACE,
         window: int = 8,
-        batch: int = 500,
         on_blocked: Callable[[int], None] | None = None,
     ) -> None:
         self._repo = repo
@@ -97,7 +99,6 @@ class ReminderScheduler:
         self._clock = clock
         self._grace = grace
         self._window = window
-        self._batch = batch
         self._timer: Timer | None = None
         self._lock = asyncio.Lock()
         self._failing_since: dict[int, datetime] = {}
@@ -135,12 +136,7 @@ class ReminderScheduler:
         """Send everything due now, oldest due first; safe to call at any time."""
         report = DispatchReport()
         async with self._lock:
-            while True:
-                now = self._clock()
-                claimed = self._repo.claim_due(now, grace=self._grace, limit=self._batch)
-                await self._send_in_order(claimed, now, report)
-                if len(claimed) < self._batch:
-                    break
+            await self._send_in_order(report)
         if report.sent or report.too_late or report.blocked or report.failed:
             logger.info(
                 "reminders: %d sent, %d too late, %d blocked, %d retried, %d failed",
@@ -148,21 +144,34 @@ class ReminderScheduler:
             )  # fmt: skip
         return report
 
-    async def _send_in_order(
-        self, claimed: list[tuple[StoredReminder, Dispatch]], now: datetime, report: DispatchReport
-    ) -> None:
-        # Sends start strictly in due order; at most `window` are in flight, so the rate
-        # limiter, not the round trip, sets the pace.
+    async def _send_in_order(self, report: DispatchReport) -> None:
+        # Each reminder is claimed (its next state stored) only when a slot of the window is
+        # free and its send starts at once: a crash loses at most the sends in flight (one when
+        # they go out one by one), never the reminders still waiting in the database. Sends
+        # start strictly in due order; at most `window` are in flight, so the rate limiter, not
+        # the round trip, sets the pace.
         window = asyncio.Semaphore(self._window)
-        tasks: list[asyncio.Task[None]] = []
-        for reminder, decision in claimed:
-            if not decision.send:
-                report.too_late += 1
-                continue
-            await window.acquire()
-            tasks.append(
-                asyncio.create_task(self._send_one(reminder, decision, now, report, window))
-            )
+        tasks: set[asyncio.Task[None]] = set()
+        try:
+            while True:
+                await window.acquire()
+                now = self._clock()
+                claimed = self._repo.claim_due(now, grace=self._grace, limit=1)
+                if not claimed:
+                    window.release()
+                    break
+                reminder, decision = claimed[0]
+                if not decision.send:
+                    report.too_late += 1
+                    window.release()
+                    continue
+                task = asyncio.create_task(self._send_one(reminder, decision, now, report, window))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+        except BaseException:  # cancelled (the bot stops): the sends in flight stop too
+            for task in tasks:
+                task.cancel()
+            raise
         if tasks:
             await asyncio.gather(*tasks)
 

@@ -92,8 +92,18 @@ class ReminderRepository:
     def add(
         self, *, user_id: int, chat_id: int, rule: ReminderRule, now: datetime
     ) -> StoredReminder:
-        """A new reminder, first due at the rule's next fire after `now`."""
+        """A new reminder, first due at the rule's next fire after `now`; idempotent: the same
+        rule again for the same user and chat (a double tap, a repeated update) is the reminder
+        already there, not a second one that would fire twice."""
         with self._sessions() as s, s.begin():
+            same = s.scalars(
+                select(ReminderRow).where(
+                    ReminderRow.user_id == user_id, ReminderRow.chat_id == chat_id
+                )
+            )
+            for existing in same:
+                if to_stored(existing).rule == rule:
+                    return to_stored(existing)
             row = ReminderRow(user_id=user_id, chat_id=chat_id, created_utc=now, blocked=False)
             write(row, rule, ReminderState(next_fire_utc=next_fire(rule, now)))
             s.add(row)

@@ -96,6 +96,8 @@ class SessionService:
         self._background: set[asyncio.Task[LiveSession]] = set()
         self._forgetting: set[int] = set()  # users whose data is being deleted: no new sessions
         self._unsaved: dict[int, LiveSession] = {}  # progress of scheduled runs, see `flush`
+        # ends whose history entry could not be stored (a full disk): (chat, session id, entry)
+        self._unended: list[tuple[int, str, HistoryEntry]] = []
         self._flush_at: asyncio.TimerHandle | None = None
         self.restoring: asyncio.Task[None] | None = None
         self.text_speak: SpeakTime = speaking_time_s  # cue lengths when no voice measures them
@@ -373,6 +375,7 @@ class SessionService:
         if self._flush_at is not None:
             self._flush_at.cancel()
             self._flush_at = None
+        self._store_unended()
         batch, self._unsaved = self._unsaved, {}
         moved = [live for chat, live in batch.items() if self.live.get(chat) is live]
         for live in moved:
@@ -384,6 +387,24 @@ class SessionService:
             for live in moved:  # keep them for the next batch
                 self._unsaved.setdefault(live.chat_id, live)
             self._arm()
+
+    def _store_unended(self) -> None:
+        """Store the ends kept after a storage failure (their history entries), oldest first."""
+        while self._unended:
+            chat_id, session_id, entry = self._unended[0]
+            try:
+                self.store.end(chat_id, entry, session_id)
+            except Exception as exc:
+                log.error("storing %d kept session ends failed: %s", len(self._unended),
+                          error_summary(exc))  # fmt: skip
+                self._arm()
+                return
+            self._unended.pop(0)
+
+    @property
+    def unended(self) -> int:
+        """How many ended sessions wait for their history entry to be stored."""
+        return len(self._unended)
 
     def _schedule(self, live: LiveSession) -> None:
         if live.hands_free:  # not run step by step: one run, to ask how it went
@@ -433,7 +454,18 @@ class SessionService:
         self.scheduler.cancel(live.chat_id)
         self._unsaved.pop(live.chat_id, None)
         self.live.pop(live.chat_id, None)
-        entry_id = self.store.end(live.chat_id, entry)
+        try:
+            entry_id = self.store.end(live.chat_id, entry)
+        except Exception as exc:  # a full disk, the database gone: keep the entry, retry it
+            log.error(
+                "chat %s: storing the end of a session failed, kept to retry: %s",
+                live.chat_id,
+                error_summary(exc),
+            )
+            if live.record.user_id not in self._forgetting:  # a forgotten user's is not kept
+                self._unended.append((live.chat_id, live.record.session_id, entry))
+                self._arm()
+            entry_id, ask_pain = 0, False  # no entry yet to rate
         ended = Ended(entry_id=entry_id, completed=entry.completed)
         await self._tell(live, lambda f: f.ended(live, ended, notify=notify, ask_pain=ask_pain))
         return ended
@@ -453,6 +485,7 @@ class SessionService:
         """End every session of this person, in every chat, without a word, and start none that
         is still being planned (their data is about to be deleted)."""
         self._forgetting.add(user_id)
+        self._unended = [kept for kept in self._unended if kept[2].user_id != user_id]
         try:
             await self.idle()  # a start in progress ends here, refused
             for live in self.of_user(user_id):

@@ -37,13 +37,17 @@ class SessionStore:
         """Every stored session (at start-up)."""
         return self.records.all()
 
-    def end(self, chat_id: int, entry: HistoryEntry) -> int:
-        """Write the history entry and remove the stored session, in one transaction."""
+    def end(self, chat_id: int, entry: HistoryEntry, session_id: str | None = None) -> int:
+        """Write the history entry and remove the stored session, in one transaction (only
+        that session, when `session_id` is given: a retry must not remove a newer one)."""
         values = {name: getattr(entry, name) for name in HistoryEntry.__dataclass_fields__}
         values.pop("id")
         with self._factory.begin() as db:
             row = HistoryRow(**values)
             db.add(row)
             db.flush()
-            db.connection().execute(delete(_SESSIONS).where(_SESSIONS.c.chat_id == chat_id))
+            gone = delete(_SESSIONS).where(_SESSIONS.c.chat_id == chat_id)
+            if session_id is not None:
+                gone = gone.where(_SESSIONS.c.session_id == session_id)
+            db.connection().execute(gone)
             return row.id

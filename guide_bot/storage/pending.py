@@ -1,7 +1,8 @@
 """Conversation steps waiting for the user's next update, kept in the database across restarts.
 
 A few flows must remember something between two updates: a /remind (or a "yes" to the daily
-reminder offer) waiting for the user's time zone, the routine to offer once the safety screening
+reminder offer) waiting for the user's time zone, the daily reminder offer still open (only an
+offer made can be accepted, once), the routine to offer once the safety screening
 is done, and the screening answers given so far. PTB's `user_data` lives in memory, so a restart
 in between would silently drop what the user asked for; these rows keep it.
 
@@ -28,7 +29,7 @@ from guide_bot.storage.upsert import upsert
 
 MAX_AGE = timedelta(days=1)
 
-PendingKind = Literal["remind", "daily_offer", "screening", "after_screening"]
+PendingKind = Literal["remind", "daily_offer", "open_offer", "screening", "after_screening"]
 M = TypeVar("M", bound=BaseModel)
 
 

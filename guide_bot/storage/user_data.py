@@ -11,19 +11,21 @@ from __future__ import annotations
 import base64
 import enum
 import importlib
+import logging
 import pkgutil
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, delete, select
+from sqlalchemy import Table, delete, select, text
 from sqlalchemy.orm import sessionmaker
 
 import guide_bot.storage
 from guide_bot.storage.base import USER_COLUMN, user_tables
 
 EXPORT_FORMAT = 1
+log = logging.getLogger(__name__)
 
 
 # The feature folders keep their tables beside their rules (reminders/, progress/).
@@ -105,4 +107,21 @@ def forget_user(sessions: sessionmaker[Any], user_id: int) -> dict[str, int]:
         for table in reversed(_tables()):
             result = db.execute(delete(table).where(table.c[USER_COLUMN] == user_id))
             deleted[table.name] = int(getattr(result, "rowcount", 0) or 0)
+    scrub(sessions)
     return deleted
+
+
+def scrub(sessions: sessionmaker[Any]) -> None:
+    """Leave no deleted text readable in the database files.
+
+    SQLite: `secure_delete` (set on every connection, storage/base.py) zeroes the freed space in
+    the pages it writes, but the old pages stay in the write-ahead log until a checkpoint; a
+    TRUNCATE checkpoint copies the log into the database and empties the -wal file. (PostgreSQL
+    keeps dead tuples until VACUUM; the operator's autovacuum reclaims them.)
+    """
+    with sessions() as db:
+        if db.get_bind().dialect.name != "sqlite":
+            return
+        busy = db.execute(text("PRAGMA wal_checkpoint(TRUNCATE)")).first()
+        if busy is not None and busy[0]:
+            log.warning("the database was busy: the checkpoint after /forget is incomplete")

@@ -3,7 +3,8 @@
 The data is parsed into its typed payload (telegram/callbacks.py) here and only here, then handed
 to the one function registered for that payload type. A press whose data is missing, empty,
 unknown or forged, or that comes without its message, gets a short answer and changes nothing:
-no feature handler ever sees it.
+no feature handler ever sees it. Neither does a press the group policy refuses (someone else's
+session or offer, a health answer in a group).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from telegram.ext import CallbackQueryHandler
 from guide_bot.telegram import texts
 from guide_bot.telegram.callbacks import Payload
 from guide_bot.telegram.context import BotContext
+from guide_bot.telegram.group_policy import GroupPolicy
 from guide_bot.telegram.handlers.common import Press, button_press
 
 log = logging.getLogger(__name__)
@@ -27,8 +29,12 @@ ButtonHandler = Callable[[Any, Press, BotContext], Awaitable[None]]
 Routes = Mapping[type[Payload], ButtonHandler]
 
 
-def button_router(*tables: Routes) -> CallbackQueryHandler[BotContext, None]:
-    """The one callback-query handler: routes each payload type to its function."""
+def button_router(
+    *tables: Routes, policy: GroupPolicy | None = None
+) -> CallbackQueryHandler[BotContext, None]:
+    """The one callback-query handler: routes each payload type to its function, after the
+    group policy (telegram/group_policy.py) let the press through."""
+    guard = policy if policy is not None else GroupPolicy()
     routes: dict[type[Payload], ButtonHandler] = {}
     for table in tables:
         for kind, handler in table.items():
@@ -48,6 +54,8 @@ def button_router(*tables: Routes) -> CallbackQueryHandler[BotContext, None]:
         if press.data is None or handler is None:
             log.info("update %s: unrecognised button data refused", update.update_id)
             await context.services.sender.answer(query.id, texts.INVALID_BUTTON)
+            return
+        if await guard.refuse_press(press.data, press, context):
             return
         await handler(press.data, press, context)
 

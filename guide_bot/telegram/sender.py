@@ -181,9 +181,12 @@ class Sender:
         )
         return result is not None
 
-    async def answer(self, query_id: str, text: str | None = None) -> None:
-        """Answer a button press (the small toast); failures only logged."""
+    async def answer(
+        self, query_id: str, text: str | None = None, *, url: str | None = None
+    ) -> None:
+        """Answer a button press (the small toast, or a t.me link the app opens); failures only
+        logged."""
         try:
-            await self.bot.answer_callback_query(query_id, text=text)
+            await self.bot.answer_callback_query(query_id, text=text, url=url)
         except TelegramError as exc:
             log.info("answerCallbackQuery failed: %s", type(exc).__name__)

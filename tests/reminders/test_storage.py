@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -77,7 +78,8 @@ def test_snooze_skip_pause(repo: ReminderRepository) -> None:
 
 def test_blocked_user_is_not_claimed_until_resumed(repo: ReminderRepository) -> None:
     one = repo.add(user_id=1, chat_id=10, rule=BERLIN_0730, now=NOW)
-    repo.add(user_id=1, chat_id=10, rule=BERLIN_0730, now=NOW)
+    repo.add(user_id=1, chat_id=10, rule=replace(BERLIN_0730, at=time(7, 45)), now=NOW)
+    assert repo.add(user_id=1, chat_id=10, rule=BERLIN_0730, now=NOW) == one  # idempotent
     other = repo.add(user_id=2, chat_id=20, rule=BERLIN_0730, now=NOW)
     assert repo.mark_blocked(1) == 2
     claimed = repo.claim_due(NOW + timedelta(hours=2))

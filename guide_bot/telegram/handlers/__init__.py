@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from guide_bot.telegram.context import AnyHandler
+from guide_bot.telegram.group_policy import GroupPolicy, guard_commands
 from guide_bot.telegram.handlers import (
     browse,
     fallback,
@@ -53,4 +54,7 @@ def handlers_for(features: Collection[str] = FEATURES) -> list[AnyHandler]:
     """The handlers of the core and these features, the button router, then the catch-all."""
     chosen = [entry for entry in ORDER if entry[0] == "core" or entry[0] in features]
     found: list[AnyHandler] = [handler for _, handlers, _ in chosen for handler in handlers]
-    return [*found, button_router(*(buttons for _, _, buttons in chosen)), *fallback.HANDLERS]
+    policy = GroupPolicy()  # one per bot: every command and every button asks it first
+    guard_commands(found, policy)
+    router = button_router(*(buttons for _, _, buttons in chosen), policy=policy)
+    return [*found, router, *fallback.HANDLERS]

@@ -37,6 +37,7 @@ class Press:
     user_id: int
     message_id: int
     data: Payload | None  # None for data this bot did not make (forged, empty or malformed)
+    private: bool = True  # pressed in a private chat (False: a group, a supergroup, a channel)
 
 
 def button_press(update: Update) -> Press | None:
@@ -45,4 +46,7 @@ def button_press(update: Update) -> Press | None:
     query, found = update.callback_query, ids(update)
     if query is None or found is None or query.message is None:
         return None
-    return Press(query.id, found[0], found[1], query.message.message_id, parse(query.data))
+    chat = update.effective_chat
+    private = chat is not None and chat.type == "private"
+    message_id = query.message.message_id
+    return Press(query.id, found[0], found[1], message_id, parse(query.data), private)

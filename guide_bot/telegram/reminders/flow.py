@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardMarkup
 
 from guide_bot.domain.routine import Routine
+from guide_bot.library.catalog import routine_ref
 from guide_bot.progress.history import HistoryEntry
 from guide_bot.reminders.rules import EVERY_DAY, ReminderRule
 from guide_bot.reminders.store import days_to_mask, mask_to_days
@@ -23,6 +24,7 @@ from guide_bot.telegram.handlers.common import Press
 from guide_bot.telegram.reminders import keyboards as kb
 from guide_bot.telegram.reminders import texts as rt
 from guide_bot.telegram.reminders.waiting import (
+    OpenOffer,
     WaitingOffer,
     offer_waits_for_zone,
     wait_for_zone,
@@ -116,8 +118,23 @@ async def offer_daily(services: Services, chat_id: int, user_id: int, routine: R
         return False
     zone = repo.get_timezone(user_id) or "UTC"
     at = local_quarter_hour(services.now_utc(), zone)
-    repo.mark_offered(user_id, services.now_utc())
+    now = services.now_utc()
+    repo.mark_offered(user_id, now)
+    offer = OpenOffer(hhmm=kb.hhmm(at), routine=routine_ref(routine.id))
+    services.pending.put(user_id, "open_offer", offer, now)  # only this offer can be accepted
     await services.sender.text(chat_id, rt.OFFER_DAILY, kb.offer_daily(at, routine))
+    return True
+
+
+def take_offer(services: Services, user_id: int, data: kb.OfferDaily) -> bool:
+    """Whether this answer is to the offer made to this user and still open; closes it.
+
+    A forged "yes" (no offer made, another time or routine) or a second tap finds none.
+    """
+    offer = services.pending.get(user_id, "open_offer", OpenOffer, services.now_utc())
+    if offer is None or (offer.hhmm, offer.routine) != (data.hhmm, data.routine):
+        return False
+    services.pending.drop(user_id, "open_offer")
     return True
 
 
@@ -146,6 +163,9 @@ async def on_button(
         if stored is None or stored.user_id != user_id:
             await sender.answer(press.query_id, rt.GONE if stored is None else rt.NOT_YOURS)
             return
+    if isinstance(data, kb.OfferDaily) and not take_offer(services, user_id, data):
+        await sender.answer(press.query_id, rt.OFFER_CLOSED)
+        return
     zone = repo.get_timezone(user_id)
     await sender.answer(press.query_id)
     if isinstance(data, kb.Flow):

@@ -139,6 +139,7 @@ OFFER_DAILY = (
 )
 OFFER_YES = "Yes, remind me daily at {time}"
 OFFER_NO = "No thanks"
+OFFER_CLOSED = "That offer is no longer open. You can set a reminder any time with /remind."
 OFFER_DECLINED = "No reminder. You can set one any time with /remind."
 
 # buttons

@@ -46,6 +46,14 @@ class WaitingReminder(BaseModel):
         )
 
 
+class OpenOffer(BaseModel):
+    """The daily reminder offer made and not answered yet: its time and routine, as offered."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    hhmm: Hhmm
+    routine: Annotated[str, Field(min_length=1, max_length=80)]
+
+
 class WaitingOffer(BaseModel):
     """ "Yes" to the daily offer before the zone was known: the offered time (UTC) and routine."""
 
