@@ -28,11 +28,14 @@ from guide_bot.telegram import texts
 from guide_bot.telegram.callbacks import (
     Control,
     Go,
+    Offer,
     PainAfter,
     PainBefore,
     Payload,
-    ScreeningAnswer,
+    ScreeningDone,
+    ScreeningNone,
     ScreeningRedo,
+    ScreeningToggle,
     Swap,
 )
 from guide_bot.telegram.context import AnyHandler, BotContext, Services
@@ -89,7 +92,7 @@ class GroupPolicy:
     ) -> tuple[str | None, str | None]:
         live = services.sessions.get(press.chat_id)
         owner = live.record.user_id if live is not None else None
-        if isinstance(data, ScreeningAnswer | ScreeningRedo):
+        if isinstance(data, ScreeningToggle | ScreeningNone | ScreeningDone | ScreeningRedo):
             return PRIVATELY, None
         if isinstance(data, PainAfter):
             entry = services.history.get(data.entry)
@@ -112,7 +115,7 @@ class GroupPolicy:
             if user is None or not user.screened:
                 return PRIVATELY, data.routine
             return None, None
-        if isinstance(data, Swap | PainBefore):
+        if isinstance(data, Swap | PainBefore | Offer):
             offered_to = self.offers.get(press.chat_id)
             if offered_to is None:
                 return ASK_AGAIN, None
