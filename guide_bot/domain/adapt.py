@@ -76,6 +76,17 @@ class Adaptation:
         return self.routine is None
 
 
+def _replaced(number: int, step: Step, by: Step, condition: str, why: str) -> Change:
+    """The change that puts the gentler `by` in the place of `step`, and why."""
+    return Change(
+        step=number,
+        title=step.title,
+        action="replaced",
+        condition=condition,
+        why=f"now {by.title!r}, because {why}",
+    )
+
+
 def _soft_pressure(step: Step, cap: int) -> Step:
     if step.technique not in {"compress", "roll"}:
         return step
@@ -127,30 +138,14 @@ def _step_changes(
         soft = [load for load in step.loads if load in preferred and load not in gentler.loads]
         if soft:
             cause = preferred[soft[0]]
-            changes.append(
-                Change(
-                    step=number,
-                    title=step.title,
-                    action="replaced",
-                    condition=cause.name,
-                    why=f"now {gentler.title!r}, because {cause.why}",
-                )
-            )
+            changes.append(_replaced(number, step, gentler, cause.name, cause.why))
             step = gentler
     if hits:
         cause = avoided[hits[0]]
         why = cause.why_for(hits[0])
         alternative = gentler
         if alternative is not None and not any(load in avoided for load in alternative.loads):
-            changes.append(
-                Change(
-                    step=number,
-                    title=step.title,
-                    action="replaced",
-                    condition=cause.name,
-                    why=f"now {alternative.title!r}, because {why}",
-                )
-            )
+            changes.append(_replaced(number, step, alternative, cause.name, why))
             step = alternative
         else:
             changes.append(

@@ -38,8 +38,9 @@ class ServiceLiveSessions:
     def snapshot(self, user_id: int) -> LiveSnapshot | None:
         """The caller's session now (read only: the service's schedule moves it)."""
         live = self._find(user_id)
-        if live is None:
-            return None
+        return self._snapshot(live) if live is not None else None
+
+    def _snapshot(self, live: LiveSession, *, clips: bool = True) -> LiveSnapshot:
         now = self._sessions.clock.now()
         speech = live.speech
         return snapshot_of(
@@ -48,7 +49,7 @@ class ServiceLiveSessions:
             now=now,
             session_id=live.record.session_id,
             clock_wall=now,
-            clip_key=speech.cues.key if isinstance(speech, SessionSpeech) else None,
+            clip_key=speech.cues.key if clips and isinstance(speech, SessionSpeech) else None,
         )
 
     async def control(self, user_id: int, action: Action) -> LiveSnapshot:
@@ -64,13 +65,6 @@ class ServiceLiveSessions:
         except SessionError as exc:
             raise Refused(REFUSALS.get(type(exc).__name__, "That is not possible now.")) from exc
         snapshot = self.snapshot(user_id)
-        if snapshot is None:  # stopped, or it just ended: the final view
-            now = self._sessions.clock.now()
-            return snapshot_of(
-                live.session,
-                live.routine,
-                now=now,
-                session_id=live.record.session_id,
-                clock_wall=now,
-            )
+        if snapshot is None:  # stopped, or it just ended: the final view, silent
+            return self._snapshot(live, clips=False)
         return snapshot
