@@ -27,6 +27,7 @@ SLUG_RE = re.compile(SLUG_PATTERN)
 MAX_ID_LENGTH = 64
 MIN_HOLD_S = 1
 MAX_HOLD_S = 600
+MAX_SETTLE_S = 60  # the quiet after an instruction, to get into position (domain/positioning.py)
 
 Technique = Literal["compress", "stretch", "roll", "breathe", "move"]
 Sides = Literal["none", "left-right"]
@@ -201,6 +202,7 @@ class StepFields(_Strict):
     sides: Sides = "none"
     reps: int = Field(default=1, ge=1, le=10, strict=True)
     rest_s: int = Field(default=0, ge=0, le=300, strict=True)
+    settle_s: int | None = Field(default=None, ge=0, le=MAX_SETTLE_S, strict=True)
     pressure: int | None = Field(default=None, ge=0, le=10, strict=True)
     point: Line | None = Field(default=None, min_length=1, max_length=60)
     tools: tuple[Tool, ...] = ()

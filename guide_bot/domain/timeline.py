@@ -1,7 +1,9 @@
 """The planner: a routine becomes a timeline of cues at exact offsets from the session start.
 
 The announcement of a step never eats its hold: the hold starts only once the instruction has
-been spoken, and it is timed from the end of the words that start it ("... Press now."). How
+been spoken and the person has had time to get into position (the step's settle time,
+positioning.py: at least 5 s, more when the step moves them onto the floor, a roller or a wall),
+and it is timed from the end of the words that start it ("... Press now."). How
 long each text takes to say is an input (`speak_s`), measured from real audio when a speech
 engine is used and estimated from the words otherwise; the planner calls no engine.
 
@@ -31,6 +33,7 @@ from guide_bot.domain.cues import (
 )
 from guide_bot.domain.hold_layout import LayoutOptions, SpeakTime, layout_hold
 from guide_bot.domain.lengths import as_played
+from guide_bot.domain.positioning import settle_times, switch_extra_s
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine, Step
 
@@ -55,9 +58,12 @@ class PlanOptions:
     countdown: bool = True
     countdown_from: int = 3
     halfway_min_hold_s: float = 20.0
-    settle_s: float = 1.0  # after the instruction, before "now": time to get into position
     switch_s: float = 5.0  # after "switch sides", to move to the other side
+    between_reps_s: float = 1.0  # a breath between repetitions that follow without a rest
     gap_s: float = 0.25  # the least silence between two spoken cues
+    # Plans made before steps had their own settle time paused this long after every
+    # instruction; sessions stored then are rebuilt with it (sessions/plans.py).
+    legacy_settle_s: float | None = None
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -176,6 +182,20 @@ def _sides_and_reps(step: Step) -> Iterator[tuple[int, int, str | None]]:
             yield rep, index, side
 
 
+def _settle_times(routine: Routine, opts: PlanOptions) -> tuple[float, ...]:
+    if opts.legacy_settle_s is not None:
+        return (opts.legacy_settle_s,) * len(routine.steps)
+    return tuple(float(s) for s in settle_times(routine.steps))
+
+
+def _switch_extra(step: Step, opts: PlanOptions) -> float:
+    return 0.0 if opts.legacy_settle_s is not None else float(switch_extra_s(step))
+
+
+def _between_reps(opts: PlanOptions) -> float:
+    return opts.between_reps_s if opts.legacy_settle_s is None else opts.legacy_settle_s
+
+
 def plan(
     routine: Routine,
     speak_s: SpeakTime = speaking_time_s,
@@ -201,16 +221,17 @@ def plan(
     step_starts: list[float] = []
     holds: list[Hold] = []
     last_number = len(routine.steps)
+    settles = _settle_times(routine, opts)
     for number, step in enumerate(routine.steps, start=1):
         step_starts.append(t)
         t = b.add(t, CueKind.ANNOUNCE, number, None, announce_text(number, step))
-        t += max(opts.settle_s, gap)
+        t += max(settles[number - 1], gap)  # time to get into position
         order = list(_sides_and_reps(step))
         previous_side: str | None = None
         for position, (rep, side_index, side) in enumerate(order, start=1):
             if side is not None and previous_side is not None and side != previous_side:
                 t = b.add(t, CueKind.SWITCH_SIDES, number, side, switch_text(side, step))
-                t += max(opts.switch_s, gap)
+                t += max(opts.switch_s + _switch_extra(step, opts), gap)
             previous_side = side
             opener = hold_start_text(step, side, rep, first_of_rep=side_index == 0)
             start = b.add(t, CueKind.HOLD_START, number, side, opener)  # holding from "now"
@@ -230,7 +251,7 @@ def plan(
                 words_end = b.add(rest_at, CueKind.REST, number, None, rest_text(step, next_title))
                 t = max(words_end + gap, rest_at + step.rest_s)
             elif not last_of_step and side is None:
-                t += opts.settle_s  # straight into the next repetition: a breath first
+                t += _between_reps(opts)  # straight into the next repetition: a breath first
     b.add(t, CueKind.COMPLETE, None, None, COMPLETE_TEXT, spoken=False)
     events = sorted(b.events, key=lambda e: e.at_s)
     return Timeline(

@@ -10,7 +10,8 @@ pressure on one point in a session, and an instruction short enough to be spoken
 (an interval-timer app's users complained of long names cut off by the next cue). Reading is
 faster than speaking (about 200 against 150 words a minute), so an instruction that can be spoken
 before its hold can also be read on screen in the time the step lasts. A step's tools
-must be among the routine's tools, which is what people filter on.
+must be among the routine's tools, which is what people filter on. A step's own settle time (the
+quiet to get into position after its instruction) is 5-30 s.
 
 Every length of a routine is checked (domain/lengths.py): the quick one lasts 2-4 minutes, and the
 doses above apply in the standard and full ones. The safety checks (pictures, danger zones, spoken
@@ -22,8 +23,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from guide_bot.domain.lengths import available_lengths, length_steps, select_length
+from guide_bot.domain.positioning import SETTLE_LINT_S
 from guide_bot.domain.reading import SPEAKING_WORDS_PER_S, speaking_time_s
-from guide_bot.domain.routine import LENGTHS, Length, Routine, Step
+from guide_bot.domain.routine import LENGTHS, Length, Routine, Step, StepFields
 from guide_bot.domain.timeline import plan
 from guide_bot.library.issues import Issue
 from guide_bot.library.lint_safety import lint_safety
@@ -85,6 +87,21 @@ def _dose(step: Step, length: Length) -> list[tuple[str, str]]:
     return found
 
 
+def _settle_check(step: StepFields) -> list[tuple[str, str]]:
+    """A step's own settle time, when it gives one, within what people need."""
+    low, high = SETTLE_LINT_S
+    if step.settle_s is None or low <= step.settle_s <= high:
+        return []
+    return [
+        (
+            "settle_s",
+            f"{step.settle_s} s to get into position after the instruction; fewer than {low} s "
+            f"leaves no time to place a ball or lie down, more than {high} s is a silence that "
+            f"feels stuck; allowed: {low}-{high} s, or no settle_s for the default",
+        )
+    ]
+
+
 def _step_checks(routine: Routine, step: Step) -> list[tuple[str, str]]:
     """(field, message) for the checks that do not depend on the length."""
     found: list[tuple[str, str]] = []
@@ -114,6 +131,7 @@ def _step_checks(routine: Routine, step: Step) -> list[tuple[str, str]]:
                     f"allowed: {PRESSURE_RANGE[0]}-{PRESSURE_RANGE[1]}/10",
                 )
             )
+    found += _settle_check(step)
     unlisted = [tool for tool in step.tools if tool not in routine.tools]
     if unlisted:
         found.append(
@@ -227,6 +245,10 @@ def lint_routine(routine: Routine, file: str) -> list[Issue]:
                         severity="warning",
                     )
                 )
+    for index, written in enumerate(routine.steps):
+        if written.alternative is not None:
+            for field, message in _settle_check(written.alternative):
+                add(_issue(file, index, written, f"alternative.{field}", message))
     for issue in _lengths(routine, file) + lint_safety(routine, file):
         add(issue)
     return list(found.values())

@@ -3,7 +3,8 @@
 A stored session only fits the timeline it was made with (the engine checks a digest). The
 timeline depends on how long each text takes to say (measured from audio in voice mode) and on
 the countdown setting, so both are stored with the session: `inputs` = the countdown choice and
-every duration the planner asked for. Rebuilding with them gives the same timeline.
+every duration the planner asked for, and how settle times were counted (`settle`). Rebuilding
+with them gives the same timeline.
 
 A session started with a length and screening answers (`PlanChoice`) plays the routine in that
 length, adapted to those conditions (domain/adapt.py); `inputs` then also hold `length` and
@@ -18,7 +19,7 @@ import asyncio
 import json
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from guide_bot.config import Settings
@@ -31,6 +32,11 @@ from guide_bot.speech.service import SessionSpeech, SpeechService, voice_for, vo
 from guide_bot.storage.users import UserSettings
 
 log = logging.getLogger(__name__)
+
+# How the quiet after each instruction was timed, stored with the plan: sessions stored before
+# steps had their own settle time (domain/positioning.py) paused 1 s, and are rebuilt that way.
+SETTLE_RULE = "per-step"
+LEGACY_SETTLE_S = 1.0
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -94,7 +100,7 @@ def _recorded(
         return seen[text]
 
     timeline = plan(routine, measure, options)
-    inputs: dict[str, Any] = {"countdown": options.countdown, "speak": seen}
+    inputs: dict[str, Any] = {"countdown": options.countdown, "speak": seen, "settle": SETTLE_RULE}
     if choice is not None:
         inputs.update(choice.to_inputs())
     return _shared(routine, inputs, timeline), inputs
@@ -188,4 +194,6 @@ def _rebuild(routine: Routine, inputs: dict[str, Any]) -> Timeline:
         return float(value) if isinstance(value, int | float) else speaking_time_s(text)
 
     options = PlanOptions(countdown=bool(inputs.get("countdown", True)))
+    if inputs.get("settle") != SETTLE_RULE:  # stored before steps had their own settle time
+        options = replace(options, legacy_settle_s=LEGACY_SETTLE_S)
     return plan(routine, speak, options)
