@@ -8,6 +8,7 @@ import pytest
 from routine_strategies import CUE_TEXTS
 
 from guide_bot.domain.cues import STOP_RULE
+from guide_bot.domain.positioning import SETTLE_BY_TECHNIQUE_S
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import CueKind, PlanOptions, Timeline, TimelineEvent, plan
 
@@ -34,7 +35,7 @@ def test_json_shape_is_exactly_the_documented_one(two_steps: Timeline) -> None:
 def test_the_hold_starts_after_the_instruction_and_its_own_words(two_steps: Timeline) -> None:
     announce = of_kind(two_steps, CueKind.ANNOUNCE)[0]
     start = of_kind(two_steps, CueKind.HOLD_START)[0]
-    assert start.at_s >= announce.at_s + announce.speak_s + PlanOptions().settle_s
+    assert start.at_s >= announce.at_s + announce.speak_s + SETTLE_BY_TECHNIQUE_S["compress"]
     hold = two_steps.holds[0]
     assert hold.start_s == start.at_s + start.speak_s
     assert hold.end_s - hold.start_s == pytest.approx(30)
@@ -90,7 +91,8 @@ def test_repetitions_without_rest_get_a_breath_between(make_routine: Factory) ->
     timeline = plan(make_routine([{"hold_s": 10, "reps": 2}]))
     first_release = of_kind(timeline, CueKind.RELEASE)[0]
     second = of_kind(timeline, CueKind.HOLD_START)[1]
-    assert second.at_s - (first_release.at_s + first_release.speak_s) >= PlanOptions().settle_s
+    breath = PlanOptions().between_reps_s
+    assert second.at_s - (first_release.at_s + first_release.speak_s) >= breath
 
 
 def test_rest_lasts_its_seconds_and_names_the_next_step(make_routine: Factory) -> None:

@@ -38,7 +38,9 @@ def test_at_least_23_routines_in_three_lengths(shipped: dict[str, Routine]) -> N
             plan(select_length(routine, length)).total_s for length in available_lengths(routine)
         )
         assert 2 * 60 <= quick <= 4 * 60, routine.id
-        assert 4 * 60 <= standard <= 20 * 60, routine.id
+        # 22 minutes: full-body-stretch's seven stretches at the evidence's dose (2 x 30 s a
+        # side) with time to get into position and to turn over between sides (positioning.py)
+        assert 4 * 60 <= standard <= 22 * 60, routine.id
         assert standard <= full <= 30 * 60, routine.id
 
 
