@@ -19,6 +19,7 @@ from guide_bot.domain.routine import (
     LOADS,
     MAX_HOLD_S,
     MAX_ID_LENGTH,
+    MAX_SETTLE_S,
     MIN_HOLD_S,
     SIDES,
     TECHNIQUES,
@@ -47,6 +48,8 @@ ALLOWED: dict[str, str] = {
     "reps": "a whole number from 1 to 10",
     "rest_s": "a whole number of seconds from 0 to 300",
     "get_ready_s": "a whole number of seconds from 0 to 60",
+    "settle_s": f"a whole number of seconds from 0 to {MAX_SETTLE_S} (lint: 5-30), or leave it "
+    "out for the default",
     "pressure": "a whole number from 0 (none) to 10 (worst), or leave it out",
     "point": _TEXT.format(low=1, high=60) + ", or leave it out",
     "technique": ", ".join(TECHNIQUES),

@@ -80,6 +80,20 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], dict[str, Any]], str, tuple[st
         True,
     ),
     ("hold of 0 s", lambda d: _step_change(d, hold_s=0), "hold_s", ("from 1 to 600",), True),
+    (
+        "settle time over a minute",
+        lambda d: _step_change(d, settle_s=61),
+        "settle_s",
+        ("61 is too large", "from 0 to 60 (lint: 5-30)"),
+        True,
+    ),
+    (
+        "settle time as text",
+        lambda d: _step_change(d, settle_s="10"),
+        "settle_s",
+        ("not the text '10'", "from 0 to 60"),
+        True,
+    ),
     ("hold of 601 s", lambda d: _step_change(d, hold_s=601), "hold_s", ("from 1 to 600",), True),
     (
         "cue at the end of its hold",

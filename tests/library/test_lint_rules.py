@@ -76,6 +76,38 @@ CASES: list[tuple[str, Breaks, int | None, str, tuple[str, ...]]] = [
         ("to speak before the hold starts", "under 25 s"),
     ),
     (
+        "too little time to get into position",
+        _step(settle_s=3),
+        2,
+        "settle_s",
+        ("3 s to get into position", "allowed: 5-30 s", "no settle_s for the default"),
+    ),
+    (
+        "a silence after the instruction that feels stuck",
+        _step(settle_s=45),
+        2,
+        "settle_s",
+        ("45 s to get into position", "allowed: 5-30 s"),
+    ),
+    (
+        "an alternative with too little time to get into position",
+        _step(
+            alternative={
+                "title": "Shoulder squeeze by hand",
+                "instruction": "Squeeze the top of the other shoulder gently, and hold.",
+                "technique": "compress",
+                "hold_s": 45,
+                "sides": "left-right",
+                "pressure": 4,
+                "settle_s": 0,
+                "where": {"view": "back", "point": [0.60, 0.18]},
+            }
+        ),
+        2,
+        "alternative.settle_s",
+        ("0 s to get into position", "allowed: 5-30 s"),
+    ),
+    (
         "step tool the routine does not list",
         _step(tools=["foam-roller"]),
         2,
@@ -135,6 +167,17 @@ def test_ninety_seconds_of_rolling_in_two_rounds_is_enough(
 ) -> None:
     data = make_routine()
     _roll(45, 2)(data)
+    path = write(data)
+    routine = load_routines([path]).routines["sample"]
+    assert lint_routine(routine, str(path)) == []
+
+
+@pytest.mark.parametrize("settle_s", [5, 12, 30])
+def test_a_settle_time_within_range_is_fine(
+    write: Write, make_routine: Routine, settle_s: int
+) -> None:
+    data = make_routine()
+    data["steps"][1]["settle_s"] = settle_s
     path = write(data)
     routine = load_routines([path]).routines["sample"]
     assert lint_routine(routine, str(path)) == []
