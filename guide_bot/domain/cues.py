@@ -25,6 +25,8 @@ class CueKind(StrEnum):
     RELEASE = "release"
     REST = "rest"
     COMPLETE = "complete"
+    # Only in a voice note that picks a session up mid-step (lead_in.py), never in a plan.
+    LEAD_IN = "lead_in"
 
 
 HOLD_VERB = {

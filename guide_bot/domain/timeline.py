@@ -17,8 +17,8 @@ countdown and no chime (`Timeline.quiet_end`). The stop rule is part of the firs
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 from guide_bot.domain.cues import (
     COMPLETE_TEXT,
@@ -47,6 +47,7 @@ __all__ = [
     "TimelineEvent",
     "announce_text",
     "hold_start_text",
+    "moved",
     "plan",
 ]
 
@@ -150,6 +151,27 @@ class Timeline:
             "total_s": round(self.total_s, 3),
             "events": [event.to_dict() for event in self.events],
         }
+
+
+def moved(timeline: Timeline, times: Sequence[float]) -> Timeline:
+    """The timeline with every event at its time in `times` (a session's plan after +15 s:
+    `SessionMachine.event_times()`); step starts, holds and the total move with their events."""
+    if len(times) != len(timeline.events):
+        raise ValueError(f"{len(times)} times for {len(timeline.events)} events")
+    events = tuple(replace(e, at_s=at) for e, at in zip(timeline.events, times, strict=True))
+    starts = tuple(e for e in events if e.kind is CueKind.HOLD_START)
+    releases = tuple(e for e in events if e.kind is CueKind.RELEASE)
+    holds = tuple(
+        replace(hold, start_s=start.at_s + start.speak_s, end_s=release.at_s)
+        for hold, start, release in zip(timeline.holds, starts, releases, strict=True)
+    )
+    return replace(
+        timeline,
+        events=events,
+        step_starts=tuple(e.at_s for e in events if e.kind is CueKind.ANNOUNCE),
+        holds=holds,
+        total_s=events[-1].at_s,
+    )
 
 
 @dataclass

@@ -8,6 +8,7 @@ each cue's offset and text, the chimes' offsets, length), so equal segments shar
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,13 @@ from guide_bot.domain.timeline import Timeline
 from guide_bot.speech.cache import Made, cache_key
 from guide_bot.speech.codecs import encode_ogg_opus
 from guide_bot.speech.cues import CueAudio
-from guide_bot.speech.track import Segment, render_segment, segment, step_segment
+from guide_bot.speech.track import (
+    Segment,
+    opened_segment,
+    render_segment,
+    segment,
+    step_segment,
+)
 
 NOTE_FORMAT = "ogg-opus-48k-mono"
 
@@ -50,6 +57,14 @@ class VoiceNotes:
         """The note before the first step (the get-ready cue)."""
         first = timeline.step_starts[0] if timeline.step_starts else timeline.total_s
         return self.segment(segment(timeline, 0.0, first))
+
+    def picked_up(
+        self, timeline: Timeline, start_s: float, end_s: float, openings: Sequence[str]
+    ) -> VoiceNote:
+        """The note of the rest of a step from `start_s` (after Resume or +15 s): it opens by
+        saying where the person is (`openings`, fullest first), never with silence."""
+        seg = opened_segment(timeline, start_s, end_s, openings, self.cues.duration_s)
+        return self.segment(seg)
 
     def key(self, seg: Segment) -> str:
         """The content key of a segment's note."""

@@ -8,6 +8,7 @@ sample by sample in Python.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -63,6 +64,50 @@ def segment(timeline: Timeline, start_s: float, end_s: float) -> Segment:
     if timeline.quiet_end and timeline.holds:  # a routine that fades out ends without a chime
         marks = [t for t in marks if t < timeline.holds[-1].end_s]
     return Segment(start_s=start_s, end_s=end_s, events=events, chimes_at=tuple(sorted(marks)))
+
+
+# Generated cues that a lead-in may take the place of; the others are always said.
+_MAY_GIVE_WAY = frozenset({CueKind.COUNTDOWN, CueKind.HALFWAY, CueKind.PACE})
+
+
+def opened_segment(
+    timeline: Timeline,
+    start_s: float,
+    end_s: float,
+    openings: Sequence[str],
+    speak: Callable[[str], float],
+    gap_s: float = 0.25,
+) -> Segment:
+    """A segment that opens with spoken words at its very start (a note after Resume or +15 s).
+
+    The first of `openings` (fullest first) that ends `gap_s` before the next cue that must be
+    said is placed at `start_s`; countdown, halfway and pacing cues under it give way, and so
+    does the chime of a hold that began while it speaks. When none fits, the segment starts
+    at that next cue instead (under a second early), so it never opens with silence.
+    """
+    seg = segment(timeline, start_s, end_s)
+    spoken = [e for e in seg.events if e.spoken]
+    for text in openings:
+        length = speak(text)
+        ends = start_s + length + gap_s
+        if any(e.at_s < ends and e.kind not in _MAY_GIVE_WAY for e in spoken):
+            continue
+        kept = tuple(e for e in seg.events if not (e.spoken and e.at_s < ends))
+        first = seg.events[0] if seg.events else None
+        lead = TimelineEvent(
+            at_s=start_s,
+            kind=CueKind.LEAD_IN,
+            step=first.step if first is not None else None,
+            side=first.side if first is not None else None,
+            text=text,
+            speak_s=length,
+        )
+        chimes = tuple(at for at in seg.chimes_at if at >= ends)
+        return Segment(start_s=start_s, end_s=end_s, events=(lead, *kept), chimes_at=chimes)
+    must = next((e for e in spoken if e.kind not in _MAY_GIVE_WAY), None)
+    if must is None or must.at_s <= start_s:
+        return seg
+    return segment(timeline, must.at_s, end_s)
 
 
 def render_track(timeline: Timeline, clips: ClipSource, *, chimes: bool = True) -> Pcm:

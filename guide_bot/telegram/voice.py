@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import replace
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, InputFile, Message
@@ -19,12 +18,12 @@ from telegram.error import BadRequest
 
 from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock
-from guide_bot.domain.timeline import CueKind, Timeline
+from guide_bot.domain.lead_in import lead_in_texts
+from guide_bot.domain.timeline import Timeline, moved
 from guide_bot.sessions.live import LiveSession
 from guide_bot.speech.notes import VoiceNote, VoiceNotes
 from guide_bot.speech.selection import NoSpeech
 from guide_bot.speech.service import SessionSpeech, SpeechService, voice_from_dict
-from guide_bot.speech.track import segment
 from guide_bot.storage.media import MediaRepository
 from guide_bot.telegram.handsfree import SentTrack, TrackSender
 from guide_bot.telegram.sender import Sender
@@ -32,16 +31,6 @@ from guide_bot.telegram.sender import Sender
 log = logging.getLogger(__name__)
 
 CAPTION_LIMIT = 1024
-
-
-def shifted(timeline: Timeline, shifts: list[Any]) -> Timeline:
-    """The timeline with the session's added time (+15 s) applied, for rendering its rest."""
-    events = list(timeline.events)
-    for index, seconds in shifts:
-        for i in range(int(index), len(events)):
-            events[i] = replace(events[i], at_s=events[i].at_s + float(seconds))
-    starts = tuple(e.at_s for e in events if e.kind is CueKind.ANNOUNCE)
-    return replace(timeline, events=tuple(events), step_starts=starts, total_s=events[-1].at_s)
 
 
 class VoiceNoteSender:
@@ -102,16 +91,18 @@ class VoiceNoteSender:
     async def send_rest(
         self, live: LiveSession, caption: str, keyboard: InlineKeyboardMarkup
     ) -> Message | None:
-        """The rest of the current step from where the session is now (after resume or +15 s)."""
+        """The rest of the current step from where the session is now (after resume or +15 s),
+        opening with where the person is ("Right side, one minute twenty left.")."""
         notes = await self._notes(live)
         if notes is None:
             return None
         now = self.clock.now()
         offset = live.session.position(now).offset_s
-        timeline = shifted(live.session.timeline, list(live.session.to_dict()["shifts"]))  # type: ignore[call-overload]
+        timeline = moved(live.session.timeline, live.session.event_times())
         end = next((s for s in timeline.step_starts if s > offset + 1e-6), timeline.total_s)
+        openings = lead_in_texts(live.routine, timeline, offset)
         try:
-            note = await asyncio.to_thread(notes.segment, segment(timeline, offset, end))
+            note = await asyncio.to_thread(notes.picked_up, timeline, offset, end, openings)
         except Exception as exc:
             log.warning("chat %s: voice note failed: %s", live.chat_id, type(exc).__name__)
             return None
