@@ -70,7 +70,7 @@ async def test_error_in_one_chat_never_affects_another(
         await server.wait_idle(0.2)  # the handler stores and schedules after sending
         other.new()
         server.fail("sendMessage", 500, times=1000, chat_id=CHAT)  # CHAT's sends all fail
-        await bot.run_for(90)  # the whole session: its stop rule and two steps
+        await bot.run_for(120)  # the whole session: its stop rule, two steps, time to get ready
         assert [c.method for c in mine.new()] == ["editMessageReplyMarkup"]  # edits still work
         received = other.new_texts()
         assert received[0].startswith("<b>Step 1 of 2")

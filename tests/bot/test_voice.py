@@ -5,14 +5,19 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+import numpy as np
+import pytest
 from fakebot.server import FakeBotServer
 
-from bot.harness import build_bot, ready_user, running, screen
+from bot.harness import build_bot, event_at, ready_user, running, screen
 from bot.test_session_flow import Chat, press, start_session
 from guide_bot.domain.clock import FakeClock
-from guide_bot.speech.ports import SpeechEngine, SpeechError
+from guide_bot.domain.lead_in import time_left_words
+from guide_bot.sessions.live import LiveSession
+from guide_bot.speech.codecs import decode
+from guide_bot.speech.ports import Pcm, SpeechEngine, SpeechError
 from guide_bot.speech.selection import EngineSelector, Voice
-from guide_bot.speech.service import SpeechService
+from guide_bot.speech.service import SessionSpeech, SpeechService
 
 CHAT, OTHER = 2002, 3003
 
@@ -65,6 +70,33 @@ async def test_voice_session_one_call_per_step_then_file_ids(
         ]
 
 
+def _level(pcm: Pcm, start_s: float, end_s: float) -> float:
+    """RMS level (0..1 of full scale) of a stretch of audio."""
+    samples = np.frombuffer(pcm.samples, dtype="<i2").astype(np.float64) / 32768
+    part = samples[round(start_s * pcm.rate) : round(end_s * pcm.rate)]
+    return float(np.sqrt(np.mean(part**2))) if part.size else 0.0
+
+
+def _blocks(pcm: Pcm, seconds: float) -> np.ndarray:
+    """RMS per 10 ms block of the first `seconds`."""
+    block = round(pcm.rate * 0.01)
+    samples = np.frombuffer(pcm.samples, dtype="<i2").astype(np.float64)
+    usable = min(len(samples), round(seconds * pcm.rate)) // block * block
+    return np.sqrt(np.mean(samples[:usable].reshape(-1, block) ** 2, axis=1))
+
+
+def _opens_with(note: bytes, live: LiveSession, text: str) -> None:
+    """The note's first words are `text` in the session's voice: speech in the first 0.5 s
+    (no leading silence), and its loudness over time follows the clip of those words."""
+    assert isinstance(live.speech, SessionSpeech)
+    clip = live.speech.cues.clip(text)
+    audio = decode(note, rate=clip.rate)
+    assert _level(audio, 0.0, 0.5) > 0.02, "the note opens with silence"
+    expected, heard = _blocks(clip, clip.duration_s), _blocks(audio, clip.duration_s)
+    match = float(np.corrcoef(expected, heard)[0, 1])
+    assert match > 0.9
+
+
 async def test_resume_in_voice_mode_sends_the_rest_of_the_step(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
@@ -73,7 +105,9 @@ async def test_resume_in_voice_mode_sends_the_rest_of_the_step(
     chat = Chat(server, CHAT)
     async with running(bot):
         await start_session(bot, chat, "long-test")
-        await bot.run_for(20)
+        live = bot.services.sessions.get(CHAT)
+        assert live is not None
+        await bot.run_for(event_at(bot, CHAT, "hold_start", 1) + 14)  # after its cue at 10 s
         step1 = chat.new()[-1]
         assert step1.text.startswith("<b>Step 1 of 2")
         await press(bot, step1, "Pause")
@@ -85,12 +119,22 @@ async def test_resume_in_voice_mode_sends_the_rest_of_the_step(
         assert [c.method for c in rest] == ["sendVoice"]
         assert rest[0].text.startswith("<b>Step 1 of 2")
         assert rest[0].buttons()[0][0] == "⏸ Pause"
-        # Shorter than the whole step's note: it starts where the session is.
+        # Shorter than the whole step's note: it starts where the session is...
         assert int(rest[0].params["duration"]) < int(step1.params["duration"])
+        # ... and says so first: the step (it has no sides) and the time left, never silence.
+        left = live.session.position(bot.clock.now()).hold_left_s
+        assert left is not None
+        said = f"Glute press, {time_left_words(left)} left."
+        assert "seconds left" in said
+        _opens_with(rest[0].files["voice"], live, said)
+
         assert await press(bot, rest[0], "+15 s") == "+15 s on this hold."
         longer = chat.new()
         assert [c.method for c in longer] == ["sendVoice"]
         assert int(longer[0].params["duration"]) >= int(rest[0].params["duration"]) + 14
+        more = live.session.position(bot.clock.now()).hold_left_s
+        assert more == pytest.approx(left + 15)
+        _opens_with(longer[0].files["voice"], live, f"Glute press, {time_left_words(more)} left.")
 
 
 class _Broken:
@@ -147,7 +191,7 @@ async def test_voice_session_continues_after_a_restart(
         live = again.services.sessions.get(CHAT)
         assert live is not None
         assert live.speech is None  # the voice is opened again when a note is due
-        await again.run_for(60)
+        await again.run_for(90)
         sent = chat.new()
         step2 = [c for c in sent if c.method == "sendVoice"]
         assert len(step2) == 1

@@ -148,7 +148,11 @@ def test_log_display_prints_each_cue_once_with_its_time() -> None:
     lines = out.getvalue().splitlines()
     assert lines[0] == "Text only (test)."
     assert lines[1] == f"[0:00] Get ready for Tiny test. {STOP_RULE}"
-    assert lines[3].startswith("[0:0")
+    # "Press now." comes when the plan has it: after the time to get into position
+    hold_start = next(e for e in timeline.events if e.kind == "hold_start")
+    whole = int(hold_start.at_s)
+    assert whole >= 5
+    assert lines[3] == f"[{whole // 60}:{whole % 60:02d}] {hold_start.text}"
     assert lines[3].endswith("Press now.")
     assert len(lines) == 1 + len(timeline.events) + 1
     assert lines[-1].startswith("Session complete: Tiny test")
