@@ -95,7 +95,7 @@ async def test_without_valid_init_data_is_401(
 
 
 async def test_snapshot_of_the_callers_session(client: Client, clock: FakeClock) -> None:
-    clock.advance(50.0)
+    clock.advance(60.0)  # into step 1's hold, after the time to lie down on the ball
     answer = await client.get("/api/live", headers=auth(ANN))
     assert answer.status == 200
     assert answer.headers["Cache-Control"] == "no-store"
@@ -106,8 +106,8 @@ async def test_snapshot_of_the_callers_session(client: Client, clock: FakeClock)
         1,
         "hold",
     )
-    assert data["server_time"] == T0 + 50.0
-    assert data["hold"]["ends_at"] > T0 + 50.0
+    assert data["server_time"] == T0 + 60.0
+    assert data["hold"]["ends_at"] > T0 + 60.0
     assert all(cue["audio_url"].startswith("api/audio/") for cue in data["cues"])
 
 
