@@ -131,7 +131,7 @@ async def test_other_users_get_nothing_of_it(client: Client, sessions: FakeLiveS
 async def test_controls_act_on_the_callers_session(
     client: Client, sessions: FakeLiveSessions, clock: FakeClock
 ) -> None:
-    clock.advance(50.0)
+    clock.advance(60.0)  # inside step 1's hold: +15 s needs one
     paused = await client.post("/api/live/pause?session=ann-1", headers=auth(ANN))
     assert paused.status == 200
     assert (await paused.json())["state"] == "paused"
