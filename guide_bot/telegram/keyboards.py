@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from guide_bot.domain.conditions import CONDITIONS
 from guide_bot.domain.routine import Length, Routine
@@ -206,19 +206,24 @@ def settings(current: UserSettings, language: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([*grid(modes, 2), *grid(languages, 2), toggles])
 
 
-def controls(session_id: str, version: int, *, paused: bool) -> InlineKeyboardMarkup:
-    """Pause/Resume, Skip, Back, +15 s, Stop; the payloads carry the session id and version."""
+def controls(
+    session_id: str, version: int, *, paused: bool, live_view: str | None = None
+) -> InlineKeyboardMarkup:
+    """Pause/Resume, Skip, Back, +15 s, Stop; the payloads carry the session id and version.
+    With `live_view` (the Mini App's address for this session; private chats only, as Telegram
+    refuses `web_app` buttons elsewhere), a Live view button under them."""
 
     def ctl(label: str, action: Action) -> InlineKeyboardButton:
         return button(label, Control(action=action, sid=session_id, ver=version))
 
     first = ctl(texts.RESUME, "resume") if paused else ctl(texts.PAUSE, "pause")
-    return InlineKeyboardMarkup(
-        [
-            [first, ctl(texts.SKIP, "skip"), ctl(texts.BACK, "back")],
-            [ctl(texts.ADD_TIME, "add"), ctl(texts.STOP, "stop")],
-        ]
-    )
+    rows = [
+        [first, ctl(texts.SKIP, "skip"), ctl(texts.BACK, "back")],
+        [ctl(texts.ADD_TIME, "add"), ctl(texts.STOP, "stop")],
+    ]
+    if live_view is not None:
+        rows.append([InlineKeyboardButton(texts.LIVE_VIEW, web_app=WebAppInfo(live_view))])
+    return InlineKeyboardMarkup(rows)
 
 
 def hands_free_report(session_id: str, version: int) -> InlineKeyboardMarkup:
