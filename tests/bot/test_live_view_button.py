@@ -16,7 +16,11 @@ from bot.harness import build_bot, ready_user, running
 
 USER = 3003
 GROUP = -500
-PUBLIC = {"public_url": "https://guide-bot.example.test", "http_listen": "127.0.0.1", "http_port": 0}
+PUBLIC: dict[str, object] = {
+    "public_url": "https://guide-bot.example.test",
+    "http_listen": "127.0.0.1",
+    "http_port": 0,
+}
 
 
 def web_apps(call: Call) -> list[str]:
@@ -79,7 +83,7 @@ async def test_the_fake_server_refuses_web_app_buttons_in_groups_as_telegram_doe
         [[InlineKeyboardButton("Live view", web_app=WebAppInfo("https://x.example/app"))]]
     )
     async with running(bot):
-        with pytest.raises(BadRequest, match="(?i)button_type_invalid"):
+        with pytest.raises(BadRequest, match=r"(?i)button_type_invalid"):
             await bot.app.bot.send_message(GROUP, "hi", reply_markup=keyboard)
         sent = await bot.app.bot.send_message(USER, "hi", reply_markup=keyboard)
         assert sent.message_id
