@@ -142,6 +142,7 @@ class Offer(Payload):
     routine: RoutineRefStr
     length: LengthCode
     ok: bool
+    hands: bool = False  # a first session: the user picked hands-free delivery on the offer
 
 
 @payload("pb")
@@ -152,6 +153,7 @@ class PainBefore(Payload):
     pain: Pain
     length: LengthCode = "s"
     ok: bool = False
+    hands: bool = False  # start it hands-free (picked on a first session's offer)
 
 
 @payload("pa")

@@ -148,19 +148,30 @@ def start_offer(
     code: LengthCode,
     ok: bool,
     lengths: Sequence[tuple[Length, LengthCode, float]],
+    hands: bool | None = None,
 ) -> InlineKeyboardMarkup:
     """The length row (one tap changes it; the chosen one marked), then 0-10 or skip, whose
-    tap starts the session in that length. `lengths`: (length, its code, its seconds)."""
+    tap starts the session in that length. `lengths`: (length, its code, its seconds).
+    `hands` (a first session only; None: not offered): a toggle for hands-free delivery, which
+    the pain tap carries, so the session starts fitted and hands-free alike."""
     ref = routine_ref(routine.id)
+    picked = bool(hands)
     row = [
         button(
             texts.length_button(length, seconds, length_code == code),
-            Offer(routine=ref, length=length_code, ok=ok),
+            Offer(routine=ref, length=length_code, ok=ok, hands=picked),
         )
         for length, length_code, seconds in lengths
     ]
-    pain = _pain_rows(lambda n: PainBefore(routine=ref, pain=n, length=code, ok=ok))
-    return InlineKeyboardMarkup([row, *pain] if len(row) > 1 else pain)
+    pain = _pain_rows(lambda n: PainBefore(routine=ref, pain=n, length=code, ok=ok, hands=picked))
+    rows = [row, *pain] if len(row) > 1 else pain
+    if hands is not None:
+        toggle = button(
+            texts.toggle_label(texts.HANDS_FREE_OFFER_BUTTON, picked),
+            Offer(routine=ref, length=code, ok=ok, hands=not picked),
+        )
+        rows = [[toggle], *rows]
+    return InlineKeyboardMarkup(rows)
 
 
 def ask_first(routine: Routine, code: LengthCode) -> InlineKeyboardMarkup:
