@@ -295,9 +295,10 @@ def build_bot(
     sender = Sender(app.bot, on_blocked=blocked)
     media = MediaRepository(database)
     notes = VoiceNoteSender(voices, settings, media, clock, sender) if voices else None
-    sessions.attach(ChatPresenter(sender, notes, pictures_for(sender, media)))
-
     web = _web(settings, catalog, clock, sessions, voices)
+    public_url = settings.public_url if web and web.live_view_url else None
+    presenter = ChatPresenter(sender, notes, pictures_for(sender, media), public_url=public_url)
+    sessions.attach(presenter)
     speaker_chat = SpeakerChat(sender) if web and web.speakers else None
     if web and web.speakers and speaker_chat:
         web.speakers.on_change(speaker_chat.changed)  # the chat message follows the speaker

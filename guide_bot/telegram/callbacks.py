@@ -28,6 +28,8 @@ class Payload(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     prefix: ClassVar[str] = ""
+    # trailing fields added later, with defaults: buttons sent before still parse without them
+    optional_tail: ClassVar[int] = 0
 
     def pack(self) -> str:
         """The callback_data string; refuses to build one Telegram would reject."""
@@ -64,10 +66,13 @@ def parse(data: str | None) -> Payload | None:
         return None
     prefix, *values = data.split(SEPARATOR)
     cls = _REGISTRY.get(prefix)
-    if cls is None or len(values) != len(cls.model_fields):
+    if cls is None:
+        return None
+    count = len(cls.model_fields)
+    if not count - cls.optional_tail <= len(values) <= count:
         return None
     try:
-        return cls.model_validate(dict(zip(cls.model_fields, values, strict=True)))
+        return cls.model_validate(dict(zip(cls.model_fields, values, strict=False)))
     except ValidationError:
         return None
 
@@ -142,6 +147,9 @@ class Offer(Payload):
     routine: RoutineRefStr
     length: LengthCode
     ok: bool
+    hands: bool = False  # a first session: the user picked hands-free delivery on the offer
+
+    optional_tail: ClassVar[int] = 1  # `hands`, added after offers without it were sent
 
 
 @payload("pb")
@@ -152,6 +160,9 @@ class PainBefore(Payload):
     pain: Pain
     length: LengthCode = "s"
     ok: bool = False
+    hands: bool = False  # start it hands-free (picked on a first session's offer)
+
+    optional_tail: ClassVar[int] = 1  # `hands`, added after offers without it were sent
 
 
 @payload("pa")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from guide_bot.domain.conditions import CONDITIONS
 from guide_bot.domain.routine import Length, Routine
@@ -148,19 +148,30 @@ def start_offer(
     code: LengthCode,
     ok: bool,
     lengths: Sequence[tuple[Length, LengthCode, float]],
+    hands: bool | None = None,
 ) -> InlineKeyboardMarkup:
     """The length row (one tap changes it; the chosen one marked), then 0-10 or skip, whose
-    tap starts the session in that length. `lengths`: (length, its code, its seconds)."""
+    tap starts the session in that length. `lengths`: (length, its code, its seconds).
+    `hands` (a first session only; None: not offered): a toggle for hands-free delivery, which
+    the pain tap carries, so the session starts fitted and hands-free alike."""
     ref = routine_ref(routine.id)
+    picked = bool(hands)
     row = [
         button(
             texts.length_button(length, seconds, length_code == code),
-            Offer(routine=ref, length=length_code, ok=ok),
+            Offer(routine=ref, length=length_code, ok=ok, hands=picked),
         )
         for length, length_code, seconds in lengths
     ]
-    pain = _pain_rows(lambda n: PainBefore(routine=ref, pain=n, length=code, ok=ok))
-    return InlineKeyboardMarkup([row, *pain] if len(row) > 1 else pain)
+    pain = _pain_rows(lambda n: PainBefore(routine=ref, pain=n, length=code, ok=ok, hands=picked))
+    rows = [row, *pain] if len(row) > 1 else pain
+    if hands is not None:
+        toggle = button(
+            texts.toggle_label(texts.HANDS_FREE_OFFER_BUTTON, picked),
+            Offer(routine=ref, length=code, ok=ok, hands=not picked),
+        )
+        rows = [[toggle], *rows]
+    return InlineKeyboardMarkup(rows)
 
 
 def ask_first(routine: Routine, code: LengthCode) -> InlineKeyboardMarkup:
@@ -206,19 +217,24 @@ def settings(current: UserSettings, language: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([*grid(modes, 2), *grid(languages, 2), toggles])
 
 
-def controls(session_id: str, version: int, *, paused: bool) -> InlineKeyboardMarkup:
-    """Pause/Resume, Skip, Back, +15 s, Stop; the payloads carry the session id and version."""
+def controls(
+    session_id: str, version: int, *, paused: bool, live_view: str | None = None
+) -> InlineKeyboardMarkup:
+    """Pause/Resume, Skip, Back, +15 s, Stop; the payloads carry the session id and version.
+    With `live_view` (the Mini App's address for this session; private chats only, as Telegram
+    refuses `web_app` buttons elsewhere), a Live view button under them."""
 
     def ctl(label: str, action: Action) -> InlineKeyboardButton:
         return button(label, Control(action=action, sid=session_id, ver=version))
 
     first = ctl(texts.RESUME, "resume") if paused else ctl(texts.PAUSE, "pause")
-    return InlineKeyboardMarkup(
-        [
-            [first, ctl(texts.SKIP, "skip"), ctl(texts.BACK, "back")],
-            [ctl(texts.ADD_TIME, "add"), ctl(texts.STOP, "stop")],
-        ]
-    )
+    rows = [
+        [first, ctl(texts.SKIP, "skip"), ctl(texts.BACK, "back")],
+        [ctl(texts.ADD_TIME, "add"), ctl(texts.STOP, "stop")],
+    ]
+    if live_view is not None:
+        rows.append([InlineKeyboardButton(texts.LIVE_VIEW, web_app=WebAppInfo(live_view))])
+    return InlineKeyboardMarkup(rows)
 
 
 def hands_free_report(session_id: str, version: int) -> InlineKeyboardMarkup:

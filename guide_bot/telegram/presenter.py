@@ -43,6 +43,7 @@ from guide_bot.telegram import keyboards, texts
 from guide_bot.telegram.handsfree import SentTrack
 from guide_bot.telegram.pictures import StepPictures
 from guide_bot.telegram.sender import Sender
+from guide_bot.web.liveview.urls import app_url
 
 log = logging.getLogger(__name__)
 
@@ -98,17 +99,36 @@ class ChatPresenter:
     """Shows every session in its chat: step messages or voice notes, controls, the end."""
 
     def __init__(
-        self, sender: Sender, voice: StepVoice | None = None, pictures: StepPictures | None = None
+        self,
+        sender: Sender,
+        voice: StepVoice | None = None,
+        pictures: StepPictures | None = None,
+        *,
+        public_url: str | None = None,
     ) -> None:
         self.sender = sender
         self.voice = voice
         self.pictures = pictures  # text mode: a step's message goes with its picture, once
+        self.public_url = public_url  # the live view's HTTPS base, when it is on
+
+    def live_view(self, live: LiveSession) -> str | None:
+        """The live view's address for this session's Live view button: only in a private chat
+        (its id is the user's; Telegram refuses `web_app` buttons in groups with
+        BUTTON_TYPE_INVALID) and only when the live view is on."""
+        if self.public_url is None or live.chat_id != live.user_id:
+            return None
+        return app_url(self.public_url, live.record.session_id)
 
     def controls(self, live: LiveSession) -> InlineKeyboardMarkup:
         """A fresh controls keyboard: the version goes up, older buttons become stale."""
         live.record.version += 1
         paused = live.session.state is SessionState.PAUSED
-        return keyboards.controls(live.record.session_id, live.record.version, paused=paused)
+        return keyboards.controls(
+            live.record.session_id,
+            live.record.version,
+            paused=paused,
+            live_view=self.live_view(live),
+        )
 
     async def delivered(self, live: LiveSession, dues: Sequence[Due], now: float) -> None:
         """Send what these events say, in order (complete is left to the sessions)."""

@@ -80,3 +80,14 @@ def test_malformed_or_forged_data_is_refused(data: str | None) -> None:
 @given(st.text(max_size=80))
 def test_parse_never_raises(data: str) -> None:
     parse(data)
+
+
+def test_offer_buttons_sent_before_the_hands_free_choice_still_parse() -> None:
+    from guide_bot.telegram.callbacks import PainBefore, parse
+
+    old = parse("pb:neck-release:3:s:0")
+    assert old == PainBefore(routine="neck-release", pain=3, length="s", ok=False, hands=False)
+    assert parse("pb:neck-release:3:s:0:1") == PainBefore(
+        routine="neck-release", pain=3, length="s", ok=False, hands=True
+    )
+    assert parse("pb:neck-release:3:s:0:1:1") is None  # one too many

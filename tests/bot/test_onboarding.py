@@ -133,7 +133,8 @@ async def test_deep_link_and_session_command_offer_the_routine(
         assert "Quick test routine" in offer.text
         assert "how much does it hurt right now" in offer.text
         labels = [label for label, _ in offer.buttons()]
-        assert labels == [*(str(n) for n in range(11)), "Skip"]
+        # a first session: hands-free offered as a toggle above the rating (off until tapped)
+        assert labels == ["🎧 Hands-free: off", *(str(n) for n in range(11)), "Skip"]
 
         server.send_text(CHAT, "/session nope-not-here")
         unknown = (await server.wait_for("sendMessage", count=2, chat_id=CHAT))[-1]

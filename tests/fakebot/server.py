@@ -322,6 +322,8 @@ class FakeBotServer(BotApiMethods):
         failure = self._take_failure(method, call.chat_id)
         if failure is None and call.chat_id in self.blocked and method in _SEND_METHODS:
             failure = Failure(403, "Forbidden: bot was blocked by the user")
+        if failure is None and _web_app_in_group(call):
+            failure = Failure(400, "Bad Request: BUTTON_TYPE_INVALID")
         if failure is not None:
             call.status = failure.status
             self._record(call)
@@ -441,6 +443,18 @@ class FakeBotServer(BotApiMethods):
         body = await request.json()
         self.block(int(body["chat_id"]))
         return web.json_response({"ok": True})
+
+
+def _web_app_in_group(call: Call) -> bool:
+    """As Telegram: `web_app` buttons are allowed only in private chats (group and supergroup ids
+    are negative); anywhere else the call is refused with BUTTON_TYPE_INVALID."""
+    if call.chat_id is None or call.chat_id > 0:
+        return False
+    markup = call.params.get("reply_markup")
+    if isinstance(markup, str) and markup:
+        markup = json.loads(markup)
+    rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
+    return any("web_app" in button for row in rows for button in row)
 
 
 async def _parts(reader: Any) -> AsyncIterator[Any]:

@@ -68,11 +68,13 @@ async def offer_start(
     code: str | None = None,
     ok: bool = False,
     message_id: int | None = None,
+    hands: bool = False,
 ) -> None:
     """Ask for the pain rating that starts the routine, or first whether to end the current one.
 
     `code`: the length picked (q, s, f; the default length when None); `ok`: the user confirmed
-    the ask-first advice; `message_id`: edit that message (a tap on the offer) instead of sending.
+    the ask-first advice; `message_id`: edit that message (a tap on the offer) instead of sending;
+    `hands`: hands-free is picked on a first session's offer (the toggle shows only then).
     """
     sender = services.sender
     sessions = services.sessions
@@ -104,13 +106,26 @@ async def offer_start(
         f"⏱ {texts.LENGTH_WORDS[fitted.length]}: about "
         f"{texts.minutes(services.catalog.duration_s(played))}",
         *texts.changes_lines(fitted.changes, private=private),
-        "",
-        texts.PAIN_BEFORE,
     ]
-    markup = keyboards.start_offer(routine, chosen, ok, lengths)
+    offer_hands = first_session(user_id, services)
+    if offer_hands:
+        lines += ["", texts.HANDS_FREE_OFFER]
+    lines += ["", texts.PAIN_BEFORE]
+    markup = keyboards.start_offer(
+        routine, chosen, ok, lengths, hands=hands if offer_hands else None
+    )
     if message_id is None:  # a new offer: first where step 1 works
         await _first_picture(chat_id, played, fitted, services)
     await _show(chat_id, message_id, "\n".join(lines), markup, services)
+
+
+def first_session(user_id: int, services: Services) -> bool:
+    """Whether hands-free is offered: the user has no session in the history yet and has not
+    chosen it already (in /settings)."""
+    user = services.users.get(user_id)
+    if user is not None and user.settings.mode == "hands":
+        return False
+    return not services.history.recent(user_id, limit=1)
 
 
 async def _first_picture(chat_id: int, played: Routine, fitted: Fitted, services: Services) -> None:

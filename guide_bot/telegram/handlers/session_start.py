@@ -80,9 +80,18 @@ async def _start_fitted(
     fitted = fitted_for(user_id, routine, data.length, services)
     if fitted.refusals or (fitted.ask_first and not data.ok):
         await offer_start(
-            chat_id, user_id, routine, services, code=data.length, ok=data.ok, message_id=message_id
+            chat_id,
+            user_id,
+            routine,
+            services,
+            code=data.length,
+            ok=data.ok,
+            message_id=message_id,
+            hands=data.hands,
         )
         return
+    if data.hands:  # picked on a first session's offer: kept as the delivery setting
+        services.users.change_settings(user_id, mode="hands")
     pain = data.pain if data.pain >= 0 else None
     note = texts.pain_summary(pain, None)
     # the rating shows first, then the session's first message (this chat's updates wait)
@@ -113,6 +122,7 @@ async def on_offer(data: Offer, press: Press, context: BotContext) -> None:
         code=data.length,
         ok=data.ok,
         message_id=press.message_id,
+        hands=data.hands,
     )
 
 

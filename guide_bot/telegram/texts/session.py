@@ -17,6 +17,8 @@ __all__ = [
     "HANDS_FREE_ASK",
     "HANDS_FREE_CONTROLS",
     "HANDS_FREE_DONE",
+    "HANDS_FREE_OFFER",
+    "HANDS_FREE_OFFER_BUTTON",
     "HANDS_FREE_QUIT",
     "HANDS_FREE_UNAVAILABLE",
     "KEPT_CURRENT",
@@ -88,6 +90,11 @@ HANDS_FREE_QUIT = "⏹ Stopped early"
 HANDS_FREE_CONTROLS = (
     "This session is one audio track: pause and seek with the player's own controls. "
     "Tap Done or Stopped early when you finish."
+)
+HANDS_FREE_OFFER_BUTTON = "🎧 Hands-free"
+HANDS_FREE_OFFER = (
+    "🎧 Hands-free: the whole session as one audio track that plays with the screen off; "
+    "one tap and you need not touch the phone until it ends. Change it any time in /settings."
 )
 HANDS_FREE_ASK = "The track has ended. How did it go? Tap Done, or Stopped early if you stopped."
 HANDS_FREE_UNAVAILABLE = (
