@@ -6,16 +6,21 @@ dropped). One that is later is paused where the bot last left it, with a message
 button, so the user misses nothing. A paused session stays paused. A session whose routine is gone
 or has changed (its stored data no longer fits) is ended as stopped in the history, with a message.
 
-It works in two phases so that the bot answers at once even with many sessions stored: first every
-session is rebuilt in memory and taken in (its buttons work from then on), without any request to
-a front end; then what the front ends say and the runs are done in the background.
+The bot answers before the sessions are back (`Restorer`): at start-up only the keys of the stored
+sessions are read (chat and user, one small query); the sessions themselves are taken in by a
+background task in batches of `BATCH`, yielding to the event loop between batches, and a chat that
+is touched before its batch came (a button, a command, the live view) has its session taken in
+at once, from its own row. What the front ends say about a restored session (a late cue, "paused
+after a restart") and its runs are follow-ups, done a few at a time in the background.
 """
 
 from __future__ import annotations
 
-import json
+import asyncio
 import logging
+from collections import deque
 from collections.abc import Awaitable, Callable
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from guide_bot.domain.routine import Routine
@@ -37,26 +42,109 @@ SAY_LATE_AFTER_S = 5.0  # a restart that made a cue later than this is mentioned
 FollowUp = Callable[[], Awaitable[None]]
 
 
-def restore_all(service: SessionService) -> tuple[dict[str, int], list[FollowUp]]:
-    """Take every stored session in; returns counts by outcome and the follow-ups to run."""
-    counts = {"continued": 0, "paused": 0, "kept_paused": 0, "lost": 0}
-    follow_ups: list[FollowUp] = []
-    plans = _Plans()
-    blocked = service.users.blocked_user_ids()
-    now = service.clock.now()
-    for record in service.store.all():
+BATCH = 200  # sessions taken in per turn of the event loop (about 50 ms of work)
+FOLLOW_UPS_AT_ONCE = 8  # follow-ups in flight (the Bot API client's own gate is 8 calls)
+
+
+class Restorer:
+    """Takes the stored sessions in: in batches in the background, or a chat at once when it is
+    touched first (`take`). Counts outcomes in `counts`."""
+
+    def __init__(self, service: SessionService) -> None:
+        self._service = service
+        self.counts = {"continued": 0, "paused": 0, "kept_paused": 0, "lost": 0}
+        self._pending: dict[int, int] = {}  # chat -> user of the sessions not taken in yet
+        self._plans = _Plans()
+        self._blocked: set[int] = set()
+        self._follow_ups: deque[FollowUp] = deque()
+        self._wake = asyncio.Event()
+        self._taking = False
+
+    def begin(self) -> None:
+        """Read which sessions are stored (not the sessions themselves)."""
+        self._pending = dict(self._service.store.keys())
+        self._blocked = self._service.users.blocked_user_ids()
+        self._taking = bool(self._pending)
+
+    @property
+    def pending(self) -> int:
+        """How many stored sessions are not taken in yet."""
+        return len(self._pending)
+
+    def take(self, chat_id: int) -> None:
+        """Take the chat's stored session in now, if it is still waiting for its batch."""
+        if self._pending.pop(chat_id, None) is None:
+            return
+        record = self._service.store.get(chat_id)
+        if record is not None:
+            self._take(record)
+
+    def take_user(self, user_id: int) -> None:
+        """Take in every waiting session this person started (any chat)."""
+        for chat_id in [c for c, u in self._pending.items() if u == user_id]:
+            self.take(chat_id)
+
+    async def run(self) -> None:
+        """Take the sessions in, batch by batch, and carry out their follow-ups meanwhile."""
+        worker = asyncio.create_task(self._follow())
         try:
-            outcome, follow_up = _take_in(service, record, blocked, now, plans)
+            while self._pending:
+                self._take_batch()
+                await asyncio.sleep(0)  # updates and runs go on between batches
+            log.info("restored sessions: %s", self.counts)
+        finally:
+            self._taking = False
+            self._wake.set()
+        await worker
+
+    def _take_batch(self) -> None:
+        chats = list(islice(self._pending, BATCH))
+        for record in self._service.store.some(chats):
+            if self._pending.pop(record.chat_id, None) is not None:
+                self._take(record)
+        for chat_id in chats:  # rows gone meanwhile (the session ended elsewhere)
+            self._pending.pop(chat_id, None)
+
+    def _take(self, record: StoredSession) -> None:
+        service = self._service
+        try:
+            outcome, follow_up = _take_in(
+                service, record, self._blocked, service.clock.now(), self._plans
+            )
         except Exception as exc:
             log.error(
                 "chat %s: could not restore its session: %s", record.chat_id, error_summary(exc)
             )
             outcome, follow_up = "lost", _lost(service, record, notify=False)
-        counts[outcome] += 1
+        self.counts[outcome] += 1
         if follow_up is not None:
-            follow_ups.append(follow_up)
-    log.info("restored sessions: %s", counts)
-    return counts, follow_ups
+            self._follow_ups.append(follow_up)
+            self._wake.set()
+
+    async def _follow(self) -> None:
+        """Run the follow-ups as they come, a few at a time, until all are taken in and done."""
+        window = asyncio.Semaphore(FOLLOW_UPS_AT_ONCE)
+        running: set[asyncio.Task[None]] = set()
+
+        async def one(step: FollowUp) -> None:
+            try:
+                await step()
+            except Exception as exc:
+                log.error("a restored session's follow-up failed: %s", error_summary(exc))
+            finally:
+                window.release()
+
+        while self._follow_ups or self._taking:
+            if not self._follow_ups:
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            await window.acquire()
+            task = asyncio.create_task(one(self._follow_ups.popleft()))
+            running.add(task)
+            task.add_done_callback(running.discard)
+        if running:
+            await asyncio.gather(*running)
 
 
 class _Plans:
@@ -75,7 +163,9 @@ class _Plans:
 
     def played(self, routine: Routine, inputs: dict[str, Any]) -> tuple[Routine, Timeline]:
         """The routine as the session played it (length, adaptation) and its timeline."""
-        key = (id(routine), json.dumps(inputs, sort_keys=True, default=str))
+        # repr of the decoded JSON: equal text means equal inputs (a different key order only
+        # rebuilds once more); json.dumps(sort_keys=True) per session was 14 % of the start-up
+        key = (id(routine), repr(inputs))
         found = self._built.get(key)
         if found is not None and found[0] is routine:  # the routine is kept, so its id is too
             return found[1], found[2]

@@ -36,7 +36,7 @@ from guide_bot.progress.history import HistoryEntry
 from guide_bot.sessions.live import LiveSession
 from guide_bot.sessions.plans import PlanChoice, build_plan, played_routine
 from guide_bot.sessions.ports import Acted, Ended, FrontEnd, StepScheduler
-from guide_bot.sessions.restore import restore_all
+from guide_bot.sessions.restore import Restorer
 from guide_bot.sessions.store import SessionStore
 from guide_bot.speech.service import SpeechService
 from guide_bot.storage.sessions import StoredSession
@@ -100,6 +100,7 @@ class SessionService:
         self._unended: list[tuple[int, str, HistoryEntry]] = []
         self._flush_at: asyncio.TimerHandle | None = None
         self.restoring: asyncio.Task[None] | None = None
+        self._restorer: Restorer | None = None  # sessions stored but not taken in yet
         self.text_speak: SpeakTime = speaking_time_s  # cue lengths when no voice measures them
 
     # --- front ends ---------------------------------------------------------------------------
@@ -129,16 +130,20 @@ class SessionService:
         return self._locks.setdefault(chat_id, asyncio.Lock())
 
     def get(self, chat_id: int) -> LiveSession | None:
-        """The chat's session in progress."""
+        """The chat's session in progress (taken in now if the restore has not reached it)."""
+        if self._restorer is not None:
+            self._restorer.take(chat_id)
         return self.live.get(chat_id)
 
     def of_user(self, user_id: int) -> list[LiveSession]:
         """Every session in progress that this person started (in any chat)."""
+        if self._restorer is not None:
+            self._restorer.take_user(user_id)
         return [live for live in self.live.values() if live.user_id == user_id]
 
     def busy(self, chat_id: int) -> bool:
         """Whether the chat has a session in progress or one being started."""
-        return chat_id in self.live or chat_id in self._starting
+        return self.get(chat_id) is not None or chat_id in self._starting
 
     # --- starting -----------------------------------------------------------------------------
 
@@ -194,7 +199,7 @@ class SessionService:
         """Start a routine in a chat that has no session in progress; with `choice`, in that
         length and adapted to those conditions (RoutineRefused if they rule it out)."""
         async with self.lock(chat_id):
-            if chat_id in self.live:
+            if self.get(chat_id) is not None:
                 raise RuntimeError("the chat already has a session in progress")
             user = self.users.get(user_id)
             library_id = routine.id
@@ -266,7 +271,7 @@ class SessionService:
         None when the chat has no session in progress. Stored once, after the front ends acted.
         """
         op = OPS[action]
-        live = self.live.get(chat_id)
+        live = self.get(chat_id)
         if live is None:
             return None
         if live.hands_free:
@@ -304,7 +309,7 @@ class SessionService:
     async def report(self, chat_id: int, *, completed: bool) -> Ended | None:
         """Hands-free: the user says Done or Stopped early; that ends the session and is what
         its history entry records. None when the chat has no hands-free session."""
-        live = self.live.get(chat_id)
+        live = self.get(chat_id)
         if live is None or not live.hands_free:
             return None
         async with self.lock(chat_id):
@@ -472,7 +477,7 @@ class SessionService:
 
     async def stop(self, chat_id: int, *, ask_pain: bool = True) -> Ended | None:
         """End the chat's session early (a Stop button, /stop, or starting another)."""
-        live = self.live.get(chat_id)
+        live = self.get(chat_id)
         if live is None:
             return None
         async with self.lock(chat_id):
@@ -497,7 +502,7 @@ class SessionService:
 
     async def on_blocked(self, chat_id: int) -> None:
         """The user blocked the bot: stop their session (no retries) and mark them blocked."""
-        live = self.live.get(chat_id)
+        live = self.get(chat_id)
         user_id = live.record.user_id if live else chat_id
         self.users.mark_blocked(user_id, self.now_utc())
         if live is None:
@@ -511,24 +516,26 @@ class SessionService:
 
     # --- after a restart ----------------------------------------------------------------------
 
-    def restore(self) -> dict[str, int]:
-        """Pick up every stored session (see docs/bot.md); returns counts by outcome.
+    def restore(self) -> Restorer:
+        """Pick up every stored session (see docs/bot.md), in the background.
 
-        Every session is taken in at once; what the front ends say about it (a late cue, "paused
-        after a restart") is done by a background task, so the bot answers meanwhile.
+        Only the keys of the stored sessions are read here, so the bot answers at once; a
+        background task takes the sessions in, in batches, and carries out what the front ends
+        say about them (a late cue, "paused after a restart"); a chat touched before its batch
+        came has its session taken in at once (`get`). Its `counts` say the outcomes so far.
         """
-        counts, follow_ups = restore_all(self)
+        restorer = Restorer(self)
+        restorer.begin()
+        self._restorer = restorer
+        if restorer.pending:
+            self.restoring = asyncio.create_task(self._restore(restorer))
+        return restorer
 
-        async def follow_up() -> None:
-            for step in follow_ups:
-                try:
-                    await step()
-                except Exception as exc:
-                    log.error("a restored session's follow-up failed: %s", error_summary(exc))
-
-        if follow_ups:
-            self.restoring = asyncio.create_task(follow_up())
-        return counts
+    async def _restore(self, restorer: Restorer) -> None:
+        try:
+            await restorer.run()
+        except Exception as exc:  # the rest is taken in when touched
+            log.error("restoring sessions failed: %s", error_summary(exc))
 
     async def restored(self) -> None:
         """Wait until the follow-ups of `restore` are done (tests, benchmarks)."""

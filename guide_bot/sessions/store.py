@@ -34,8 +34,20 @@ class SessionStore:
         self.records.update_many(records)
 
     def all(self) -> list[StoredSession]:
-        """Every stored session (at start-up)."""
+        """Every stored session."""
         return self.records.all()
+
+    def keys(self) -> list[tuple[int, int]]:
+        """(chat, user) of every stored session (at start-up)."""
+        return self.records.keys()
+
+    def get(self, chat_id: int) -> StoredSession | None:
+        """The chat's stored session."""
+        return self.records.get(chat_id)
+
+    def some(self, chat_ids: list[int]) -> list[StoredSession]:
+        """The stored sessions of these chats (a restore batch)."""
+        return self.records.some(chat_ids)
 
     def end(self, chat_id: int, entry: HistoryEntry, session_id: str | None = None) -> int:
         """Write the history entry and remove the stored session, in one transaction (only

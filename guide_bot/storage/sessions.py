@@ -131,6 +131,20 @@ class SessionRepository:
         with self._sessions.begin() as db:
             db.connection().execute(delete(_TABLE).where(_TABLE.c.chat_id == chat_id))
 
+    def keys(self) -> list[tuple[int, int]]:
+        """(chat, user) of every session in progress: what start-up reads before answering."""
+        with self._sessions() as db:
+            rows = db.connection().execute(select(_TABLE.c.chat_id, _TABLE.c.user_id))
+            return [(row[0], row[1]) for row in rows]
+
+    def some(self, chat_ids: list[int]) -> list[StoredSession]:
+        """The stored sessions of these chats (those that have one)."""
+        if not chat_ids:
+            return []
+        query = select(_TABLE).where(_TABLE.c.chat_id.in_(chat_ids))
+        with self._sessions() as db:
+            return [_to_record(row) for row in db.connection().execute(query)]
+
     def all(self) -> list[StoredSession]:
         """Every session in progress (read at start-up to pick them up again)."""
         with self._sessions() as db:
