@@ -22,7 +22,7 @@ from sqlalchemy.orm import sessionmaker
 from telegram import BotCommand, MenuButtonWebApp, WebAppInfo
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
 from guide_bot.config import Settings
@@ -54,6 +54,7 @@ from guide_bot.telegram.http import AiohttpRequest
 from guide_bot.telegram.jobs import JobQueueScheduler
 from guide_bot.telegram.pictures import pictures_for
 from guide_bot.telegram.presenter import ChatPresenter
+from guide_bot.telegram.ratelimit import ChatRateLimiter
 from guide_bot.telegram.reminders.delivery import JobQueueTimer, build_dispatcher
 from guide_bot.telegram.reminders.flow import after_session as offer_reminders_after
 from guide_bot.telegram.sender import Sender
@@ -266,7 +267,7 @@ def build_bot(
         request=AiohttpRequest(),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
         defaults=Defaults(parse_mode=ParseMode.HTML),
-        rate_limiter=AIORateLimiter(max_retries=RATE_LIMIT_RETRIES) if rate_limiter else None,
+        rate_limiter=ChatRateLimiter(max_retries=RATE_LIMIT_RETRIES) if rate_limiter else None,
         **extra,
     )
     builder: Any = ApplicationBuilder().bot(telegram_bot)

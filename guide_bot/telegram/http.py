@@ -14,7 +14,10 @@ turn instead of failing (what the rate limiter and the retries would otherwise h
 
 Bodies are sent as PTB's own HTTPXRequest sends them: url-encoded fields, or multipart when a file
 is uploaded. Errors become PTB's `TimedOut` and `NetworkError` naming only the error's class: an
-aiohttp message can hold the request URL, and the URL holds the bot token.
+aiohttp message can hold the request URL, and the URL holds the bot token. A connection that could
+not be made is a plain `NetworkError` (the request certainly did not arrive); one lost after the
+request went out (the server hung up, the connection was reset) is `ConnectionLost`, a
+`NetworkError` that may have been handled, as a timed-out answer may (telegram/sender.py).
 """
 
 from __future__ import annotations
@@ -116,6 +119,15 @@ class AiohttpRequest(BaseRequest):
                     return response.status, await response.read()
             except TimeoutError as exc:  # aiohttp's timeouts are TimeoutError subclasses
                 raise TimedOut from exc
+            except aiohttp.ClientConnectorError as exc:  # never connected: not sent
+                raise NetworkError(f"aiohttp.{type(exc).__name__}") from exc
+            except (
+                aiohttp.ServerDisconnectedError,
+                aiohttp.ClientOSError,
+                aiohttp.ClientConnectionResetError,
+                aiohttp.ClientPayloadError,
+            ) as exc:  # lost after the request went out: it may have been handled
+                raise ConnectionLost(f"aiohttp.{type(exc).__name__}") from exc
             except aiohttp.ClientError as exc:
                 raise NetworkError(f"aiohttp.{type(exc).__name__}") from exc
 
@@ -129,6 +141,10 @@ class AiohttpRequest(BaseRequest):
             bypass = not key[1] or proxy_bypass(key[1])
             self._proxies[key] = None if bypass else proxies.get(key[0])
         return self._proxies[key]
+
+
+class ConnectionLost(NetworkError):
+    """The connection was lost after the request went out: the server may have handled it."""
 
 
 Body = aiohttp.FormData | bytes | None

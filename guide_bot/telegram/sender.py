@@ -3,11 +3,20 @@
 Two modes. `call` (sessions, answers): retries with backoff, at least once. `once` (reminders):
 never repeated, at most once; its outcome is told to the caller.
 
-The rate limiter (AIORateLimiter) already waits out 429 answers. This adds what it does not do:
-retries with exponential backoff on 5xx and timeouts, no retry of a request Telegram refused
-(400), and for 403 ("bot was blocked by the user") one call to `on_blocked` and no retry at all.
-Errors stay inside the chat they belong to: a failure returns None to the caller, never raises.
-A timed-out send may in rare cases arrive twice (at-least-once); that beats a missing step.
+The rate limiter (telegram/ratelimit.py) already waits out 429 answers, in their chat. This adds
+what it does not do: retries with exponential backoff on 5xx and connection errors, no retry of a
+request Telegram refused (400), and for 403 ("bot was blocked by the user") one call to
+`on_blocked` and no retry at all. Errors stay inside the chat they belong to: a failure returns
+None to the caller, never raises.
+
+A send whose answer never came (a read timeout, or the connection lost after the request went
+out: `MAYBE_SENT`) may have been handled: Telegram has no call to ask what a chat received, so it
+is repeated at most once (`MAYBE_SENT_REPEATS`); if the repeat too gets no answer it is taken as
+delivered and not sent again. A chat therefore sees a message at most twice, never four times
+as before. Edits set a state and are retried like any other failure.
+
+`watch()` lets a caller learn which of its sends finally failed (not delivered after every retry):
+the chat presenter pauses a session with a message then, rather than drop a step silently.
 """
 
 from __future__ import annotations
@@ -15,7 +24,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from telegram import Bot, InlineKeyboardMarkup, Message
@@ -29,10 +40,14 @@ from telegram.error import (
 )
 
 from guide_bot.reminders.dispatcher import Blocked, MaybeDelivered, Refused, TryLater
+from guide_bot.telegram.http import ConnectionLost
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 OnBlocked = Callable[[int], Awaitable[None]]
+MAYBE_SENT = (TimedOut, ConnectionLost)  # no answer: the request may have been handled
+MAYBE_SENT_REPEATS = 1
+_failed: ContextVar[list[str] | None] = ContextVar("guide_bot_failed_sends", default=None)
 
 
 def _seconds(delay: object) -> float:
@@ -70,7 +85,9 @@ class Sender:
         """Run one Bot API request for a chat with retries; None if it finally failed.
 
         Errors of the `reraise` types go to the caller (e.g. a stale file_id to upload again).
+        A send (`what` starting with "send") that got no answer is repeated at most once.
         """
+        unanswered = 0
         for attempt in range(1, self.attempts + 1):
             try:
                 return await request()
@@ -90,7 +107,17 @@ class Sender:
                     return None
                 log.warning("chat %s: %s refused: %s", chat_id, what, type(exc).__name__)
                 return None
-            except NetworkError as exc:  # 5xx and timeouts (TimedOut is a NetworkError)
+            except NetworkError as exc:  # 5xx, connection errors and timeouts
+                if isinstance(exc, MAYBE_SENT) and what.startswith("send"):
+                    unanswered += 1
+                    if unanswered > MAYBE_SENT_REPEATS:
+                        log.warning(
+                            "chat %s: %s got no answer %d times; taken as delivered, not repeated",
+                            chat_id,
+                            what,
+                            unanswered,
+                        )
+                        return None
                 if attempt == self.attempts:
                     break
                 delay_s = self.base_delay_s * 2 ** (attempt - 1) * (1 + random.random() / 4)
@@ -105,15 +132,35 @@ class Sender:
                 await self._sleep(delay_s)
             except TelegramError as exc:
                 log.warning("chat %s: %s failed: %s", chat_id, what, type(exc).__name__)
+                self._failed(what)
                 return None
         log.error("chat %s: %s failed %d times; giving up", chat_id, what, self.attempts)
+        self._failed(what)
         return None
+
+    @staticmethod
+    def _failed(what: str) -> None:
+        failed = _failed.get()
+        if failed is not None:
+            failed.append(what)
+
+    @staticmethod
+    @contextmanager
+    def watch() -> Iterator[list[str]]:
+        """The methods of the sends made inside (in this task) that finally failed: not
+        delivered after every retry. A refusal (400) or a blocked chat is not counted."""
+        failed: list[str] = []
+        token = _failed.set(failed)
+        try:
+            yield failed
+        finally:
+            _failed.reset(token)
 
     async def once(self, chat_id: int, what: str, request: Callable[[], Awaitable[T]]) -> T:
         """Run one Bot API request at most once and raise what became of it (reminders).
 
         Raises `Blocked` (403, chat not found; `on_blocked` is told), `Refused` (another 400),
-        `MaybeDelivered` (a timeout: it may have arrived) or `TryLater` (429, connection or
+        `MaybeDelivered` (no answer: it may have arrived) or `TryLater` (429, connection or
         server error: it certainly did not arrive).
         """
         try:
@@ -128,7 +175,7 @@ class Sender:
                     await self.on_blocked(chat_id)
                 raise Blocked(what) from exc
             raise Refused(exc.message) from exc
-        except TimedOut as exc:
+        except MAYBE_SENT as exc:
             raise MaybeDelivered(what) from exc
         except RetryAfter as exc:
             raise TryLater(_seconds(exc.retry_after)) from exc

@@ -1,9 +1,10 @@
-"""A send that times out (PTB's TimedOut): what the sender does, over the real HTTP stack.
+"""A send that gets no answer (PTB's TimedOut, or a dropped connection): what the sender does, over
+the bot's real HTTP client (telegram/http.py) against the fake server.
 
-The design (guide_bot/telegram/sender.py): a timeout is a NetworkError like a 5xx, so every
-request is retried with exponential backoff, sends included. A send whose answer timed out may
-already have reached the chat, so it can arrive twice: at-least-once, chosen over a missing
-step. After the last attempt the sender gives up and returns None; it never raises to the handler.
+The design (guide_bot/telegram/sender.py): a send whose answer never came may have reached the
+chat, and Telegram cannot be asked, so it is repeated at most once: a chat sees it at most twice
+(before: up to four times), and a step is never lost to a slow server. A connection that could
+not be made, or a 5xx, is retried with backoff as before. The sender never raises to the handler.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ import pytest
 from fakebot.server import FakeBotServer
 from telegram import Bot
 from telegram.error import TimedOut
-from telegram.request import HTTPXRequest
 
+from guide_bot.telegram.http import AiohttpRequest
 from guide_bot.telegram.sender import Sender
 
 CHAT = 6006
@@ -24,8 +25,8 @@ TIMEOUT_S = 0.3
 
 @pytest.fixture
 async def bot(server: FakeBotServer) -> AsyncIterator[Bot]:
-    """A real PTB bot against the fake server, with a short read timeout."""
-    request = HTTPXRequest(read_timeout=TIMEOUT_S, write_timeout=TIMEOUT_S)
+    """A real PTB bot on the bot's own HTTP client, with a short read timeout."""
+    request = AiohttpRequest(read_s=TIMEOUT_S)
     async with Bot(server.token, base_url=server.base_url, request=request) as real:
         yield real
 
@@ -36,7 +37,7 @@ async def test_a_slow_answer_raises_timed_out_in_ptb(server: FakeBotServer, bot:
         await bot.send_message(CHAT, "hello")
 
 
-async def test_a_timed_out_send_is_retried_with_backoff_and_may_arrive_twice(
+async def test_a_timed_out_send_is_repeated_once_and_arrives_at_most_twice(
     server: FakeBotServer, bot: Bot
 ) -> None:
     waits: list[float] = []
@@ -45,19 +46,76 @@ async def test_a_timed_out_send_is_retried_with_backoff_and_may_arrive_twice(
         waits.append(seconds)
 
     sender = Sender(bot, base_delay_s=0.5, sleep=sleep)
-    server.delay("sendMessage", TIMEOUT_S * 2, chat_id=CHAT, times=2)
+    server.delay("sendMessage", TIMEOUT_S * 2, chat_id=CHAT, times=1)
     message = await sender.text(CHAT, "Step 1")
     assert message is not None
     assert message.text == "Step 1"
     sent = server.calls_of("sendMessage", chat_id=CHAT)
-    assert len(sent) == 3  # two timed out (but were handled by the server) and one answered
-    assert [c.text for c in sent] == ["Step 1"] * 3  # at-least-once: the chat saw it three times
-    assert len(waits) == 2
+    assert [c.text for c in sent] == ["Step 1"] * 2  # the first was handled, its answer late
+    assert len(waits) == 1
     assert 0.5 <= waits[0] <= 0.5 * 1.25
-    assert 1.0 <= waits[1] <= 1.0 * 1.25  # backoff doubles
 
 
-async def test_a_send_that_keeps_timing_out_gives_up_without_raising(
+async def test_a_send_without_answers_goes_at_most_twice(
+    server: FakeBotServer, bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def sleep(_seconds: float) -> None:
+        return None
+
+    sender = Sender(bot, sleep=sleep)
+    server.delay("sendMessage", TIMEOUT_S * 2, chat_id=CHAT, times=10)
+    with sender.watch() as failed:
+        assert await sender.text(CHAT, "Release") is None
+    assert len(server.calls_of("sendMessage", chat_id=CHAT)) == 2  # before: 4 copies
+    assert failed == []  # taken as delivered: it was handled (twice)
+    assert "got no answer 2 times; taken as delivered" in caplog.text
+    assert "Release" not in caplog.text
+
+
+async def test_a_dropped_connection_after_the_send_is_repeated_once(
+    server: FakeBotServer, bot: Bot
+) -> None:
+    async def sleep(_seconds: float) -> None:
+        return None
+
+    sender = Sender(bot, sleep=sleep)
+    server.drop("sendMessage", chat_id=CHAT, times=5, handled=True)
+    assert await sender.text(CHAT, "Step 2") is None
+    handled = [c for c in server.calls_of("sendMessage", chat_id=CHAT) if c.status == 200]
+    assert len(handled) == 2  # the chat got it (twice at most), no more repeats
+
+
+async def test_a_connection_dropped_before_the_send_is_retried_until_it_arrives(
+    server: FakeBotServer, bot: Bot
+) -> None:
+    async def sleep(_seconds: float) -> None:
+        return None
+
+    sender = Sender(bot, sleep=sleep)
+    server.drop("sendMessage", chat_id=CHAT, times=1, handled=False)
+    message = await sender.text(CHAT, "Release")
+    calls = server.calls_of("sendMessage", chat_id=CHAT)
+    assert [c.status for c in calls] == [0, 200]  # the one repeat delivered it
+    assert message is not None
+
+
+async def test_a_refused_connection_is_retried_and_reported_as_failed() -> None:
+    async def sleep(_seconds: float) -> None:
+        return None
+
+    request = AiohttpRequest(read_s=TIMEOUT_S, connect_s=TIMEOUT_S)
+    await request.initialize()  # no Bot.initialize: its getMe would fail the same way
+    nowhere = Bot("1:x", base_url="http://127.0.0.1:9/bot", request=request)
+    sender = Sender(nowhere, attempts=3, sleep=sleep)
+    try:
+        with sender.watch() as failed:
+            assert await sender.text(CHAT, "Step 1") is None
+    finally:
+        await request.shutdown()
+    assert failed == ["sendMessage"]  # certainly not delivered: the caller must act on it
+
+
+async def test_an_edit_that_keeps_failing_gives_up_without_raising(
     server: FakeBotServer, bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
     waits: list[float] = []
@@ -66,10 +124,11 @@ async def test_a_send_that_keeps_timing_out_gives_up_without_raising(
         waits.append(seconds)
 
     sender = Sender(bot, attempts=3, sleep=sleep)
-    server.delay("sendMessage", TIMEOUT_S * 2, chat_id=CHAT, times=10)
-    assert await sender.text(CHAT, "Step 1") is None
-    assert len(server.calls_of("sendMessage", chat_id=CHAT)) == 3  # attempts, then no more
+    sent = await bot.send_message(CHAT, "Step 1")
+    server.fail("editMessageText", 502, chat_id=CHAT, times=10)
+    assert not await sender.edit_text(CHAT, sent.message_id, "Step 1 (paused)")
+    assert len(server.calls_of("editMessageText", chat_id=CHAT)) == 3  # attempts, then no more
     assert len(waits) == 2  # no wait after the last attempt
-    assert "failed (TimedOut), retry 1" in caplog.text
-    assert "sendMessage failed 3 times; giving up" in caplog.text
-    assert "Step 1" not in caplog.text
+    assert "failed (NetworkError), retry 1" in caplog.text
+    assert "editMessageText failed 3 times; giving up" in caplog.text
+    assert "Step 1 (paused)" not in caplog.text

@@ -69,6 +69,16 @@ class Failure:
 
 
 @dataclass
+class Drop:
+    """An injected dropped connection: the next `times` calls of a method get no answer, the
+    connection is closed after the call was handled (`handled`) or before."""
+
+    times: int = 1
+    chat_id: int | None = None
+    handled: bool = True
+
+
+@dataclass
 class Delay:
     """An injected slow answer: the next `times` calls of a method are handled (the message is
     sent), but the answer comes `seconds` late, as over a slow network."""

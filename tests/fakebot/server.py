@@ -6,14 +6,17 @@ runs unchanged. It keeps what a test needs to look at: every call with its time,
 sent per chat, uploaded bytes, and a queue of updates served to ``getUpdates`` by long polling.
 
 Failures can be injected per method (429 with ``retry_after``, 5xx, 403 "bot was blocked by the
-user"), a chat can be marked as having blocked the bot, and answers can be delayed (the call is
-handled at once, its answer comes late: a client that times out sends it again).
+user"), a chat can be marked as having blocked the bot, answers can be delayed (the call is
+handled at once, its answer comes late: a client that times out sends it again), and
+connections can be dropped, after the call was handled or before (`drop`): the client gets no
+answer either way, as when Telegram's front end or the network goes away mid-request.
 
 Run it by hand: ``python tests/fakebot/server.py --port 8081``; control it over HTTP:
 ``POST /_control/inject`` (``{"chat_id", "text"}`` or ``{"chat_id", "data", "message_id"}`` or a
 raw ``{"update": {...}}``), ``GET /_control/calls``, ``POST /_control/fail``,
 ``POST /_control/block``, ``POST /_control/delay`` (``{"method", "seconds", "times",
-"chat_id"}``), ``POST /_control/file`` (the body's bytes become a file a user sent; answers
+"chat_id"}``), ``POST /_control/drop`` (``{"method", "times", "chat_id", "handled"}``),
+``POST /_control/file`` (the body's bytes become a file a user sent; answers
 ``{"file_id", "file_size"}`` for a document update), ``GET /_control/file/{file_id}`` (the
 bytes of a file the bot sent, e.g. an /export or a /stats chart).
 """
@@ -37,7 +40,7 @@ from aiohttp import web
 if __package__ in (None, ""):  # run as a script: make the `fakebot` package importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fakebot.api import BotApiMethods, Call, Delay, Failure
+from fakebot.api import BotApiMethods, Call, Delay, Drop, Failure
 
 _JSON_FIELDS = {
     "reply_markup",
@@ -71,6 +74,7 @@ class FakeBotServer(BotApiMethods):
     failures: dict[str, list[Failure]] = field(default_factory=dict)
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     delays: dict[str, list[Delay]] = field(default_factory=dict)
+    drops: dict[str, list[Drop]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -104,6 +108,7 @@ class FakeBotServer(BotApiMethods):
         app.router.add_post("/_control/fail", self._control_fail)
         app.router.add_post("/_control/block", self._control_block)
         app.router.add_post("/_control/delay", self._control_delay)
+        app.router.add_post("/_control/drop", self._control_drop)
         app.router.add_post("/_control/file", self._control_add_file)
         app.router.add_get("/_control/file/{file_id}", self._control_get_file)
         app.router.add_get("/file/bot{token}/{path:.+}", self._file)
@@ -215,6 +220,14 @@ class FakeBotServer(BotApiMethods):
         """Answer the next `times` calls of `method` (for `chat_id`, if given) `seconds` late."""
         self.delays.setdefault(method, []).append(Delay(seconds, times, chat_id))
 
+    def drop(
+        self, method: str, *, times: int = 1, chat_id: int | None = None, handled: bool = True
+    ) -> None:
+        """Close the connection of the next `times` calls of `method` (for `chat_id`, if given)
+        without an answer: after handling the call (`handled`: the message was sent) or before
+        (it was not; the call is recorded with status 0)."""
+        self.drops.setdefault(method, []).append(Drop(times, chat_id, handled))
+
     def block(self, chat_id: int) -> None:
         """The user of `chat_id` blocks the bot: every send to it answers 403 from now on."""
         self.blocked.add(chat_id)
@@ -319,6 +332,11 @@ class FakeBotServer(BotApiMethods):
         method = request.match_info["method"]
         params, files = await self._read(request)
         call = Call(method=method, params=params, files=files, at=time.monotonic())
+        dropped = self._take(self.drops, method, call.chat_id)
+        if dropped is not None and not dropped.handled:
+            call.status = 0
+            self._record(call)
+            return _hang_up(request)
         failure = self._take_failure(method, call.chat_id)
         if failure is None and call.chat_id in self.blocked and method in _SEND_METHODS:
             failure = Failure(403, "Forbidden: bot was blocked by the user")
@@ -345,6 +363,8 @@ class FakeBotServer(BotApiMethods):
             raise
         call.result = result
         self._record(call)
+        if dropped is not None:
+            return _hang_up(request)
         late = self._take_delay(method, call.chat_id)
         if late is not None:
             await asyncio.sleep(late.seconds)
@@ -360,6 +380,14 @@ class FakeBotServer(BotApiMethods):
             if failure.times > 0 and failure.chat_id in (None, chat_id):
                 failure.times -= 1
                 return failure
+        return None
+
+    @staticmethod
+    def _take(table: dict[str, list[Drop]], method: str, chat_id: int | None) -> Drop | None:
+        for entry in table.get(method, []):
+            if entry.times > 0 and entry.chat_id in (None, chat_id):
+                entry.times -= 1
+                return entry
         return None
 
     def _take_delay(self, method: str, chat_id: int | None) -> Delay | None:
@@ -439,6 +467,16 @@ class FakeBotServer(BotApiMethods):
         )
         return web.json_response({"ok": True})
 
+    async def _control_drop(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.drop(
+            str(body["method"]),
+            times=int(body.get("times", 1)),
+            chat_id=body.get("chat_id"),
+            handled=bool(body.get("handled", True)),
+        )
+        return web.json_response({"ok": True})
+
     async def _control_block(self, request: web.Request) -> web.Response:
         body = await request.json()
         self.block(int(body["chat_id"]))
@@ -455,6 +493,13 @@ def _web_app_in_group(call: Call) -> bool:
         markup = json.loads(markup)
     rows = markup.get("inline_keyboard", []) if isinstance(markup, dict) else []
     return any("web_app" in button for row in rows for button in row)
+
+
+def _hang_up(request: web.Request) -> web.Response:
+    """Close the connection without answering (the response is never written)."""
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=204)
 
 
 async def _parts(reader: Any) -> AsyncIterator[Any]:

@@ -1,0 +1,108 @@
+"""The rate limiter: PTB's AIORateLimiter throttling, with a 429 kept inside its chat.
+
+AIORateLimiter throttles 30 requests/s overall and 20/min per group, and on a 429 (`RetryAfter`)
+halts *every* request of the bot for `retry_after` seconds: one chat's flood limit held every
+other chat's step back by 2 to 3 s (issue 19). Here a 429 on a request for a chat pauses only
+that chat's requests. A flood limit of the whole bot is told apart by its spread: a 429 on a
+request that names no chat, or 429s on `FLOOD_CHATS` different chats within `FLOOD_WINDOW_S`,
+halts every request as AIORateLimiter does.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from telegram.error import RetryAfter
+from telegram.ext import AIORateLimiter
+
+log = logging.getLogger(__name__)
+
+FLOOD_CHATS = 3  # 429s on this many chats at once: the bot's own limit, not one chat's
+FLOOD_WINDOW_S = 1.0
+Result = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+def _retry_after_s(exc: RetryAfter) -> float:
+    delay: Any = exc.retry_after
+    total = getattr(delay, "total_seconds", None)
+    return float(total()) if callable(total) else float(delay)
+
+
+class ChatRateLimiter(AIORateLimiter):
+    """AIORateLimiter whose 429 waits are per chat (a bot-wide flood still halts everything)."""
+
+    def __init__(self, *, max_retries: int, clock: Callable[[], float] | None = None) -> None:
+        super().__init__(max_retries=max_retries)
+        self._retries = max_retries
+        self._paused_until: dict[object, float] = {}  # chat -> loop time its 429 wait ends
+        self._recent: dict[object, float] = {}  # chat -> loop time of its last 429
+        self._clock = clock
+
+    def _now(self) -> float:
+        return self._clock() if self._clock else asyncio.get_running_loop().time()
+
+    async def _wait_turn(self, chat: object) -> None:
+        """Wait while this chat (or, under a flood, the whole bot) is told to wait."""
+        while True:
+            until = max(self._paused_until.get(chat, 0.0), self._paused_until.get(None, 0.0))
+            wait_s = until - self._now()
+            if wait_s <= 0:
+                return
+            await asyncio.sleep(wait_s)
+
+    def _told_to_wait(self, chat: object, seconds: float) -> bool:
+        """Record a 429 for `chat`; True when it is a bot-wide flood."""
+        now = self._now()
+        self._recent = {c: at for c, at in self._recent.items() if now - at <= FLOOD_WINDOW_S}
+        self._recent[chat] = now
+        flood = chat is None or len(self._recent) >= FLOOD_CHATS
+        key = None if flood else chat
+        self._paused_until[key] = max(self._paused_until.get(key, 0.0), now + seconds)
+        if len(self._paused_until) > 1024:  # forget waits long over
+            self._paused_until = {c: t for c, t in self._paused_until.items() if t > now}
+        return flood
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, Result]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: int | None,
+    ) -> Result:
+        """Throttle as AIORateLimiter does; a 429 makes only its chat wait, then retries."""
+        max_retries = rate_limit_args or self._retries
+        chat: object = data.get("chat_id")
+        with contextlib.suppress(ValueError, TypeError):
+            chat = int(chat)  # type: ignore[call-overload]
+        group: int | str | bool = False
+        if (isinstance(chat, int) and chat < 0) or isinstance(chat, str):
+            group = chat
+        for attempt in range(max_retries + 1):
+            await self._wait_turn(chat)
+            try:
+                return await self._run_request(
+                    chat=chat is not None,
+                    group=group,
+                    allow_paid_broadcast=bool(data.get("allow_paid_broadcast", False)),
+                    callback=callback,
+                    args=args,
+                    kwargs=kwargs,
+                )
+            except RetryAfter as exc:
+                if attempt == max_retries:
+                    raise
+                wait_s = _retry_after_s(exc) + 0.1
+                flood = self._told_to_wait(chat, wait_s)
+                log.info(
+                    "%s: 429, %s waits %.1f s",
+                    endpoint,
+                    "the whole bot" if flood else f"chat {chat}",
+                    wait_s,
+                )
+        raise AssertionError("unreachable")  # pragma: no cover
