@@ -25,13 +25,13 @@ from aiohttp import web
 
 from guide_bot.domain.clock import Clock
 from guide_bot.web.liveview.audio_links import AudioLinks
-from guide_bot.web.liveview.pictures import PictureLinks, StepPictures
 from guide_bot.web.liveview.initdata import (
     DEFAULT_MAX_AGE_S,
     FUTURE_SKEW_S,
     InitDataError,
     validate_init_data,
 )
+from guide_bot.web.liveview.pictures import PictureLinks, StepPictures
 from guide_bot.web.liveview.ports import ACTIONS, ClipStore, LiveSessions, LiveSnapshot, Refused
 from guide_bot.web.liveview.wire import error_json, snapshot_json
 
