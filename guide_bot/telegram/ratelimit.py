@@ -35,8 +35,19 @@ def _retry_after_s(exc: RetryAfter) -> float:
 class ChatRateLimiter(AIORateLimiter):
     """AIORateLimiter whose 429 waits are per chat (a bot-wide flood still halts everything)."""
 
-    def __init__(self, *, max_retries: int, clock: Callable[[], float] | None = None) -> None:
-        super().__init__(max_retries=max_retries)
+    def __init__(
+        self,
+        *,
+        max_retries: int,
+        clock: Callable[[], float] | None = None,
+        overall_max_rate: float = 30,
+        group_max_rate: float = 20,
+    ) -> None:
+        super().__init__(
+            max_retries=max_retries,
+            overall_max_rate=overall_max_rate,
+            group_max_rate=group_max_rate,
+        )
         self._retries = max_retries
         self._paused_until: dict[object, float] = {}  # chat -> loop time its 429 wait ends
         self._recent: dict[object, float] = {}  # chat -> loop time of its last 429

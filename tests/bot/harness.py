@@ -124,6 +124,7 @@ def build_bot(
     clock: Clock | None = None,
     manual: bool = True,
     rate_limiter: bool = True,
+    pace: bool = False,
     features: Sequence[str] = (),
     database_url: str | None = None,
     settings_update: dict[str, object] | None = None,
@@ -131,6 +132,9 @@ def build_bot(
     """Build the bot as `guide-bot run` does, but with a fake clock and scheduler if `manual`.
 
     The core bot by default; `features` adds reminders and progress as `guide-bot run` has them.
+    The rate limiter is on (429 answers are waited out as in production) but does not pace
+    requests to 30 a second in real time unless `pace`: on a fake clock that pacing only made
+    every test that sends more than 30 messages wait for the wall clock (1-2 s each).
     """
     settings = make_settings(server, data_dir, library, database_url)
     if settings_update:
@@ -149,6 +153,7 @@ def build_bot(
         clock=clock,
         scheduler=manual_scheduler if manual else None,
         rate_limiter=rate_limiter,
+        pace=pace,
         features=features,
     )
     return Bot(app=built.app, services=built.services, server=server, scheduler=holder.get("s"))

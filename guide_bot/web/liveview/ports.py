@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, Protocol
 
+from guide_bot.domain.routine import Where
+
 Action = Literal["pause", "resume", "skip", "back", "add", "stop"]
 ACTIONS: tuple[Action, ...] = ("pause", "resume", "skip", "back", "add", "stop")
 
@@ -76,6 +78,18 @@ class LiveCue:
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
+class LivePicture:
+    """Where the shown step works on the body map: what the renderer draws, and its `version`
+    (a hash of exactly that), which names the picture in its URL and changes with the step."""
+
+    version: str
+    step: int  # 1-based
+    title: str
+    where: Where
+    one_sided: bool
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
 class LiveSnapshot:
     """The caller's session at `server_time`, everything a page needs to show and time it."""
 
@@ -97,6 +111,7 @@ class LiveSnapshot:
     total_s: float  # the plan's length, added time included
     ends_at: float | None  # wall time the session ends; None unless running
     cues: tuple[LiveCue, ...]  # upcoming spoken cues; empty unless running
+    picture: LivePicture | None = None  # the step's (step 1's before it); None without `where:`
 
 
 class LiveSessions(Protocol):

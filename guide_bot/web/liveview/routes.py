@@ -5,6 +5,8 @@ Routes (page-relative URLs, so the app also works under a path prefix):
 - GET  /api/live            the caller's session as a snapshot, or 404 no_session
 - POST /api/live/{action}   pause, resume, skip, back, add (+15 s) or stop
 - GET  /api/audio/{key}     a cue clip from the audio cache, by a signed link from a snapshot
+- GET  /api/picture/{version}  the shown step's body-map picture (PNG), by a signed link from a
+                            snapshot (web/liveview/pictures.py)
 Every API call carries the Mini App's initData as `Authorization: tma <initData>`; a missing,
 forged or stale one is refused with 401. `?session=<id>` pins a call to one session: if that is
 not the caller's current session the answer is 403 not_your_session and nothing is done.
@@ -29,6 +31,7 @@ from guide_bot.web.liveview.initdata import (
     InitDataError,
     validate_init_data,
 )
+from guide_bot.web.liveview.pictures import PictureLinks, StepPictures
 from guide_bot.web.liveview.ports import ACTIONS, ClipStore, LiveSessions, LiveSnapshot, Refused
 from guide_bot.web.liveview.wire import error_json, snapshot_json
 
@@ -78,6 +81,8 @@ class _Api:
         self.max_age_s = max_age_s
         self.future_skew_s = future_skew_s
         self.links = AudioLinks(bot_token)
+        self.picture_links = PictureLinks(bot_token)
+        self.pictures = StepPictures()
         self.page = (static_dir() / "index.html").read_bytes()
 
     # -- the page ---------------------------------------------------------------------------
@@ -142,7 +147,10 @@ class _Api:
 
     def _answer(self, snapshot: LiveSnapshot) -> web.Response:
         audio = self.links.url if self.clips is not None else None
-        return web.json_response(snapshot_json(snapshot, audio), headers=_NO_STORE)
+        if snapshot.picture is not None:
+            self.pictures.remember(snapshot.picture)
+        body = snapshot_json(snapshot, audio, self.picture_links.url)
+        return web.json_response(body, headers=_NO_STORE)
 
     async def live(self, request: web.Request) -> web.Response:
         user_id = self._caller(request)
@@ -176,6 +184,21 @@ class _Api:
         return web.Response(
             body=entry.data,
             content_type=_CONTENT_TYPES.get(ext, "application/octet-stream"),
+            headers={"Cache-Control": "private, max-age=86400, immutable"},
+        )
+
+    async def picture(self, request: web.Request) -> web.Response:
+        version = request.match_info["version"]
+        if not self.picture_links.valid(version, request.query.get("sig", "")):
+            raise _refuse(web.HTTPForbidden, "bad_link", "This picture link is not signed.")
+        data = await self.pictures.png(version)
+        if data is None:
+            raise _refuse(
+                web.HTTPNotFound, "no_picture", "This picture is not known here any more."
+            )
+        return web.Response(
+            body=data,
+            content_type="image/png",
             headers={"Cache-Control": "private, max-age=86400, immutable"},
         )
 
@@ -220,5 +243,6 @@ def liveview_feature(
         app.router.add_get("/api/live", api.live)
         app.router.add_post("/api/live/{action}", api.control)
         app.router.add_get("/api/audio/{key}", api.audio)
+        app.router.add_get("/api/picture/{version}", api.picture)
 
     return mount

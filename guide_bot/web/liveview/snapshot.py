@@ -9,6 +9,8 @@ page can count down and play cues on its own between two snapshots.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
 from collections.abc import Callable
 
 from guide_bot.domain.cues import CueKind
@@ -16,7 +18,14 @@ from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Position, SessionMachine, SessionState
 from guide_bot.domain.session_shape import EPS, HoldShape, SessionShape
 from guide_bot.domain.timeline import Timeline
-from guide_bot.web.liveview.ports import LiveCue, LiveHold, LiveNext, LiveSnapshot, Phase
+from guide_bot.web.liveview.ports import (
+    LiveCue,
+    LiveHold,
+    LiveNext,
+    LivePicture,
+    LiveSnapshot,
+    Phase,
+)
 
 CUE_HORIZON_S = 120.0  # cues this far ahead go into a snapshot; the page re-fetches well before
 
@@ -99,6 +108,20 @@ def snapshot_of(
         total_s=position.total_s,
         ends_at=wall(position.total_s) if running else None,
         cues=_cues(timeline, times, offset, cue_horizon_s, clip_key, wall) if running else (),
+        picture=None if position.state.closed else live_picture(routine, step or 1),
+    )
+
+
+def live_picture(routine: Routine, step: int) -> LivePicture | None:
+    """The picture of step `step` (1-based), or None when it has no place on the body map."""
+    current = routine.steps[step - 1]
+    if current.where is None:
+        return None
+    one_sided = current.sides == "left-right"
+    drawn = [current.title, current.where.model_dump(mode="json"), one_sided]
+    version = hashlib.sha256(json.dumps(drawn, sort_keys=True).encode()).hexdigest()[:32]
+    return LivePicture(
+        version=version, step=step, title=current.title, where=current.where, one_sided=one_sided
     )
 
 

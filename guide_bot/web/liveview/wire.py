@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from guide_bot.web.liveview.ports import LiveCue, LiveHold, LiveNext, LiveSnapshot
+from guide_bot.web.liveview.ports import LiveCue, LiveHold, LiveNext, LivePicture, LiveSnapshot
 
 AudioUrl = Callable[[str], str]  # an audio cache key -> the URL the page fetches it from
+PictureUrl = Callable[[str], str]  # a picture version -> the URL the page shows it from
 
 
 def _t(value: float) -> float:
@@ -18,8 +19,11 @@ def _opt(value: float | None) -> float | None:
     return None if value is None else _t(value)
 
 
-def snapshot_json(snapshot: LiveSnapshot, audio_url: AudioUrl | None) -> dict[str, Any]:
-    """The snapshot as the page reads it; each cue with a clip gets its `audio_url`."""
+def snapshot_json(
+    snapshot: LiveSnapshot, audio_url: AudioUrl | None, picture_url: PictureUrl | None = None
+) -> dict[str, Any]:
+    """The snapshot as the page reads it; each cue with a clip gets its `audio_url`, the shown
+    step's picture its `url`."""
     return {
         "session_id": snapshot.session_id,
         "routine": {"id": snapshot.routine_id, "title": snapshot.routine_title},
@@ -38,7 +42,14 @@ def snapshot_json(snapshot: LiveSnapshot, audio_url: AudioUrl | None) -> dict[st
         "total_s": _t(snapshot.total_s),
         "ends_at": _opt(snapshot.ends_at),
         "cues": [_cue(cue, audio_url) for cue in snapshot.cues],
+        "picture": _picture(snapshot.picture, picture_url),
     }
+
+
+def _picture(picture: LivePicture | None, url: PictureUrl | None) -> dict[str, Any] | None:
+    if picture is None or url is None:
+        return None
+    return {"url": url(picture.version), "step": picture.step, "view": picture.where.view}
 
 
 def _hold(hold: LiveHold | None) -> dict[str, Any] | None:

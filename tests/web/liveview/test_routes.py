@@ -181,3 +181,46 @@ async def test_cue_audio_by_signed_link(client: Client, cues: CueAudio, clock: F
 def test_the_feature_needs_the_token(sessions: FakeLiveSessions, clock: FakeClock) -> None:
     with pytest.raises(ValueError, match="bot token"):
         liveview_feature(sessions, bot_token="", clock=clock)
+
+
+async def test_the_steps_picture_by_signed_link_changes_with_the_step(
+    client: Client, sessions: FakeLiveSessions
+) -> None:
+    first = await (await client.get("/api/live", headers=auth(ANN))).json()
+    picture = first["picture"]
+    assert (picture["step"], picture["view"]) == (1, "back")  # getting ready: step 1's
+    png = await client.get("/" + picture["url"])
+    assert png.status == 200
+    assert png.content_type == "image/png"
+    assert "immutable" in png.headers["Cache-Control"]
+    data = await png.read()
+    assert data.startswith(b"\x89PNG")
+    again = await client.get("/" + picture["url"])
+    assert await again.read() == data
+    skipped = first
+    for _ in range(4):  # the get-ready, then step 1's holds
+        skipped = await (await client.post("/api/live/skip", headers=auth(ANN))).json()
+        if skipped["step"] == 2:
+            break
+        assert skipped["picture"]["url"] == picture["url"]  # same step, same picture
+    assert skipped["step"] == 2
+    assert skipped["picture"]["step"] == 2
+    assert skipped["picture"]["url"] != picture["url"]
+    second = await client.get("/" + skipped["picture"]["url"])
+    assert await second.read() != data
+    path = picture["url"].split("?")[0]
+    for refused in (path, path + "?sig=" + "0" * 32, "/api/picture/zz?sig=x"):
+        answer = await client.get("/" + refused.lstrip("/"))
+        assert answer.status == 403
+        assert (await answer.json())["error"] == "bad_link"
+    stopped = await (await client.post("/api/live/stop", headers=auth(ANN))).json()
+    assert stopped["picture"] is None  # an ended session shows no picture
+
+
+async def test_a_picture_never_handed_out_is_not_drawn(client: Client) -> None:
+    from guide_bot.web.liveview.pictures import PictureLinks
+
+    unknown = PictureLinks(BOT_TOKEN).url("0" * 32)  # signed, but no snapshot named it
+    answer = await client.get("/" + unknown)
+    assert answer.status == 404
+    assert (await answer.json())["error"] == "no_picture"

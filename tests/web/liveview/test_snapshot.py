@@ -211,7 +211,7 @@ def test_json_shape(session: SessionMachine, routine: Routine, timeline: Timelin
     assert set(data) == {
         "session_id", "routine", "state", "phase", "server_time", "step", "step_count",
         "step_title", "instruction", "side", "hold", "next", "progress", "offset_s", "total_s",
-        "ends_at", "cues",
+        "ends_at", "cues", "picture",
     }  # fmt: skip
     assert data["routine"] == {"id": "neck-release", "title": routine.title}
     assert set(data["hold"]) == {

@@ -66,7 +66,7 @@
     box.textContent = message;
     box.dataset.code = code || "";
     box.dataset.kind = kind || "error";
-    box.hidden = false;
+    box.hidden = img.dataset.failed === picture.url;
   }
 
   function clearStatus() {
@@ -234,6 +234,24 @@
     return `Next: ${what}${soon !== null ? ` in ${soon} s` : ""}`;
   }
 
+  // The shown step's picture: its URL names its content, so it changes only with the step.
+  function showPicture(picture) {
+    const box = $("picture-box");
+    const img = $("picture");
+    if (!picture) {
+      box.hidden = true;
+      img.removeAttribute("src");
+      img.dataset.step = "";
+      return;
+    }
+    if (img.getAttribute("src") !== picture.url) {
+      img.alt = `Where step ${picture.step} works (${picture.view} view)`;
+      img.dataset.step = String(picture.step);
+      img.src = picture.url;
+    }
+    box.hidden = img.dataset.failed === picture.url;
+  }
+
   function render() {
     if (!snap) return;
     const t = serverNow();
@@ -245,6 +263,7 @@
     setText("instruction", snap.instruction || "");
     $("instruction").hidden = !snap.instruction;
     setText("next", closed ? "" : nextText(t, running));
+    showPicture(snap.picture);
 
     const hold = snap.hold;
     let left = 0;
@@ -430,6 +449,11 @@
       button.addEventListener("click", () => act(button.dataset.action));
     }
     $("btn-sound").addEventListener("click", startSound);
+    $("picture").addEventListener("error", (event) => {
+      // a link the server no longer knows: the text carries on without the picture
+      event.target.dataset.failed = event.target.getAttribute("src") || "";
+      $("picture-box").hidden = true;
+    });
     document.addEventListener("visibilitychange", () => {
       if (document.hidden) clearTimeout(pollTimer);
       else refresh();
