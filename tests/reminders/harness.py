@@ -32,6 +32,7 @@ def build_reminder_bot(
         library,
         clock=FakeClock(now.timestamp()),
         rate_limiter=rate_limiter,
+        pace=rate_limiter,  # the limiter, when on, paces as in production (the fan-out tests)
         features=("reminders",),
     )
 

@@ -66,7 +66,7 @@
     box.textContent = message;
     box.dataset.code = code || "";
     box.dataset.kind = kind || "error";
-    box.hidden = img.dataset.failed === picture.url;
+    box.hidden = false;
   }
 
   function clearStatus() {
