@@ -51,8 +51,9 @@ class Translator:
     # --- formats ---------------------------------------------------------------------------
 
     def decimal(self, value: float, digits: int = 1) -> str:
-        """A number with the language's decimal separator (2.5 / 2,5)."""
-        return format_decimal(value, format=f"#,##0.{'#' * digits}", locale=self.locale)
+        """A number with `digits` decimals and the language's separator (2.5 / 2,5)."""
+        pattern = f"#,##0.{'0' * digits}" if digits else "#,##0"
+        return format_decimal(value, format=pattern, locale=self.locale)
 
     def clock(self, moment: time | datetime) -> str:
         """A time of day as the language writes it (7:30 AM / 07:30)."""
