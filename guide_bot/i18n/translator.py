@@ -56,8 +56,8 @@ class Translator:
         return format_decimal(value, format=pattern, locale=self.locale)
 
     def clock(self, moment: time | datetime) -> str:
-        """A time of day as the language writes it (7:30 AM / 07:30)."""
-        return format_time(moment, format="short", locale=self.locale)
+        """A time of day, 24-hour as everywhere in the bot (07:30)."""
+        return format_time(moment, format="HH:mm", locale=self.locale)  # the bot uses 24 h
 
     def day(self, moment: date | datetime) -> str:
         """A date as the language writes it, short (Jan 12, 2026 / 12.01.2026)."""
