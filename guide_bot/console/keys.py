@@ -22,6 +22,8 @@ from enum import StrEnum
 from types import FrameType
 from typing import Protocol
 
+from guide_bot.domain.wording import N_
+
 
 class Action(StrEnum):
     """What a key asks the session to do."""
@@ -44,7 +46,7 @@ KEYMAP: dict[str, Action] = {
     "\x03": Action.QUIT,  # Ctrl-C arriving as a byte
     "\x04": Action.QUIT,  # Ctrl-D
 }
-KEY_HELP = "space pause/resume · n skip · b back · + add 15 s · q stop"
+KEY_HELP = N_("space pause/resume · n skip · b back · + add 15 s · q stop")
 
 # Arrow keys, function keys and the like arrive as escape sequences: none of them is a command,
 # and their letters ("\x1b[B" is the down arrow) must not be read as "b".

@@ -21,6 +21,7 @@ from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import ADD_TIME_S, NotInHold, SessionError, SessionMachine
 from guide_bot.domain.session_types import Due, SessionState
 from guide_bot.domain.timeline import CueKind
+from guide_bot.i18n import EN, Translator
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +43,10 @@ class Player:
         display: Display,
         sound: Sound,
         notices: Sequence[str] = (),
+        tr: Translator = EN,
     ) -> None:
         self.routine = routine
+        self.tr = tr
         self.session = session
         self._clock = clock
         self._keys = keys
@@ -68,7 +71,7 @@ class Player:
             while not self.session.state.closed:
                 self.tick()
         except KeyboardInterrupt:
-            self._stop("Ctrl-C pressed.")
+            self._stop(self.tr.gettext("Ctrl-C pressed."))
         finally:
             self._frame(self._clock.now())
             try:
@@ -98,49 +101,68 @@ class Player:
     def act(self, action: Action) -> None:
         """Apply one key's action to the session at the current time."""
         session, now = self.session, self._clock.now()
+        tr = self.tr
         try:
             if action is Action.QUIT:
                 self._stop(None)
             elif action is Action.TOGGLE_PAUSE:
                 if session.state is SessionState.PAUSED:
                     self._deliver(session.resume(now))
-                    self._feedback = "Resumed."
+                    self._feedback = tr.gettext("Resumed.")
                 else:
                     self._deliver(session.pause(now))  # shown; then silence for the pause
                     self._sound.hush()
-                    self._feedback = "Paused."
+                    self._feedback = tr.gettext("Paused.")
             elif action is Action.SKIP:
                 self._sound.hush()
                 self._deliver(session.skip(now))
                 step = session.position(now).step
                 closed = session.state.closed
-                self._feedback = "Skipped to the end." if closed else f"Skipped to step {step}."
+                if closed:
+                    self._feedback = tr.gettext("Skipped to the end.")
+                else:
+                    self._feedback = tr.t("Skipped to step {step}.", step=step)
             elif action is Action.BACK:
                 self._sound.hush()
                 self._deliver(session.back(now))
                 step = session.position(now).step
-                where = f"step {step}" if step else "the beginning"
-                self._feedback = f"Back to the start of {where}."
+                if step:
+                    self._feedback = tr.t("Back to the start of step {step}.", step=step)
+                else:
+                    self._feedback = tr.gettext("Back to the beginning.")
             elif action is Action.ADD_TIME:
                 self._deliver(session.add_time(now, ADD_TIME_S))
-                self._feedback = f"+{ADD_TIME_S:g} s added to this hold."
+                self._feedback = tr.t("+{seconds} s added to this hold.", seconds=f"{ADD_TIME_S:g}")
         except NotInHold:
-            self._feedback = f"+{ADD_TIME_S:g} s works only during a hold."
+            self._feedback = tr.t(
+                "+{seconds} s works only during a hold.", seconds=f"{ADD_TIME_S:g}"
+            )
         except SessionError as exc:
             self._feedback = str(exc).capitalize() + "."
 
     def summary(self) -> str:
         """The closing line: how it ended and how long it took."""
         pos = self.session.position(self._clock.now())
-        times = f"{clock_text(round(pos.elapsed_active_s))} active"
+        tr = self.tr
+        times = tr.t("{time} active", time=clock_text(round(pos.elapsed_active_s)))
         if pos.paused_total_s >= 1:
-            times += f", {clock_text(round(pos.paused_total_s))} paused"
+            times += ", " + tr.t("{time} paused", time=clock_text(round(pos.paused_total_s)))
         if self.late:
-            times += f"; {self.late} late cues shown but not spoken"
+            times += "; " + tr.n(
+                "{n} late cue shown but not spoken", "{n} late cues shown but not spoken", self.late
+            )
+        title = self.routine.title
         if pos.state is SessionState.FINISHED:
-            return f"Session complete: {self.routine.title}, {times}."
-        where = f"step {pos.step} of {pos.step_count}" if pos.step else "getting ready"
-        return f"Stopped at {where}: {self.routine.title}, {times}."
+            return tr.t("Session complete: {title}, {times}.", title=title, times=times)
+        if pos.step:
+            return tr.t(
+                "Stopped at step {step} of {count}: {title}, {times}.",
+                step=pos.step,
+                count=pos.step_count,
+                title=title,
+                times=times,
+            )
+        return tr.t("Stopped at getting ready: {title}, {times}.", title=title, times=times)
 
     # ------------------------------------------------------------------ helpers
     def _stop(self, feedback: str | None) -> None:
@@ -168,7 +190,7 @@ class Player:
             if event.kind is CueKind.ANNOUNCE:
                 self._said = None  # the frame shows the step's title and instruction already
             elif event.text and event.kind is not CueKind.COMPLETE:
-                self._said = event.text + (" (late: not spoken)" if late else "")
+                self._said = event.text + (self.tr.gettext(" (late: not spoken)") if late else "")
             self._display.cue(event.at_s, event.text, late=late)
             if late:
                 self.late += 1
@@ -178,7 +200,10 @@ class Player:
         failure = self._sound.failure
         if failure and not self._sound_failure_told:
             self._sound_failure_told = True
-            notice = f"Audio stopped working ({failure}): carrying on in text with the bell."
+            notice = self.tr.t(
+                "Audio stopped working ({failure}): carrying on in text with the bell.",
+                failure=failure,
+            )
             self._notices.append(notice)
             self._display.notice(notice)
 
@@ -198,6 +223,7 @@ class Player:
             next_kind=next_kind,
             next_in_s=None if due is None else max(0.0, due - now),
             hold_start_s=self._hold_start_s,
+            tr=self.tr,
             feedback=self._feedback,
             notices=tuple(self._notices),
             keys=self._keys.interactive,

@@ -11,25 +11,28 @@ import textwrap
 from dataclasses import dataclass, field
 
 from guide_bot.console.keys import KEY_HELP
+from guide_bot.domain.cues import COMPLETE_TEXT
 from guide_bot.domain.routine import Routine, Step
 from guide_bot.domain.session_types import Position, SessionState
 from guide_bot.domain.timeline import HOLD_VERB, CueKind
+from guide_bot.domain.wording import N_
+from guide_bot.i18n import EN, Translator
 
 BAR_WIDTH = 24
 MAX_WIDTH = 100
 
 PHASE_LABELS: dict[CueKind, str] = {
-    CueKind.PREPARE: "Get ready",
-    CueKind.ANNOUNCE: "Get into position",
-    CueKind.SWITCH_SIDES: "Switch sides",
-    CueKind.RELEASE: "Release",
-    CueKind.REST: "Rest",
-    CueKind.COMPLETE: "Session complete",
+    CueKind.PREPARE: N_("Get ready"),
+    CueKind.ANNOUNCE: N_("Get into position"),
+    CueKind.SWITCH_SIDES: N_("Switch sides"),
+    CueKind.RELEASE: N_("Release"),
+    CueKind.REST: N_("Rest"),
+    CueKind.COMPLETE: N_("Session complete"),
 }
 NEXT_LABELS: dict[CueKind, str] = {
-    CueKind.ANNOUNCE: "Next step in",
-    CueKind.HOLD_START: "Hold starts in",
-    CueKind.COMPLETE: "Finishing in",
+    CueKind.ANNOUNCE: N_("Next step in"),
+    CueKind.HOLD_START: N_("Hold starts in"),
+    CueKind.COMPLETE: N_("Finishing in"),
 }
 
 
@@ -47,6 +50,7 @@ class View:
     feedback: str | None = None  # the answer to the last key pressed
     notices: tuple[str, ...] = field(default_factory=tuple)
     keys: bool = True
+    tr: Translator = EN  # the language of the screen's own words
 
 
 def clock_text(seconds: float) -> str:
@@ -61,11 +65,12 @@ def bar(fraction: float, width: int = BAR_WIDTH) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
-def step_summary(step: Step) -> str:
+def step_summary(step: Step, tr: Translator = EN) -> str:
     """A step's hold in a few words: "45 s each side", "30 s × 3"."""
-    text = f"{step.hold_s} s"
     if step.sides == "left-right":
-        text += " each side"
+        text = tr.t("{seconds} s each side", seconds=step.hold_s)
+    else:
+        text = tr.t("{seconds} s", seconds=step.hold_s)
     if step.reps > 1:
         text += f" × {step.reps}"
     return text
@@ -73,8 +78,12 @@ def step_summary(step: Step) -> str:
 
 def _header(view: View, width: int) -> list[str]:
     pos = view.position
+    tr = view.tr
     left = view.routine.title
-    right = f"Step {pos.step} of {pos.step_count}" if pos.step else "Getting ready"
+    if pos.step:
+        right = tr.t("Step {step} of {count}", step=pos.step, count=pos.step_count)
+    else:
+        right = tr.gettext("Getting ready")
     gap = max(2, width - len(left) - len(right))
     return [f"{left}{' ' * gap}{right}", "─" * width]
 
@@ -84,14 +93,20 @@ def _step_lines(view: View, width: int) -> list[str]:
     if pos.step is None:
         return textwrap.wrap(view.routine.summary, width) or [""]
     step = view.routine.steps[pos.step - 1]
-    title = step.title + (f" · {pos.side} side" if pos.side else "")
+    tr = view.tr
+    side = ""
+    if pos.side == "left":
+        side = " · " + tr.gettext("left side")
+    elif pos.side == "right":
+        side = " · " + tr.gettext("right side")
+    title = step.title + side
     details = []
     if step.pressure is not None:
-        details.append(f"pressure {step.pressure}/10")
+        details.append(tr.t("pressure {pressure}/10", pressure=step.pressure))
     if step.point:
-        details.append(f"point: {step.point}")
+        details.append(tr.t("point: {point}", point=step.point))
     if step.tools:
-        details.append(f"tools: {', '.join(step.tools)}")
+        details.append(tr.t("tools: {tools}", tools=", ".join(step.tools)))
     lines = [title]
     if details:
         lines.append("  " + " · ".join(details))
@@ -102,37 +117,50 @@ def _step_lines(view: View, width: int) -> list[str]:
 
 def _phase_lines(view: View) -> list[str]:
     pos = view.position
+    tr = view.tr
     if pos.state is SessionState.FINISHED:
-        return ["Session complete. Well done."]
+        return [tr.gettext(COMPLETE_TEXT)]
     if pos.state is SessionState.STOPPED:
-        return ["Stopped."]
+        return [tr.gettext("Stopped.")]
     lines: list[str] = []
     if pos.in_hold and pos.step is not None and pos.hold_left_s is not None:
         step = view.routine.steps[pos.step - 1]
-        verb = HOLD_VERB[step.technique].upper()
+        verb = tr.gettext(HOLD_VERB[step.technique]).upper()
         held = float(step.hold_s) - pos.hold_left_s
         if view.hold_start_s is not None and view.hold_start_s <= pos.offset_s:
             held = pos.offset_s - view.hold_start_s  # exact, and right after "+15 s" too
         done = held / (held + pos.hold_left_s) if held + pos.hold_left_s > 0 else 1.0
-        lines.append(f"{verb}  {clock_text(pos.hold_left_s)} left  {bar(done)}")
+        left = tr.t("{time} left", time=clock_text(pos.hold_left_s))
+        lines.append(f"{verb}  {left}  {bar(done)}")
     else:
-        label = PHASE_LABELS.get(view.last_kind or CueKind.PREPARE, "")
+        phase = PHASE_LABELS.get(view.last_kind or CueKind.PREPARE)
+        label = tr.gettext(phase) if phase else ""
         countdown = ""
         if view.next_kind in NEXT_LABELS and view.next_in_s is not None:
-            countdown = f"  {NEXT_LABELS[view.next_kind]} {clock_text(view.next_in_s)}"
+            next_label = tr.gettext(NEXT_LABELS[view.next_kind])
+            countdown = f"  {next_label} {clock_text(view.next_in_s)}"
         lines.append(f"{label}{countdown}".strip())
     if pos.state is SessionState.PAUSED:
-        lines.append("PAUSED · press space to resume" if view.keys else "PAUSED")
+        if view.keys:
+            lines.append(tr.gettext("PAUSED · press space to resume"))
+        else:
+            lines.append(tr.gettext("PAUSED"))
     return lines
 
 
 def _next_line(view: View) -> str:
     pos = view.position
+    tr = view.tr
     number = (pos.step or 0) + 1
     if number > len(view.routine.steps):
-        return "Next: the end of the session"
+        return tr.gettext("Next: the end of the session")
     step = view.routine.steps[number - 1]
-    return f"Next: step {number} · {step.title} ({step_summary(step)})"
+    return tr.t(
+        "Next: step {number} · {title} ({hold})",
+        number=number,
+        title=step.title,
+        hold=step_summary(step, tr),
+    )
 
 
 def render(view: View, width: int = 80) -> list[str]:
@@ -152,12 +180,21 @@ def render(view: View, width: int = 80) -> list[str]:
     lines += _phase_lines(view)
     lines.append("")
     if view.said:
-        lines += textwrap.wrap(f"Said: {view.said}", width)
+        lines += textwrap.wrap(view.tr.t("Said: {words}", words=view.said), width)
     if not pos.state.closed:
         lines.append(_next_line(view))
-    lines.append(f"Session {clock_text(pos.offset_s)} of {clock_text(pos.total_s)}")
+    lines.append(
+        view.tr.t(
+            "Session {offset} of {total}",
+            offset=clock_text(pos.offset_s),
+            total=clock_text(pos.total_s),
+        )
+    )
     lines.append(view.feedback or "")
     if not pos.state.closed:
         lines.append("─" * width)
-        lines.append(KEY_HELP if view.keys else "No keys: stdin is not a terminal.")
+        if view.keys:
+            lines.append(view.tr.gettext(KEY_HELP))
+        else:
+            lines.append(view.tr.gettext("No keys: stdin is not a terminal."))
     return [line[:width] for line in lines]

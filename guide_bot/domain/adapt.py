@@ -18,10 +18,20 @@ from typing import Literal
 from guide_bot.domain.conditions import Condition, resolve
 from guide_bot.domain.lengths import DEFAULT_LENGTH, select_length
 from guide_bot.domain.routine import Length, Load, Routine, Step
+from guide_bot.domain.wording import ENGLISH, N_, Wording
 
 ChangeAction = Literal["left out", "replaced", "softened", "held longer", "held shorter", "note"]
 PRESSURE_WORDS = re.compile(r"\b\d+(?: or \d+)? out of 10\b")
-BALANCE_WORDS = "Keep one hand on a wall or a chair for balance."
+BALANCE_WORDS = N_("Keep one hand on a wall or a chair for balance.")
+# The action words of a change on the card (the JSON keeps the English action).
+ACTION_WORDS: dict[str, str] = {
+    "left out": N_("left out"),
+    "replaced": N_("replaced"),
+    "softened": N_("softened"),
+    "held longer": N_("held longer"),
+    "held shorter": N_("held shorter"),
+    "note": N_("note"),
+}
 NOTE_ONLY = {"skin_damage", "nerve_damage"}  # conditions also said as a note on every card
 
 
@@ -34,13 +44,18 @@ class Change:
     action: ChangeAction
     condition: str
     why: str
+    wording: Wording = ENGLISH
 
     @property
     def text(self) -> str:
-        """One line for the card: what changed, and why."""
+        """One line for the card: what changed, and why (in the adaptation's language)."""
+        w = self.wording
         if self.step is None:
             return f"{self.title}: {self.why}."
-        return f"Step {self.step} ({self.title}) {self.action}: {self.why}."
+        action = w.gettext(ACTION_WORDS[self.action])
+        return w.gettext("Step {step} ({title}) {action}: {why}.").format(
+            step=self.step, title=self.title, action=action, why=self.why
+        )
 
     def to_dict(self) -> dict[str, object]:
         """The JSON shape of a change in `guide-bot plan --json`."""
@@ -76,27 +91,29 @@ class Adaptation:
         return self.routine is None
 
 
-def _replaced(number: int, step: Step, by: Step, condition: str, why: str) -> Change:
+def _replaced(number: int, step: Step, by: Step, condition: str, why: str, w: Wording) -> Change:
     """The change that puts the gentler `by` in the place of `step`, and why."""
     return Change(
         step=number,
         title=step.title,
         action="replaced",
         condition=condition,
-        why=f"now {by.title!r}, because {why}",
+        why=w.gettext("now {title!r}, because {why}").format(title=by.title, why=why),
+        wording=w,
     )
 
 
-def _soft_pressure(step: Step, cap: int) -> Step:
+def _soft_pressure(step: Step, cap: int, w: Wording) -> Step:
     if step.technique not in {"compress", "roll"}:
         return step
     if step.pressure is not None and step.pressure <= cap:
         return step
     words = f"{cap} out of 10"
-    if PRESSURE_WORDS.search(step.instruction):
+    if w.code == "en" and PRESSURE_WORDS.search(step.instruction):
         instruction = PRESSURE_WORDS.sub(words, step.instruction)
     else:
-        instruction = f"{step.instruction} Keep the pressure light, about {words}."
+        light = w.gettext("Keep the pressure light, about {cap} out of 10.").format(cap=cap)
+        instruction = f"{step.instruction} {light}"
     return step.model_copy(update={"pressure": cap, "instruction": instruction})
 
 
@@ -124,7 +141,7 @@ def _as_step(step: Step) -> Step | None:
 
 
 def _step_changes(
-    number: int, step: Step, conditions: tuple[Condition, ...]
+    number: int, step: Step, conditions: tuple[Condition, ...], w: Wording
 ) -> tuple[Step | None, list[Change]]:
     changes: list[Change] = []
     avoided: dict[Load, Condition] = {}
@@ -138,25 +155,25 @@ def _step_changes(
         soft = [load for load in step.loads if load in preferred and load not in gentler.loads]
         if soft:
             cause = preferred[soft[0]]
-            changes.append(_replaced(number, step, gentler, cause.name, cause.why))
+            changes.append(_replaced(number, step, gentler, cause.name, w.gettext(cause.why), w))
             step = gentler
     if hits:
         cause = avoided[hits[0]]
-        why = cause.why_for(hits[0])
+        why = w.gettext(cause.why_for(hits[0]))
         alternative = gentler
         if alternative is not None and not any(load in avoided for load in alternative.loads):
-            changes.append(_replaced(number, step, alternative, cause.name, why))
+            changes.append(_replaced(number, step, alternative, cause.name, why, w))
             step = alternative
         else:
             changes.append(
                 Change(step=number, title=step.title, action="left out", condition=cause.name,
-                       why=why)
+                       why=why, wording=w)
             )  # fmt: skip
             return None, changes
     for condition in conditions:
         before = step
         if condition.max_pressure is not None:
-            step = _soft_pressure(step, condition.max_pressure)
+            step = _soft_pressure(step, condition.max_pressure, w)
             if step is not before:
                 changes.append(
                     Change(
@@ -164,8 +181,12 @@ def _step_changes(
                         title=step.title,
                         action="softened",
                         condition=condition.name,
-                        why=f"pressure {before.pressure or 'unset'} -> {step.pressure} of 10, "
-                        f"because {condition.why}",
+                        why=w.gettext("pressure {before} -> {after} of 10, because {why}").format(
+                            before=before.pressure or w.gettext("unset"),
+                            after=step.pressure,
+                            why=w.gettext(condition.why),
+                        ),
+                        wording=w,
                     )
                 )
         before = step
@@ -178,30 +199,43 @@ def _step_changes(
                     title=step.title,
                     action=action,
                     condition=condition.name,
-                    why=f"{before.reps} x {before.hold_s} s -> {step.reps} x {step.hold_s} s, "
-                    f"because {condition.why}",
+                    why=w.gettext(
+                        "{reps_before} x {hold_before} s -> {reps} x {hold} s, because {why}"
+                    ).format(
+                        reps_before=before.reps,
+                        hold_before=before.hold_s,
+                        reps=step.reps,
+                        hold=step.hold_s,
+                        why=w.gettext(condition.why),
+                    ),
+                    wording=w,
                 )
             )
         needs_support = condition.balance_support and "standing-balance" in step.loads
-        if needs_support and BALANCE_WORDS not in step.instruction:
-            step = step.model_copy(update={"instruction": f"{step.instruction} {BALANCE_WORDS}"})
+        balance = w.gettext(BALANCE_WORDS)
+        if needs_support and balance not in step.instruction:
+            step = step.model_copy(update={"instruction": f"{step.instruction} {balance}"})
             changes.append(
                 Change(
                     step=number,
                     title=step.title,
                     action="softened",
                     condition=condition.name,
-                    why="hold on to a wall or a chair, because balance matters at 65 or over",
+                    why=w.gettext(
+                        "hold on to a wall or a chair, because balance matters at 65 or over"
+                    ),
+                    wording=w,
                 )
             )
     return step, changes
 
 
-def adapt(routine: Routine, condition_names: Iterable[str]) -> Adaptation:
-    """The routine as this person should do it; raises UnknownCondition for a bad name."""
+def adapt(routine: Routine, condition_names: Iterable[str], w: Wording = ENGLISH) -> Adaptation:
+    """The routine as this person should do it (changes worded in `w`); raises UnknownCondition
+    for a bad name."""
     conditions = resolve(list(condition_names))
     refusals = tuple(
-        Advice(condition=c.name, kind=c.kind, text=f"{c.label}: {c.why}.")
+        Advice(condition=c.name, kind=c.kind, text=f"{w.gettext(c.label)}: {w.gettext(c.why)}.")
         for c in conditions
         if c.kind in {"stop", "ask_first"}
     )
@@ -210,19 +244,29 @@ def adapt(routine: Routine, condition_names: Iterable[str]) -> Adaptation:
     steps: list[Step] = []
     changes: list[Change] = []
     for number, step in enumerate(routine.steps, start=1):
-        adapted, found = _step_changes(number, step, conditions)
+        adapted, found = _step_changes(number, step, conditions, w)
         changes.extend(found)
         if adapted is not None:
             steps.append(adapted)
     notes = [c for c in conditions if c.name in NOTE_ONLY]
     changes.extend(
-        Change(step=None, title=c.label, action="note", condition=c.name, why=c.why) for c in notes
+        Change(
+            step=None,
+            title=w.gettext(c.label),
+            action="note",
+            condition=c.name,
+            why=w.gettext(c.why),
+            wording=w,
+        )
+        for c in notes
     )
     if not steps:
         advice = Advice(
             condition=None,
             kind="nothing_left",
-            text="Every step of this routine is ruled out by your answers; choose another one.",
+            text=w.gettext(
+                "Every step of this routine is ruled out by your answers; choose another one."
+            ),
         )
         return Adaptation(routine=None, changes=tuple(changes), refusals=(advice,))
     return Adaptation(
@@ -231,7 +275,11 @@ def adapt(routine: Routine, condition_names: Iterable[str]) -> Adaptation:
 
 
 def personalise(
-    routine: Routine, *, length: Length = DEFAULT_LENGTH, conditions: Iterable[str] = ()
+    routine: Routine,
+    *,
+    length: Length = DEFAULT_LENGTH,
+    conditions: Iterable[str] = (),
+    w: Wording = ENGLISH,
 ) -> Adaptation:
     """One length of a routine, adapted to the person: what a front end plays."""
-    return adapt(select_length(routine, length), conditions)
+    return adapt(select_length(routine, length), conditions, w)

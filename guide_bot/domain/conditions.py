@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from guide_bot.domain.routine import Load
+from guide_bot.domain.wording import N_
 
 ConditionKind = Literal["stop", "ask_first", "adapt"]
 
@@ -47,115 +48,129 @@ class Condition:
 CONDITIONS: tuple[Condition, ...] = (
     Condition(
         name="red_flags",
-        label="A sudden, severe or unusual headache; pain after an injury or a fall; pain with "
-        "fever, weight loss, numbness or weakness; or night pain that does not ease",
+        label=N_(
+            "A sudden, severe or unusual headache; pain after an injury or a fall; pain with "
+            "fever, weight loss, numbness or weakness; or night pain that does not ease"
+        ),
         kind="stop",
-        why="pain like this needs a clinician before self-treatment; please get it checked",
+        why=N_("pain like this needs a clinician before self-treatment; please get it checked"),
     ),
     Condition(
         name="fever_or_acute_illness",
-        label="Fever or an acute illness right now",
+        label=N_("Fever or an acute illness right now"),
         kind="stop",
-        why="not now: wait until you are well again",
+        why=N_("not now: wait until you are well again"),
     ),
     Condition(
         name="heart_or_blood_pressure",
-        label="A heart problem or blood pressure that is not under control",
+        label=N_("A heart problem or blood pressure that is not under control"),
         kind="ask_first",
-        why="ask your clinician first whether pressure and stretching are right for you",
+        why=N_("ask your clinician first whether pressure and stretching are right for you"),
     ),
     Condition(
         name="cancer_bone",
-        label="Cancer, especially cancer that affects bone",
+        label=N_("Cancer, especially cancer that affects bone"),
         kind="ask_first",
-        why="ask your care team first; never press on affected bones",
+        why=N_("ask your care team first; never press on affected bones"),
     ),
     Condition(
         name="recent_surgery",
-        label="Surgery in the last few months",
+        label=N_("Surgery in the last few months"),
         kind="ask_first",
-        why="ask your surgeon first, and keep away from the site",
+        why=N_("ask your surgeon first, and keep away from the site"),
     ),
     Condition(
         name="osteoporosis",
-        label="Osteoporosis or low bone density",
+        label=N_("Osteoporosis or low bone density"),
         kind="adapt",
-        why="end-range bending and twisting of the trunk and rolling the spine are best avoided "
-        "(Too Fit to Fracture, Osteoporos Int 2014)",
+        why=N_(
+            "end-range bending and twisting of the trunk and rolling the spine are best avoided "
+            "(Too Fit to Fracture, Osteoporos Int 2014)"
+        ),
         avoid=("trunk-flexion", "trunk-twist", "spine-rolling"),
         load_why=(
             (
                 "trunk-flexion",
-                "with osteoporosis, end-range forward bending of the trunk is best "
-                "avoided (Too Fit to Fracture, Osteoporos Int 2014)",
+                N_(
+                    "with osteoporosis, end-range forward bending of the trunk is best "
+                    "avoided (Too Fit to Fracture, Osteoporos Int 2014)"
+                ),
             ),
             (
                 "trunk-twist",
-                "with osteoporosis, end-range twisting of the trunk is best avoided "
-                "(Too Fit to Fracture, Osteoporos Int 2014)",
+                N_(
+                    "with osteoporosis, end-range twisting of the trunk is best avoided "
+                    "(Too Fit to Fracture, Osteoporos Int 2014)"
+                ),
             ),
             (
                 "spine-rolling",
-                "with osteoporosis, rolling the spine is best avoided (Too Fit to "
-                "Fracture, Osteoporos Int 2014)",
+                N_(
+                    "with osteoporosis, rolling the spine is best avoided (Too Fit to "
+                    "Fracture, Osteoporos Int 2014)"
+                ),
             ),
         ),
     ),
     Condition(
         name="pregnancy",
-        label="Pregnant",
+        label=N_("Pregnant"),
         kind="adapt",
-        why="no lying face down, no deep pressure on the legs (clot risk), gentle pressure only",
+        why=N_(
+            "no lying face down, no deep pressure on the legs (clot risk), gentle pressure only"
+        ),
         avoid=("lying-face-down", "vein-pressure"),
         max_pressure=4,
         load_why=(
-            ("lying-face-down", "no lying face down in pregnancy"),
-            ("vein-pressure", "no deep pressure on the legs in pregnancy (clot risk)"),
+            ("lying-face-down", N_("no lying face down in pregnancy")),
+            ("vein-pressure", N_("no deep pressure on the legs in pregnancy (clot risk)")),
         ),
     ),
     Condition(
         name="pregnancy_over_20_weeks",
-        label="Pregnant, past about 20 weeks",
+        label=N_("Pregnant, past about 20 weeks"),
         kind="adapt",
-        why="no long lying on the back after about 20 weeks (ACOG Committee Opinion 804)",
+        why=N_("no long lying on the back after about 20 weeks (ACOG Committee Opinion 804)"),
         avoid=("lying-on-back",),
         includes=("pregnancy",),
     ),
     Condition(
         name="bleeding_risk",
-        label="Blood thinners, a bleeding disorder or low platelets",
+        label=N_("Blood thinners, a bleeding disorder or low platelets"),
         kind="adapt",
-        why="bruising comes easily: light pressure only",
+        why=N_("bruising comes easily: light pressure only"),
         prefer_alternative=("deep-pressure",),
         max_pressure=3,
     ),
     Condition(
         name="varicose_veins",
-        label="Varicose veins",
+        label=N_("Varicose veins"),
         kind="adapt",
-        why="no pressure or rolling over varicose veins",
+        why=N_("no pressure or rolling over varicose veins"),
         avoid=("vein-pressure",),
     ),
     Condition(
         name="nerve_damage",
-        label="Nerve damage, numbness, or diabetes with reduced feeling",
+        label=N_("Nerve damage, numbness, or diabetes with reduced feeling"),
         kind="adapt",
-        why="with less feeling you cannot judge how hard you press: light pressure, and check "
-        "the skin afterwards",
+        why=N_(
+            "with less feeling you cannot judge how hard you press: light pressure, and check "
+            "the skin afterwards"
+        ),
         prefer_alternative=("deep-pressure",),
         max_pressure=3,
     ),
     Condition(
         name="skin_damage",
-        label="Burns, a skin infection, a healing wound, or skin treated with radiation",
+        label=N_("Burns, a skin infection, a healing wound, or skin treated with radiation"),
         kind="adapt",
-        why="never press, roll or stretch over that skin: skip any step that works there",
+        why=N_("never press, roll or stretch over that skin: skip any step that works there"),
     ),
     Condition(
         name="age_65_plus",
-        label="Aged 65 or over",
+        label=N_("Aged 65 or over"),
         kind="adapt",
-        why="stretches held 30-60 s (ACSM, Garber 2011), gentler pressure, support for balance",
+        why=N_("stretches held 30-60 s (ACSM, Garber 2011), gentler pressure, support for balance"),
         max_pressure=5,
         min_stretch_hold_s=30,
         max_stretch_hold_s=60,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from guide_bot.domain.routine import Routine, Step
+from guide_bot.domain.wording import ENGLISH, N_, Wording
 
 
 class CueKind(StrEnum):
@@ -29,40 +30,64 @@ class CueKind(StrEnum):
     LEAD_IN = "lead_in"
 
 
-HOLD_VERB = {
-    "compress": "Press",
-    "stretch": "Stretch",
-    "roll": "Roll",
-    "breathe": "Breathe",
-    "move": "Move",
+# The verbs that start a hold ("Press now."), one message per technique.
+HOLD_NOW = {
+    "compress": N_("Press now."),
+    "stretch": N_("Stretch now."),
+    "roll": N_("Roll now."),
+    "breathe": N_("Breathe now."),
+    "move": N_("Move now."),
 }
-HALFWAY_TEXT = "Halfway."
-RELEASE_TEXT = "Release."
+# The verb of each technique on the terminal's hold screen.
+HOLD_VERB = {
+    "compress": N_("Press"),
+    "stretch": N_("Stretch"),
+    "roll": N_("Roll"),
+    "breathe": N_("Breathe"),
+    "move": N_("Move"),
+}
+HALFWAY_TEXT = N_("Halfway.")
+RELEASE_TEXT = N_("Release.")
+COMPLETE_TEXT = N_("Session complete. Well done.")  # shown, not spoken: the end is a chime
+SESSION_COMPLETE_WORDS = N_("Session complete, well done.")
 FINAL_RELEASE_TEXT = "Release. Session complete, well done."
-COMPLETE_TEXT = "Session complete. Well done."  # shown, not spoken: the end is a chime
-SESSION_COMPLETE_WORDS = "Session complete, well done."
-FADE_TEXT = "Stay here as long as you like."  # the quiet last words of a routine that fades out
-STOP_RULE = "Stop if you feel numbness, tingling, sharp or shooting pain, or dizziness."
-BREATHE_IN_TEXT = "Breathe in."
-BREATHE_OUT_TEXT = "Breathe out."
+FADE_TEXT = N_("Stay here as long as you like.")  # the quiet last words of a routine that fades out
+STOP_RULE = N_("Stop if you feel numbness, tingling, sharp or shooting pain, or dizziness.")
+BREATHE_IN_TEXT = N_("Breathe in.")
+BREATHE_OUT_TEXT = N_("Breathe out.")
 # "Release" and "Halfway" mean something only for a hold with pressure or a stretch.
 RELEASE_BY_TECHNIQUE = {
     "compress": RELEASE_TEXT,
     "stretch": RELEASE_TEXT,
     "roll": RELEASE_TEXT,
-    "breathe": "Let your breath settle.",
-    "move": "And rest.",
+    "breathe": N_("Let your breath settle."),
+    "move": N_("And rest."),
 }
 HALFWAY_TECHNIQUES = frozenset({"compress", "stretch", "roll"})
 COUNTDOWN_TECHNIQUES = frozenset({"compress", "stretch", "roll", "move"})
+SIDE_NAMES = {"left": N_("left"), "right": N_("right")}
 
 
-def prepare_text(routine: Routine) -> str:
+def side_name(side: str, w: Wording = ENGLISH) -> str:
+    """A side ("left", "right") in the language of `w`."""
+    return w.gettext(SIDE_NAMES.get(side, side))
+
+
+def stop_rule_text(routine_rule: str | None, w: Wording = ENGLISH) -> str:
+    """The routine's own stop rule (already in its language) or the general one."""
+    return routine_rule or w.gettext(STOP_RULE)
+
+
+def prepare_text(routine: Routine, w: Wording = ENGLISH) -> str:
     """The first words of a session, with its stop rule: spoken at 0 s, in every routine."""
-    rule = routine.stop_rule or STOP_RULE
+    rule = stop_rule_text(routine.stop_rule, w)
     if routine.get_ready_s == 0:
-        return f"Get ready for {routine.title}. {rule}"
-    return f"Get ready for {routine.title}. {rule} First step in {routine.get_ready_s} seconds."
+        return w.gettext("Get ready for {title}. {rule}").format(title=routine.title, rule=rule)
+    return w.ngettext(
+        "Get ready for {title}. {rule} First step in {n} second.",
+        "Get ready for {title}. {rule} First step in {n} seconds.",
+        routine.get_ready_s,
+    ).format(title=routine.title, rule=rule, n=routine.get_ready_s)
 
 
 def _other(side: str) -> str:
@@ -76,61 +101,89 @@ def lying_side(step: Step, side: str) -> str | None:
     return side if step.lie_on == "worked-side" else _other(side)
 
 
-def announce_text(number: int, step: Step) -> str:
+def first_side_text(side: str, lying: str | None, w: Wording = ENGLISH) -> str:
+    """ "Right side first." and, for side-lying steps, which side to lie on."""
+    words = w.gettext("Left side first.") if side == "left" else w.gettext("Right side first.")
+    if lying is None:
+        return words
+    return f"{words} {lie_on_text(lying, w)}"
+
+
+def lie_on_text(lying: str, w: Wording = ENGLISH) -> str:
+    """ "Lie on your left side." (a whole sentence per side, for languages that inflect)."""
+    if lying == "left":
+        return w.gettext("Lie on your left side.")
+    return w.gettext("Lie on your right side.")
+
+
+def announce_text(number: int, step: Step, w: Wording = ENGLISH) -> str:
     """The announcement of a step: number, title, instruction, its caution, the first side."""
-    text = f"Step {number}. {step.title}. {step.instruction}"
+    text = w.gettext("Step {number}. {title}. {instruction}").format(
+        number=number, title=step.title, instruction=step.instruction
+    )
     if step.caution:
         text = f"{text} {step.caution}"
     first = step.side_names[0]
     if first is not None:
-        lying = lying_side(step, first)
-        where = f" Lie on your {lying} side." if lying else ""
-        text = f"{text} {first.capitalize()} side first.{where}"
+        text = f"{text} {first_side_text(first, lying_side(step, first), w)}"
     return text
 
 
-def says_session_complete(text: str) -> bool:
+def says_session_complete(text: str, w: Wording = ENGLISH) -> bool:
     """Whether a cue's words end the session aloud (the final release of a `complete` ending)."""
-    return text.endswith(SESSION_COMPLETE_WORDS)
+    return text.endswith(w.gettext(SESSION_COMPLETE_WORDS))
 
 
-def release_text(step: Step, *, final: bool, ending: str = "complete") -> str:
+def release_text(step: Step, *, final: bool, ending: str = "complete", w: Wording = ENGLISH) -> str:
     """The words that end a hold; the last hold also ends the session (or fades out)."""
     if final and ending == "fade":
-        return FADE_TEXT
-    words = RELEASE_BY_TECHNIQUE[step.technique]
-    return f"{words} {SESSION_COMPLETE_WORDS}" if final else words
+        return w.gettext(FADE_TEXT)
+    words = w.gettext(RELEASE_BY_TECHNIQUE[step.technique])
+    return f"{words} {w.gettext(SESSION_COMPLETE_WORDS)}" if final else words
 
 
-def hold_start_text(step: Step, side: str | None, rep: int, *, first_of_rep: bool = True) -> str:
+def hold_start_text(
+    step: Step, side: str | None, rep: int, *, first_of_rep: bool = True, w: Wording = ENGLISH
+) -> str:
     """The words that start a hold: the repetition (at its first side), the side, and "now"."""
     parts: list[str] = []
     if step.reps > 1 and first_of_rep:
         if rep == 1:
-            parts.append(f"Repetition 1 of {step.reps}.")
+            parts.append(w.gettext("Repetition 1 of {reps}.").format(reps=step.reps))
         else:
-            parts.append(f"Next repetition, {rep} of {step.reps}.")
+            parts.append(
+                w.gettext("Next repetition, {rep} of {reps}.").format(rep=rep, reps=step.reps)
+            )
     if side is not None:
-        parts.append(f"{side.capitalize()} side.")
+        parts.append(w.gettext("Left side.") if side == "left" else w.gettext("Right side."))
     if step.pace is not None:
-        parts.append(BREATHE_IN_TEXT)  # the hold starts on the first breath in
+        parts.append(w.gettext(BREATHE_IN_TEXT))  # the hold starts on the first breath in
     else:
-        parts.append(f"{HOLD_VERB[step.technique]} now.")
+        parts.append(w.gettext(HOLD_NOW[step.technique]))
     return " ".join(parts)
 
 
-def switch_text(side: str, step: Step | None = None) -> str:
+def switch_text(side: str, step: Step | None = None, w: Wording = ENGLISH) -> str:
     """The cue to change sides; side-lying steps say which side to lie on."""
     lying = lying_side(step, side) if step is not None else None
+    words = (
+        w.gettext("Switch to the left side.")
+        if side == "left"
+        else w.gettext("Switch to the right side.")
+    )
     if lying is not None:
-        return f"Switch to the {side} side. Lie on your {lying} side."
-    return f"Switch to the {side} side."
+        return f"{words} {lie_on_text(lying, w)}"
+    return words
 
 
-def rest_text(step: Step, next_title: str | None) -> str:
+def rest_text(step: Step, next_title: str | None, w: Wording = ENGLISH) -> str:
     """The rest after a hold; at the end of a step it names the next one."""
-    text = f"Rest for {step.rest_s} seconds."
-    return text if next_title is None else f"{text} Next: {next_title}."
+    text = w.ngettext("Rest for {n} second.", "Rest for {n} seconds.", step.rest_s).format(
+        n=step.rest_s
+    )
+    if next_title is None:
+        return text
+    return f"{text} {w.gettext('Next: {title}.').format(title=next_title)}"
 
 
 def countdown_text(n: int) -> str:

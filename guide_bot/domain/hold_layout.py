@@ -24,6 +24,7 @@ from guide_bot.domain.cues import (
     countdown_text,
 )
 from guide_bot.domain.routine import Step
+from guide_bot.domain.wording import ENGLISH, Wording
 
 SpeakTime = Callable[[str], float]
 EPSILON_S = 1e-9  # cues that fit exactly must not fail on float rounding of their sum
@@ -37,6 +38,7 @@ class LayoutOptions:
     countdown_from: int
     halfway_min_hold_s: float
     gap_s: float
+    wording: Wording = ENGLISH
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -57,6 +59,9 @@ def layout_hold(
     the last hold of a routine that fades out (`quiet_end`).
     """
     gap = options.gap_s
+    w = options.wording
+    breathe_in, breathe_out = w.gettext(BREATHE_IN_TEXT), w.gettext(BREATHE_OUT_TEXT)
+    halfway = w.gettext(HALFWAY_TEXT)
     floor = start + gap
     end = start + step.hold_s
     cues = sorted(step.cues, key=lambda cue: cue.at_s)
@@ -93,11 +98,11 @@ def layout_hold(
         cycle = 0
         while start + cycle * period < end:
             inhale = start + cycle * period
-            if cycle and fits(inhale, BREATHE_IN_TEXT):
-                placed.append((inhale, CueKind.PACE, BREATHE_IN_TEXT))
+            if cycle and fits(inhale, breathe_in):
+                placed.append((inhale, CueKind.PACE, breathe_in))
             exhale = inhale + step.pace.in_s
-            if exhale < end and fits(exhale, BREATHE_OUT_TEXT):
-                placed.append((exhale, CueKind.PACE, BREATHE_OUT_TEXT))
+            if exhale < end and fits(exhale, breathe_out):
+                placed.append((exhale, CueKind.PACE, breathe_out))
             cycle += 1
     counts = options.countdown and step.technique in COUNTDOWN_TECHNIQUES and not quiet_end
     if counts and step.hold_s >= options.countdown_from + 5:
@@ -107,6 +112,6 @@ def layout_hold(
             placed.append((end - n, CueKind.COUNTDOWN, countdown_text(n)))
     if step.technique in HALFWAY_TECHNIQUES and step.hold_s >= options.halfway_min_hold_s:
         at = start + step.hold_s / 2
-        if fits(at, HALFWAY_TEXT):
-            placed.append((at, CueKind.HALFWAY, HALFWAY_TEXT))
+        if fits(at, halfway):
+            placed.append((at, CueKind.HALFWAY, halfway))
     return HoldLayout(cues=tuple(sorted(placed, key=lambda item: item[0])), end_s=end)

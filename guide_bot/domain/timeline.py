@@ -36,6 +36,7 @@ from guide_bot.domain.lengths import as_played
 from guide_bot.domain.positioning import settle_times, switch_extra_s
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine, Step
+from guide_bot.domain.wording import ENGLISH, Wording
 
 __all__ = [
     "HOLD_VERB",
@@ -65,6 +66,7 @@ class PlanOptions:
     # Plans made before steps had their own settle time paused this long after every
     # instruction; sessions stored then are rebuilt with it (sessions/plans.py).
     legacy_settle_s: float | None = None
+    wording: Wording = ENGLISH  # the language of the generated cues (the routine's is its own)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -236,9 +238,11 @@ def plan(
         countdown_from=opts.countdown_from,
         halfway_min_hold_s=opts.halfway_min_hold_s,
         gap_s=gap,
+        wording=opts.wording,
     )
+    w = opts.wording
     b = _Builder(speak=speak_s)
-    t = b.add(0.0, CueKind.PREPARE, None, None, prepare_text(routine))
+    t = b.add(0.0, CueKind.PREPARE, None, None, prepare_text(routine, w))
     t += max(routine.get_ready_s, gap)
     step_starts: list[float] = []
     holds: list[Hold] = []
@@ -246,16 +250,16 @@ def plan(
     settles = _settle_times(routine, opts)
     for number, step in enumerate(routine.steps, start=1):
         step_starts.append(t)
-        t = b.add(t, CueKind.ANNOUNCE, number, None, announce_text(number, step))
+        t = b.add(t, CueKind.ANNOUNCE, number, None, announce_text(number, step, w))
         t += max(settles[number - 1], gap)  # time to get into position
         order = list(_sides_and_reps(step))
         previous_side: str | None = None
         for position, (rep, side_index, side) in enumerate(order, start=1):
             if side is not None and previous_side is not None and side != previous_side:
-                t = b.add(t, CueKind.SWITCH_SIDES, number, side, switch_text(side, step))
+                t = b.add(t, CueKind.SWITCH_SIDES, number, side, switch_text(side, step, w))
                 t += max(opts.switch_s + _switch_extra(step, opts), gap)
             previous_side = side
-            opener = hold_start_text(step, side, rep, first_of_rep=side_index == 0)
+            opener = hold_start_text(step, side, rep, first_of_rep=side_index == 0, w=w)
             start = b.add(t, CueKind.HOLD_START, number, side, opener)  # holding from "now"
             last_of_step = position == len(order)
             final = last_of_step and number == last_number
@@ -265,16 +269,18 @@ def plan(
                 b.add(at, kind, number, side, text)
             end = layout.end_s
             holds.append(Hold(step=number, side=side, rep=rep, start_s=start, end_s=end))
-            release = release_text(step, final=final, ending=routine.ending)
+            release = release_text(step, final=final, ending=routine.ending, w=w)
             t = b.add(end, CueKind.RELEASE, number, side, release) + gap
             if step.rest_s and not final:
                 next_title = routine.steps[number].title if last_of_step else None
                 rest_at = t
-                words_end = b.add(rest_at, CueKind.REST, number, None, rest_text(step, next_title))
+                words_end = b.add(
+                    rest_at, CueKind.REST, number, None, rest_text(step, next_title, w)
+                )
                 t = max(words_end + gap, rest_at + step.rest_s)
             elif not last_of_step and side is None:
                 t += _between_reps(opts)  # straight into the next repetition: a breath first
-    b.add(t, CueKind.COMPLETE, None, None, COMPLETE_TEXT, spoken=False)
+    b.add(t, CueKind.COMPLETE, None, None, w.gettext(COMPLETE_TEXT), spoken=False)
     events = sorted(b.events, key=lambda e: e.at_s)
     return Timeline(
         routine_id=routine.id,

@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from guide_bot.domain.conditions import CONDITIONS
 from guide_bot.domain.routine import Length, Routine
+from guide_bot.i18n import EN, Translator
 from guide_bot.library.catalog import routine_ref
 from guide_bot.storage.users import UserSettings
 from guide_bot.telegram import texts
@@ -44,13 +45,14 @@ def grid(buttons: Iterable[InlineKeyboardButton], width: int) -> list[list[Inlin
     return [items[i : i + width] for i in range(0, len(items), width)]
 
 
-def screening(chosen: Sequence[str]) -> InlineKeyboardMarkup:
+def screening(chosen: Sequence[str], *, tr: Translator = EN) -> InlineKeyboardMarkup:
     """The checklist: a toggle per condition (grouped as the message lists them), None, Done."""
+    t = texts.using(tr)
     rows: list[list[InlineKeyboardButton]] = []
     for kind in ("stop", "ask_first", "adapt"):
         toggles = [
             button(
-                f"{'✅' if c.name in chosen else '▫️'} {texts.CONDITION_BUTTONS[c.name]}",
+                f"{'✅' if c.name in chosen else '▫️'} {t.CONDITION_BUTTONS[c.name]}",
                 ScreeningToggle(c=index),
             )
             for index, c in enumerate(CONDITIONS)
@@ -59,31 +61,33 @@ def screening(chosen: Sequence[str]) -> InlineKeyboardMarkup:
         rows += grid(toggles, 1 if kind == "stop" else 2)
     rows.append(
         [
-            button(texts.SCREENING_NONE, ScreeningNone()),
-            button(texts.SCREENING_DONE, ScreeningDone()),
+            button(t.SCREENING_NONE, ScreeningNone()),
+            button(t.SCREENING_DONE, ScreeningDone()),
         ]
     )
     return InlineKeyboardMarkup(rows)
 
 
-def screening_review() -> InlineKeyboardMarkup:
+def screening_review(*, tr: Translator = EN) -> InlineKeyboardMarkup:
     """Under the answers: answer again, or go on to the routines."""
+    t = texts.using(tr)
     return InlineKeyboardMarkup(
         [
-            [button(texts.SCREENING_REDO, ScreeningRedo())],
-            [button(texts.MENU_ALL, Menu(view="home"))],
+            [button(t.SCREENING_REDO, ScreeningRedo())],
+            [button(t.MENU_ALL, Menu(view="home"))],
         ]
     )
 
 
-def menu() -> InlineKeyboardMarkup:
+def menu(*, tr: Translator = EN) -> InlineKeyboardMarkup:
     """The ways to find a routine."""
+    t = texts.using(tr)
     return InlineKeyboardMarkup(
         [
-            [button(texts.MENU_COMPLAINT, Menu(view="c"))],
-            [button(texts.MENU_AREA, Menu(view="a")), button(texts.MENU_LENGTH, Menu(view="l"))],
-            [button(texts.MENU_TOOL, Menu(view="t")), button(texts.MENU_ALL, Menu(view="all"))],
-            [button(texts.MENU_MINE, MyRoutines())],
+            [button(t.MENU_COMPLAINT, Menu(view="c"))],
+            [button(t.MENU_AREA, Menu(view="a")), button(t.MENU_LENGTH, Menu(view="l"))],
+            [button(t.MENU_TOOL, Menu(view="t")), button(t.MENU_ALL, Menu(view="all"))],
+            [button(t.MENU_MINE, MyRoutines())],
         ]
     )
 
@@ -96,51 +100,63 @@ NAMES = {
 }
 
 
-def choices(by: str, values: Sequence[str]) -> InlineKeyboardMarkup:
+def choices(by: str, values: Sequence[str], *, tr: Translator = EN) -> InlineKeyboardMarkup:
     """The complaints, areas, lengths or tools that have routines, and a way back."""
+    t = texts.using(tr)
     names = NAMES[by]
-    rows = grid((button(names.get(v, v), Pick(by=by, value=v)) for v in values), 2)
-    rows.append([button(texts.BACK_TO_MENU, Menu(view="home"))])
+    labels = {v: tr.gettext(names[v]) if v in names else v for v in values}
+    rows = grid((button(labels[v], Pick(by=by, value=v)) for v in values), 2)
+    rows.append([button(t.BACK_TO_MENU, Menu(view="home"))])
     return InlineKeyboardMarkup(rows)
 
 
 def routine_list(
-    routines: Sequence[Routine], durations: Sequence[float], back: str = "home"
+    routines: Sequence[Routine],
+    durations: Sequence[float],
+    back: str = "home",
+    *,
+    tr: Translator = EN,
 ) -> InlineKeyboardMarkup:
     """One button per routine, opening its card."""
+    t = texts.using(tr)
     rows = [
-        [button(texts.routine_button(r, d), Card(routine=routine_ref(r.id)))]
+        [button(t.routine_button(r, d), Card(routine=routine_ref(r.id)))]
         for r, d in zip(routines, durations, strict=True)
     ]
-    rows.append([button(texts.BACK_TO_MENU, Menu(view=back))])
+    rows.append([button(t.BACK_TO_MENU, Menu(view=back))])
     return InlineKeyboardMarkup(rows)
 
 
-def card(routine: Routine) -> InlineKeyboardMarkup:
+def card(routine: Routine, *, tr: Translator = EN) -> InlineKeyboardMarkup:
     """Under a routine card: Start, and back."""
+    t = texts.using(tr)
     return InlineKeyboardMarkup(
         [
-            [button(texts.START_BUTTON, Go(routine=routine_ref(routine.id)))],
-            [button(texts.BACK_TO_MENU, Menu(view="home"))],
+            [button(t.START_BUTTON, Go(routine=routine_ref(routine.id)))],
+            [button(t.BACK_TO_MENU, Menu(view="home"))],
         ]
     )
 
 
-def swap(routine: Routine) -> InlineKeyboardMarkup:
+def swap(routine: Routine, *, tr: Translator = EN) -> InlineKeyboardMarkup:
     """End the current session and start this one, or keep going."""
+    t = texts.using(tr)
     ref = routine_ref(routine.id)
     return InlineKeyboardMarkup(
         [
-            [button(texts.SWAP_YES, Swap(routine=ref, yes=True))],
-            [button(texts.SWAP_NO, Swap(routine=ref, yes=False))],
+            [button(t.SWAP_YES, Swap(routine=ref, yes=True))],
+            [button(t.SWAP_NO, Swap(routine=ref, yes=False))],
         ]
     )
 
 
-def _pain_rows(make: Callable[[int], Payload]) -> list[list[InlineKeyboardButton]]:
+def _pain_rows(
+    make: Callable[[int], Payload], *, tr: Translator = EN
+) -> list[list[InlineKeyboardButton]]:
+    t = texts.using(tr)
     row1 = [button(str(n), make(n)) for n in range(6)]
     row2 = [button(str(n), make(n)) for n in range(6, 11)]
-    return [row1, row2, [button(texts.PAIN_SKIP, make(-1))]]
+    return [row1, row2, [button(t.PAIN_SKIP, make(-1))]]
 
 
 def start_offer(
@@ -149,68 +165,75 @@ def start_offer(
     ok: bool,
     lengths: Sequence[tuple[Length, LengthCode, float]],
     hands: bool | None = None,
+    *,
+    tr: Translator = EN,
 ) -> InlineKeyboardMarkup:
     """The length row (one tap changes it; the chosen one marked), then 0-10 or skip, whose
     tap starts the session in that length. `lengths`: (length, its code, its seconds).
     `hands` (a first session only; None: not offered): a toggle for hands-free delivery, which
     the pain tap carries, so the session starts fitted and hands-free alike."""
+    t = texts.using(tr)
     ref = routine_ref(routine.id)
     picked = bool(hands)
     row = [
         button(
-            texts.length_button(length, seconds, length_code == code),
+            t.length_button(length, seconds, length_code == code),
             Offer(routine=ref, length=length_code, ok=ok, hands=picked),
         )
         for length, length_code, seconds in lengths
     ]
-    pain = _pain_rows(lambda n: PainBefore(routine=ref, pain=n, length=code, ok=ok, hands=picked))
+    pain = _pain_rows(
+        lambda n: PainBefore(routine=ref, pain=n, length=code, ok=ok, hands=picked), tr=tr
+    )
     rows = [row, *pain] if len(row) > 1 else pain
     if hands is not None:
         toggle = button(
-            texts.toggle_label(texts.HANDS_FREE_OFFER_BUTTON, picked),
+            t.toggle_label(t.HANDS_FREE_OFFER_BUTTON, picked),
             Offer(routine=ref, length=code, ok=ok, hands=not picked),
         )
         rows = [[toggle], *rows]
     return InlineKeyboardMarkup(rows)
 
 
-def ask_first(routine: Routine, code: LengthCode) -> InlineKeyboardMarkup:
+def ask_first(routine: Routine, code: LengthCode, *, tr: Translator = EN) -> InlineKeyboardMarkup:
     """The confirming tap after the ask-first advice, or back to the menu."""
+    t = texts.using(tr)
     ref = routine_ref(routine.id)
     return InlineKeyboardMarkup(
         [
-            [button(texts.ASK_FIRST_CONFIRM, Offer(routine=ref, length=code, ok=True))],
-            [button(texts.BACK_TO_MENU, Menu(view="home"))],
+            [button(t.ASK_FIRST_CONFIRM, Offer(routine=ref, length=code, ok=True))],
+            [button(t.BACK_TO_MENU, Menu(view="home"))],
         ]
     )
 
 
-def pain_after(entry_id: int) -> InlineKeyboardMarkup:
+def pain_after(entry_id: int, *, tr: Translator = EN) -> InlineKeyboardMarkup:
     """0-10 in one tap, or skip, for a finished session."""
-    return InlineKeyboardMarkup(_pain_rows(lambda n: PainAfter(entry=entry_id, pain=n)))
+    return InlineKeyboardMarkup(_pain_rows(lambda n: PainAfter(entry=entry_id, pain=n), tr=tr))
 
 
-def settings(current: UserSettings, language: str) -> InlineKeyboardMarkup:
+def settings(current: UserSettings, language: str, *, tr: Translator = EN) -> InlineKeyboardMarkup:
     """The choices of /settings; the current ones are marked."""
+    t = texts.using(tr)
 
     def mark(label: str, chosen: bool) -> str:
         return f"✅ {label}" if chosen else label
 
     modes = [
         button(mark(name, current.mode == mode), SettingChoice(key="mode", value=mode))
-        for mode, name in texts.MODE_NAMES.items()
+        for mode, name in t.MODE_NAMES.items()
     ]
     languages = [
         button(mark(name, language == code), SettingChoice(key="lang", value=code))
-        for code, name in texts.LANGUAGE_NAMES.items()
+        for code, name in t.LANGUAGE_NAMES.items()
     ]
     toggles = [
         button(
-            texts.toggle_label("Slow speech", current.slow),
+            t.toggle_label(tr.gettext("Slow speech"), current.slow),
             SettingChoice(key="slow", value="off" if current.slow else "on"),
         ),
         button(
-            texts.toggle_label("Countdown", current.countdown),
+            t.toggle_label(tr.gettext("Countdown"), current.countdown),
             SettingChoice(key="countdown", value="off" if current.countdown else "on"),
         ),
     ]
@@ -218,32 +241,41 @@ def settings(current: UserSettings, language: str) -> InlineKeyboardMarkup:
 
 
 def controls(
-    session_id: str, version: int, *, paused: bool, live_view: str | None = None
+    session_id: str,
+    version: int,
+    *,
+    paused: bool,
+    live_view: str | None = None,
+    tr: Translator = EN,
 ) -> InlineKeyboardMarkup:
     """Pause/Resume, Skip, Back, +15 s, Stop; the payloads carry the session id and version.
     With `live_view` (the Mini App's address for this session; private chats only, as Telegram
     refuses `web_app` buttons elsewhere), a Live view button under them."""
+    t = texts.using(tr)
 
     def ctl(label: str, action: Action) -> InlineKeyboardButton:
         return button(label, Control(action=action, sid=session_id, ver=version))
 
-    first = ctl(texts.RESUME, "resume") if paused else ctl(texts.PAUSE, "pause")
+    first = ctl(t.RESUME, "resume") if paused else ctl(t.PAUSE, "pause")
     rows = [
-        [first, ctl(texts.SKIP, "skip"), ctl(texts.BACK, "back")],
-        [ctl(texts.ADD_TIME, "add"), ctl(texts.STOP, "stop")],
+        [first, ctl(t.SKIP, "skip"), ctl(t.BACK, "back")],
+        [ctl(t.ADD_TIME, "add"), ctl(t.STOP, "stop")],
     ]
     if live_view is not None:
-        rows.append([InlineKeyboardButton(texts.LIVE_VIEW, web_app=WebAppInfo(live_view))])
+        rows.append([InlineKeyboardButton(t.LIVE_VIEW, web_app=WebAppInfo(live_view))])
     return InlineKeyboardMarkup(rows)
 
 
-def hands_free_report(session_id: str, version: int) -> InlineKeyboardMarkup:
+def hands_free_report(
+    session_id: str, version: int, *, tr: Translator = EN
+) -> InlineKeyboardMarkup:
     """Under a hands-free track: the user says how it went (that ends the session)."""
+    t = texts.using(tr)
     return InlineKeyboardMarkup(
         [
             [
-                button(texts.HANDS_FREE_DONE, Control(action="done", sid=session_id, ver=version)),
-                button(texts.HANDS_FREE_QUIT, Control(action="quit", sid=session_id, ver=version)),
+                button(t.HANDS_FREE_DONE, Control(action="done", sid=session_id, ver=version)),
+                button(t.HANDS_FREE_QUIT, Control(action="quit", sid=session_id, ver=version)),
             ]
         ]
     )

@@ -20,12 +20,14 @@ from telegram import (
 )
 
 from guide_bot.domain.routine import Routine
+from guide_bot.i18n import EN, Translator
 from guide_bot.library.catalog import routine_ref
 from guide_bot.reminders.parsing import DAY_NAMES
 from guide_bot.reminders.rules import EVERY_DAY, SNOOZE_CHOICES_MIN, WEEKDAYS, WEEKENDS
 from guide_bot.reminders.store import StoredReminder, days_to_mask
 from guide_bot.telegram.callbacks import Go, Menu, Payload, RoutineRefStr, payload
 from guide_bot.telegram.reminders import texts as rt
+from guide_bot.telegram.texts.bound import bound
 
 ReminderId = Annotated[int, Field(ge=0, le=2**31)]  # 0: a reminder being created
 Hhmm = Annotated[str, Field(pattern=r"^(?:[01]\d|2[0-3])[0-5]\d$")]
@@ -126,43 +128,50 @@ def _b(label: str, data: Payload) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data.pack())
 
 
-def reminder_message(rid: int, routine: Routine | None) -> InlineKeyboardMarkup:
+def reminder_message(
+    rid: int, routine: Routine | None, *, tr: Translator = EN
+) -> InlineKeyboardMarkup:
     """Under a reminder: Start now, Snooze 10 min, Snooze 1 h, Skip today."""
+    t = bound(tr, rt)
     start = Go(routine=routine_ref(routine.id)) if routine else Menu(view="home")
     return InlineKeyboardMarkup(
         [
-            [_b(rt.START_NOW, start)],
+            [_b(t.START_NOW, start)],
             [
-                _b(rt.SNOOZE_10, Snooze(rid=rid, minutes=10)),
-                _b(rt.SNOOZE_60, Snooze(rid=rid, minutes=60)),
+                _b(t.SNOOZE_10, Snooze(rid=rid, minutes=10)),
+                _b(t.SNOOZE_60, Snooze(rid=rid, minutes=60)),
             ],
-            [_b(rt.SKIP_TODAY, SkipToday(rid=rid))],
+            [_b(t.SKIP_TODAY, SkipToday(rid=rid))],
         ]
     )
 
 
-def start_only(routine: Routine | None) -> InlineKeyboardMarkup:
+def start_only(routine: Routine | None, *, tr: Translator = EN) -> InlineKeyboardMarkup:
     """What stays under a reminder once it was snoozed or skipped."""
+    t = bound(tr, rt)
     start = Go(routine=routine_ref(routine.id)) if routine else Menu(view="home")
-    return InlineKeyboardMarkup([[_b(rt.START_NOW, start)]])
+    return InlineKeyboardMarkup([[_b(t.START_NOW, start)]])
 
 
-def reminder_list(reminders: Sequence[StoredReminder]) -> InlineKeyboardMarkup:
+def reminder_list(
+    reminders: Sequence[StoredReminder], *, tr: Translator = EN
+) -> InlineKeyboardMarkup:
     """One row per reminder: pause or resume, change, delete; and a button to add one."""
+    t = bound(tr, rt)
     rows: list[list[InlineKeyboardButton]] = []
     for n, r in enumerate(reminders, start=1):
         active = r.active
         rows.append(
             [
                 _b(
-                    f"{rt.PAUSE if active else rt.RESUME} {n}",
+                    f"{t.PAUSE if active else t.RESUME} {n}",
                     PauseReminder(rid=r.id, paused=active),
                 ),
-                _b(f"{rt.CHANGE} {n}", Flow(rid=r.id)),
-                _b(f"{rt.DELETE} {n}", DeleteReminder(rid=r.id)),
+                _b(f"{t.CHANGE} {n}", Flow(rid=r.id)),
+                _b(f"{t.DELETE} {n}", DeleteReminder(rid=r.id)),
             ]
         )
-    rows.append([_b(rt.ADD_REMINDER, Flow(rid=0))])
+    rows.append([_b(t.ADD_REMINDER, Flow(rid=0))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -177,12 +186,13 @@ def times(rid: int, current: str | None, mask: int) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([buttons[i : i + 4] for i in range(0, len(buttons), 4)])
 
 
-def days(rid: int, at: str, mask: int) -> InlineKeyboardMarkup:
+def days(rid: int, at: str, mask: int, *, tr: Translator = EN) -> InlineKeyboardMarkup:
     """Flow step 2: every day, weekdays, weekends, or days toggled one by one."""
+    t = bound(tr, rt)
     sets = [
-        (rt.EVERY_DAY, EVERY_DAY),
-        (rt.WEEKDAYS, WEEKDAYS),
-        (rt.WEEKENDS, WEEKENDS),
+        (t.EVERY_DAY, EVERY_DAY),
+        (t.WEEKDAYS, WEEKDAYS),
+        (t.WEEKENDS, WEEKENDS),
     ]
     rows = [
         [
@@ -197,40 +207,45 @@ def days(rid: int, at: str, mask: int) -> InlineKeyboardMarkup:
         toggles.append(_b(label, PickDays(rid=rid, hhmm=at, mask=mask ^ (1 << d), done=False)))
     rows += [toggles[:4], toggles[4:]]
     if mask:
-        rows.append([_b(rt.NEXT, PickDays(rid=rid, hhmm=at, mask=mask, done=True))])
+        rows.append([_b(t.NEXT, PickDays(rid=rid, hhmm=at, mask=mask, done=True))])
     return InlineKeyboardMarkup(rows)
 
 
-def routines(rid: int, at: str, mask: int, choices: Sequence[Routine]) -> InlineKeyboardMarkup:
+def routines(
+    rid: int, at: str, mask: int, choices: Sequence[Routine], *, tr: Translator = EN
+) -> InlineKeyboardMarkup:
     """Flow step 3: which routine the reminder suggests (or none)."""
+    t = bound(tr, rt)
     rows = [
         [_b(r.title[:40], PickRoutine(rid=rid, hhmm=at, mask=mask, ref=routine_ref(r.id)))]
         for r in choices[:MAX_ROUTINE_BUTTONS]
     ]
-    rows.append([_b(rt.ANY_ROUTINE, PickRoutine(rid=rid, hhmm=at, mask=mask, ref=NO_ROUTINE))])
+    rows.append([_b(t.ANY_ROUTINE, PickRoutine(rid=rid, hhmm=at, mask=mask, ref=NO_ROUTINE))])
     return InlineKeyboardMarkup(rows)
 
 
-def offer_daily(at: time, routine: Routine) -> InlineKeyboardMarkup:
+def offer_daily(at: time, routine: Routine, *, tr: Translator = EN) -> InlineKeyboardMarkup:
     """After a first session: a daily reminder at this time, yes or no."""
+    t = bound(tr, rt)
     ref = routine_ref(routine.id)
     return InlineKeyboardMarkup(
         [
             [
                 _b(
-                    rt.OFFER_YES.format(time=f"{at:%H:%M}"),
+                    t.OFFER_YES.format(time=f"{at:%H:%M}"),
                     OfferDaily(hhmm=hhmm(at), routine=ref, yes=True),
                 )
             ],
-            [_b(rt.OFFER_NO, OfferDaily(hhmm=hhmm(at), routine=ref, yes=False))],
+            [_b(t.OFFER_NO, OfferDaily(hhmm=hhmm(at), routine=ref, yes=False))],
         ]
     )
 
 
-def share_location() -> ReplyKeyboardMarkup:
+def share_location(*, tr: Translator = EN) -> ReplyKeyboardMarkup:
     """A one-time keyboard with the share-location button for /timezone."""
+    t = bound(tr, rt)
     return ReplyKeyboardMarkup(
-        [[KeyboardButton(rt.SHARE_LOCATION, request_location=True)]],
+        [[KeyboardButton(t.SHARE_LOCATION, request_location=True)]],
         one_time_keyboard=True,
         resize_keyboard=True,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from guide_bot.domain.wording import N_
+from guide_bot.i18n import EN, Translator
 from guide_bot.telegram.texts.names import LANGUAGE_NAMES, MODE_NAMES
 from guide_bot.telegram.texts.safety import NOT_MEDICAL_ADVICE
 
@@ -9,6 +11,7 @@ __all__ = [
     "COMMANDS",
     "DONE",
     "HELP",
+    "HELP_BODY",
     "INVALID_BUTTON",
     "LIVE_VIEW",
     "LIVE_VIEW_OFF",
@@ -17,13 +20,14 @@ __all__ = [
     "SETTINGS_SAVED",
     "SETTINGS_TITLE",
     "STALE_BUTTON",
+    "help_text",
     "settings_text",
     "toggle_label",
 ]
 
 # --- help ----------------------------------------------------------------------------------
 
-HELP = (
+HELP_BODY = N_(
     "<b>What I can do</b>\n"
     "/start – welcome, safety questions, and a choice of routine\n"
     "/routines – find a routine: by where it hurts, body area, length or tool\n"
@@ -45,70 +49,89 @@ HELP = (
     "During a session each step comes as one message with buttons: Pause/Resume, Skip, Back, "
     "+15 s (more time on this hold) and Stop. Before and after a session you can rate your pain "
     "from 0 (none) to 10 (worst) with one tap.\n\n"
-) + NOT_MEDICAL_ADVICE
+)
 
-LIVE_VIEW = "Live view"  # the Mini App's button (menu and session message); its page names it
-LIVE_VIEW_ON = (
+
+def help_text(*, tr: Translator = EN) -> str:
+    """/help: the commands, then the not-medical-advice note."""
+    return tr.gettext(HELP_BODY) + tr.gettext(NOT_MEDICAL_ADVICE)
+
+
+HELP = help_text()  # in English, for tests and the source language
+
+LIVE_VIEW = N_("Live view")  # the Mini App's button (menu and session message); its page names it
+LIVE_VIEW_ON = N_(
     "\n\n<b>Live view:</b> tap the menu button <i>Live view</i> during a session: the step, a "
     "countdown ring, what comes next, the cues spoken in the page and the same controls."
 )
-LIVE_VIEW_OFF = (
+LIVE_VIEW_OFF = N_(
     "\n\n<b>Live view:</b> off on this bot ({why}). The operator turns it on with an HTTPS "
     "address in GUIDE_BOT_PUBLIC_URL."
 )
 
 COMMANDS: tuple[tuple[str, str], ...] = (
-    ("start", "Welcome and choose a routine"),
-    ("routines", "Find a routine"),
-    ("session", "Start a routine by its id"),
-    ("pause", "Pause the session"),
-    ("resume", "Continue the session"),
-    ("skip", "Next step"),
-    ("back", "Start this step again"),
-    ("stop", "End the session"),
-    ("settings", "Voice, text, accent, speed, countdown"),
-    ("screening", "Your safety answers"),
-    ("remind", "Set a reminder"),
-    ("reminders", "Your reminders"),
-    ("timezone", "Your time zone"),
-    ("history", "Your recent sessions"),
-    ("stats", "Your progress and a chart"),
-    ("myroutines", "Your own routines"),
-    ("export", "Everything stored about you"),
-    ("forget", "Delete everything stored about you"),
-    ("speaker", "Play a routine on a speaker"),
-    ("help", "Everything I can do"),
+    ("start", N_("Welcome and choose a routine")),
+    ("routines", N_("Find a routine")),
+    ("session", N_("Start a routine by its id")),
+    ("pause", N_("Pause the session")),
+    ("resume", N_("Continue the session")),
+    ("skip", N_("Next step")),
+    ("back", N_("Start this step again")),
+    ("stop", N_("End the session")),
+    ("settings", N_("Voice, text, accent, speed, countdown")),
+    ("screening", N_("Your safety answers")),
+    ("remind", N_("Set a reminder")),
+    ("reminders", N_("Your reminders")),
+    ("timezone", N_("Your time zone")),
+    ("history", N_("Your recent sessions")),
+    ("stats", N_("Your progress and a chart")),
+    ("myroutines", N_("Your own routines")),
+    ("export", N_("Everything stored about you")),
+    ("forget", N_("Delete everything stored about you")),
+    ("speaker", N_("Play a routine on a speaker")),
+    ("help", N_("Everything I can do")),
 )
 
 # --- settings ------------------------------------------------------------------------------
 
-SETTINGS_TITLE = "<b>Settings</b>"
-SETTINGS_SAVED = "Saved."
+SETTINGS_TITLE = N_("<b>Settings</b>")
+SETTINGS_SAVED = N_("Saved.")
 
 
-def settings_text(mode: str, language: str, slow: bool, countdown: bool) -> str:
+def _on_off(on: bool, tr: Translator) -> str:
+    return tr.gettext("on") if on else tr.gettext("off")
+
+
+def settings_text(
+    mode: str, language: str, slow: bool, countdown: bool, *, tr: Translator = EN
+) -> str:
     """The current settings."""
+    mode_name = tr.gettext(MODE_NAMES.get(mode, mode))
+    voice = tr.gettext(LANGUAGE_NAMES.get(language, language))
     return "\n".join(
         [
-            SETTINGS_TITLE,
-            f"Steps come as: <b>{MODE_NAMES.get(mode, mode)}</b>",
-            f"Voice: <b>{LANGUAGE_NAMES.get(language, language)}</b>",
-            f"Slow speech: <b>{'on' if slow else 'off'}</b>",
-            f"Countdown (3, 2, 1) at the end of holds: <b>{'on' if countdown else 'off'}</b>",
+            tr.gettext(SETTINGS_TITLE),
+            tr.t("Steps come as: <b>{mode}</b>", mode=mode_name),
+            tr.t("Voice: <b>{voice}</b>", voice=voice),
+            tr.t("Slow speech: <b>{state}</b>", state=_on_off(slow, tr)),
+            tr.t(
+                "Countdown (3, 2, 1) at the end of holds: <b>{state}</b>",
+                state=_on_off(countdown, tr),
+            ),
             "",
-            "Changes apply from your next session.",
+            tr.gettext("Changes apply from your next session."),
         ]
     )
 
 
-def toggle_label(name: str, on: bool) -> str:
-    """A button that switches something on or off."""
-    return f"{name}: {'on' if on else 'off'}"
+def toggle_label(name: str, on: bool, *, tr: Translator = EN) -> str:
+    """A button that switches something on or off (`name` already in the user's language)."""
+    return tr.t("{name}: {state}", name=name, state=_on_off(on, tr))
 
 
 # --- answers to buttons --------------------------------------------------------------------
 
-STALE_BUTTON = "That button is from an older message."
-INVALID_BUTTON = "That button is not valid."
-NOT_YOUR_SESSION = "That session belongs to someone else."
-DONE = "Done."
+STALE_BUTTON = N_("That button is from an older message.")
+INVALID_BUTTON = N_("That button is not valid.")
+NOT_YOUR_SESSION = N_("That session belongs to someone else.")
+DONE = N_("Done.")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from html import escape
 
-from guide_bot.domain.cues import STOP_RULE, lying_side
+from guide_bot.domain.cues import STOP_RULE, first_side_text, lying_side
 from guide_bot.domain.routine import Step
+from guide_bot.domain.wording import N_
+from guide_bot.i18n import EN, Translator
 
 __all__ = [
     "ADDED_TIME",
@@ -54,125 +56,145 @@ __all__ = [
 
 # --- starting a session --------------------------------------------------------------------
 
-PAIN_BEFORE = "Before we start: how much does it hurt right now, from 0 (not at all) to 10 (worst)?"
-PAIN_AFTER = "How much does it hurt now, from 0 (not at all) to 10 (worst)?"
-PAIN_SKIP = "Skip"
-SWAP_QUESTION = (
+PAIN_BEFORE = N_(
+    "Before we start: how much does it hurt right now, from 0 (not at all) to 10 (worst)?"
+)
+PAIN_AFTER = N_("How much does it hurt now, from 0 (not at all) to 10 (worst)?")
+PAIN_SKIP = N_("Skip")
+SWAP_QUESTION = N_(
     "You have a session in progress: <b>{current}</b>. End it and start <b>{new}</b> instead?"
 )
-SWAP_YES = "End it and start the new one"
-SWAP_NO = "Keep my current session"
-KEPT_CURRENT = "OK, your current session goes on."
+SWAP_YES = N_("End it and start the new one")
+SWAP_NO = N_("Keep my current session")
+KEPT_CURRENT = N_("OK, your current session goes on.")
 
 # --- during a session ----------------------------------------------------------------------
 
-PAUSE = "⏸ Pause"
-RESUME = "▶️ Resume"
-SKIP = "⏭ Skip"
-BACK = "⏮ Back"
-ADD_TIME = "+15 s"
-STOP = "⏹ Stop"
-PAUSED = "⏸ Paused{where}. Tap Resume or send /resume to go on."
-RESUMED = "▶️ Resumed."
-STOPPED = "Session stopped."
-COMPLETE = "✅ <b>Session complete.</b> Well done!"
+PAUSE = N_("⏸ Pause")
+RESUME = N_("▶️ Resume")
+SKIP = N_("⏭ Skip")
+BACK = N_("⏮ Back")
+ADD_TIME = N_("+15 s")
+STOP = N_("⏹ Stop")
+PAUSED = N_("⏸ Paused{where}. Tap Resume or send /resume to go on.")
+RESUMED = N_("▶️ Resumed.")
+STOPPED = N_("Session stopped.")
+COMPLETE = N_("✅ <b>Session complete.</b> Well done!")
 # Text mode: the final cue just said "Session complete, well done", so the end is not said again.
-DONE_AFTER_CUE = "✅ <b>{title}</b> done."
-ADDED_TIME = "+15 s on this hold."
-NOT_IN_HOLD = "Time can be added only during a hold."
-NO_SESSION = "There is no session in progress. /routines to find one."
-ALREADY_PAUSED = "The session is already paused."
-NOT_PAUSED = "The session is not paused."
-SPEECH_UNAVAILABLE = "Voice notes are not available right now, so I'll carry on in text."
-SESSION_OVER = "That session is over. /routines to start another."
-HANDS_FREE_DONE = "✅ Done"
-HANDS_FREE_QUIT = "⏹ Stopped early"
-HANDS_FREE_CONTROLS = (
+DONE_AFTER_CUE = N_("✅ <b>{title}</b> done.")
+ADDED_TIME = N_("+15 s on this hold.")
+NOT_IN_HOLD = N_("Time can be added only during a hold.")
+NO_SESSION = N_("There is no session in progress. /routines to find one.")
+ALREADY_PAUSED = N_("The session is already paused.")
+NOT_PAUSED = N_("The session is not paused.")
+SPEECH_UNAVAILABLE = N_("Voice notes are not available right now, so I'll carry on in text.")
+SESSION_OVER = N_("That session is over. /routines to start another.")
+HANDS_FREE_DONE = N_("✅ Done")
+HANDS_FREE_QUIT = N_("⏹ Stopped early")
+HANDS_FREE_CONTROLS = N_(
     "This session is one audio track: pause and seek with the player's own controls. "
     "Tap Done or Stopped early when you finish."
 )
-HANDS_FREE_OFFER_BUTTON = "🎧 Hands-free"
-HANDS_FREE_OFFER = (
+HANDS_FREE_OFFER_BUTTON = N_("🎧 Hands-free")
+HANDS_FREE_OFFER = N_(
     "🎧 Hands-free: the whole session as one audio track that plays with the screen off; "
     "one tap and you need not touch the phone until it ends. Change it any time in /settings."
 )
-HANDS_FREE_ASK = "The track has ended. How did it go? Tap Done, or Stopped early if you stopped."
-HANDS_FREE_UNAVAILABLE = (
+HANDS_FREE_ASK = N_(
+    "The track has ended. How did it go? Tap Done, or Stopped early if you stopped."
+)
+HANDS_FREE_UNAVAILABLE = N_(
     "The hands-free audio is not available right now, so I'll carry on with text messages."
 )
-RESTART_CONTINUED = "I was restarted for a moment; your session goes on."
-RESTART_PAUSED = (
+RESTART_CONTINUED = N_("I was restarted for a moment; your session goes on.")
+RESTART_PAUSED = N_(
     "I was restarted and your session <b>{title}</b> was paused{where} so you miss nothing. "
     "Tap Resume when you are ready."
 )
-RESTART_LOST = (
+RESTART_LOST = N_(
     "I was restarted and could not pick up your session <b>{title}</b> (the routine has "
     "changed). It is saved in your history as stopped. /routines to start again."
 )
 
 
-def at_step(step: int | None, count: int) -> str:
+def at_step(step: int | None, count: int, *, tr: Translator = EN) -> str:
     """' at step 2 of 5', or '' before the first step."""
-    return f" at step {step} of {count}" if step else ""
+    return tr.t(" at step {step} of {count}", step=step, count=count) if step else ""
 
 
-def prepare_message(title: str, first_step_in_s: float, stop_rule: str | None = None) -> str:
+def prepare_message(
+    title: str, first_step_in_s: float, stop_rule: str | None = None, *, tr: Translator = EN
+) -> str:
     """The first message of a session, with the routine's stop rule (said aloud too)."""
     seconds = round(first_step_in_s)
-    return (
-        f"<b>{escape(title)}</b>\nGet ready. The first step starts in {seconds} seconds.\n"
-        f"🛑 {escape(stop_rule or STOP_RULE)}"
+    ready = tr.n(
+        "Get ready. The first step starts in {n} second.",
+        "Get ready. The first step starts in {n} seconds.",
+        seconds,
     )
+    rule = stop_rule or tr.gettext(STOP_RULE)
+    return f"<b>{escape(title)}</b>\n{ready}\n🛑 {escape(rule)}"
 
 
-def step_safety_lines(step: Step) -> list[str]:
+def step_safety_lines(step: Step, *, tr: Translator = EN) -> list[str]:
     """The step's caution and which side comes first (and which side to lie on)."""
     lines: list[str] = []
     first = step.side_names[0]
     if first is not None:
-        lying = lying_side(step, first)
-        words = f"↔️ {first.capitalize()} side first."
-        lines.append(f"{words} Lie on your {lying} side." if lying else words)
+        lines.append(f"↔️ {first_side_text(first, lying_side(step, first), tr)}")
     if step.caution:
         lines.append(f"⚠️ {escape(step.caution)}")
     return lines
 
 
-def step_message(number: int, count: int, step: Step) -> str:
-    """One step: title, instruction, hold, pressure."""
-    hold = f"Hold {step.hold_s} s"
+def _hold_words(step: Step, tr: Translator) -> str:
     if step.sides == "left-right":
-        hold += " on each side"
+        hold = tr.t("Hold {seconds} s on each side", seconds=step.hold_s)
+    else:
+        hold = tr.t("Hold {seconds} s", seconds=step.hold_s)
     if step.reps > 1:
-        hold += f", {step.reps} rounds"
+        hold += ", " + tr.n("{n} round", "{n} rounds", step.reps)
     if step.rest_s:
-        hold += f", {step.rest_s} s rest between"
-    lines = [f"<b>Step {number} of {count} · {escape(step.title)}</b>", escape(step.instruction)]
-    details = [f"⏱ {hold}"]
+        hold += ", " + tr.t("{seconds} s rest between", seconds=step.rest_s)
+    return hold
+
+
+def step_message(number: int, count: int, step: Step, *, tr: Translator = EN) -> str:
+    """One step: title, instruction, hold, pressure."""
+    heading = tr.t(
+        "Step {number} of {count} · {title}", number=number, count=count, title=escape(step.title)
+    )
+    lines = [f"<b>{heading}</b>", escape(step.instruction)]
+    details = [f"⏱ {_hold_words(step, tr)}"]
     if step.pressure is not None:
-        details.append(f"pressure about {step.pressure}/10")
+        details.append(tr.t("pressure about {pressure}/10", pressure=step.pressure))
     lines += ["", " · ".join(details)]
     if step.point:
         lines.append(f"📍 {escape(step.point)}")
-    lines += step_safety_lines(step)
+    lines += step_safety_lines(step, tr=tr)
     return "\n".join(lines)
 
 
-def pain_summary(before: int | None, after: int | None) -> str:
+def pain_summary(before: int | None, after: int | None, *, tr: Translator = EN) -> str:
     """The ratings given, for the thank-you."""
-    parts = []
+    if before is not None and after is not None:
+        return tr.t(
+            "Thanks, noted: before {before}/10, after {after}/10.", before=before, after=after
+        )
     if before is not None:
-        parts.append(f"before {before}/10")
+        return tr.t("Thanks, noted: before {before}/10.", before=before)
     if after is not None:
-        parts.append(f"after {after}/10")
-    return "Thanks, noted: " + ", ".join(parts) + "." if parts else "OK."
+        return tr.t("Thanks, noted: after {after}/10.", after=after)
+    return tr.gettext("OK.")
 
 
-def closing(completed: bool, *, end_said: bool, title: str) -> str:
+def closing(completed: bool, *, end_said: bool, title: str, tr: Translator = EN) -> str:
     """The first line of the closing message; the end is said once (the final cue or this)."""
     if not completed:
-        return STOPPED
-    return DONE_AFTER_CUE.format(title=escape(title)) if end_said else COMPLETE
+        return tr.gettext(STOPPED)
+    if end_said:
+        return tr.t(DONE_AFTER_CUE, title=escape(title))
+    return tr.gettext(COMPLETE)
 
 
 def _mm_ss(seconds: float) -> str:
@@ -181,19 +203,25 @@ def _mm_ss(seconds: float) -> str:
 
 
 def hands_free_caption(
-    title: str, steps: list[tuple[float, str]], length_s: float, limit: int = 1024
+    title: str,
+    steps: list[tuple[float, str]],
+    length_s: float,
+    limit: int = 1024,
+    *,
+    tr: Translator = EN,
 ) -> str:
     """The caption of a hands-free track: the routine, each step at its start time (mm:ss), and
     that the player's controls pause and seek; steps that do not fit are summed up (HTML)."""
     head = f"🎧 <b>{escape(title)}</b> · {_mm_ss(length_s)}"
-    tail = (
+    tail = tr.gettext(
         "Pause and seek with the player's own controls. When you finish, tap Done or Stopped early."
     )
     lines = [head, ""]
     budget = limit - len(head) - len(tail) - 4  # the blank lines
     for number, (at_s, step_title) in enumerate(steps, start=1):
         line = f"{_mm_ss(at_s)} {number}. {escape(step_title)}"
-        more = f"… and {len(steps) - number + 1} more steps"
+        left = len(steps) - number + 1
+        more = tr.n("… and {n} more step", "… and {n} more steps", left)
         if len(line) + 1 + len(more) + 1 > budget and number < len(steps):
             lines.append(more)
             break
