@@ -281,7 +281,7 @@ class FakeBotServer(BotApiMethods):
                 await asyncio.wait_for(self._new_call.wait(), remaining)
         return found
 
-    async def wait_idle(self, quiet_s: float = 0.3, within: float = 5.0) -> None:
+    async def wait_idle(self, quiet_s: float = 0.3, within: float = 20.0) -> None:
         """Wait until the bot is done: its `settle` hook when a harness set one (every update
         handled, nothing in flight), else until no call arrived for `quiet_s` seconds."""
         if self.settle is not None:
