@@ -35,6 +35,23 @@ def hold_lengths(timeline: Timeline) -> dict[int, float]:
     return {i: hold.end_s - hold.start_s for i, hold in zip(starts, timeline.holds, strict=False)}
 
 
+@functools.lru_cache(maxsize=256)
+def hold_cues(timeline: Timeline) -> dict[int, tuple[str, ...]]:
+    """The step's own cues inside the hold each hold start (by event index) begins: the "now"
+    message lists them, so they are read even where the step message is not refreshed."""
+    found: dict[int, tuple[str, ...]] = {}
+    current: int | None = None
+    for index, event in enumerate(timeline.events):
+        if event.kind is CueKind.HOLD_START:
+            current = index
+            found[index] = ()
+        elif event.kind is CueKind.RELEASE:
+            current = None
+        elif event.kind is CueKind.CUE and current is not None:
+            found[current] = (*found[current], event.text)
+    return found
+
+
 def is_final_release(timeline: Timeline, index: int) -> bool:
     """Whether event `index` is the release that ends the session (its words go on top of the
     closing message)."""
@@ -133,6 +150,7 @@ __all__ = [
     "AIM_CALLS_PER_STEP",
     "ends_step",
     "folded_after_release",
+    "hold_cues",
     "hold_lengths",
     "is_final_release",
     "planned_sends",

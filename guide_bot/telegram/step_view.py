@@ -32,6 +32,7 @@ from guide_bot.telegram import texts
 from guide_bot.telegram.quiet import (
     ends_step,
     folded_after_release,
+    hold_cues,
     hold_lengths,
     is_final_release,
     refresh_points,
@@ -155,9 +156,10 @@ class QuietText:
         state = quiet_state(live)
         timeline = live.session.timeline
         refresh_at = refresh_points(timeline)
-        holds = hold_lengths(timeline)
+        holds, cues = hold_lengths(timeline), hold_cues(timeline)
         moves: list[str] = []
         hold_s: float | None = None
+        hold_said: tuple[str, ...] = ()
         refresh = False
         for due in dues:
             if live.blocked:
@@ -173,12 +175,12 @@ class QuietText:
                 elif state.step == event.step and state.message_id is not None:
                     state.latest, refresh = "", True  # Back: the same step from its start
                 else:
-                    head = texts.quiet_move(moves, hold_s) if moves else ""
+                    head = texts.quiet_move(moves, hold_s, hold_said) if moves else ""
                     await self.new_step(live, event.step, now, head=head, notify=bool(moves))
-                    moves, hold_s = [], None
+                    moves, hold_s, hold_said = [], None, ()
             elif kind is CueKind.HOLD_START:
                 moves.append(event.text)
-                hold_s = holds.get(index)
+                hold_s, hold_said = holds.get(index), cues.get(index, ())
             elif kind is CueKind.RELEASE:
                 if is_final_release(timeline, index):
                     live.end_said = says_session_complete(event.text)
@@ -202,14 +204,16 @@ class QuietText:
             elif kind in _SILENT:
                 if kind in _DROP_WHEN_STALE and now - due.due_at > STALE_AFTER_S:
                     continue
-                state.latest = event.text
+                if kind in (CueKind.CUE, CueKind.PACE):  # halfway, 3-2-1: the countdown line
+                    state.latest = event.text
                 refresh = refresh or index in refresh_at
             elif kind is CueKind.COMPLETE:
                 if moves:
                     live.leftover = texts.quiet_move(moves, None) + "\n\n" + live.leftover
                 moves = []
         if moves and not live.blocked:
-            await self.presenter.send_text(live, texts.quiet_move(moves, hold_s), now, notify=True)
+            text = texts.quiet_move(moves, hold_s, hold_said)
+            await self.presenter.send_text(live, text, now, notify=True)
         elif refresh and not live.blocked:
             await self.refresh(live, now)
 

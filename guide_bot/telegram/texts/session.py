@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from guide_bot.domain.cues import STOP_RULE, first_side_text, lying_side
@@ -222,12 +223,16 @@ def quiet_next_line(what: str | None, *, tr: Translator = EN) -> str:
     return "⏭ " + tr.t("Next: {what}", what=escape(what))
 
 
-def quiet_move(lines: list[str], hold_s: float | None, *, tr: Translator = EN) -> str:
-    """A move-now message (hold start, release, switch sides): the cues, and a new hold's
-    length (the countdown when the step message is not refreshed)."""
+def quiet_move(
+    lines: list[str], hold_s: float | None, cues: Sequence[str] = (), *, tr: Translator = EN
+) -> str:
+    """A move-now message (hold start, release, switch sides): the cues, and for a new hold its
+    length (the countdown where the step message is not refreshed) and its own cues."""
     text = "\n".join(escape(line) for line in lines)
     if hold_s is not None:
         text += "\n⏳ " + tr.n("{n} second", "{n} seconds", max(1, round(hold_s)))
+    for cue in cues:
+        text += f"\n💬 {escape(cue)}"
     return text
 
 
