@@ -229,7 +229,9 @@ class QuietText:
     ) -> None:
         """A new step message (the picture's caption the first time the step is shown)."""
         state = quiet_state(live)
-        state.step, state.early, state.latest, state.caption = step, early, "", False
+        if state.step not in (None, step):
+            state.latest = ""  # another step's cue
+        state.step, state.early, state.caption = step, early, False
         presenter = self.presenter
         state.caption = presenter.picture_due(live, step)
         text = render(live, state, now, head)
