@@ -397,11 +397,14 @@ class ChatPresenter:
         await self.notice(live, texts.SPEECH_UNAVAILABLE)
 
     async def ended(self, live: LiveSession, ended: Ended, *, notify: bool, ask_pain: bool) -> None:
-        """The closing message asks for the pain rating. The session's messages keep their
-        buttons at no cost in calls (not even the last one's: a call per session): pressed, one
-        says the session is over and loses its buttons (handlers/session_controls.py)."""
+        """The closing message asks for the pain rating. A step-by-step session's messages keep
+        their buttons at no cost in calls (not even the last one's: a call per session):
+        pressed, one says the session is over and loses its buttons
+        (handlers/session_controls.py). Hands-free, Done / Stopped early go at once."""
         if not notify:
             return
+        if live.hands_free and live.record.controls_message_id is not None:
+            await self.sender.edit_keyboard(live.chat_id, live.record.controls_message_id, None)
         if ask_pain:
             text = texts.closing(ended.completed, end_said=live.end_said, title=live.routine.title)
             # it notifies only when it says the end first (the user stopped it, or heard it)
