@@ -62,6 +62,12 @@ _IN_STEP_AUDIO = {
 }
 
 
+def _jumped(live: LiveSession, due: Due) -> bool:
+    """Whether an event came before its planned time (Skip moved the session to it)."""
+    started = live.session.started_at
+    return started is not None and due.due_at < started + due.event.at_s - 0.5
+
+
 def _joined(lines: list[str], text: str) -> str:
     """Cue lines due together with a message, put on top of it (one message, not two)."""
     if not lines:
@@ -160,11 +166,18 @@ class ChatPresenter:
                 if live.voice and self.voice is not None:  # one note: get ready and step 1
                     step_1 = texts.step_message(1, len(live.routine.steps), live.routine.steps[0])
                     text = f"{text}\n\n{step_1}"
-                    live.notes.append(_OPENED)
+                    if _OPENED not in live.notes:
+                        live.notes.append(_OPENED)
                 await self._voice_or_text(live, None, _joined(lines, text), now, notify=loud)
                 loud = False
             elif kind is CueKind.ANNOUNCE and due.event.step == 1 and _OPENED in live.notes:
-                live.notes.remove(_OPENED)  # step 1 is in the get-ready note already
+                live.notes.remove(_OPENED)
+                if not _jumped(live, due):  # step 1 is in the get-ready note, at this time
+                    continue
+                step = live.routine.steps[0]
+                text = texts.step_message(1, len(live.routine.steps), step)
+                await self._voice_or_text(live, 1, _joined(lines, text), now, notify=loud)
+                loud = False
             elif kind is CueKind.ANNOUNCE and due.event.step is not None:
                 step = live.routine.steps[due.event.step - 1]
                 text = texts.step_message(due.event.step, len(live.routine.steps), step)

@@ -234,3 +234,22 @@ async def test_a_slow_session_start_does_not_hold_up_other_chats(
         server.press(CHAT, offer.message_id or 0, "pb:quick-test:2:s:0")  # a second tap
         await server.wait_idle(0.3)
         assert len(server.calls_of("sendVoice", chat_id=CHAT)) == 1
+
+
+async def test_skip_during_the_get_ready_sends_step_1_at_once(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    """The get-ready note speaks step 1 at its planned time; Skip before it moves the session
+    to step 1 now, so step 1's own note comes at once (the opening note is late for it)."""
+    bot = build_bot(server, tmp_path, test_library)
+    screen(bot.services, CHAT)
+    chat = Chat(server, CHAT)
+    async with running(bot):
+        opening = await start_session(bot, chat, "long-test")
+        assert "<b>Step 1 of 2 · Glute press</b>" in opening.text
+        await bot.run_for(1)
+        assert await press(bot, opening, "Skip") is None
+        (step1,) = chat.new()
+        assert step1.method == "sendVoice"
+        assert step1.text.startswith("<b>Step 1 of 2 · Glute press</b>")
+        assert "Get ready." not in step1.text
