@@ -260,7 +260,7 @@ async def test_quiet_text_one_message_per_step_edited_within_the_call_aim(
         assert step2.text.startswith("Release.\n\n<b>Step 2 of 2 · Back stretch</b>")
         assert halfway2.message_id == step2.message_id
         assert "10 seconds left" in halfway2.text
-        assert "⏭ Next: the end of the session." in halfway2.text
+        assert "⏭ Next: the end of the session" in halfway2.text
         loud = [c for c in calls if c.method == "sendMessage" and not silent(c)]
         assert loud == [press_now, step2, stretch_now, closing]
         assert closing.text.startswith("Release. Session complete, well done.")

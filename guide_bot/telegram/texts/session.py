@@ -219,7 +219,7 @@ def quiet_waiting_line(cue: str, in_s: float, *, tr: Translator = EN) -> str:
 def quiet_next_line(what: str | None, *, tr: Translator = EN) -> str:
     """What comes after the current hold: the next hold, the next step or the end."""
     if what is None:
-        return "⏭ " + tr.gettext("Next: the end of the session.")
+        return "⏭ " + tr.gettext("Next: the end of the session")
     return "⏭ " + tr.t("Next: {what}", what=escape(what))
 
 
