@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fakebot.server import Call, FakeBotServer
 
 from bot.harness import LONG_ROUTINE, build_bot, event_at, ready_user, running
@@ -165,3 +166,36 @@ def test_the_refreshes_fit_what_the_moves_leave_of_four_calls_a_step() -> None:
     points = sorted(refresh_points(long))
     assert [long.events[i].kind.value for i in points] == ["halfway", "countdown", "halfway"]
     assert long.events[points[1]].text == "3"
+
+
+@pytest.mark.parametrize(
+    ("routine_id", "per_step"), [("neck-release", 4.75), ("dynamic-warm-up", 4.0)]
+)
+async def test_calls_per_step_of_shipped_routines(
+    server: FakeBotServer, tmp_path: Path, routine_id: str, per_step: float
+) -> None:
+    """A whole shipped routine through the real bot: the chat's Bot API calls from the first
+    session message to the closing are the plan's new messages and refreshes, and no more (what
+    bench/bench_calls.py measures; main sent 77 calls for neck-release's 4 steps)."""
+    library = shipped_library_dir()
+    bot = build_bot(server, tmp_path, library)
+    ready_user(bot.services, CHAT)
+    chat = Chat(server, CHAT)
+    async with running(bot):
+        first = await start_session(bot, chat, routine_id)
+        live = bot.services.sessions.get(CHAT)
+        assert live is not None
+        timeline = live.session.timeline
+        calls = [first]
+        for _ in range(2000):
+            await bot.run_for(1)
+            calls += chat.new()
+            if bot.services.sessions.get(CHAT) is None:
+                break
+    steps = timeline.step_count
+    assert len(calls) == sum(planned_sends(timeline)) + len(refresh_points(timeline))
+    assert len(calls) / steps == per_step
+    edits = [c for c in calls if c.method.startswith("edit")]
+    assert len(edits) == len(refresh_points(timeline))
+    assert all(c.buttons() for c in edits)  # every edit carries the keyboard
+    assert "How much does it hurt now" in calls[-1].text
