@@ -28,6 +28,7 @@ __all__ = [
     "TRANSLATIONS_DIR",
     "Translations",
     "load_translations",
+    "missing_languages",
     "parse_translation",
     "translation_path",
 ]
@@ -313,4 +314,27 @@ def _strays(folder: Path) -> list[Issue]:
                     "<routine id>.yaml, the name of the routine it translates",
                 )
             )
+    return issues
+
+
+def missing_languages(files: Mapping[str, Path]) -> list[Issue]:
+    """A warning (an error with `validate --strict`) for each shipped language a routine has no
+    translation file in, for routines in a library that ships translations (a `translations/`
+    folder beside them); a folder of one's own routines without one is not asked for any."""
+    issues: list[Issue] = []
+    for routine_id, path in files.items():
+        if not (path.parent / TRANSLATIONS_DIR).is_dir():
+            continue
+        for code in TRANSLATED_LANGUAGES:
+            where = translation_path(path, code)
+            if not where.is_file():
+                issues.append(
+                    Issue(
+                        file=str(path),
+                        field="(translations)",
+                        message=f"no {code} translation of {routine_id!r}; allowed: "
+                        f"{where} mirroring this routine (docs/routines.md, 'Translations')",
+                        severity="warning",
+                    )
+                )
     return issues

@@ -159,3 +159,32 @@ def test_the_shipped_translations_all_load() -> None:
         assert set(result.translations.by_language[code]) == set(result.routines), code
     neck = result.routines["neck-release"]
     assert result.translations.localized(neck, "de").title.startswith("Verspannungen")
+
+
+def _validate(*args: str) -> tuple[int, dict[str, Any]]:
+    run = CliRunner().invoke(main, ["validate", *args, "--json"])
+    return run.exit_code, json.loads(run.output)
+
+
+def test_strict_validate_fails_when_a_routine_lacks_a_shipped_language(tmp_path: Path) -> None:
+    library = _library(tmp_path, GERMAN)
+    code, report = _validate("--library", str(library))
+    assert code == 0
+    missing = sorted(w["message"].split()[1] for w in report["warnings"])
+    assert missing == ["es", "pt-br", "ru"]
+    assert all(w["field"] == "(translations)" for w in report["warnings"])
+    code, report = _validate("--library", str(library), "--strict")
+    assert code == 1
+    assert len(report["errors"]) == 3
+    for language in ("es", "ru", "pt-br"):
+        folder = library / "translations" / language
+        folder.mkdir()
+        (folder / "sample.yaml").write_text(yaml.safe_dump(GERMAN), "utf-8")
+    code, report = _validate("--library", str(library), "--strict")
+    assert (code, report["errors"], report["warnings"]) == (0, [], [])
+
+
+def test_a_folder_without_translations_is_not_asked_for_languages(tmp_path: Path) -> None:
+    (tmp_path / "sample.yaml").write_text(yaml.safe_dump(BASE), "utf-8")
+    code, report = _validate(str(tmp_path / "sample.yaml"), "--strict")
+    assert (code, report["errors"]) == (0, [])
