@@ -69,9 +69,9 @@ class Settings(BaseSettings):
     audio_cache: Path = Path("audio_cache")
     audio_cache_max_mb: float = Field(default=200.0, gt=0, allow_inf_nan=False)
     tts_timeout_s: float = Field(default=10.0, gt=0, allow_inf_nan=False)
-    # GUIDE_BOT_LANG: the language of the command line's words and voice (--lang wins), and of
-    # users whose Telegram language guide-bot does not speak. GUIDE_BOT_LANGUAGE and
-    # GUIDE_BOT_TLD are the English voice's gTTS language and accent (e.g. en + co.uk).
+    # GUIDE_BOT_LANG: the language of the command line's words and voice (--lang wins); a shipped
+    # code (en, de, es, ru, pt-br). GUIDE_BOT_LANGUAGE and GUIDE_BOT_TLD are the English voice's
+    # gTTS language and accent (e.g. en + co.uk); other languages use their own (speech/languages).
     lang: str = "en"
     language: str = "en"
     tld: str = "com"
