@@ -399,6 +399,7 @@ class ChatPresenter:
 
     async def _speech_failed(self, live: LiveSession) -> None:
         live.record.speech_failed = True
+        live.view = live.record.step_view = None  # "both": the quiet text takes over afresh
         await self.notice(live, texts.SPEECH_UNAVAILABLE)
 
     async def rest(self, live: LiveSession, now: float) -> bool:
