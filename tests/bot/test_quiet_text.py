@@ -15,7 +15,12 @@ from guide_bot.domain.timeline import plan
 from guide_bot.library.loader import load_routines, parse_routine
 from guide_bot.paths import shipped_library_dir
 from guide_bot.telegram import texts
-from guide_bot.telegram.quiet import planned_sends, refresh_points
+from guide_bot.telegram.quiet import (
+    AIM_BOTH_CALLS_PER_STEP,
+    note_sends,
+    planned_sends,
+    refresh_points,
+)
 
 CHAT = 2002
 MOVE_NOW = ("now.", "Release.", "Switch to", "Let your breath settle.", "And rest.")  # the ends
@@ -235,3 +240,17 @@ async def test_after_a_restart_the_same_picture_caption_is_edited(
         assert "<b>Step 1 of 1 · Shoulder press</b>" in edit.text
         assert edit.buttons()[0][0] == "⏸ Pause"
         assert live_keyboards(server, CHAT) == [photo.message_id]
+
+
+def test_both_mode_edits_fill_what_the_notes_leave_of_three_calls_a_step() -> None:
+    """ "both": a note a step and the closing leave 12 - 5 = 7 caption edits on neck-release, at
+    most 2 in a step (3 - its note), each hold's halfway before any countdown."""
+    neck = plan(load_routines([shipped_library_dir()]).routines["neck-release"])
+    assert note_sends(neck) == (1, 1, 1, 2)
+    points = refresh_points(neck, AIM_BOTH_CALLS_PER_STEP, note_sends(neck))
+    assert len(points) == 7
+    per_step = [sum(1 for i in points if neck.events[i].step == n) for n in range(1, 5)]
+    assert per_step == [2, 2, 2, 1]
+    kinds = [neck.events[i].kind.value for i in sorted(points)]
+    assert "halfway" in kinds
+    assert refresh_points(neck) == frozenset()  # quiet text: the moves leave none
