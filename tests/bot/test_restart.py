@@ -195,3 +195,32 @@ async def test_paused_session_stays_paused_and_changed_routine_is_reported(
     assert bot3.services.sessions.store.records.get(CHAT) is None
     (entry,) = bot3.services.history.recent(CHAT)
     assert not entry.completed
+
+
+async def test_a_session_stored_without_its_step_view_gets_a_new_step_message(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    """A session stored before `step_view` existed (or with it unreadable): the first refresh
+    after the restart sends a new step message, silently, with the controls, and edits it."""
+    chat = Chat(server, CHAT)
+    stopped_at, _, plan = await _session_then_stop(server, tmp_path, test_library, chat)
+    bot = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 4.0))
+    records = bot.services.sessions.store.records
+    stored = records.get(CHAT)
+    assert stored is not None
+    assert stored.step_view is not None
+    assert stored.step_view["message_id"] == plan["step_message"]
+    stored.step_view = {"message_id": "not a number", "step": None}
+    records.save(stored)
+    async with running(bot):
+        await bot.run_for(plan["halfway"] - plan["stopped"] - 4.0 + 0.01)
+        (step_message,) = chat.new()
+        assert step_message.method == "sendMessage"
+        assert step_message.message_id != plan["step_message"]
+        assert step_message.params.get("disable_notification") in (True, "true", "True")
+        assert step_message.text.startswith("<b>Step 1 of 2 · Glute press</b>")
+        assert step_message.buttons()[0][0] == "⏸ Pause"
+        await bot.run_for(plan["countdown"] - plan["halfway"])
+        (edit,) = chat.new()
+        assert edit.method == "editMessageText"
+        assert edit.message_id == step_message.message_id
