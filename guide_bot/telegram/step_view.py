@@ -16,6 +16,9 @@ What the step message shows (its id, step, whether it is a caption, the latest c
 with the session (`StoredSession.step_view`), so after a restart the next refresh edits the same
 message; only when that is gone (or for a session stored before the column existed) is a new step
 message sent, silently, and edited from then on.
+
+"Both" (voice and text) shows the same step message as the caption of each step's voice note
+(presenter.py): `render` makes it and `remember` stores it the same way.
 """
 
 from __future__ import annotations
