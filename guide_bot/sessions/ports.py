@@ -45,6 +45,11 @@ class FrontEnd(Protocol):
         """Events fell due (cues, step announcements, the end): show or say them, in order."""
         ...
 
+    async def undelivered(self, live: LiveSession) -> None:
+        """Messages of the session could not be delivered and it was paused: send them again
+        with a word on why it is paused, emptying `live.undelivered` once they arrived."""
+        ...
+
     async def acted(self, live: LiveSession, acted: Acted) -> None:
         """A user action changed the session (after its events were delivered)."""
         ...

@@ -8,6 +8,12 @@ least `MIN_GAP_S` after the last message, so cues close together go out as one m
 stays under about one message a second). An error in one session is logged and never reaches
 another.
 
+Undelivered messages: when a front end could not deliver a session message even after its own
+retries (Telegram answering 5xx for seconds), the session is paused where it is, so the user
+misses nothing, and the service asks the front end to send what was lost again, with a word on
+why it is paused, at growing intervals (`REDELIVER_FIRST_S` doubling up to `REDELIVER_MAX_S`)
+through the chat's own scheduled run: no other chat waits for it. Nothing is dropped silently.
+
 Storing: a start, a user action and a restore are stored at once, once each. The progress of a
 scheduled run (which cues were said) is stored within `SAVE_DELAY_S`, all sessions that moved in
 one transaction: one commit per run was a fifth of the bot's CPU at a thousand sessions
@@ -47,6 +53,8 @@ log = logging.getLogger(__name__)
 MIN_GAP_S = 1.0
 SAVE_DELAY_S = 1.0
 REPORT_GRACE_S = 60.0  # hands-free: ask how it went this long after the track's end
+REDELIVER_FIRST_S = 2.0  # a lost session message is sent again after this, then doubling
+REDELIVER_MAX_S = 60.0
 
 
 class HandsFreeSession(SessionError):
@@ -332,11 +340,47 @@ class SessionService:
         if live.session.state.closed:
             await self._end(live, notify=True)
             return
+        if live.undelivered:
+            self._hold(live, now)
+            return
         if save_now:
             self._save(live)
         elif save_now is not None:
             self._save_soon(live)
         self._schedule(live)
+
+    def _hold(self, live: LiveSession, now: float) -> None:
+        """A message could not be delivered: pause the session there (stored at once) and send
+        the lost messages again later, in this chat's own run."""
+        if live.session.state is SessionState.RUNNING:
+            live.session.pause(now)  # `now` is the run's own time: nothing more falls due
+        log.warning("chat %s: %d session messages undelivered; session paused, will send again",
+                    live.chat_id, len(live.undelivered))  # fmt: skip
+        self._save(live)
+        self._redeliver_later(live)
+
+    def _redeliver_later(self, live: LiveSession) -> None:
+        delay_s = min(REDELIVER_MAX_S, REDELIVER_FIRST_S * 2**live.redeliver_tries)
+        live.redeliver_tries += 1
+        self.scheduler.schedule(live.chat_id, self.clock.now() + delay_s, self._redeliver)
+
+    async def _redeliver(self, chat_id: int) -> None:
+        """The scheduled retry of undelivered messages (see `_hold`)."""
+        live = self.live.get(chat_id)
+        if live is None:
+            return
+        async with self.lock(chat_id):
+            if self.live.get(chat_id) is not live or not live.undelivered:
+                return
+            await self._tell(live, lambda f: f.undelivered(live))
+            if live.blocked:
+                await self._end(live, notify=False)
+            elif live.undelivered:
+                self._redeliver_later(live)
+            else:
+                log.info("chat %s: undelivered session messages sent; session paused", chat_id)
+                live.redeliver_tries = 0
+                self._save(live)
 
     async def _tell(self, live: LiveSession, call: Callable[[FrontEnd], object]) -> None:
         """Hand one event to every front end; one front end's failure never stops the others."""

@@ -45,6 +45,7 @@ __all__ = [
     "SWAP_NO",
     "SWAP_QUESTION",
     "SWAP_YES",
+    "UNDELIVERED_PAUSED",
     "at_step",
     "closing",
     "hands_free_caption",
@@ -110,6 +111,10 @@ RESTART_CONTINUED = N_("I was restarted for a moment; your session goes on.")
 RESTART_PAUSED = N_(
     "I was restarted and your session <b>{title}</b> was paused{where} so you miss nothing. "
     "Tap Resume when you are ready."
+)
+UNDELIVERED_PAUSED = N_(
+    "⚠️ Telegram did not take this message in time, so it comes late and I paused your "
+    "session{where} so you miss nothing. Tap Resume when you are ready."
 )
 RESTART_LOST = N_(
     "I was restarted and could not pick up your session <b>{title}</b> (the routine has "
