@@ -37,6 +37,7 @@ from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Due, SessionError, SessionMachine, SessionState
 from guide_bot.domain.timeline import SpeakTime
 from guide_bot.library.catalog import Catalog
+from guide_bot.library.uploads import split_user_ref
 from guide_bot.logsafe_errors import error_summary
 from guide_bot.progress.history import HistoryEntry
 from guide_bot.sessions.live import LiveSession
@@ -46,6 +47,7 @@ from guide_bot.sessions.restore import Restorer
 from guide_bot.sessions.store import SessionStore
 from guide_bot.speech.service import SpeechService
 from guide_bot.storage.sessions import StoredSession
+from guide_bot.storage.user_media import made_for
 from guide_bot.storage.users import UserRepository
 
 log = logging.getLogger(__name__)
@@ -213,15 +215,16 @@ class SessionService:
             library_id = routine.id
             if choice is not None:
                 routine = played_routine(routine, choice.to_inputs())
-            plan = await build_plan(
-                routine,
-                user.settings if user else None,
-                speech=self.speech,
-                defaults=self.settings,
-                now=self.clock.now(),
-                text_speak=self.text_speak,
-                choice=choice,
-            )
+            with made_for(_owner(user_id, library_id)):  # its clips speak the user's words
+                plan = await build_plan(
+                    routine,
+                    user.settings if user else None,
+                    speech=self.speech,
+                    defaults=self.settings,
+                    now=self.clock.now(),
+                    text_speak=self.text_speak,
+                    choice=choice,
+                )
             now = self.clock.now()
             record = StoredSession(
                 chat_id=chat_id,
@@ -383,14 +386,16 @@ class SessionService:
                 self._save(live)
 
     async def _tell(self, live: LiveSession, call: Callable[[FrontEnd], object]) -> None:
-        """Hand one event to every front end; one front end's failure never stops the others."""
-        for front_end in self._front_ends:
-            if live.blocked:
-                return
-            try:
-                await call(front_end)  # type: ignore[misc]
-            except Exception as exc:
-                log.error("chat %s: a front end failed: %s", live.chat_id, error_summary(exc))
+        """Hand one event to every front end; one front end's failure never stops the others.
+        Audio and media they make for a user's own routine are marked as that user's."""
+        with made_for(_owner(live.user_id, live.record.routine_id)):
+            for front_end in self._front_ends:
+                if live.blocked:
+                    return
+                try:
+                    await call(front_end)  # type: ignore[misc]
+                except Exception as exc:
+                    log.error("chat %s: a front end failed: %s", live.chat_id, error_summary(exc))
 
     def _record_now(self, live: LiveSession) -> None:
         live.record.state = live.session.to_dict()
@@ -628,6 +633,11 @@ class SessionService:
                     await front_end.restored_lost(record)
                 except Exception as exc:
                     log.error("a front end failed on a lost session: %s", error_summary(exc))
+
+
+def _owner(user_id: int, routine_id: str) -> int | None:
+    """The user whose own words a session's audio speaks: theirs for an uploaded routine."""
+    return user_id if split_user_ref(routine_id) is not None else None
 
 
 __all__ = ["MIN_GAP_S", "OPS", "Ended", "HandsFreeSession", "SessionService"]

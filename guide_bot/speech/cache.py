@@ -6,6 +6,8 @@ entry whose sidecar is missing or does not match its file (a crash, a truncated 
 bit) is dropped and made again, never returned. Writes go to a temporary file in the same folder,
 then `os.replace`. Concurrent requests for one key (threads or asyncio tasks) make it once.
 A hit touches the file's mtime; over the size cap the least recently used entries go first.
+`on_use` hears every key handed out (the bot notes those made from a user's own routine, so that
+/forget can `remove` them: storage/user_media.py).
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class AudioCache:
         self._guard = threading.Lock()
         self._locks: dict[str, _KeyLock] = {}
         self._inflight: dict[tuple[int, str], asyncio.Future[tuple[CacheEntry, bool]]] = {}
+        self.on_use: Callable[[str], None] | None = None
         self.root.mkdir(parents=True, exist_ok=True)
         self._sweep_temp_files()
 
@@ -109,6 +112,7 @@ class AudioCache:
 
     def get_or_make(self, key: str, make: Callable[[], Made]) -> tuple[CacheEntry, bool]:
         """The entry for a key, made once by `make` on a miss; returns (entry, was_hit)."""
+        self._used(key)
         with self._key_lock(key):
             entry = self.get(key)
             if entry is not None:
@@ -117,8 +121,18 @@ class AudioCache:
             self._count("misses")
             return self.put(key, make()), False
 
+    def _used(self, key: str) -> None:
+        if self.on_use is not None:
+            self.on_use(key)
+
+    def remove(self, key: str) -> None:
+        """Delete an entry (its audio and sidecar), e.g. one made from a forgotten user's words."""
+        with self._key_lock(key):
+            self._remove(key)
+
     async def aget_or_make(self, key: str, make: Callable[[], Made]) -> tuple[CacheEntry, bool]:
         """`get_or_make` off the event loop; concurrent tasks for one key share one call."""
+        self._used(key)  # for this caller: a shared in-flight call reports for the first one only
         loop = asyncio.get_running_loop()
         slot = (id(loop), key)
         pending = self._inflight.get(slot)

@@ -1,10 +1,12 @@
 """Telegram file ids of uploaded voice notes, per audio cache key: upload once, re-send by id.
 
-Not user data: the audio of library cues is the same for everyone.
+Not user data: the audio of library cues is the same for everyone. A key stored while working
+for a user's own routine is reported to `on_put` (storage/user_media.py), so /forget deletes it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from sqlalchemy import String, Table
@@ -32,6 +34,7 @@ class MediaRepository:
     def __init__(self, sessions: sessionmaker[Any]) -> None:
         self._sessions = sessions
         self._memo: dict[str, str] = {}
+        self.on_put: Callable[[str], None] | None = None
 
     def get(self, audio_key: str) -> str | None:
         """The file_id of an earlier upload of this audio, if any."""
@@ -47,6 +50,8 @@ class MediaRepository:
 
     def put(self, audio_key: str, file_id: str) -> None:
         """Remember the file_id of an upload."""
+        if self.on_put is not None:
+            self.on_put(audio_key)
         self._memo[audio_key] = file_id
         with self._sessions.begin() as db:
             values = {"audio_key": audio_key, "file_id": file_id}
