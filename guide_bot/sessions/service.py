@@ -8,6 +8,11 @@ least `MIN_GAP_S` after the last message, so cues close together go out as one m
 stays under about one message a second). An error in one session is logged and never reaches
 another.
 
+A full disk: no write failure stops a session. What could not be stored (a start, an action, the
+progress of runs, an ended session's history entry) is kept in memory and stored with the next
+batch once writes work again; the front ends tell each user once per outage (`storage_trouble`)
+and the operator gets one log line when it starts and one when it ends (storage/health.py).
+
 Undelivered messages: when a front end could not deliver a session message even after its own
 retries (Telegram answering 5xx for seconds), the session is paused where it is, so the user
 misses nothing, and the service asks the front end to send what was lost again, with a word on
@@ -46,6 +51,7 @@ from guide_bot.sessions.ports import Acted, Ended, FrontEnd, StepScheduler
 from guide_bot.sessions.restore import Restorer
 from guide_bot.sessions.store import SessionStore
 from guide_bot.speech.service import SpeechService
+from guide_bot.storage.health import StorageHealth
 from guide_bot.storage.sessions import StoredSession
 from guide_bot.storage.user_media import made_for
 from guide_bot.storage.users import UserRepository
@@ -106,12 +112,15 @@ class SessionService:
         self._background: set[asyncio.Task[LiveSession]] = set()
         self._forgetting: set[int] = set()  # users whose data is being deleted: no new sessions
         self._unsaved: dict[int, LiveSession] = {}  # progress of scheduled runs, see `flush`
+        self._resave: dict[int, LiveSession] = {}  # sessions whose store failed (a full disk)
         # ends whose history entry could not be stored (a full disk): (chat, session id, entry)
         self._unended: list[tuple[int, str, HistoryEntry]] = []
         self._flush_at: asyncio.TimerHandle | None = None
         self.restoring: asyncio.Task[None] | None = None
         self._restorer: Restorer | None = None  # sessions stored but not taken in yet
         self.text_speak: SpeakTime = speaking_time_s  # cue lengths when no voice measures them
+        self.health = StorageHealth()
+        self._telling: set[asyncio.Task[None]] = set()
 
     # --- front ends ---------------------------------------------------------------------------
 
@@ -298,7 +307,7 @@ class SessionService:
                 return live
             acted = Acted(action=action, before=before, now=now)
             await self._tell(live, lambda f: f.acted(live, acted))
-            self._save(live)
+            await self._save_or_tell(live)
             return live
 
     async def _ask_report(self, live: LiveSession) -> None:
@@ -347,7 +356,7 @@ class SessionService:
             self._hold(live, now)
             return
         if save_now:
-            self._save(live)
+            await self._save_or_tell(live)
         elif save_now is not None:
             self._save_soon(live)
         self._schedule(live)
@@ -401,10 +410,37 @@ class SessionService:
         live.record.state = live.session.to_dict()
         live.record.updated_at = self.now_utc()
 
-    def _save(self, live: LiveSession) -> None:
+    def _save(self, live: LiveSession) -> bool:
+        """Store the session now; False (kept for the next batch) when storing failed."""
         self._unsaved.pop(live.chat_id, None)
         self._record_now(live)
-        self.store.save(live.record)
+        try:
+            self.store.save(live.record)
+        except Exception as exc:  # a full disk: keep it, store it with the next batch
+            self.health.failed("storing a session", exc)
+            self._resave[live.chat_id] = live  # whole (it may have no row yet): see `flush`
+            self._arm()
+            return False
+        return True
+
+    async def _save_or_tell(self, live: LiveSession) -> None:
+        if not self._save(live):
+            await self._storage_trouble(live)
+
+    async def _storage_trouble(self, live: LiveSession) -> None:
+        """Tell the session's user, once per outage, that storing fails and what is kept."""
+        if self.health.trouble is not None and self.health.first_for(live.chat_id):
+            trouble = self.health.trouble
+            await self._tell(live, lambda f: f.storage_trouble(live, trouble))
+
+    def _tell_soon(self, live: LiveSession) -> None:
+        """`_storage_trouble` from synchronous code (the batch store)."""
+        try:
+            task = asyncio.get_running_loop().create_task(self._storage_trouble(live))
+        except RuntimeError:
+            return
+        self._telling.add(task)
+        task.add_done_callback(self._telling.discard)
 
     def _save_soon(self, live: LiveSession) -> None:
         """Store the session's progress with the next batch (within SAVE_DELAY_S)."""
@@ -422,7 +458,7 @@ class SessionService:
     @property
     def unsaved(self) -> int:
         """How many sessions have progress not stored yet."""
-        return len(self._unsaved)
+        return len(self._unsaved.keys() | self._resave.keys())
 
     def flush(self) -> None:
         """Store the progress of every session that moved since the last batch, in one go."""
@@ -430,6 +466,7 @@ class SessionService:
             self._flush_at.cancel()
             self._flush_at = None
         self._store_unended()
+        self._store_kept()
         batch, self._unsaved = self._unsaved, {}
         moved = [live for chat, live in batch.items() if self.live.get(chat) is live]
         for live in moved:
@@ -437,10 +474,30 @@ class SessionService:
         try:
             self.store.update_many([live.record for live in moved])
         except Exception as exc:
-            log.error("storing %d sessions failed: %s", len(moved), error_summary(exc))
+            self.health.failed(f"storing {len(moved)} sessions", exc)
             for live in moved:  # keep them for the next batch
                 self._unsaved.setdefault(live.chat_id, live)
+                self._tell_soon(live)
             self._arm()
+            return
+        if not (self._unended or self._resave):  # everything kept is stored: the outage is over
+            self.health.worked()
+
+    def _store_kept(self) -> None:
+        """Store the sessions whose own store failed (upserted: a start may have no row yet)."""
+        for chat_id, live in list(self._resave.items()):
+            if self.live.get(chat_id) is not live:
+                self._resave.pop(chat_id, None)  # ended meanwhile: its end stores it
+                continue
+            self._record_now(live)
+            try:
+                self.store.save(live.record)
+            except Exception as exc:
+                self.health.failed(f"storing {len(self._resave)} kept sessions", exc)
+                self._arm()
+                return
+            self._resave.pop(chat_id, None)
+            self._unsaved.pop(chat_id, None)
 
     def _store_unended(self) -> None:
         """Store the ends kept after a storage failure (their history entries), oldest first."""
@@ -449,8 +506,7 @@ class SessionService:
             try:
                 self.store.end(chat_id, entry, session_id)
             except Exception as exc:
-                log.error("storing %d kept session ends failed: %s", len(self._unended),
-                          error_summary(exc))  # fmt: skip
+                self.health.failed(f"storing {len(self._unended)} kept session ends", exc)
                 self._arm()
                 return
             self._unended.pop(0)
@@ -507,19 +563,18 @@ class SessionService:
         entry = self._history_entry(live)
         self.scheduler.cancel(live.chat_id)
         self._unsaved.pop(live.chat_id, None)
+        self._resave.pop(live.chat_id, None)
         self.live.pop(live.chat_id, None)
         try:
             entry_id = self.store.end(live.chat_id, entry)
         except Exception as exc:  # a full disk, the database gone: keep the entry, retry it
-            log.error(
-                "chat %s: storing the end of a session failed, kept to retry: %s",
-                live.chat_id,
-                error_summary(exc),
-            )
+            self.health.failed("storing the end of a session", exc)
             if live.record.user_id not in self._forgetting:  # a forgotten user's is not kept
                 self._unended.append((live.chat_id, live.record.session_id, entry))
                 self._arm()
-            entry_id, ask_pain = 0, False  # no entry yet to rate
+                if notify:
+                    await self._storage_trouble(live)
+            entry_id = 0  # no entry yet to rate: the closing message asks for no rating
         ended = Ended(entry_id=entry_id, completed=entry.completed)
         await self._tell(live, lambda f: f.ended(live, ended, notify=notify, ask_pain=ask_pain))
         return ended

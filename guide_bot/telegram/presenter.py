@@ -362,6 +362,13 @@ class ChatPresenter:
         if old is not None:
             await self.sender.edit_keyboard(live.chat_id, old, None)
 
+    async def storage_trouble(self, live: LiveSession, trouble: str) -> None:
+        """Storing fails: say so, and that the session goes on and nothing is lost yet."""
+        text = texts.STORAGE_FULL if trouble == "full" else texts.STORAGE_FAILING
+        if not live.session.state.closed:
+            text = f"{text} {texts.STORAGE_SESSION_GOES_ON}"
+        await self.sender.text(live.chat_id, text)
+
     async def speech_unavailable(self, live: LiveSession) -> None:
         """Speech failed at the start: say once that the session goes on in text."""
         await self.notice(live, texts.SPEECH_UNAVAILABLE)
@@ -378,6 +385,9 @@ class ChatPresenter:
             text = texts.closing(ended.completed, end_said=live.end_said, title=live.routine.title)
             # it notifies only when it says the end first (the user stopped it, or heard it)
             notify = bool(live.leftover.strip()) or (ended.completed and not live.end_said)
+            if not ended.entry_id:  # the history entry is kept until it can be stored
+                await self._text(live.chat_id, f"{live.leftover}{text}", notify=notify)
+                return
             await self._text(
                 live.chat_id,
                 f"{live.leftover}{text}\n\n{texts.PAIN_AFTER}",

@@ -42,6 +42,9 @@ __all__ = [
     "SPEECH_UNAVAILABLE",
     "STOP",
     "STOPPED",
+    "STORAGE_FAILING",
+    "STORAGE_FULL",
+    "STORAGE_SESSION_GOES_ON",
     "SWAP_NO",
     "SWAP_QUESTION",
     "SWAP_YES",
@@ -112,6 +115,17 @@ RESTART_PAUSED = N_(
     "I was restarted and your session <b>{title}</b> was paused{where} so you miss nothing. "
     "Tap Resume when you are ready."
 )
+STORAGE_FULL = N_(
+    "⚠️ The bot's disk is full, so I cannot save anything right now. Nothing is lost: I keep "
+    "your session's progress and history in memory and save them as soon as there is room "
+    "again (only a restart of the bot before then would lose them)."
+)
+STORAGE_FAILING = N_(
+    "⚠️ The bot's database is not working right now, so I cannot save anything. Nothing is "
+    "lost: I keep your session's progress and history in memory and save them as soon as it "
+    "works again (only a restart of the bot before then would lose them)."
+)
+STORAGE_SESSION_GOES_ON = N_("Your session goes on as before.")
 UNDELIVERED_PAUSED = N_(
     "⚠️ Telegram did not take this message in time, so it comes late and I paused your "
     "session{where} so you miss nothing. Tap Resume when you are ready."
