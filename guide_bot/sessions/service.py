@@ -465,8 +465,7 @@ class SessionService:
         if self._flush_at is not None:
             self._flush_at.cancel()
             self._flush_at = None
-        self._store_unended()
-        self._store_kept()
+        wrote = self._store_unended() | self._store_kept()
         batch, self._unsaved = self._unsaved, {}
         moved = [live for chat, live in batch.items() if self.live.get(chat) is live]
         for live in moved:
@@ -480,11 +479,14 @@ class SessionService:
                 self._tell_soon(live)
             self._arm()
             return
-        if not (self._unended or self._resave):  # everything kept is stored: the outage is over
+        wrote = wrote or bool(moved)
+        if wrote and not (self._unended or self._resave):  # all kept is stored: the outage is over
             self.health.worked()
 
-    def _store_kept(self) -> None:
-        """Store the sessions whose own store failed (upserted: a start may have no row yet)."""
+    def _store_kept(self) -> bool:
+        """Store the sessions whose own store failed (upserted: a start may have no row yet);
+        whether any was written."""
+        wrote = False
         for chat_id, live in list(self._resave.items()):
             if self.live.get(chat_id) is not live:
                 self._resave.pop(chat_id, None)  # ended meanwhile: its end stores it
@@ -495,12 +497,16 @@ class SessionService:
             except Exception as exc:
                 self.health.failed(f"storing {len(self._resave)} kept sessions", exc)
                 self._arm()
-                return
+                return wrote
             self._resave.pop(chat_id, None)
             self._unsaved.pop(chat_id, None)
+            wrote = True
+        return wrote
 
-    def _store_unended(self) -> None:
-        """Store the ends kept after a storage failure (their history entries), oldest first."""
+    def _store_unended(self) -> bool:
+        """Store the ends kept after a storage failure (their history entries), oldest first;
+        whether any was written."""
+        wrote = False
         while self._unended:
             chat_id, session_id, entry = self._unended[0]
             try:
@@ -508,8 +514,10 @@ class SessionService:
             except Exception as exc:
                 self.health.failed(f"storing {len(self._unended)} kept session ends", exc)
                 self._arm()
-                return
+                return wrote
             self._unended.pop(0)
+            wrote = True
+        return wrote
 
     @property
     def unended(self) -> int:

@@ -14,6 +14,8 @@ import errno
 import logging
 from typing import Literal
 
+from sqlalchemy.exc import DBAPIError
+
 log = logging.getLogger(__name__)
 
 Trouble = Literal["full", "failing"]
@@ -29,6 +31,14 @@ def trouble_of(error: BaseException) -> Trouble:
             return "full"
         seen = seen.__cause__ or getattr(seen, "orig", None)
     return "failing"
+
+
+def is_storage_error(error: BaseException | None) -> bool:
+    """Whether an error is a write to storage failing: the database (any SQLAlchemy DBAPI
+    error: SQLITE_FULL, a database gone) or a full disk under a file write."""
+    if isinstance(error, OSError):
+        return error.errno == errno.ENOSPC
+    return isinstance(error, DBAPIError)
 
 
 class StorageHealth:

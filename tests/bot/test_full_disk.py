@@ -24,6 +24,7 @@ from guide_bot.sessions.service import SAVE_DELAY_S
 from guide_bot.speech import cache as cache_module
 
 FILLER_USER = 987_654_321
+NEWCOMER = 7007
 
 
 class FullDisk:
@@ -53,6 +54,9 @@ class FullDisk:
                    "routine_id, mode, state, plan, speech_failed, started_at, updated_at) "
                    "VALUES (:u * 1000 + (SELECT COUNT(*) FROM active_sessions), :u, 'f', 0, "
                    "'filler', 'text', '{}', '{}', 0, '2026-01-01', '2026-01-01')")  # fmt: skip
+        self._fill("INSERT INTO users (user_id, chat_id, created_at, mode, slow, countdown) "
+                   "VALUES (:u * 1000 + (SELECT COUNT(*) FROM users), :u, '2026-01-01', "
+                   "'text', 0, 1)")  # fmt: skip
 
     def _fill(self, sql: str) -> None:
         """Insert filler rows until SQLite answers SQLITE_FULL."""
@@ -79,6 +83,7 @@ class FullDisk:
         with self.engine.begin() as db:
             for table in ("session_history", "active_sessions"):
                 db.execute(text(f"DELETE FROM {table} WHERE user_id = :u"), {"u": FILLER_USER})
+            db.execute(text("DELETE FROM users WHERE chat_id = :u"), {"u": FILLER_USER})
 
 
 def storage_lines(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -122,6 +127,10 @@ async def test_a_full_disk_mid_session_keeps_the_bot_running_and_loses_nothing(
         print(texts)
         assert any("Step 1 of 2" in t for t in texts)
         assert sessions.get(CHAT) is not None
+        # someone new writes while the disk is full: told why nothing can be done
+        server.send_text(NEWCOMER, "/start")
+        (answer,) = await server.wait_for("sendMessage", chat_id=NEWCOMER)
+        assert "I could not do that: the bot's disk is full" in answer.text
         lines = storage_lines(caplog)
         print(lines)
         assert len(lines) == 1  # one line for the operator
@@ -139,6 +148,9 @@ async def test_a_full_disk_mid_session_keeps_the_bot_running_and_loses_nothing(
         assert not entry.completed
         assert len(storage_lines(caplog)) == 2  # and one when it is over
         assert [t for t in chat.new_texts() if "disk is full" in t] == []
+        server.send_text(NEWCOMER, "/start")  # and the newcomer is welcome now
+        await server.wait_for("sendMessage", chat_id=NEWCOMER, count=2)
+        assert bot.services.users.get(NEWCOMER) is not None
 
 
 async def test_a_full_disk_under_the_audio_cache_keeps_voice_notes_coming(

@@ -44,6 +44,8 @@ __all__ = [
     "STOPPED",
     "STORAGE_FAILING",
     "STORAGE_FULL",
+    "STORAGE_NOT_DONE",
+    "STORAGE_NOT_DONE_FULL",
     "STORAGE_SESSION_GOES_ON",
     "SWAP_NO",
     "SWAP_QUESTION",
@@ -124,6 +126,13 @@ STORAGE_FAILING = N_(
     "⚠️ The bot's database is not working right now, so I cannot save anything. Nothing is "
     "lost: I keep your session's progress and history in memory and save them as soon as it "
     "works again (only a restart of the bot before then would lose them)."
+)
+STORAGE_NOT_DONE_FULL = N_(
+    "⚠️ I could not do that: the bot's disk is full, so nothing can be saved right now. "
+    "Please try again later."
+)
+STORAGE_NOT_DONE = N_(
+    "⚠️ I could not do that: the bot's database is not working right now. Please try again later."
 )
 STORAGE_SESSION_GOES_ON = N_("Your session goes on as before.")
 UNDELIVERED_PAUSED = N_(
