@@ -211,7 +211,8 @@ class ChatPresenter:
     async def undelivered(self, live: LiveSession) -> None:
         """Send the held messages again, with why the session is paused and the controls; they
         stay held (the service tries again later) while Telegram does not take them."""
-        if live.hands_free or not live.undelivered:
+        if live.hands_free:  # its track carries the session: nothing to send again
+            live.undelivered.clear()
             return
         where = live.session.position(live.session.updated_at or 0.0)
         notice = texts.UNDELIVERED_PAUSED.format(where=texts.at_step(where.step, where.step_count))
