@@ -49,6 +49,7 @@ class CacheEntry:
     path: Path
     data: bytes
     meta: Mapping[str, Any]
+    kept: bool = True  # False: the write failed (a full disk), `path` holds nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +151,7 @@ class AudioCache:
         """An entry for audio that could not be written: its bytes, no file."""
         path = self._sidecar(key).with_name(f"{key}.{made.ext}")
         meta = {**made.meta, "ext": made.ext, "bytes": len(made.data)}
-        return CacheEntry(key=key, path=path, data=made.data, meta=meta)
+        return CacheEntry(key=key, path=path, data=made.data, meta=meta, kept=False)
 
     def _used(self, key: str) -> None:
         if self.on_use is not None:

@@ -196,3 +196,27 @@ async def test_a_full_disk_under_the_audio_cache_keeps_voice_notes_coming(
         assert cache.total_bytes() > 0
         lines = [r.getMessage() for r in caplog.records if r.name == "guide_bot.speech.cache"]
         assert lines[-1] == "audio cache: writing works again"
+
+
+async def test_a_hands_free_track_that_cannot_be_kept_is_still_sent(
+    server: FakeBotServer,
+    tmp_path: Path,
+    test_library: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bot = build_bot(server, tmp_path, test_library)
+    ready_user(bot.services, CHAT, mode="hands")
+    chat = Chat(server, CHAT)
+
+    def write(path: Path, _data: bytes) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+
+    monkeypatch.setattr(cache_module, "_atomic_write", write)
+    async with running(bot):
+        server.send_text(CHAT, "/session quick-test")
+        offer = (await server.wait_for("sendMessage", chat_id=CHAT, text="hurt right now"))[-1]
+        await press(bot, offer, "4")
+        (audio,) = await server.wait_for("sendAudio", chat_id=CHAT)
+        await server.wait_idle()
+        assert audio.files  # the track, uploaded from memory
+        assert not any("not available" in t for t in chat.new_texts())
