@@ -21,10 +21,8 @@ from contextvars import ContextVar
 from typing import Any, cast
 
 from sqlalchemy import BigInteger, String, Table, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
-from guide_bot.logsafe_errors import error_summary
 from guide_bot.storage.base import Base
 from guide_bot.storage.media import MediaRepository
 
@@ -62,12 +60,15 @@ class UserMediaRepository:
     def __init__(self, sessions: sessionmaker[Any]) -> None:
         self._sessions = sessions
         self._known: set[tuple[int, str]] = set()
+        self._unwritten: set[tuple[int, str]] = set()  # failed to write (a full disk)
+        self._failing = False
         self._guard = threading.Lock()  # the audio cache reports from worker threads
 
     def note(self, key: str) -> None:
         """Keep `key` for the user the current work is marked for (nothing when unmarked).
 
-        Never raises: a failed write (a full disk) is logged and tried again on the next use.
+        Never raises: when the write fails (a full disk) the key is kept in memory, still found
+        by `keys`, and written with the next key that can be; logged once until then.
         """
         user_id = _owner.get()
         if user_id is None:
@@ -75,28 +76,38 @@ class UserMediaRepository:
         with self._guard:
             if (user_id, key) in self._known:
                 return
+            self._unwritten.add((user_id, key))
+            todo = sorted(self._unwritten)
         try:
             with self._sessions.begin() as db:
-                if db.get(UserMediaRow, (user_id, key)) is None:
-                    db.add(UserMediaRow(user_id=user_id, media_key=key))
-        except IntegrityError:  # another writer kept it first
-            pass
-        except Exception as exc:
-            log.warning("keeping a user media key failed: %s", error_summary(exc))
+                for owner, media_key in todo:
+                    if db.get(UserMediaRow, (owner, media_key)) is None:
+                        db.add(UserMediaRow(user_id=owner, media_key=media_key))
+        except Exception as exc:  # IntegrityError (another writer) included: tried again later
+            if not self._failing:
+                self._failing = True
+                log.warning("keeping user media keys failed, kept in memory: %s",
+                            type(exc).__name__)  # fmt: skip
             return
         with self._guard:
-            self._known.add((user_id, key))
+            self._failing = False
+            self._known.update(todo)
+            self._unwritten.difference_update(todo)
 
     def keys(self, user_id: int) -> list[str]:
-        """Every key made from this user's routines."""
+        """Every key made from this user's routines (stored, or kept while they could not be)."""
         with self._sessions() as db:
             rows = db.execute(select(_TABLE.c.media_key).where(_TABLE.c.user_id == user_id))
-            return [str(key) for (key,) in rows]
+            stored = {str(key) for (key,) in rows}
+        with self._guard:
+            kept = {key for owner, key in self._unwritten if owner == user_id}
+        return sorted(stored | kept)
 
     def forget(self, user_id: int) -> None:
         """Drop what is remembered in memory about this user (their rows go with /forget's)."""
         with self._guard:
             self._known = {known for known in self._known if known[0] != user_id}
+            self._unwritten = {kept for kept in self._unwritten if kept[0] != user_id}
 
 
 class UserMedia:

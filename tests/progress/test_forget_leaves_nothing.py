@@ -4,11 +4,17 @@ database and its write-ahead log), issue 19."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from bot.harness import Bot, button_data, running, screen, set_mode
 from fakebot.server import FakeBotServer
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
+from guide_bot.storage.base import make_engine, make_sessionmaker
+from guide_bot.storage.schema import create_or_migrate
+from guide_bot.storage.user_data import load_all_tables
+from guide_bot.storage.user_media import UserMediaRepository, made_for
 from progress.harness import build_progress_bot, send_document
 from progress.test_uploads import as_bytes, routine
 
@@ -95,3 +101,34 @@ async def test_forget_deletes_the_voice_notes_and_media_made_from_the_users_rout
         assert cache_keys(audio) & made_files == set()
         assert user_media_rows(bot) == 0
         assert bot.services.sessions.of_user(ME) == []
+
+
+def test_keys_noted_while_writes_fail_are_still_found_and_written_later(tmp_path: Path) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    load_all_tables()
+    create_or_migrate(engine)
+    factory = make_sessionmaker(engine)
+    full = [True]
+
+    class Disk:
+        """The sessionmaker, whose writes fail while the disk is full."""
+
+        def __call__(self) -> Any:
+            return factory()
+
+        def begin(self) -> Any:
+            if full[0]:
+                raise OperationalError("INSERT", {}, Exception("database or disk is full"))
+            return factory.begin()
+
+    repo = UserMediaRepository(Disk())  # type: ignore[arg-type]
+    with made_for(ME):
+        repo.note("clip-a")
+    assert repo.keys(ME) == ["clip-a"]  # kept in memory: /forget still finds it
+    full[0] = False
+    with made_for(ME):
+        repo.note("clip-b")
+    repo.forget(ME)  # nothing in memory now: what /forget finds comes from the table
+    assert UserMediaRepository(factory).keys(ME) == ["clip-a", "clip-b"]
+    repo.note("unmarked")  # work not marked for a user is not kept
+    assert UserMediaRepository(factory).keys(ME) == ["clip-a", "clip-b"]
