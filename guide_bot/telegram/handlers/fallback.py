@@ -43,6 +43,8 @@ async def on_error(update: object, context: BotContext) -> None:
     if is_storage_error(error) and isinstance(update, Update):
         assert error is not None
         trouble = context.services.sessions.health.failed("handling an update", error)
+        if update.callback_query is not None:  # the button stops spinning
+            await context.services.sender.answer(update.callback_query.id)
         chat = update.effective_chat
         if chat is not None:
             text = texts.STORAGE_NOT_DONE_FULL if trouble == "full" else texts.STORAGE_NOT_DONE
