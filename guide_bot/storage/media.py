@@ -64,7 +64,7 @@ class MediaRepository:
         except Exception as exc:  # a full disk: kept in memory; at worst uploaded once more
             if not self._failing:
                 self._failing = True
-                log.warning("storing a media file_id failed, kept in memory: %s",
+                log.info("storing a media file_id failed, kept in memory: %s",
                             type(exc).__name__)  # fmt: skip
             return
         self._failing = False
