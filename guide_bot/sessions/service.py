@@ -8,23 +8,18 @@ least `MIN_GAP_S` after the last message, so cues close together go out as one m
 stays under about one message a second). An error in one session is logged and never reaches
 another.
 
-A full disk: no write failure stops a session. What could not be stored (a start, an action, the
-progress of runs, an ended session's history entry) is kept in memory and stored with the next
-batch once writes work again; the front ends tell each user once per outage (`storage_trouble`)
-and the operator gets one log line when it starts and one when it ends (storage/health.py).
+Storing (sessions/keeping.py): a start, a user action and a restore at once, the progress of
+scheduled runs in batches within `SAVE_DELAY_S`, an end with its history entry in one
+transaction. If the process dies in that second, the restore says those cues again: at least
+once, never lost. Stopping the bot stores everything first (`flush`). A full disk stops no
+session: what could not be stored is kept and stored once writes work again; the front ends tell
+each user once per outage (`storage_trouble`).
 
 Undelivered messages: when a front end could not deliver a session message even after its own
 retries (Telegram answering 5xx for seconds), the session is paused where it is, so the user
 misses nothing, and the service asks the front end to send what was lost again, with a word on
 why it is paused, at growing intervals (`REDELIVER_FIRST_S` doubling up to `REDELIVER_MAX_S`)
 through the chat's own scheduled run: no other chat waits for it. Nothing is dropped silently.
-
-Storing: a start, a user action and a restore are stored at once, once each. The progress of a
-scheduled run (which cues were said) is stored within `SAVE_DELAY_S`, all sessions that moved in
-one transaction: one commit per run was a fifth of the bot's CPU at a thousand sessions
-(bench/README.md). If the process dies in that second, the restore says those cues again: at
-least once, never lost. Stopping the bot stores everything first (`flush`). Ending a session
-writes its history entry and removes the stored session in one transaction.
 """
 
 from __future__ import annotations
@@ -45,13 +40,13 @@ from guide_bot.library.catalog import Catalog
 from guide_bot.library.uploads import split_user_ref
 from guide_bot.logsafe_errors import error_summary
 from guide_bot.progress.history import HistoryEntry
+from guide_bot.sessions.keeping import Keeping
 from guide_bot.sessions.live import LiveSession
 from guide_bot.sessions.plans import PlanChoice, build_plan, played_routine
 from guide_bot.sessions.ports import Acted, Ended, FrontEnd, StepScheduler
 from guide_bot.sessions.restore import Restorer
 from guide_bot.sessions.store import SessionStore
 from guide_bot.speech.service import SpeechService
-from guide_bot.storage.health import StorageHealth
 from guide_bot.storage.sessions import StoredSession
 from guide_bot.storage.user_media import made_for
 from guide_bot.storage.users import UserRepository
@@ -59,7 +54,6 @@ from guide_bot.storage.users import UserRepository
 log = logging.getLogger(__name__)
 
 MIN_GAP_S = 1.0
-SAVE_DELAY_S = 1.0
 REPORT_GRACE_S = 60.0  # hands-free: ask how it went this long after the track's end
 REDELIVER_FIRST_S = 2.0  # a lost session message is sent again after this, then doubling
 REDELIVER_MAX_S = 60.0
@@ -111,15 +105,16 @@ class SessionService:
         self._starting: set[int] = set()
         self._background: set[asyncio.Task[LiveSession]] = set()
         self._forgetting: set[int] = set()  # users whose data is being deleted: no new sessions
-        self._unsaved: dict[int, LiveSession] = {}  # progress of scheduled runs, see `flush`
-        self._resave: dict[int, LiveSession] = {}  # sessions whose store failed (a full disk)
-        # ends whose history entry could not be stored (a full disk): (chat, session id, entry)
-        self._unended: list[tuple[int, str, HistoryEntry]] = []
-        self._flush_at: asyncio.TimerHandle | None = None
+        self.keeping = Keeping(
+            store,
+            now_utc=self.now_utc,
+            is_live=lambda live: self.live.get(live.chat_id) is live,
+            on_kept=self._tell_soon,
+        )
         self.restoring: asyncio.Task[None] | None = None
         self._restorer: Restorer | None = None  # sessions stored but not taken in yet
         self.text_speak: SpeakTime = speaking_time_s  # cue lengths when no voice measures them
-        self.health = StorageHealth()
+        self.health = self.keeping.health
         self._telling: set[asyncio.Task[None]] = set()
 
     # --- front ends ---------------------------------------------------------------------------
@@ -406,22 +401,9 @@ class SessionService:
                 except Exception as exc:
                     log.error("chat %s: a front end failed: %s", live.chat_id, error_summary(exc))
 
-    def _record_now(self, live: LiveSession) -> None:
-        live.record.state = live.session.to_dict()
-        live.record.updated_at = self.now_utc()
-
     def _save(self, live: LiveSession) -> bool:
-        """Store the session now; False (kept for the next batch) when storing failed."""
-        self._unsaved.pop(live.chat_id, None)
-        self._record_now(live)
-        try:
-            self.store.save(live.record)
-        except Exception as exc:  # a full disk: keep it, store it with the next batch
-            self.health.failed("storing a session", exc)
-            self._resave[live.chat_id] = live  # whole (it may have no row yet): see `flush`
-            self._arm()
-            return False
-        return True
+        """Store the session now; False when it could not be (kept and stored later)."""
+        return self.keeping.save(live)
 
     async def _save_or_tell(self, live: LiveSession) -> None:
         if not self._save(live):
@@ -443,86 +425,22 @@ class SessionService:
         task.add_done_callback(self._telling.discard)
 
     def _save_soon(self, live: LiveSession) -> None:
-        """Store the session's progress with the next batch (within SAVE_DELAY_S)."""
-        self._unsaved[live.chat_id] = live
-        self._arm()
-
-    def _arm(self) -> None:
-        if self._flush_at is None:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:  # no loop: the next save, or stopping the bot, stores it
-                return
-            self._flush_at = loop.call_later(SAVE_DELAY_S, self.flush)
+        self.keeping.save_soon(live)
 
     @property
     def unsaved(self) -> int:
         """How many sessions have progress not stored yet."""
-        return len(self._unsaved.keys() | self._resave.keys())
-
-    def flush(self) -> None:
-        """Store the progress of every session that moved since the last batch, in one go."""
-        if self._flush_at is not None:
-            self._flush_at.cancel()
-            self._flush_at = None
-        wrote = self._store_unended() | self._store_kept()
-        batch, self._unsaved = self._unsaved, {}
-        moved = [live for chat, live in batch.items() if self.live.get(chat) is live]
-        for live in moved:
-            self._record_now(live)
-        try:
-            self.store.update_many([live.record for live in moved])
-        except Exception as exc:
-            self.health.failed(f"storing {len(moved)} sessions", exc)
-            for live in moved:  # keep them for the next batch
-                self._unsaved.setdefault(live.chat_id, live)
-                self._tell_soon(live)
-            self._arm()
-            return
-        wrote = wrote or bool(moved)
-        if wrote and not (self._unended or self._resave):  # all kept is stored: the outage is over
-            self.health.worked()
-
-    def _store_kept(self) -> bool:
-        """Store the sessions whose own store failed (upserted: a start may have no row yet);
-        whether any was written."""
-        wrote = False
-        for chat_id, live in list(self._resave.items()):
-            if self.live.get(chat_id) is not live:
-                self._resave.pop(chat_id, None)  # ended meanwhile: its end stores it
-                continue
-            self._record_now(live)
-            try:
-                self.store.save(live.record)
-            except Exception as exc:
-                self.health.failed(f"storing {len(self._resave)} kept sessions", exc)
-                self._arm()
-                return wrote
-            self._resave.pop(chat_id, None)
-            self._unsaved.pop(chat_id, None)
-            wrote = True
-        return wrote
-
-    def _store_unended(self) -> bool:
-        """Store the ends kept after a storage failure (their history entries), oldest first;
-        whether any was written."""
-        wrote = False
-        while self._unended:
-            chat_id, session_id, entry = self._unended[0]
-            try:
-                self.store.end(chat_id, entry, session_id)
-            except Exception as exc:
-                self.health.failed(f"storing {len(self._unended)} kept session ends", exc)
-                self._arm()
-                return wrote
-            self._unended.pop(0)
-            wrote = True
-        return wrote
+        return self.keeping.unsaved
 
     @property
     def unended(self) -> int:
         """How many ended sessions wait for their history entry to be stored."""
-        return len(self._unended)
+        return self.keeping.unended
+
+    def flush(self) -> None:
+        """Store what was kept and the progress of every session that moved (sessions/keeping.py);
+        stopping the bot calls it too."""
+        self.keeping.flush()
 
     def _schedule(self, live: LiveSession) -> None:
         if live.hands_free:  # not run step by step: one run, to ask how it went
@@ -570,19 +488,12 @@ class SessionService:
             live.session.stop(self.clock.now())
         entry = self._history_entry(live)
         self.scheduler.cancel(live.chat_id)
-        self._unsaved.pop(live.chat_id, None)
-        self._resave.pop(live.chat_id, None)
         self.live.pop(live.chat_id, None)
-        try:
-            entry_id = self.store.end(live.chat_id, entry)
-        except Exception as exc:  # a full disk, the database gone: keep the entry, retry it
-            self.health.failed("storing the end of a session", exc)
-            if live.record.user_id not in self._forgetting:  # a forgotten user's is not kept
-                self._unended.append((live.chat_id, live.record.session_id, entry))
-                self._arm()
-                if notify:
-                    await self._storage_trouble(live)
-            entry_id = 0  # no entry yet to rate: the closing message asks for no rating
+        kept = live.record.user_id not in self._forgetting  # a forgotten user's is not kept
+        stored = self.keeping.end(live, entry, keep=kept)
+        if stored is None and kept and notify:
+            await self._storage_trouble(live)
+        entry_id = stored or 0  # 0: no entry yet to rate, the closing message asks for none
         ended = Ended(entry_id=entry_id, completed=entry.completed)
         await self._tell(live, lambda f: f.ended(live, ended, notify=notify, ask_pain=ask_pain))
         return ended
@@ -602,7 +513,7 @@ class SessionService:
         """End every session of this person, in every chat, without a word, and start none that
         is still being planned (their data is about to be deleted)."""
         self._forgetting.add(user_id)
-        self._unended = [kept for kept in self._unended if kept[2].user_id != user_id]
+        self.keeping.drop_user(user_id)
         try:
             await self.idle()  # a start in progress ends here, refused
             for live in self.of_user(user_id):

@@ -20,7 +20,7 @@ from sqlalchemy.exc import OperationalError
 
 from bot.harness import Bot, build_bot, ready_user, running
 from bot.test_session_flow import CHAT, Chat, press, start_session
-from guide_bot.sessions.service import SAVE_DELAY_S
+from guide_bot.sessions.keeping import SAVE_DELAY_S
 from guide_bot.speech import cache as cache_module
 
 FILLER_USER = 987_654_321
