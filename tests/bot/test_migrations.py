@@ -28,6 +28,7 @@ from guide_bot.storage.user_data import load_all_tables
 from guide_bot.storage.users import UserRepository, UserSettings
 
 NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+ALL_REVISIONS = ["0001", "0002"]
 
 
 @pytest.fixture
@@ -47,7 +48,7 @@ def differences(engine: Engine) -> list[object]:
 
 
 def test_an_empty_database_gets_exactly_the_models_schema(empty: Engine) -> None:
-    assert create_or_migrate(empty) == ["0001"]
+    assert create_or_migrate(empty) == ALL_REVISIONS
     assert differences(empty) == []
     with empty.connect() as connection:
         assert current_revision(connection) == head_revision()
@@ -57,7 +58,7 @@ def test_an_empty_database_gets_exactly_the_models_schema(empty: Engine) -> None
 def test_a_database_made_by_create_all_is_stamped_and_keeps_its_rows(empty: Engine) -> None:
     Base.metadata.create_all(empty)  # what versions before Alembic made at start-up
     UserRepository(make_sessionmaker(empty)).ensure(1, 10, NOW)
-    assert create_or_migrate(empty) == ["0001"]
+    assert create_or_migrate(empty) == ALL_REVISIONS
     assert differences(empty) == []
     with empty.connect() as connection:
         assert current_revision(connection) == head_revision()
@@ -79,7 +80,7 @@ def test_an_older_database_gets_its_missing_columns_tables_and_indexes(empty: En
     baseline.tables["reminders"].create(empty)
     with empty.begin() as db:
         db.execute(text("DROP INDEX ix_reminders_active_due"))
-    assert create_or_migrate(empty) == ["0001"]
+    assert create_or_migrate(empty) == ALL_REVISIONS
     columns = {c["name"] for c in inspect(empty).get_columns("users")}
     assert {"mode", "slow", "countdown", "screening", "blocked_at"} <= columns
     indexes = {i["name"] for i in inspect(empty).get_indexes("reminders")}
@@ -110,7 +111,7 @@ def test_downgrade_to_base_and_up_again(empty: Engine) -> None:
     with empty.begin() as connection:
         downgrade(alembic_config(connection), "base")
     assert set(inspect(empty).get_table_names()) <= {"alembic_version"}
-    assert create_or_migrate(empty) == ["0001"]
+    assert create_or_migrate(empty) == ALL_REVISIONS
     assert differences(empty) == []
 
 
