@@ -46,6 +46,7 @@ from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.pending import PendingRepository
 from guide_bot.storage.schema import create_or_migrate
 from guide_bot.storage.user_data import load_all_tables
+from guide_bot.storage.user_media import UserMedia, UserMediaRepository
 from guide_bot.storage.users import UserRepository
 from guide_bot.telegram.context import App, BotContext, Services
 from guide_bot.telegram.handlers import FEATURES, handlers_for
@@ -312,6 +313,16 @@ def build_bot(
     sender = Sender(app.bot, on_blocked=blocked)
     media = MediaRepository(database)
     notes = VoiceNoteSender(voices, settings, media, clock, sender) if voices else None
+    media_keys = UserMediaRepository(database)
+    media.on_put = media_keys.note  # what is made for a user's own routine, /forget deletes
+    if voices is not None:
+        voices.cache.on_use = media_keys.note
+    user_media = UserMedia(
+        media_keys,
+        media,
+        remove_audio=voices.cache.remove if voices else None,
+        settle=notes.settle if notes else None,
+    )
     web = _web(settings, catalog, clock, sessions, voices)
     public_url = settings.public_url if web and web.live_view_url else None
     presenter = ChatPresenter(sender, notes, pictures_for(sender, media), public_url=public_url)
@@ -326,6 +337,7 @@ def build_bot(
         users=users,
         history=HistoryRepository(database),
         media=media,
+        user_media=user_media,
         pending=PendingRepository(database),
         reminders=reminders,
         user_routines=user_routines,

@@ -33,6 +33,10 @@ class LiveSession:
     track_s: float | None = None  # hands-free: the length of the audio track that was sent
     report_asked: bool = False  # hands-free: the bot asked once how it went
     reported: bool | None = None  # hands-free: the user said Done (True) or Stopped early
+    # session messages a front end could not deliver after every retry (Telegram down): held,
+    # with the session paused, and sent again until they arrive (sessions/service.py)
+    undelivered: list[str] = field(default_factory=list)
+    redeliver_tries: int = 0
 
     @property
     def chat_id(self) -> int:

@@ -45,6 +45,16 @@ class FrontEnd(Protocol):
         """Events fell due (cues, step announcements, the end): show or say them, in order."""
         ...
 
+    async def undelivered(self, live: LiveSession) -> None:
+        """Messages of the session could not be delivered and it was paused: send them again
+        with a word on why it is paused, emptying `live.undelivered` once they arrived."""
+        ...
+
+    async def storage_trouble(self, live: LiveSession, trouble: str) -> None:
+        """Storing fails (`trouble`: "full" disk, or "failing"): the session goes on and what
+        could not be stored is kept until it can be. Said once per user and outage."""
+        ...
+
     async def acted(self, live: LiveSession, acted: Acted) -> None:
         """A user action changed the session (after its events were delivered)."""
         ...

@@ -8,12 +8,18 @@ least `MIN_GAP_S` after the last message, so cues close together go out as one m
 stays under about one message a second). An error in one session is logged and never reaches
 another.
 
-Storing: a start, a user action and a restore are stored at once, once each. The progress of a
-scheduled run (which cues were said) is stored within `SAVE_DELAY_S`, all sessions that moved in
-one transaction: one commit per run was a fifth of the bot's CPU at a thousand sessions
-(bench/README.md). If the process dies in that second, the restore says those cues again: at
-least once, never lost. Stopping the bot stores everything first (`flush`). Ending a session
-writes its history entry and removes the stored session in one transaction.
+Storing (sessions/keeping.py): a start, a user action and a restore at once, the progress of
+scheduled runs in batches within `SAVE_DELAY_S`, an end with its history entry in one
+transaction. If the process dies in that second, the restore says those cues again: at least
+once, never lost. Stopping the bot stores everything first (`flush`). A full disk stops no
+session: what could not be stored is kept and stored once writes work again; the front ends tell
+each user once per outage (`storage_trouble`).
+
+Undelivered messages: when a front end could not deliver a session message even after its own
+retries (Telegram answering 5xx for seconds), the session is paused where it is, so the user
+misses nothing, and the service asks the front end to send what was lost again, with a word on
+why it is paused, at growing intervals (`REDELIVER_FIRST_S` doubling up to `REDELIVER_MAX_S`)
+through the chat's own scheduled run: no other chat waits for it. Nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -31,8 +37,10 @@ from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Due, SessionError, SessionMachine, SessionState
 from guide_bot.domain.timeline import SpeakTime
 from guide_bot.library.catalog import Catalog
+from guide_bot.library.uploads import split_user_ref
 from guide_bot.logsafe_errors import error_summary
 from guide_bot.progress.history import HistoryEntry
+from guide_bot.sessions.keeping import Keeping
 from guide_bot.sessions.live import LiveSession
 from guide_bot.sessions.plans import PlanChoice, build_plan, played_routine
 from guide_bot.sessions.ports import Acted, Ended, FrontEnd, StepScheduler
@@ -40,13 +48,15 @@ from guide_bot.sessions.restore import Restorer
 from guide_bot.sessions.store import SessionStore
 from guide_bot.speech.service import SpeechService
 from guide_bot.storage.sessions import StoredSession
+from guide_bot.storage.user_media import made_for
 from guide_bot.storage.users import UserRepository
 
 log = logging.getLogger(__name__)
 
 MIN_GAP_S = 1.0
-SAVE_DELAY_S = 1.0
 REPORT_GRACE_S = 60.0  # hands-free: ask how it went this long after the track's end
+REDELIVER_FIRST_S = 2.0  # a lost session message is sent again after this, then doubling
+REDELIVER_MAX_S = 60.0
 
 
 class HandsFreeSession(SessionError):
@@ -95,13 +105,17 @@ class SessionService:
         self._starting: set[int] = set()
         self._background: set[asyncio.Task[LiveSession]] = set()
         self._forgetting: set[int] = set()  # users whose data is being deleted: no new sessions
-        self._unsaved: dict[int, LiveSession] = {}  # progress of scheduled runs, see `flush`
-        # ends whose history entry could not be stored (a full disk): (chat, session id, entry)
-        self._unended: list[tuple[int, str, HistoryEntry]] = []
-        self._flush_at: asyncio.TimerHandle | None = None
+        self.keeping = Keeping(
+            store,
+            now_utc=self.now_utc,
+            is_live=lambda live: self.live.get(live.chat_id) is live,
+            on_kept=self._tell_soon,
+        )
         self.restoring: asyncio.Task[None] | None = None
         self._restorer: Restorer | None = None  # sessions stored but not taken in yet
         self.text_speak: SpeakTime = speaking_time_s  # cue lengths when no voice measures them
+        self.health = self.keeping.health
+        self._telling: set[asyncio.Task[None]] = set()
 
     # --- front ends ---------------------------------------------------------------------------
 
@@ -205,15 +219,16 @@ class SessionService:
             library_id = routine.id
             if choice is not None:
                 routine = played_routine(routine, choice.to_inputs())
-            plan = await build_plan(
-                routine,
-                user.settings if user else None,
-                speech=self.speech,
-                defaults=self.settings,
-                now=self.clock.now(),
-                text_speak=self.text_speak,
-                choice=choice,
-            )
+            with made_for(_owner(user_id, library_id)):  # its clips speak the user's words
+                plan = await build_plan(
+                    routine,
+                    user.settings if user else None,
+                    speech=self.speech,
+                    defaults=self.settings,
+                    now=self.clock.now(),
+                    text_speak=self.text_speak,
+                    choice=choice,
+                )
             now = self.clock.now()
             record = StoredSession(
                 chat_id=chat_id,
@@ -287,7 +302,7 @@ class SessionService:
                 return live
             acted = Acted(action=action, before=before, now=now)
             await self._tell(live, lambda f: f.acted(live, acted))
-            self._save(live)
+            await self._save_or_tell(live)
             return live
 
     async def _ask_report(self, live: LiveSession) -> None:
@@ -332,84 +347,100 @@ class SessionService:
         if live.session.state.closed:
             await self._end(live, notify=True)
             return
+        if live.undelivered:
+            self._hold(live, now)
+            return
         if save_now:
-            self._save(live)
+            await self._save_or_tell(live)
         elif save_now is not None:
             self._save_soon(live)
         self._schedule(live)
 
-    async def _tell(self, live: LiveSession, call: Callable[[FrontEnd], object]) -> None:
-        """Hand one event to every front end; one front end's failure never stops the others."""
-        for front_end in self._front_ends:
-            if live.blocked:
+    def _hold(self, live: LiveSession, now: float) -> None:
+        """A message could not be delivered: pause the session there (stored at once) and send
+        the lost messages again later, in this chat's own run."""
+        if live.session.state is SessionState.RUNNING:
+            live.session.pause(now)  # `now` is the run's own time: nothing more falls due
+        log.warning("chat %s: %d session messages undelivered; session paused, will send again",
+                    live.chat_id, len(live.undelivered))  # fmt: skip
+        self._save(live)
+        self._redeliver_later(live)
+
+    def _redeliver_later(self, live: LiveSession) -> None:
+        delay_s = min(REDELIVER_MAX_S, REDELIVER_FIRST_S * 2**live.redeliver_tries)
+        live.redeliver_tries += 1
+        self.scheduler.schedule(live.chat_id, self.clock.now() + delay_s, self._redeliver)
+
+    async def _redeliver(self, chat_id: int) -> None:
+        """The scheduled retry of undelivered messages (see `_hold`)."""
+        live = self.live.get(chat_id)
+        if live is None:
+            return
+        async with self.lock(chat_id):
+            if self.live.get(chat_id) is not live or not live.undelivered:
                 return
-            try:
-                await call(front_end)  # type: ignore[misc]
-            except Exception as exc:
-                log.error("chat %s: a front end failed: %s", live.chat_id, error_summary(exc))
+            await self._tell(live, lambda f: f.undelivered(live))
+            if live.blocked:
+                await self._end(live, notify=False)
+            elif live.undelivered:
+                self._redeliver_later(live)
+            else:
+                log.info("chat %s: undelivered session messages sent; session paused", chat_id)
+                live.redeliver_tries = 0
+                self._save(live)
 
-    def _record_now(self, live: LiveSession) -> None:
-        live.record.state = live.session.to_dict()
-        live.record.updated_at = self.now_utc()
+    async def _tell(self, live: LiveSession, call: Callable[[FrontEnd], object]) -> None:
+        """Hand one event to every front end; one front end's failure never stops the others.
+        Audio and media they make for a user's own routine are marked as that user's."""
+        with made_for(_owner(live.user_id, live.record.routine_id)):
+            for front_end in self._front_ends:
+                if live.blocked:
+                    return
+                try:
+                    await call(front_end)  # type: ignore[misc]
+                except Exception as exc:
+                    log.error("chat %s: a front end failed: %s", live.chat_id, error_summary(exc))
 
-    def _save(self, live: LiveSession) -> None:
-        self._unsaved.pop(live.chat_id, None)
-        self._record_now(live)
-        self.store.save(live.record)
+    def _save(self, live: LiveSession) -> bool:
+        """Store the session now; False when it could not be (kept and stored later)."""
+        return self.keeping.save(live)
+
+    async def _save_or_tell(self, live: LiveSession) -> None:
+        if not self._save(live):
+            await self._storage_trouble(live)
+
+    async def _storage_trouble(self, live: LiveSession) -> None:
+        """Tell the session's user, once per outage, that storing fails and what is kept."""
+        if self.health.trouble is not None and self.health.first_for(live.chat_id):
+            trouble = self.health.trouble
+            await self._tell(live, lambda f: f.storage_trouble(live, trouble))
+
+    def _tell_soon(self, live: LiveSession) -> None:
+        """`_storage_trouble` from synchronous code (the batch store)."""
+        try:
+            task = asyncio.get_running_loop().create_task(self._storage_trouble(live))
+        except RuntimeError:
+            return
+        self._telling.add(task)
+        task.add_done_callback(self._telling.discard)
 
     def _save_soon(self, live: LiveSession) -> None:
-        """Store the session's progress with the next batch (within SAVE_DELAY_S)."""
-        self._unsaved[live.chat_id] = live
-        self._arm()
-
-    def _arm(self) -> None:
-        if self._flush_at is None:
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:  # no loop: the next save, or stopping the bot, stores it
-                return
-            self._flush_at = loop.call_later(SAVE_DELAY_S, self.flush)
+        self.keeping.save_soon(live)
 
     @property
     def unsaved(self) -> int:
         """How many sessions have progress not stored yet."""
-        return len(self._unsaved)
-
-    def flush(self) -> None:
-        """Store the progress of every session that moved since the last batch, in one go."""
-        if self._flush_at is not None:
-            self._flush_at.cancel()
-            self._flush_at = None
-        self._store_unended()
-        batch, self._unsaved = self._unsaved, {}
-        moved = [live for chat, live in batch.items() if self.live.get(chat) is live]
-        for live in moved:
-            self._record_now(live)
-        try:
-            self.store.update_many([live.record for live in moved])
-        except Exception as exc:
-            log.error("storing %d sessions failed: %s", len(moved), error_summary(exc))
-            for live in moved:  # keep them for the next batch
-                self._unsaved.setdefault(live.chat_id, live)
-            self._arm()
-
-    def _store_unended(self) -> None:
-        """Store the ends kept after a storage failure (their history entries), oldest first."""
-        while self._unended:
-            chat_id, session_id, entry = self._unended[0]
-            try:
-                self.store.end(chat_id, entry, session_id)
-            except Exception as exc:
-                log.error("storing %d kept session ends failed: %s", len(self._unended),
-                          error_summary(exc))  # fmt: skip
-                self._arm()
-                return
-            self._unended.pop(0)
+        return self.keeping.unsaved
 
     @property
     def unended(self) -> int:
         """How many ended sessions wait for their history entry to be stored."""
-        return len(self._unended)
+        return self.keeping.unended
+
+    def flush(self) -> None:
+        """Store what was kept and the progress of every session that moved (sessions/keeping.py);
+        stopping the bot calls it too."""
+        self.keeping.flush()
 
     def _schedule(self, live: LiveSession) -> None:
         if live.hands_free:  # not run step by step: one run, to ask how it went
@@ -457,20 +488,12 @@ class SessionService:
             live.session.stop(self.clock.now())
         entry = self._history_entry(live)
         self.scheduler.cancel(live.chat_id)
-        self._unsaved.pop(live.chat_id, None)
         self.live.pop(live.chat_id, None)
-        try:
-            entry_id = self.store.end(live.chat_id, entry)
-        except Exception as exc:  # a full disk, the database gone: keep the entry, retry it
-            log.error(
-                "chat %s: storing the end of a session failed, kept to retry: %s",
-                live.chat_id,
-                error_summary(exc),
-            )
-            if live.record.user_id not in self._forgetting:  # a forgotten user's is not kept
-                self._unended.append((live.chat_id, live.record.session_id, entry))
-                self._arm()
-            entry_id, ask_pain = 0, False  # no entry yet to rate
+        kept = live.record.user_id not in self._forgetting  # a forgotten user's is not kept
+        stored = self.keeping.end(live, entry, keep=kept)
+        if stored is None and kept and notify:
+            await self._storage_trouble(live)
+        entry_id = stored or 0  # 0: no entry yet to rate, the closing message asks for none
         ended = Ended(entry_id=entry_id, completed=entry.completed)
         await self._tell(live, lambda f: f.ended(live, ended, notify=notify, ask_pain=ask_pain))
         return ended
@@ -490,7 +513,7 @@ class SessionService:
         """End every session of this person, in every chat, without a word, and start none that
         is still being planned (their data is about to be deleted)."""
         self._forgetting.add(user_id)
-        self._unended = [kept for kept in self._unended if kept[2].user_id != user_id]
+        self.keeping.drop_user(user_id)
         try:
             await self.idle()  # a start in progress ends here, refused
             for live in self.of_user(user_id):
@@ -584,6 +607,11 @@ class SessionService:
                     await front_end.restored_lost(record)
                 except Exception as exc:
                     log.error("a front end failed on a lost session: %s", error_summary(exc))
+
+
+def _owner(user_id: int, routine_id: str) -> int | None:
+    """The user whose own words a session's audio speaks: theirs for an uploaded routine."""
+    return user_id if split_user_ref(routine_id) is not None else None
 
 
 __all__ = ["MIN_GAP_S", "OPS", "Ended", "HandsFreeSession", "SessionService"]

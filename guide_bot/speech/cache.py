@@ -6,12 +6,17 @@ entry whose sidecar is missing or does not match its file (a crash, a truncated 
 bit) is dropped and made again, never returned. Writes go to a temporary file in the same folder,
 then `os.replace`. Concurrent requests for one key (threads or asyncio tasks) make it once.
 A hit touches the file's mtime; over the size cap the least recently used entries go first.
+A write that fails (a full disk: ENOSPC) does not fail the caller: the audio just made is handed
+out from memory, not kept, with one log line when writing starts failing and one when it works
+again. `on_use` hears every key handed out (the bot notes those made from a user's own routine,
+so that /forget can `remove` them: storage/user_media.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hashlib
 import json
 import logging
@@ -44,6 +49,7 @@ class CacheEntry:
     path: Path
     data: bytes
     meta: Mapping[str, Any]
+    kept: bool = True  # False: the write failed (a full disk), `path` holds nothing
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,8 @@ class AudioCache:
         self._guard = threading.Lock()
         self._locks: dict[str, _KeyLock] = {}
         self._inflight: dict[tuple[int, str], asyncio.Future[tuple[CacheEntry, bool]]] = {}
+        self.on_use: Callable[[str], None] | None = None
+        self.write_failing = False
         self.root.mkdir(parents=True, exist_ok=True)
         self._sweep_temp_files()
 
@@ -109,16 +117,54 @@ class AudioCache:
 
     def get_or_make(self, key: str, make: Callable[[], Made]) -> tuple[CacheEntry, bool]:
         """The entry for a key, made once by `make` on a miss; returns (entry, was_hit)."""
+        self._used(key)
         with self._key_lock(key):
             entry = self.get(key)
             if entry is not None:
                 self._count("hits")
                 return entry, True
             self._count("misses")
-            return self.put(key, make()), False
+            made = make()
+            try:
+                entry = self.put(key, made)
+            except OSError as exc:  # a full disk: hand out the audio without keeping it
+                self._write_failed(key, exc)
+                return self._unkept(key, made), False
+            if self.write_failing:
+                self.write_failing = False
+                logger.warning("audio cache: writing works again")
+            return entry, False
+
+    def _write_failed(self, key: str, exc: OSError) -> None:
+        with contextlib.suppress(OSError):
+            self._remove(key)  # no half entry left behind
+        if not self.write_failing:
+            self.write_failing = True
+            logger.error(
+                "audio cache: cannot write to %s (%s); audio is made in memory and not kept "
+                "until writing works again. Free disk space.",
+                self.root,
+                "disk full" if exc.errno == errno.ENOSPC else type(exc).__name__,
+            )
+
+    def _unkept(self, key: str, made: Made) -> CacheEntry:
+        """An entry for audio that could not be written: its bytes, no file."""
+        path = self._sidecar(key).with_name(f"{key}.{made.ext}")
+        meta = {**made.meta, "ext": made.ext, "bytes": len(made.data)}
+        return CacheEntry(key=key, path=path, data=made.data, meta=meta, kept=False)
+
+    def _used(self, key: str) -> None:
+        if self.on_use is not None:
+            self.on_use(key)
+
+    def remove(self, key: str) -> None:
+        """Delete an entry (its audio and sidecar), e.g. one made from a forgotten user's words."""
+        with self._key_lock(key):
+            self._remove(key)
 
     async def aget_or_make(self, key: str, make: Callable[[], Made]) -> tuple[CacheEntry, bool]:
         """`get_or_make` off the event loop; concurrent tasks for one key share one call."""
+        self._used(key)  # for this caller: a shared in-flight call reports for the first one only
         loop = asyncio.get_running_loop()
         slot = (id(loop), key)
         pending = self._inflight.get(slot)

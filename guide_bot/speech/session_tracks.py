@@ -61,6 +61,7 @@ class TrackFile:
     size: int
     duration_s: float
     key: str
+    data: bytes | None = None  # the bytes, when the cache could not keep them (a full disk)
 
     @property
     def content_type(self) -> str:
@@ -194,8 +195,10 @@ class SessionTracks:
             size=len(entry.data),
             duration_s=float(entry.meta["duration_s"]),
             key=key,
+            data=None if entry.kept else entry.data,
         )
-        self._files[key] = found
+        if entry.kept:
+            self._files[key] = found
         return found
 
     def track_key(self, timeline: Timeline, voice_key: str, fmt: str) -> str:

@@ -26,6 +26,7 @@ from guide_bot.sessions.service import SessionService
 from guide_bot.speakers.sessions import SpeakerSessions
 from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.pending import PendingRepository
+from guide_bot.storage.user_media import UserMedia
 from guide_bot.storage.users import UserRepository
 from guide_bot.telegram.sender import Sender
 from guide_bot.telegram.speakers.follower import SpeakerChat
@@ -46,6 +47,7 @@ class Services:
     users: UserRepository
     history: HistoryRepository
     media: MediaRepository
+    user_media: UserMedia  # audio and media made from users' own routines (/forget)
     pending: PendingRepository
     reminders: ReminderRepository
     user_routines: UserRoutines

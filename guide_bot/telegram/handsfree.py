@@ -122,7 +122,7 @@ class TrackSender:
             except BadRequest:
                 log.info("stored file_id refused; uploading the track again")
                 self.media.forget(media_key)
-        data = track.path.read_bytes()
+        data = track.data if track.data is not None else track.path.read_bytes()
         message = await sender.call(
             chat_id,
             "sendAudio",

@@ -23,6 +23,11 @@ once how it went, and the user's answer ends the session (that is what the histo
 No dead buttons: the controls on a superseded message act on the session's current state (see
 handlers/session_controls.py); after the end, a press says the session is over and removes them.
 
+A session message that Telegram did not take even after the sender's retries (5xx for seconds)
+is kept in `live.undelivered`, not dropped: the service pauses the session and has it sent again
+(`undelivered`) with a word on why the session is paused and its controls (Resume); a Resume
+first sends what is still held.
+
 Cues that are already stale when delivered (the countdown and "halfway" more than a couple of
 seconds late, e.g. after a restart) are dropped; everything else is delivered late rather than
 lost, and the end of a step (release) is always said.
@@ -106,6 +111,7 @@ class StepVoice(Protocol):
 
 _OPENED = "voice:opening"  # the get-ready note speaks step 1 too (not sent again at its start)
 CAPTION_LIMIT = 1000  # Telegram's caption limit is 1024 characters after entity parsing
+MESSAGE_LIMIT = 4000  # and a message's is 4096
 
 
 class ChatPresenter:
@@ -161,7 +167,8 @@ class ChatPresenter:
         if self.is_quiet(live):
             await self.quiet.delivered(live, dues, now)
             return
-        lines: list[str] = []
+        lines: list[str] = list(live.undelivered)  # held after a failed send: they go first
+        live.undelivered.clear()
         loud = False  # a cue among `lines` that asks the user to move now (notify for it)
         both = self.is_both(live)
         timeline = live.session.timeline
@@ -265,9 +272,40 @@ class ChatPresenter:
         self, live: LiveSession, lines: list[str], now: float, *, notify: bool
     ) -> None:
         if lines and not live.blocked:
-            await self._text(live.chat_id, "\n".join(lines), notify=notify)
+            text = "\n".join(lines)
+            with Sender.watch() as failed:
+                await self._text(live.chat_id, text, notify=notify)
+            self._held_if_lost(live, text, failed)
             live.last_send_at = now
         lines.clear()
+
+    @staticmethod
+    def _held_if_lost(live: LiveSession, text: str, failed: list[str]) -> bool:
+        """Keep a message Telegram did not take after every retry (see `undelivered`)."""
+        if failed and not live.blocked:
+            live.undelivered.append(text)
+            return True
+        return False
+
+    async def undelivered(self, live: LiveSession) -> None:
+        """Send the held messages again, with why the session is paused and the controls; they
+        stay held (the service tries again later) while Telegram does not take them."""
+        if live.hands_free:  # its track carries the session: nothing to send again
+            live.undelivered.clear()
+            return
+        where = live.session.position(live.session.updated_at or 0.0)
+        notice = texts.UNDELIVERED_PAUSED.format(where=texts.at_step(where.step, where.step_count))
+        held = "\n\n".join(live.undelivered)
+        if len(held) + len(notice) > MESSAGE_LIMIT:  # keep the latest, which says where it is
+            held = live.undelivered[-1][: MESSAGE_LIMIT - len(notice) - 2]
+        with Sender.watch() as failed:
+            message = await self._text(
+                live.chat_id, f"{held}\n\n{notice}", self.controls(live), notify=True
+            )
+        if message is not None:
+            self._new_controls(live, message)
+        if message is not None or not failed:  # arrived, or refused (400): not worth repeating
+            live.undelivered.clear()
 
     async def _text(
         self,
@@ -299,16 +337,22 @@ class ChatPresenter:
     async def send_text(
         self, live: LiveSession, text: str, now: float, *, notify: bool
     ) -> Message | None:
-        """A session message without buttons (quiet mode's moves)."""
-        message = await self._text(live.chat_id, text, notify=notify)
+        """A session message without buttons (quiet mode's moves); held when Telegram does not
+        take it after every retry (see `undelivered`)."""
+        with Sender.watch() as failed:
+            message = await self._text(live.chat_id, text, notify=notify)
+        self._held_if_lost(live, text, failed)
         live.last_send_at = now
         return message
 
     async def send_controls(
         self, live: LiveSession, text: str, now: float, *, notify: bool
     ) -> Message | None:
-        """A session message with the controls (they live on it from now on)."""
-        message = await self._text(live.chat_id, text, self.controls(live), notify=notify)
+        """A session message with the controls (they live on it from now on); held when
+        Telegram does not take it after every retry (see `undelivered`)."""
+        with Sender.watch() as failed:
+            message = await self._text(live.chat_id, text, self.controls(live), notify=notify)
+        self._held_if_lost(live, text, failed)
         if message is not None:
             self._new_controls(live, message)
         live.last_send_at = now
@@ -358,20 +402,25 @@ class ChatPresenter:
     ) -> None:
         """A voice note with the text as caption, or the text alone; with the controls."""
         if live.voice and self.voice is not None:
-            message = await self.voice.send_note(live, step, text, self.controls(live))
+            with Sender.watch() as failed:
+                message = await self.voice.send_note(live, step, text, self.controls(live))
             if message is not None:
                 self._new_controls(live, message)
                 self._noted(live, step, message)
                 live.last_send_at = now
                 return
-            if live.blocked:
-                return
+            if live.blocked or self._held_if_lost(live, text, failed):
+                return  # Telegram did not take it: not a failure of speech
             await self._speech_failed(live)
         elif live.voice:
             await self._speech_failed(live)
-        if step is not None and await self._step_picture(live, step, text, now):
-            return
-        await self._controls_message(live, text, now, notify=notify)
+        with Sender.watch() as failed:
+            if step is not None and await self._step_picture(live, step, text, now):
+                return
+            if self._held_if_lost(live, text, failed):
+                return
+            await self._controls_message(live, text, now, notify=notify)
+        self._held_if_lost(live, text, failed)
 
     async def _step_picture(self, live: LiveSession, step: int, text: str, now: float) -> bool:
         """The step message as the caption of where the step works (one sendPhoto), the first
@@ -460,6 +509,13 @@ class ChatPresenter:
         if old is not None:
             await self.sender.edit_keyboard(live.chat_id, old, None)
 
+    async def storage_trouble(self, live: LiveSession, trouble: str) -> None:
+        """Storing fails: say so, and that the session goes on and nothing is lost yet."""
+        text = texts.STORAGE_FULL if trouble == "full" else texts.STORAGE_FAILING
+        if not live.session.state.closed:
+            text = f"{text} {texts.STORAGE_SESSION_GOES_ON}"
+        await self.sender.text(live.chat_id, text)
+
     async def speech_unavailable(self, live: LiveSession) -> None:
         """Speech failed at the start: say once that the session goes on in text."""
         await self.notice(live, texts.SPEECH_UNAVAILABLE)
@@ -477,6 +533,9 @@ class ChatPresenter:
             text = texts.closing(ended.completed, end_said=live.end_said, title=live.routine.title)
             # it notifies only when it says the end first (the user stopped it, or heard it)
             notify = bool(live.leftover.strip()) or (ended.completed and not live.end_said)
+            if not ended.entry_id:  # the history entry is kept until it can be stored
+                await self._text(live.chat_id, f"{live.leftover}{text}", notify=notify)
+                return
             await self._text(
                 live.chat_id,
                 f"{live.leftover}{text}\n\n{texts.PAIN_AFTER}",

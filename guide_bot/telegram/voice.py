@@ -109,6 +109,11 @@ class VoiceNoteSender:
             return None
         return await self._send(live, note, caption, keyboard)
 
+    async def settle(self) -> None:
+        """Wait for the notes being rendered ahead (before /forget deletes their files)."""
+        while self._ahead:
+            await asyncio.gather(*self._ahead, return_exceptions=True)
+
     def _render_ahead(self, notes: VoiceNotes, timeline: Timeline, step: int) -> None:
         task = asyncio.create_task(asyncio.to_thread(notes.step, timeline, step))
         self._ahead.add(task)

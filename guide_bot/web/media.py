@@ -101,10 +101,10 @@ def media_feature(
         except SpeechError as exc:
             logger.warning("media: cannot render %s: %s", routine.id, exc)
             raise web.HTTPServiceUnavailable(text="speech is not available right now\n") from exc
-        return web.FileResponse(
-            track.path,
-            headers={"Content-Type": track.content_type, "Cache-Control": "private, max-age=3600"},
-        )
+        headers = {"Content-Type": track.content_type, "Cache-Control": "private, max-age=3600"}
+        if track.data is not None:  # the cache could not keep it (a full disk): from memory
+            return web.Response(body=track.data, headers=headers)
+        return web.FileResponse(track.path, headers=headers)
 
     def add(app: web.Application) -> None:
         app.router.add_get(TRACK_ROUTE, serve_track)  # also answers HEAD

@@ -28,7 +28,7 @@ from guide_bot.storage.user_data import load_all_tables
 from guide_bot.storage.users import UserRepository, UserSettings
 
 NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
-ALL_REVISIONS = ["0001", "0004"]
+ALL_REVISIONS = ["0001", "0002", "0004"]
 
 
 @pytest.fixture
@@ -141,14 +141,14 @@ def test_the_alembic_command_works_for_developers(tmp_path: Path) -> None:
 def test_the_step_view_column_is_added_to_stored_sessions_and_removed_again(
     empty: Engine,
 ) -> None:
-    """Revision 0004 on a database at 0001 with a session in progress: the row stays, without a
-    step view (its next refresh sends a new step message); down to 0001 the column goes."""
+    """Revision 0004 on a database at 0002 with a session in progress: the row stays, without a
+    step view (its next refresh sends a new step message); down to 0002 the column goes."""
     from alembic.command import downgrade, upgrade
 
     from guide_bot.storage.schema import alembic_config
 
     with empty.begin() as connection:
-        upgrade(alembic_config(connection), "0001")
+        upgrade(alembic_config(connection), "0002")
     row = {
         "chat_id": 7, "user_id": 7, "session_id": "s1", "version": 3, "routine_id": "r",
         "mode": "text", "state": "{}", "plan": "{}", "speech_failed": False,
@@ -166,7 +166,7 @@ def test_the_step_view_column_is_added_to_stored_sessions_and_removed_again(
             3,
         )
     with empty.begin() as connection:
-        downgrade(alembic_config(connection), "0001")
+        downgrade(alembic_config(connection), "0002")
     assert "step_view" not in {c["name"] for c in inspect(empty).get_columns("active_sessions")}
     with empty.connect() as connection:
         assert connection.execute(text("SELECT version FROM active_sessions")).scalar() == 3

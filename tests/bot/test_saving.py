@@ -16,7 +16,7 @@ from fakebot.server import FakeBotServer
 from bot.harness import Bot, build_bot, event_at, ready_user, running
 from bot.test_session_flow import Chat, start_session
 from guide_bot.domain.clock import FakeClock
-from guide_bot.sessions import service as service_module
+from guide_bot.sessions import keeping as keeping_module
 from guide_bot.sessions.live import LiveSession as Live
 
 CHAT = 3003
@@ -124,7 +124,7 @@ async def test_a_batch_that_fails_is_kept_and_stored_by_the_next(
 async def test_the_batch_runs_by_itself_within_the_save_delay(
     server: FakeBotServer, tmp_path: Path, test_library: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service_module, "SAVE_DELAY_S", 0.01)
+    monkeypatch.setattr(keeping_module, "SAVE_DELAY_S", 0.01)
     bot, chat = saving_bot(server, tmp_path, test_library)
     sessions = bot.services.sessions
     async with running(bot):

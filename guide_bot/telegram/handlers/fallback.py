@@ -2,7 +2,9 @@
 
 Registered last (buttons nobody claims are answered by the router, telegram/routing.py).
 Errors are logged with the update id, the exception's type and its frames
-(logsafe_errors.error_summary), never its message, what the user wrote, or the token.
+(logsafe_errors.error_summary), never its message, what the user wrote, or the token. A write to
+storage that failed (a full disk) is logged once per outage (storage/health.py) and the user is
+told that what they asked could not be done and why, rather than hear nothing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from telegram.error import NetworkError
 from telegram.ext import MessageHandler, filters
 
 from guide_bot.logsafe_errors import error_summary
+from guide_bot.storage.health import is_storage_error
+from guide_bot.telegram import texts
 from guide_bot.telegram.context import AnyHandler, BotContext
 
 log = logging.getLogger(__name__)
@@ -35,6 +39,16 @@ async def on_error(update: object, context: BotContext) -> None:
     if update_id is None and isinstance(error, NetworkError):
         # polling could not reach Telegram; PTB retries on its own
         log.warning("polling failed: %s", type(error).__name__)
+        return
+    if is_storage_error(error) and isinstance(update, Update):
+        assert error is not None
+        trouble = context.services.sessions.health.failed("handling an update", error)
+        if update.callback_query is not None:  # the button stops spinning
+            await context.services.sender.answer(update.callback_query.id)
+        chat = update.effective_chat
+        if chat is not None:
+            text = texts.STORAGE_NOT_DONE_FULL if trouble == "full" else texts.STORAGE_NOT_DONE
+            await context.services.sender.text(chat.id, text)
         return
     log.error(
         "error while handling update %s: %s\n%s",

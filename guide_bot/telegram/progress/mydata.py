@@ -55,11 +55,13 @@ def forget_keyboard(token: str) -> InlineKeyboardMarkup:
 
 
 async def forget_everything(services: Services, chat_id: int, user_id: int) -> dict[str, int]:
-    """End the user's sessions without a word, then delete every row about the user."""
+    """End the user's sessions without a word, delete the audio and media made from their own
+    routines, then every row about the user."""
     await services.sessions.forget(user_id)
+    files = await services.user_media.delete(user_id)
     deleted = forget_user(services.database, user_id)
     clear_parsed_cache()
-    log.info("user data forgotten: %d rows", sum(deleted.values()))
+    log.info("user data forgotten: %d rows, %d media", sum(deleted.values()), files)
     return deleted
 
 

@@ -45,9 +45,15 @@ __all__ = [
     "SPEECH_UNAVAILABLE",
     "STOP",
     "STOPPED",
+    "STORAGE_FAILING",
+    "STORAGE_FULL",
+    "STORAGE_NOT_DONE",
+    "STORAGE_NOT_DONE_FULL",
+    "STORAGE_SESSION_GOES_ON",
     "SWAP_NO",
     "SWAP_QUESTION",
     "SWAP_YES",
+    "UNDELIVERED_PAUSED",
     "at_step",
     "closing",
     "hands_free_caption",
@@ -118,6 +124,28 @@ RESTART_CONTINUED = N_("I was restarted for a moment; your session goes on.")
 RESTART_PAUSED = N_(
     "I was restarted and your session <b>{title}</b> was paused{where} so you miss nothing. "
     "Tap Resume when you are ready."
+)
+STORAGE_FULL = N_(
+    "⚠️ The bot's disk is full, so I cannot save anything right now. Nothing is lost: I keep "
+    "your session's progress and history in memory and save them as soon as there is room "
+    "again (only a restart of the bot before then would lose them)."
+)
+STORAGE_FAILING = N_(
+    "⚠️ The bot's database is not working right now, so I cannot save anything. Nothing is "
+    "lost: I keep your session's progress and history in memory and save them as soon as it "
+    "works again (only a restart of the bot before then would lose them)."
+)
+STORAGE_NOT_DONE_FULL = N_(
+    "⚠️ I could not do that: the bot's disk is full, so nothing can be saved right now. "
+    "Please try again later."
+)
+STORAGE_NOT_DONE = N_(
+    "⚠️ I could not do that: the bot's database is not working right now. Please try again later."
+)
+STORAGE_SESSION_GOES_ON = N_("Your session goes on as before.")
+UNDELIVERED_PAUSED = N_(
+    "⚠️ Telegram did not take this message in time, so it comes late and I paused your "
+    "session{where} so you miss nothing. Tap Resume when you are ready."
 )
 RESTART_LOST = N_(
     "I was restarted and could not pick up your session <b>{title}</b> (the routine has "

@@ -1,0 +1,173 @@
+"""How the session service stores sessions: now, in batches, and what it keeps when it cannot.
+
+A start, a user action and a restore are stored at once (`save`); the progress of scheduled runs
+is stored within `SAVE_DELAY_S`, every session that moved in one transaction (`save_soon`,
+`flush`): one commit per run was a fifth of the bot's CPU at a thousand sessions
+(bench/README.md). Ending a session writes its history entry and removes the stored session in
+one transaction (`end`).
+
+A full disk (or a database that stopped answering) fails none of these: what could not be
+stored is kept in memory (a session whose store failed, whole, since a start may have no row
+yet; the progress of runs; an ended session's history entry) and stored with the next batch,
+each second, until it can be. `health` (storage/health.py) logs one line when the outage starts
+and one when everything kept was stored, and says which chats to tell, once per outage.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from datetime import datetime
+
+from guide_bot.progress.history import HistoryEntry
+from guide_bot.sessions.live import LiveSession
+from guide_bot.sessions.store import SessionStore
+from guide_bot.storage.health import StorageHealth
+
+SAVE_DELAY_S = 1.0
+
+
+class Keeping:
+    """The service's writes of sessions, and what waits to be stored."""
+
+    def __init__(
+        self,
+        store: SessionStore,
+        *,
+        now_utc: Callable[[], datetime],
+        is_live: Callable[[LiveSession], bool],
+        on_kept: Callable[[LiveSession], None],
+    ) -> None:
+        self.store = store
+        self.health = StorageHealth()
+        self._now_utc = now_utc
+        self._is_live = is_live  # still the chat's session in progress
+        self._on_kept = on_kept  # a session's progress is kept: its user may need telling
+        self._unsaved: dict[int, LiveSession] = {}  # progress of scheduled runs, see `flush`
+        self._resave: dict[int, LiveSession] = {}  # sessions whose store failed
+        # ends whose history entry could not be stored: (chat, session id, entry)
+        self._unended: list[tuple[int, str, HistoryEntry]] = []
+        self._flush_at: asyncio.TimerHandle | None = None
+
+    def record_now(self, live: LiveSession) -> None:
+        """Copy the machine's state into the session's record."""
+        live.record.state = live.session.to_dict()
+        live.record.updated_at = self._now_utc()
+
+    def save(self, live: LiveSession) -> bool:
+        """Store the session now; False (kept for the next batch) when storing failed."""
+        self._unsaved.pop(live.chat_id, None)
+        self.record_now(live)
+        try:
+            self.store.save(live.record)
+        except Exception as exc:  # a full disk: keep it, store it with the next batch
+            self.health.failed("storing a session", exc)
+            self._resave[live.chat_id] = live
+            self._arm()
+            return False
+        return True
+
+    def save_soon(self, live: LiveSession) -> None:
+        """Store the session's progress with the next batch (within SAVE_DELAY_S)."""
+        self._unsaved[live.chat_id] = live
+        self._arm()
+
+    def end(self, live: LiveSession, entry: HistoryEntry, *, keep: bool) -> int | None:
+        """Store the end of a session (its history entry in, the stored session out); its
+        entry id, or None when storing failed (kept to store later if `keep`)."""
+        self.drop(live.chat_id)
+        try:
+            return self.store.end(live.chat_id, entry)
+        except Exception as exc:  # a full disk, the database gone: keep the entry, retry it
+            self.health.failed("storing the end of a session", exc)
+            if keep:
+                self._unended.append((live.chat_id, live.record.session_id, entry))
+                self._arm()
+            return None
+
+    def drop(self, chat_id: int) -> None:
+        """Forget what waits to be stored of this chat's session (it ended)."""
+        self._unsaved.pop(chat_id, None)
+        self._resave.pop(chat_id, None)
+
+    def drop_user(self, user_id: int) -> None:
+        """Forget the kept ends of this person (their data is being deleted)."""
+        self._unended = [kept for kept in self._unended if kept[2].user_id != user_id]
+
+    def _arm(self) -> None:
+        if self._flush_at is None:
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no loop: the next save, or stopping the bot, stores it
+                return
+            self._flush_at = loop.call_later(SAVE_DELAY_S, self.flush)
+
+    @property
+    def unsaved(self) -> int:
+        """How many sessions have progress not stored yet."""
+        return len(self._unsaved.keys() | self._resave.keys())
+
+    @property
+    def unended(self) -> int:
+        """How many ended sessions wait for their history entry to be stored."""
+        return len(self._unended)
+
+    def flush(self) -> None:
+        """Store what was kept, then the progress of every session that moved since the last
+        batch, in one go."""
+        if self._flush_at is not None:
+            self._flush_at.cancel()
+            self._flush_at = None
+        wrote = self._store_unended() | self._store_kept()
+        batch, self._unsaved = self._unsaved, {}
+        moved = [live for live in batch.values() if self._is_live(live)]
+        for live in moved:
+            self.record_now(live)
+        try:
+            self.store.update_many([live.record for live in moved])
+        except Exception as exc:
+            self.health.failed(f"storing {len(moved)} sessions", exc)
+            for live in moved:  # keep them for the next batch
+                self._unsaved.setdefault(live.chat_id, live)
+                self._on_kept(live)
+            self._arm()
+            return
+        wrote = wrote or bool(moved)
+        if wrote and not (self._unended or self._resave):  # all kept is stored: the outage is over
+            self.health.worked()
+
+    def _store_kept(self) -> bool:
+        """Store the sessions whose own store failed (upserted: a start may have no row yet);
+        whether any was written."""
+        wrote = False
+        for chat_id, live in list(self._resave.items()):
+            if not self._is_live(live):
+                self._resave.pop(chat_id, None)  # ended meanwhile: its end stores it
+                continue
+            self.record_now(live)
+            try:
+                self.store.save(live.record)
+            except Exception as exc:
+                self.health.failed(f"storing {len(self._resave)} kept sessions", exc)
+                self._arm()
+                return wrote
+            self._resave.pop(chat_id, None)
+            self._unsaved.pop(chat_id, None)
+            wrote = True
+        return wrote
+
+    def _store_unended(self) -> bool:
+        """Store the ends kept after a storage failure (their history entries), oldest first;
+        whether any was written."""
+        wrote = False
+        while self._unended:
+            chat_id, session_id, entry = self._unended[0]
+            try:
+                self.store.end(chat_id, entry, session_id)
+            except Exception as exc:
+                self.health.failed(f"storing {len(self._unended)} kept session ends", exc)
+                self._arm()
+                return wrote
+            self._unended.pop(0)
+            wrote = True
+        return wrote
