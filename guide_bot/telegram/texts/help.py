@@ -103,16 +103,23 @@ def _on_off(on: bool, tr: Translator) -> str:
 
 
 def settings_text(
-    mode: str, language: str, slow: bool, countdown: bool, *, tr: Translator = EN
+    mode: str, language: str | None, slow: bool, countdown: bool, *, tr: Translator = EN
 ) -> str:
-    """The current settings."""
+    """The current settings; `language`: the English voice's accent (None: not shown, the bot
+    speaks another language to this user)."""
     mode_name = tr.gettext(MODE_NAMES.get(mode, mode))
-    voice = tr.gettext(LANGUAGE_NAMES.get(language, language))
+    voice = (
+        []
+        if language is None
+        else [
+            tr.t("Voice: <b>{voice}</b>", voice=tr.gettext(LANGUAGE_NAMES.get(language, language)))
+        ]
+    )
     return "\n".join(
         [
             tr.gettext(SETTINGS_TITLE),
             tr.t("Steps come as: <b>{mode}</b>", mode=mode_name),
-            tr.t("Voice: <b>{voice}</b>", voice=voice),
+            *voice,
             tr.t("Slow speech: <b>{state}</b>", state=_on_off(slow, tr)),
             tr.t(
                 "Countdown (3, 2, 1) at the end of holds: <b>{state}</b>",
