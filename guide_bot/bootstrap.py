@@ -264,7 +264,9 @@ def build_bot(
     for issue in loaded.errors:
         log.warning("routine file skipped: %s: %s", issue.file, issue.message)
     user_routines = UserRoutines(UserRoutineRepository(database), frozenset(loaded.routines))
-    catalog = Catalog.from_routines(loaded.routines.values(), [user_routines.routines])
+    catalog = Catalog.from_routines(
+        loaded.routines.values(), [user_routines.routines], loaded.translations
+    )
     users = UserRepository(database)
     reminders = ReminderRepository(database)
 

@@ -15,6 +15,7 @@ from guide_bot.domain.timeline import plan
 from guide_bot.library.issues import Issue
 from guide_bot.library.lint import lint_routine
 from guide_bot.library.loader import load_routines
+from guide_bot.library.translations import missing_languages
 
 
 def _echo_issue(kind: str, issue: Issue) -> None:
@@ -23,15 +24,21 @@ def _echo_issue(kind: str, issue: Issue) -> None:
 
 @click.command("validate")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--strict", is_flag=True, help="Treat lint warnings as errors.")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat lint warnings, and a shipped language a routine lacks, as errors.",
+)
 @json_option
 @unchecked_library_option
 def validate_cmd(paths: tuple[Path, ...], strict: bool, as_json: bool, library: Path) -> None:
-    """Check routine files (default: the whole library). Exit 0 when valid, 1 otherwise."""
+    """Check routine files (default: the whole library) and their translations. Exit 0 when
+    valid, 1 otherwise; with --strict, a warning (also a missing language) counts as an error."""
     result = load_routines(paths or (check_library(library),))
     warnings: list[Issue] = []
     for routine_id, routine in result.routines.items():
         warnings.extend(lint_routine(routine, str(result.files[routine_id])))
+    warnings.extend(missing_languages(result.files))
     errors = list(result.errors)
     if strict:
         errors.extend(warnings)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from guide_bot.domain.routine import AREAS, COMPLAINTS, SLUG_RE, TOOLS, Routine
 from guide_bot.domain.timeline import plan
+from guide_bot.library.translations import Translations
 
 MAX_REF_LENGTH = 40
 UserSource = Callable[[int], Iterable[Routine]]
@@ -47,14 +48,28 @@ class Catalog:
 
     library: dict[str, Routine]
     user_sources: tuple[UserSource, ...] = ()
+    translations: Translations = field(default_factory=Translations)
     _durations: dict[tuple[str, int], float] = field(default_factory=dict)
 
     @classmethod
     def from_routines(
-        cls, routines: Iterable[Routine], user_sources: Iterable[UserSource] = ()
+        cls,
+        routines: Iterable[Routine],
+        user_sources: Iterable[UserSource] = (),
+        translations: Translations | None = None,
     ) -> Catalog:
-        """A catalog of these library routines, and of each user's own from `user_sources`."""
-        return cls(library={r.id: r for r in routines}, user_sources=tuple(user_sources))
+        """A catalog of these library routines, and of each user's own from `user_sources`;
+        `translations` (LoadResult.translations) gives the library in the other languages."""
+        return cls(
+            library={r.id: r for r in routines},
+            user_sources=tuple(user_sources),
+            translations=translations or Translations(),
+        )
+
+    def localized(self, routine: Routine, code: str) -> Routine:
+        """`routine` in the language `code` (en, de, es, ru, pt-br): its translation, or the
+        routine itself in English, for a user's own routine or where no translation loaded."""
+        return self.translations.localized(routine, code)
 
     def routines(self, user_id: int) -> list[Routine]:
         """Every routine this user may use: theirs first, then the library, by title."""

@@ -23,6 +23,7 @@ from guide_bot.library.messages import (
     plain_errors,
 )
 from guide_bot.library.plain_data import is_under, plain_data
+from guide_bot.library.translations import Translations, load_translations
 from guide_bot.library.yaml_source import RoutineYamlError, parse_yaml
 
 __all__ = [
@@ -45,6 +46,8 @@ class LoadResult:
     routines: dict[str, Routine] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     errors: list[Issue] = field(default_factory=list)
+    # The routines in the other languages, from translations/<code>/<id>.yaml beside them.
+    translations: Translations = field(default_factory=Translations)
 
 
 def parse_routine(
@@ -110,7 +113,9 @@ def routine_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def load_routines(paths: Iterable[Path]) -> LoadResult:
-    """Load and validate every routine file under the given files and folders."""
+    """Load and validate every routine file under the given files and folders, and their
+    translations (a refused translation is an error; its routine still loads)."""
+    paths = list(paths)
     result = LoadResult()
     for path in routine_files(paths):
         name = str(path)
@@ -170,4 +175,8 @@ def load_routines(paths: Iterable[Path]) -> LoadResult:
             continue
         result.routines[routine.id] = routine
         result.files[routine.id] = path
+    result.translations, problems = load_translations(
+        result.routines, result.files, [path for path in paths if path.is_dir()]
+    )
+    result.errors.extend(problems)
     return result
