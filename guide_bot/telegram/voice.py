@@ -53,7 +53,7 @@ class VoiceNoteSender:
     ) -> SentTrack | None:
         """Hands-free: the whole session as one audio message; None if it failed."""
         voice = live.record.plan.get("voice")
-        return await self.tracks.send(live.chat_id, live.routine, voice, keyboard)
+        return await self.tracks.send(live.chat_id, live.routine, voice, keyboard, tr=live.tr)
 
     async def _notes(self, live: LiveSession) -> VoiceNotes | None:
         if live.speech is None:  # after a restart: the same voice again

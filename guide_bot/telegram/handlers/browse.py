@@ -32,15 +32,15 @@ def card_view(
     screening answers, with what changed and why (in a group: only that it changed)."""
     user = services.users.get(user_id)
     tr = tr_of(user_id, services)
+    routine = services.catalog.localized(routine, tr.code)
     fitted = fit(routine, (user.screening or ()) if user else (), pick_length(routine, None))
     private = chat_id is None or chat_id == user_id
     played = fitted.adaptation.routine
     if played is None:
-        shown = services.catalog.localized(routine, tr.code)
         duration = services.catalog.duration_s(routine)
-        return texts.routine_card(shown, duration, private=private, tr=tr)
+        return texts.routine_card(routine, duration, private=private, tr=tr)
     return texts.routine_card(
-        services.catalog.localized(played, tr.code),
+        played,
         services.catalog.duration_s(played),
         changes=fitted.changes,
         private=private,

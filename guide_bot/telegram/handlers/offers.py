@@ -26,9 +26,12 @@ from guide_bot.telegram.pictures import pictures_for
 
 
 def fitted_for(user_id: int, routine: Routine, code: str | None, services: Services) -> Fitted:
-    """The routine fitted to this user's screening answers in the length of `code`."""
+    """The routine fitted to this user's screening answers in the length of `code`, in the
+    user's language."""
     user = services.users.get(user_id)
     conditions = (user.screening or ()) if user is not None else ()
+    if user is not None:
+        routine = services.catalog.localized(routine, user.language_code)
     return fit(routine, conditions, pick_length(routine, code))
 
 
@@ -125,8 +128,7 @@ async def offer_start(
         routine, chosen, ok, lengths, hands=hands if offer_hands else None, tr=tr
     )
     if message_id is None:  # a new offer: first where step 1 works
-        shown = services.catalog.localized(played, tr.code)
-        await _first_picture(chat_id, shown, fitted, services, tr=tr)
+        await _first_picture(chat_id, played, fitted, services, tr=tr)
     await _show(chat_id, message_id, "\n".join(lines), markup, services)
 
 
