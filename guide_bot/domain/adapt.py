@@ -21,7 +21,12 @@ from guide_bot.domain.routine import Length, Load, Routine, Step
 from guide_bot.domain.wording import ENGLISH, N_, Wording
 
 ChangeAction = Literal["left out", "replaced", "softened", "held longer", "held shorter", "note"]
-PRESSURE_WORDS = re.compile(r"\b\d+(?: or \d+)? out of 10\b")
+# A pressure target in each shipped language's words: "6 out of 10", "5 or 6 out of 10", German
+# "6 von 10", Spanish "6 de 10", Russian "6 из 10", Portuguese "6 de 10". Only the numbers are
+# replaced, so the sentence stays in its own language whatever the wording's language is.
+PRESSURE_WORDS = re.compile(
+    r"\b\d+(?:\s+(?:or|to|oder|bis|o|a|или|ou)\s+\d+)?(?=\s+(?:out\s+of|von|de|из)\s+10\b)"
+)
 BALANCE_WORDS = N_("Keep one hand on a wall or a chair for balance.")
 # The action words of a change on the card (the JSON keeps the English action).
 ACTION_WORDS: dict[str, str] = {
@@ -108,9 +113,8 @@ def _soft_pressure(step: Step, cap: int, w: Wording) -> Step:
         return step
     if step.pressure is not None and step.pressure <= cap:
         return step
-    words = f"{cap} out of 10"
-    if w.code == "en" and PRESSURE_WORDS.search(step.instruction):
-        instruction = PRESSURE_WORDS.sub(words, step.instruction)
+    if PRESSURE_WORDS.search(step.instruction):
+        instruction = PRESSURE_WORDS.sub(str(cap), step.instruction)
     else:
         light = w.gettext("Keep the pressure light, about {cap} out of 10.").format(cap=cap)
         instruction = f"{step.instruction} {light}"

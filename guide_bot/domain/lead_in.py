@@ -12,6 +12,7 @@ from __future__ import annotations
 from guide_bot.domain.cues import CueKind
 from guide_bot.domain.routine import Routine, Step
 from guide_bot.domain.timeline import Hold, Timeline
+from guide_bot.domain.wording import ENGLISH, Wording
 
 _UNITS = [
     "zero",
@@ -49,7 +50,13 @@ def number_words(n: int) -> str:
     return _TENS[tens - 2] if units == 0 else f"{_TENS[tens - 2]} {_UNITS[units]}"
 
 
-def time_left_words(seconds: float) -> str:
+def _count(n: int, w: Wording) -> str:
+    """A number as said: English in words ("twenty five"), other languages in digits (the voice
+    reads them in its own language)."""
+    return number_words(n) if w.code == "en" else str(n)
+
+
+def time_left_words(seconds: float, w: Wording = ENGLISH) -> str:
     """How long is left, as said aloud: "45 seconds", "one minute twenty", "two minutes".
 
     Whole seconds under 20 s; above that to the nearest 5 s, which is what people can use.
@@ -57,26 +64,37 @@ def time_left_words(seconds: float) -> str:
     whole = max(1, round(seconds)) if seconds < 20 else 5 * round(seconds / 5)
     minutes, rest = divmod(whole, 60)
     if minutes == 0:
-        return "one second" if rest == 1 else f"{number_words(rest)} seconds"
-    said = "one minute" if minutes == 1 else f"{number_words(minutes)} minutes"
+        return w.ngettext("{n} second", "{n} seconds", rest).format(n=_count(rest, w))
+    said = w.ngettext("{n} minute", "{n} minutes", minutes).format(n=_count(minutes, w))
     if rest == 0:
         return said
     if rest < 10:
-        return f"{said} and {number_words(rest)} seconds"
-    return f"{said} {number_words(rest)}"
+        secs = w.ngettext("{n} second", "{n} seconds", rest).format(n=_count(rest, w))
+        return w.gettext("{minutes} and {seconds}").format(minutes=said, seconds=secs)
+    # "one minute twenty": the seconds as a bare number
+    return w.gettext("{minutes} {seconds}").format(minutes=said, seconds=_count(rest, w))
 
 
-def _hold_name(step: Step, hold: Hold) -> str:
+def _side(side: str, w: Wording) -> str:
+    return w.gettext("Left side") if side == "left" else w.gettext("Right side")
+
+
+def _hold_name(step: Step, hold: Hold, w: Wording) -> str:
     """The hold in a few words: "Right side", "Repetition 2 of 3, right side", or the title."""
-    side = f"{hold.side.capitalize()} side" if hold.side else None
     if step.reps > 1:
-        rep = f"Repetition {hold.rep} of {step.reps}"
-        return f"{rep}, {side.lower()}" if side else rep
-    return side or step.title
+        rep = w.gettext("Repetition {rep} of {reps}").format(rep=hold.rep, reps=step.reps)
+        if not hold.side:
+            return rep
+        side = w.gettext("left side") if hold.side == "left" else w.gettext("right side")
+        return w.gettext("{repetition}, {side}").format(repetition=rep, side=side)
+    return _side(hold.side, w) if hold.side else step.title
 
 
-def lead_in_texts(routine: Routine, timeline: Timeline, offset_s: float) -> tuple[str, ...]:
-    """The words that open a note starting at `offset_s` of the (moved) timeline of `routine`.
+def lead_in_texts(
+    routine: Routine, timeline: Timeline, offset_s: float, w: Wording = ENGLISH
+) -> tuple[str, ...]:
+    """The words that open a note starting at `offset_s` of the (moved) timeline of `routine`,
+    in the language of `w` (the routine's own words are its titles).
 
     In a hold: where and how long is left. Before a hold of the step: the step and the side that
     comes. After the step's last hold: the rest and the next step. Empty before step 1 (the
@@ -86,22 +104,38 @@ def lead_in_texts(routine: Routine, timeline: Timeline, offset_s: float) -> tupl
     if step_number == 0:
         return ()
     step = routine.steps[step_number - 1]
-    title = f"Step {step_number}, {step.title}."
+    title = w.gettext("Step {number}, {title}.").format(number=step_number, title=step.title)
     holds = [h for h in timeline.holds if h.step == step_number]
     starts = [
         e.at_s for e in timeline.events if e.kind is CueKind.HOLD_START and e.step == step_number
     ]
     for hold, words_at in zip(holds, starts, strict=True):
         if words_at <= offset_s + EPS < hold.end_s:
-            name = _hold_name(step, hold)
-            return (f"{name}, {time_left_words(hold.end_s - offset_s)} left.", f"{name}.")
+            name = _hold_name(step, hold, w)
+            left = time_left_words(hold.end_s - offset_s, w)
+            return (
+                w.gettext("{name}, {time} left.").format(name=name, time=left),
+                w.gettext("{name}.").format(name=name),
+            )
         if words_at > offset_s + EPS:
-            name = _hold_name(step, hold)
+            name = _hold_name(step, hold, w)
             if hold is holds[0]:
-                first = f" {hold.side.capitalize()} side first." if hold.side else ""
-                return (f"{title}{first}", f"Step {step_number}.")
-            return (f"{title} {name} next.", f"{name} next.")
+                if not hold.side:
+                    return (title, w.gettext("Step {number}.").format(number=step_number))
+                first = (
+                    w.gettext("Left side first.")
+                    if hold.side == "left"
+                    else w.gettext("Right side first.")
+                )
+                return (
+                    f"{title} {first}",
+                    w.gettext("Step {number}.").format(number=step_number),
+                )
+            return (
+                w.gettext("{title} {name} next.").format(title=title, name=name),
+                w.gettext("{name} next.").format(name=name),
+            )
     if step_number < len(routine.steps):
         following = routine.steps[step_number]
-        return (f"Rest. Next: {following.title}.", "Rest.")
-    return ("That was the last step.",)
+        return (w.gettext("Rest. Next: {title}.").format(title=following.title), w.gettext("Rest."))
+    return (w.gettext("That was the last step."),)

@@ -22,8 +22,10 @@ _PARAM_RATE = 1
 _SYNTH_CALLBACK = ctypes.CFUNCTYPE(
     ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
 )
-# A few accents gTTS reaches through Google's domains, mapped to espeak-ng voices.
+# The accents gTTS reaches through Google's domains, mapped to espeak-ng voices ("en" is British).
 _ENGLISH_BY_TLD = {"com": "en-us", "us": "en-us", "co.uk": "en", "com.au": "en", "ca": "en-us"}
+_SPANISH_BY_TLD = {"com.mx": "es-419", "us": "es-419"}
+_PORTUGUESE_BY_TLD = {"com.br": "pt-br"}
 DEFAULT_RATE_WPM = 165
 SLOW_RATE_WPM = 130
 
@@ -88,9 +90,13 @@ def _load() -> _Library:
 
 
 def espeak_voice(language: str, tld: str = "com") -> str:
-    """The espeak-ng voice name for a gTTS-style language and accent."""
+    """The espeak-ng voice name for a gTTS-style language and accent (pt + com.br is pt-br)."""
     if language == "en":
         return _ENGLISH_BY_TLD.get(tld, "en-us")
+    if language == "es":
+        return _SPANISH_BY_TLD.get(tld, "es")
+    if language == "pt":
+        return _PORTUGUESE_BY_TLD.get(tld, "pt")
     return language
 
 

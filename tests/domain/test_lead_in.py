@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from conftest import build_routine
@@ -150,3 +150,46 @@ def test_added_time_is_counted_in_the_time_left(routine: Routine, timeline: Time
 def test_moved_refuses_times_that_do_not_fit(timeline: Timeline) -> None:
     with pytest.raises(ValueError, match="times for"):
         moved(timeline, [0.0])
+
+
+class _German:
+    """A Wording with a few German words, as a translator's catalog gives them."""
+
+    code = "de"
+    words: ClassVar[dict[str, str]] = {
+        "Right side": "Rechte Seite",
+        "Left side": "Linke Seite",
+        "{name}, {time} left.": "{name}, noch {time}.",
+        "{name}.": "{name}.",
+        "{minutes} {seconds}": "{minutes} {seconds}",
+        "Step {number}, {title}.": "Schritt {number}, {title}.",
+        "Right side first.": "Zuerst die rechte Seite.",
+        "Step {number}.": "Schritt {number}.",
+    }
+
+    def gettext(self, message: str) -> str:
+        return self.words.get(message, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        forms = {
+            "{n} second": ("{n} Sekunde", "{n} Sekunden"),
+            "{n} minute": ("{n} Minute", "{n} Minuten"),
+        }
+        one, many = forms[singular]
+        return one if n == 1 else many
+
+
+def test_the_lead_in_speaks_the_wording_language(routine: Routine, timeline: Timeline) -> None:
+    german = _German()
+    at = hold_start(timeline, 1) + 0.5
+    assert lead_in_texts(routine, timeline, at, german) == (
+        "Rechte Seite, noch 1 Minute 20.",
+        "Rechte Seite.",
+    )
+    at = hold_start(timeline, 1, nth=1) + 79
+    assert lead_in_texts(routine, timeline, at, german)[0] == "Linke Seite, noch 1 Sekunde."
+    at = timeline.step_starts[0] + 1
+    assert lead_in_texts(routine, timeline, at, german) == (
+        "Schritt 1, Upper trapezius. Zuerst die rechte Seite.",
+        "Schritt 1.",
+    )
