@@ -83,7 +83,12 @@ def played_routine(routine: Routine, inputs: dict[str, Any]) -> Routine:
     if length not in LENGTHS or not isinstance(conditions, list):
         raise RoutineRefused(f"stored length {length!r} or conditions are not valid")
     try:
-        adaptation = personalise(routine, length=length, conditions=[str(c) for c in conditions])
+        adaptation = personalise(
+            routine,
+            length=length,
+            conditions=[str(c) for c in conditions],
+            w=translator(session_language(inputs)),
+        )
     except ValueError as exc:  # a length the routine lost, a condition no longer known
         raise RoutineRefused(str(exc)) from exc
     if adaptation.routine is None:

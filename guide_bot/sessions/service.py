@@ -207,7 +207,7 @@ class SessionService:
             language = user.language_code if user else DEFAULT_LANGUAGE
             routine = self.catalog.localized(routine, language)  # the user's words, same timings
             if choice is not None:
-                routine = played_routine(routine, choice.to_inputs())
+                routine = played_routine(routine, {**choice.to_inputs(), "language": language})
             plan = await build_plan(
                 routine,
                 user.settings if user else None,

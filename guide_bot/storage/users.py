@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import JSON, BigInteger, Boolean, String, select
+from sqlalchemy import JSON, BigInteger, Boolean, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from guide_bot.domain.conditions import CONDITION_NAMES
@@ -141,6 +141,21 @@ class UserRepository:
             row = db.get(UserRow, user_id)
             if row is not None:
                 row.locale = code
+
+    def first_locale(self, user_id: int, chat_id: int, code: str, now: datetime) -> bool:
+        """At first contact: create the user if new and store `code` as their language unless
+        one is stored already. True if this call stored it (once per user, even when two updates
+        of theirs race)."""
+        if code not in LANGUAGES:
+            raise ValueError(f"unknown language {code!r}; allowed: {', '.join(LANGUAGES)}")
+        self.ensure(user_id, chat_id, now)
+        with self._sessions.begin() as db:
+            done = db.execute(
+                update(UserRow)
+                .where(UserRow.user_id == user_id, UserRow.locale.is_(None))
+                .values(locale=code)
+            )
+            return bool(done.rowcount)
 
     def locale_of(self, user_id: int) -> str:
         """The language the bot speaks to the user (English for an unknown user)."""

@@ -100,7 +100,7 @@ class VoiceNoteSender:
         offset = live.session.position(now).offset_s
         timeline = moved(live.session.timeline, live.session.event_times())
         end = next((s for s in timeline.step_starts if s > offset + 1e-6), timeline.total_s)
-        openings = lead_in_texts(live.routine, timeline, offset)
+        openings = lead_in_texts(live.routine, timeline, offset, live.tr)
         try:
             note = await asyncio.to_thread(notes.picked_up, timeline, offset, end, openings)
         except Exception as exc:

@@ -33,7 +33,8 @@ def card_view(
     user = services.users.get(user_id)
     tr = tr_of(user_id, services)
     routine = services.catalog.localized(routine, tr.code)
-    fitted = fit(routine, (user.screening or ()) if user else (), pick_length(routine, None))
+    conditions = (user.screening or ()) if user else ()
+    fitted = fit(routine, conditions, pick_length(routine, None), tr)
     private = chat_id is None or chat_id == user_id
     played = fitted.adaptation.routine
     if played is None:

@@ -30,9 +30,9 @@ def fitted_for(user_id: int, routine: Routine, code: str | None, services: Servi
     user's language."""
     user = services.users.get(user_id)
     conditions = (user.screening or ()) if user is not None else ()
-    if user is not None:
-        routine = services.catalog.localized(routine, user.language_code)
-    return fit(routine, conditions, pick_length(routine, code))
+    tr = tr_of(user_id, services)
+    routine = services.catalog.localized(routine, tr.code)
+    return fit(routine, conditions, pick_length(routine, code), tr)
 
 
 def length_choices(
