@@ -23,7 +23,7 @@ import pytest
 import responses
 from fakebot.server import Call, FakeBotServer
 
-from bot.harness import build_bot, button_data, ready_user, running, write_library
+from bot.harness import build_bot, button_data, event_at, ready_user, running, write_library
 from guide_bot.i18n import EN, Translator, translator
 from guide_bot.reminders.rules import EVERY_DAY, ReminderRule
 from guide_bot.speech.codecs import encode
@@ -311,3 +311,36 @@ async def test_the_reminder_goes_out_in_the_users_language(
     es = translator("es")
     assert said(es, "Time for <b>{title}</b>.", title=TITLES["es"][0]) in reminder.text
     assert said(es, "▶️ Start now") == next(label for label, _ in reminder.buttons())
+
+
+async def test_a_restart_keeps_the_sessions_language(
+    server: FakeBotServer, tmp_path: Path, bot_database: str | None
+) -> None:
+    from guide_bot.domain.clock import FakeClock
+
+    library = translated_library(tmp_path / "library")
+    server.language_codes[CHAT] = "de"
+    de = translator("de")
+    bot = build_bot(server, tmp_path, library, database_url=bot_database)
+    async with running(bot):
+        await say(server, "/help")
+        ready_user(bot.services, CHAT)
+        (offer,) = await say(server, "/session quick-test")
+        await tap(server, offer, button_with(offer, "5"))
+        await bot.run_for(event_at(bot, CHAT, "announce", 1) + 0.5)
+    stopped_at = bot.clock.now()
+
+    again = build_bot(
+        server, tmp_path, library, clock=FakeClock(stopped_at + 1.0), database_url=bot_database
+    )
+    async with running(again):
+        live = again.services.sessions.get(CHAT)
+        assert live is not None
+        assert live.routine.title == TITLES["de"][0]  # the translation, as when it started
+        before = len(server.sent(CHAT))
+        await again.run_for(
+            event_at(again, CHAT, "announce", 2) - event_at(again, CHAT, "announce", 1)
+        )
+        shown = [c.text for c in server.sent(CHAT)[before:]]
+    heading = said(de, "Step {number} of {count} · {title}", number=2, count=3, title="")
+    assert any(text.startswith(f"<b>{heading}{TITLES['de'][1][1]}</b>") for text in shown), shown
