@@ -263,7 +263,9 @@ def build_bot(
     database = open_database(settings)
     loaded = load_routines([settings.library])
     for issue in loaded.errors:
-        log.warning("routine file skipped: %s: %s", issue.file, issue.message)
+        # a refused translation leaves its routine in English for that language
+        kind = "translation refused" if "/translations/" in issue.file else "routine file skipped"
+        log.warning("%s: %s: %s", kind, issue.where(), issue.message)
     user_routines = UserRoutines(UserRoutineRepository(database), frozenset(loaded.routines))
     catalog = Catalog.from_routines(
         loaded.routines.values(), [user_routines.routines], loaded.translations

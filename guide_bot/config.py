@@ -19,6 +19,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from guide_bot.i18n.languages import LANGUAGES, UnknownLanguage, parse_language
 from guide_bot.paths import shipped_library_dir
 
 _MEDIA_PLAYER = re.compile(r"media_player\.[a-z0-9_]+")
@@ -68,6 +69,10 @@ class Settings(BaseSettings):
     audio_cache: Path = Path("audio_cache")
     audio_cache_max_mb: float = Field(default=200.0, gt=0, allow_inf_nan=False)
     tts_timeout_s: float = Field(default=10.0, gt=0, allow_inf_nan=False)
+    # GUIDE_BOT_LANG: the language of the command line's words and voice (--lang wins); a shipped
+    # code (en, de, es, ru, pt-br). GUIDE_BOT_LANGUAGE and GUIDE_BOT_TLD are the English voice's
+    # gTTS language and accent (e.g. en + co.uk); other languages use their own (speech/languages).
+    lang: str = "en"
     language: str = "en"
     tld: str = "com"
     audio_player: str = "auto"  # `guide-bot play`: auto, none, sounddevice or a player's name
@@ -120,6 +125,20 @@ class Settings(BaseSettings):
                     {"allowed": TOKEN_ALLOWED},
                 )
             return text or None
+        return value
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _shipped_language(cls, value: object) -> object:
+        if isinstance(value, str):
+            try:
+                return parse_language(value)
+            except UnknownLanguage:
+                raise PydanticCustomError(
+                    "lang",
+                    "not a language guide-bot speaks; allowed: {allowed}",
+                    {"allowed": ", ".join(LANGUAGES)},
+                ) from None
         return value
 
     @field_validator("log_level", mode="before")

@@ -15,8 +15,17 @@ def test_plan_json_has_the_documented_shape() -> None:
     result = CliRunner().invoke(main, ["plan", "neck-release", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"routine", "total_s", "events", "length", "conditions", "changes"}
+    assert set(data) == {
+        "routine",
+        "total_s",
+        "events",
+        "language",
+        "length",
+        "conditions",
+        "changes",
+    }
     assert (data["length"], data["conditions"], data["changes"]) == ("standard", [], [])
+    assert data["language"] == "en"
     assert data["routine"] == "neck-release"
     events = data["events"]
     assert [e["at_s"] for e in events] == sorted(e["at_s"] for e in events)
@@ -27,7 +36,9 @@ def test_plan_json_has_the_documented_shape() -> None:
         "step": None,
         "side": None,
         "text": "Session complete. Well done.",
+        "speak_s": 0.0,  # the chime: no words
     }
+    assert all(e["speak_s"] > 0 for e in events[:-1])
     assert {e["kind"] for e in events} >= {"announce", "hold_start", "countdown", "release"}
 
 
@@ -80,7 +91,7 @@ def test_tts_engine_is_a_closed_choice() -> None:
 
 
 def test_tts_uses_the_speak_time_of_the_seam(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(plan_cmds, "speak_time_for", lambda engine: lambda text: 1.0)
+    monkeypatch.setattr(plan_cmds, "speak_time_for", lambda engine, settings=None: lambda text: 1.0)
     plain = json.loads(CliRunner().invoke(main, ["plan", "neck-release", "--json"]).output)
     timed = CliRunner().invoke(main, ["plan", "neck-release", "--json", "--tts", "auto"])
     assert timed.exit_code == 0, timed.output

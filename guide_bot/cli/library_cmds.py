@@ -8,10 +8,11 @@ from pathlib import Path
 import click
 
 from guide_bot.cli.errors import check_library
+from guide_bot.cli.language import Language, lang_option
 from guide_bot.cli.options import json_option, library_option, unchecked_library_option
 from guide_bot.domain.lengths import available_lengths, select_length
 from guide_bot.domain.routine import Routine
-from guide_bot.domain.timeline import plan
+from guide_bot.domain.timeline import PlanOptions, plan
 from guide_bot.library.issues import Issue
 from guide_bot.library.lint import lint_routine
 from guide_bot.library.loader import load_routines
@@ -67,10 +68,10 @@ def validate_cmd(paths: tuple[Path, ...], strict: bool, as_json: bool, library: 
     raise SystemExit(1 if errors or not result.routines else 0)
 
 
-def durations_s(routine: Routine) -> dict[str, float]:
+def durations_s(routine: Routine, options: PlanOptions | None = None) -> dict[str, float]:
     """Seconds each length of the routine lasts, shortest length first."""
     return {
-        length: round(plan(select_length(routine, length)).total_s, 1)
+        length: round(plan(select_length(routine, length), options=options).total_s, 1)
         for length in available_lengths(routine)
     }
 
@@ -78,22 +79,29 @@ def durations_s(routine: Routine) -> dict[str, float]:
 @click.command("list")
 @json_option
 @library_option
-def list_cmd(as_json: bool, library: Path) -> None:
-    """List the routines with their length, areas, complaints and tools."""
+@lang_option
+def list_cmd(as_json: bool, library: Path, lang: Language) -> None:
+    """List the routines with their length, areas, complaints and tools (titles and lengths in
+    the language of --lang; a routine without that translation keeps its English title)."""
     result = load_routines((library,))
     for issue in result.errors:
         _echo_issue("skipped", issue)
+    routines = [
+        result.translations.localized(routine, lang.code)
+        for routine in sorted(result.routines.values(), key=lambda r: r.id)
+    ]
+    options = lang.options
     rows = [
         {
             "id": routine.id,
             "title": routine.title,
-            "duration_s": round(plan(routine).total_s, 1),
+            "duration_s": round(plan(routine, options=options).total_s, 1),
             "areas": list(routine.areas),
             "complaints": list(routine.complaints),
             "tools": list(routine.tools),
-            "durations_s": durations_s(routine),
+            "durations_s": durations_s(routine, options),
         }
-        for routine in sorted(result.routines.values(), key=lambda r: r.id)
+        for routine in routines
     ]
     if as_json:
         click.echo(json.dumps(rows, indent=2))
@@ -101,10 +109,11 @@ def list_cmd(as_json: bool, library: Path) -> None:
     if not rows:
         click.echo(f"No valid routines in {library}.")
         return
-    for routine in sorted(result.routines.values(), key=lambda r: r.id):
-        minutes = plan(routine).total_s / 60
+    for routine, row in zip(routines, rows, strict=True):
+        minutes = float(row["duration_s"]) / 60  # type: ignore[arg-type]
         others = ", ".join(
-            f"{length} {seconds / 60:.1f}" for length, seconds in durations_s(routine).items()
+            f"{length} {seconds / 60:.1f}"
+            for length, seconds in durations_s(routine, options).items()
         )
         click.echo(f"{routine.id:<28} {minutes:5.1f} min  {routine.title} ({others} min)")
         click.echo(

@@ -15,6 +15,7 @@ from typing import Literal, get_args
 
 import click
 
+from guide_bot.cli.language import Language, lang_option
 from guide_bot.cli.options import json_option, library_option
 from guide_bot.cli.safety_cmds import (
     REFUSED_EXIT,
@@ -34,8 +35,9 @@ TTS_CHOICES: tuple[str, ...] = get_args(TtsChoice)
 UNKNOWN_ROUTINE_EXIT = 2
 
 
-def speak_time_for(engine: TtsChoice) -> SpeakTime:
-    """How long each text takes in `engine`'s voice, measured from its audio (for `--tts`).
+def speak_time_for(engine: TtsChoice, settings: Settings | None = None) -> SpeakTime:
+    """How long each text takes in `engine`'s voice, measured from its audio (for `--tts`); the
+    voice is the one `settings` name (GUIDE_BOT_LANGUAGE, GUIDE_BOT_TLD; --lang sets them).
 
     The speech package (guide_bot.speech) synthesizes each text through the audio cache and
     returns its exact length; without that package, or with no working engine, `--tts` fails
@@ -49,7 +51,7 @@ def speak_time_for(engine: TtsChoice) -> SpeakTime:
             "not have; leave out --tts to plan with the reading-time estimate"
         ) from None
     try:
-        cues = setup.cue_audio(Settings(), engine)
+        cues = setup.cue_audio(settings or Settings(), engine)
     except setup.SpeechError as exc:
         raise click.ClickException(
             f"--tts {engine}: {exc}; leave out --tts to plan with the reading-time estimate"
@@ -64,11 +66,13 @@ def mmss(seconds: float) -> str:
     return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
-def find_routine(routine_id: str, library: Path) -> Routine:
-    """The routine with this id, or exit: 2 for an unknown id (with close matches), 1 if invalid."""
+def find_routine(routine_id: str, library: Path, lang: Language | None = None) -> Routine:
+    """The routine with this id (in the language `lang`, if given), or exit: 2 for an unknown id
+    (with close matches), 1 if invalid."""
     result = load_routines((library,))
     if routine_id in result.routines:
-        return result.routines[routine_id]
+        found = result.routines[routine_id]
+        return found if lang is None else lang.routine(found, result.translations)
     broken = [issue for issue in result.errors if Path(issue.file).stem == routine_id]
     if broken:
         for issue in broken:
@@ -115,6 +119,7 @@ def _refused(adaptation: Adaptation, head: dict[str, object], as_json: bool) -> 
 @library_option
 @length_option
 @condition_option
+@lang_option
 @click.option(
     "--tts",
     "tts",
@@ -128,26 +133,31 @@ def plan_cmd(
     library: Path,
     length: Length,
     conditions: tuple[str, ...],
+    lang: Language,
     tts: TtsChoice | None,
 ) -> None:
     """Print the timeline of ROUTINE_ID: every cue at its offset from the session start.
 
     With --condition, the routine is first adapted to those screening answers: the changes are
-    listed, and a condition that means "not now" or "ask first" refuses it (exit 3).
+    listed, and a condition that means "not now" or "ask first" refuses it (exit 3). With --lang
+    the routine's words, the cue words and (with --tts) the voice are in that language.
     """
-    adaptation = personal_routine(find_routine(routine_id, library), length, conditions)
+    routine = find_routine(routine_id, library, lang)
+    adaptation = personal_routine(routine, length, conditions, lang.tr)
     head: dict[str, object] = {
         "routine": routine_id,
+        "language": lang.code,
         "length": length,
         "conditions": list(conditions),
     }
     if adaptation.routine is None:
         _refused(adaptation, head, as_json)
         return
-    speak = speaking_time_s if tts is None else speak_time_for(tts)
-    timeline = plan(adaptation.routine, speak_s=speak)
+    speak = speaking_time_s if tts is None else speak_time_for(tts, lang.settings(Settings()))
+    timeline = plan(adaptation.routine, speak_s=speak, options=lang.options)
     if as_json:
         data = timeline.to_dict() | {
+            "language": lang.code,
             "length": length,
             "conditions": list(conditions),
             "changes": [change.to_dict() for change in adaptation.changes],

@@ -12,6 +12,7 @@ from types import FrameType
 
 import click
 
+from guide_bot.cli.language import Language, lang_option
 from guide_bot.cli.options import library_option
 from guide_bot.cli.plan_cmds import find_routine
 from guide_bot.cli.safety_cmds import (
@@ -66,6 +67,7 @@ def _terminal(interactive: bool, display: Display) -> Iterator[None]:
 @length_option
 @condition_option
 @library_option
+@lang_option
 def play_cmd(
     routine_id: str,
     text_only: bool,
@@ -73,15 +75,16 @@ def play_cmd(
     length: Length,
     conditions: tuple[str, ...],
     library: Path,
+    lang: Language,
 ) -> None:
     """Play a routine in the terminal: spoken cues, a live countdown, keys to steer it.
 
     Keys: space pause/resume, n skip, b back, + add 15 s, q stop. With --condition the routine
     is adapted to those screening answers first (the changes are listed); a condition that means
-    "not now" or "ask first" refuses it (exit 3).
+    "not now" or "ask first" refuses it (exit 3). --lang sets the words, the screen and the voice.
     """
-    found = find_routine(routine_id, library)  # exit 2 with close matches, as `plan` does
-    adaptation = personal_routine(found, length, conditions)
+    found = find_routine(routine_id, library, lang)  # exit 2 with close matches, as `plan` does
+    adaptation = personal_routine(found, length, conditions, lang.tr)
     if adaptation.routine is None:
         for advice in adaptation.refusals:
             click.echo(f"Not offered: {advice.text}", err=True)
@@ -89,7 +92,7 @@ def play_cmd(
     for change in adaptation.changes:
         click.echo(f"Adapted: {change.text}", err=True)
     routine = adaptation.routine
-    settings = Settings()
+    settings = lang.settings(Settings())
     if isinstance(sys.stdout, io.TextIOWrapper):  # a terminal without UTF-8 gets "?" for "█"
         sys.stdout.reconfigure(errors="replace")
     interactive_out = sys.stdout.isatty()
@@ -103,6 +106,7 @@ def play_cmd(
         tts=tts or settings.tts,
         settings=settings,
         progress=progress,
+        options=lang.options,
     )
     display: Display = LiveDisplay(sys.stdout) if interactive_out else LogDisplay(sys.stdout)
     interactive_in = sys.stdin.isatty()
@@ -115,6 +119,7 @@ def play_cmd(
         display=display,
         sound=prepared.make_sound(display.bell),
         notices=(prepared.notice,),
+        tr=lang.tr,
     )
     with _terminal(interactive_in, display):
         player.run()

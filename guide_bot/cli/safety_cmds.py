@@ -18,6 +18,7 @@ from guide_bot.domain.adapt import Adaptation, personalise
 from guide_bot.domain.conditions import CONDITION_NAMES, CONDITIONS
 from guide_bot.domain.lengths import DEFAULT_LENGTH, LengthUnavailable
 from guide_bot.domain.routine import LENGTHS, Length, Routine
+from guide_bot.domain.wording import ENGLISH, Wording
 from guide_bot.library.body_picture import NoPicture, render_step_picture
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -48,10 +49,13 @@ def condition_option(func: F) -> F:
     )(func)
 
 
-def personal_routine(routine: Routine, length: Length, conditions: tuple[str, ...]) -> Adaptation:
-    """The routine in that length adapted to those conditions; exit 2 for a missing length."""
+def personal_routine(
+    routine: Routine, length: Length, conditions: tuple[str, ...], w: Wording = ENGLISH
+) -> Adaptation:
+    """The routine in that length adapted to those conditions (the changes in the words of `w`);
+    exit 2 for a missing length."""
     try:
-        return personalise(routine, length=length, conditions=conditions)
+        return personalise(routine, length=length, conditions=conditions, w=w)
     except LengthUnavailable as exc:
         click.echo(f"Error: {exc}", err=True)
         raise SystemExit(USAGE_EXIT) from None

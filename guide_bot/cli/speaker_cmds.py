@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import click
 from pydantic import ValidationError
 
+from guide_bot.cli.language import Language, lang_option
 from guide_bot.cli.options import json_option, library_option
 from guide_bot.cli.plan_cmds import find_routine
 from guide_bot.cli.speech_cmds import tts_option
@@ -114,13 +115,16 @@ def list_cmd(as_json: bool) -> None:
     help="Track format the speaker gets.",
 )
 @library_option
-def play_cmd(routine_id: str, entity: str, tts: TtsChoice | None, fmt: str, library: Path) -> None:
-    """Play a routine on a speaker and follow it here.
+@lang_option
+def play_cmd(
+    routine_id: str, entity: str, tts: TtsChoice | None, fmt: str, library: Path, lang: Language
+) -> None:
+    """Play a routine on a speaker and follow it here (words and voice in the language of --lang).
 
     Keys: space pause/resume, n next step, b previous step, + hold 15 s longer, q stop.
     """
-    routine = find_routine(routine_id, library)  # exit 2 with close matches, as `plan` does
-    settings = load_settings()
+    routine = find_routine(routine_id, library, lang)  # exit 2 with close matches, as `plan` does
+    settings = lang.settings(load_settings())
     _ha_required(settings)
     if isinstance(sys.stdout, io.TextIOWrapper):
         sys.stdout.reconfigure(errors="replace")
@@ -129,7 +133,7 @@ def play_cmd(routine_id: str, entity: str, tts: TtsChoice | None, fmt: str, libr
     from guide_bot.speakers.follower import Phase
 
     with _keys(key_fd, display):
-        final = asyncio.run(_play(settings, routine, entity, tts, fmt, display, key_fd))
+        final = asyncio.run(_play(settings, routine, entity, tts, fmt, display, key_fd, lang))
     if final.phase is Phase.FINISHED:
         display.close(f"Session complete on {final.speaker}. Well done.")
     else:
@@ -157,6 +161,7 @@ async def _play(
     fmt: str,
     display: Display,
     key_fd: int | None,
+    lang: Language,
 ) -> SpeakerStatus:
     from guide_bot.domain.clock import SystemClock
     from guide_bot.speakers.console import follow
@@ -165,11 +170,16 @@ async def _play(
     from guide_bot.speakers.sessions import SpeakerError
     from guide_bot.speakers.setup import SetupError, build_web_parts
     from guide_bot.speech.ports import SpeechError
+    from guide_bot.speech.session_tracks import SessionTracks
     from guide_bot.web.server import build_web_app, start_web, stop_web
 
     try:
         parts = build_web_parts(
-            settings, lambda: {routine.id: routine}, SystemClock(), speaker_api=False
+            settings,
+            lambda: {routine.id: routine},
+            SystemClock(),
+            speaker_api=False,
+            tracks=SessionTracks(settings, wording=lang.tr),
         )
     except SetupError as exc:
         raise click.ClickException(str(exc)) from exc

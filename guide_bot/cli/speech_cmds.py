@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
+from guide_bot.cli.language import Language, lang_option
 from guide_bot.cli.options import library_option
 from guide_bot.cli.safety_cmds import (
     REFUSED_EXIT,
@@ -41,10 +42,12 @@ def tts_option(func: F) -> F:
     )(func)
 
 
-def open_speech(tts: TtsChoice | None) -> CueAudio:
-    """The cue audio for a command, or a clear error (exit 1) when no engine works."""
+def open_speech(tts: TtsChoice | None, lang: Language | None = None) -> CueAudio:
+    """The cue audio for a command in the voice of `lang` (default: the settings' voice), or a
+    clear error (exit 1) when no engine works."""
+    settings = Settings() if lang is None else lang.settings(Settings())
     try:
-        return cue_audio(Settings(), tts, notify=lambda line: click.echo(line, err=True))
+        return cue_audio(settings, tts, notify=lambda line: click.echo(line, err=True))
     except SpeechError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -52,13 +55,16 @@ def open_speech(tts: TtsChoice | None) -> CueAudio:
 @click.command("warm-cache")
 @library_option
 @tts_option
-def warm_cache_cmd(library: Path, tts: TtsChoice | None) -> None:
-    """Synthesize every cue of the library into the audio cache."""
+@lang_option
+def warm_cache_cmd(library: Path, tts: TtsChoice | None, lang: Language) -> None:
+    """Synthesize every cue of the library into the audio cache, in the language of --lang."""
     result = load_routines((library,))
     for issue in result.errors:
         click.echo(f"skipped: {issue}", err=True)
-    texts = list(dict.fromkeys(t for r in result.routines.values() for t in texts_to_speak(r)))
-    cues = open_speech(tts)
+    routines = [result.translations.localized(r, lang.code) for r in result.routines.values()]
+    options = lang.options
+    texts = list(dict.fromkeys(t for r in routines for t in texts_to_speak(r, options)))
+    cues = open_speech(tts, lang)
     hits = misses = failed = 0
     bytes_in_cues = 0
     with click.progressbar(texts, label=f"Synthesizing ({cues.engine.name})") as bar:
@@ -102,6 +108,7 @@ def warm_cache_cmd(library: Path, tts: TtsChoice | None) -> None:
 @length_option
 @condition_option
 @library_option
+@lang_option
 def export_cmd(
     routine_id: str,
     output: Path,
@@ -110,14 +117,17 @@ def export_cmd(
     length: Length,
     conditions: tuple[str, ...],
     library: Path,
+    lang: Language,
 ) -> None:
-    """Write the whole-session track of a routine: every cue at its time, chimes, silences."""
+    """Write the whole-session track of a routine: every cue at its time, chimes, silences
+    (words and voice in the language of --lang)."""
     result = load_routines((library,))
     found = result.routines.get(routine_id)
     if found is None:
         known = ", ".join(sorted(result.routines)) or "none"
         raise click.UsageError(f"unknown routine {routine_id!r} (known: {known})")
-    adaptation = personal_routine(found, length, conditions)
+    found = lang.routine(found, result.translations)
+    adaptation = personal_routine(found, length, conditions, lang.tr)
     if adaptation.routine is None:
         for advice in adaptation.refusals:
             click.echo(f"Not offered: {advice.text}", err=True)
@@ -126,9 +136,9 @@ def export_cmd(
     if fmt is None:
         fmt = "mp3" if output.suffix.lower() == ".mp3" else "ogg"
         fmt = "m4a" if output.suffix.lower() == ".m4a" else fmt
-    cues = open_speech(tts)
+    cues = open_speech(tts, lang)
     try:
-        timeline = plan(routine, speak_s=cues.duration_s)
+        timeline = plan(routine, speak_s=cues.duration_s, options=lang.options)
         encoded = encode(render_track(timeline, cues), fmt)
     except SpeechError as exc:
         raise click.ClickException(str(exc)) from exc

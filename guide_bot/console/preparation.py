@@ -18,7 +18,7 @@ from guide_bot.console.audio import NoAudio, choose_output
 from guide_bot.console.sound import BellSound, Sound
 from guide_bot.domain.reading import reading_time_s
 from guide_bot.domain.routine import Routine
-from guide_bot.domain.timeline import Timeline, plan
+from guide_bot.domain.timeline import PlanOptions, Timeline, plan
 
 logger = logging.getLogger(__name__)
 
@@ -39,10 +39,10 @@ class Prepared:
     voiced: bool
 
 
-def text_mode(routine: Routine, notice: str) -> Prepared:
+def text_mode(routine: Routine, notice: str, options: PlanOptions | None = None) -> Prepared:
     """Plan with reading times; the bell marks the holds."""
     return Prepared(
-        timeline=plan(routine, speak_s=reading_time_s),
+        timeline=plan(routine, speak_s=reading_time_s, options=options),
         notice=notice,
         make_sound=BellSound,
         voiced=False,
@@ -56,21 +56,30 @@ def prepare(
     tts: TtsChoice,
     settings: Settings,
     progress: Progress,
+    options: PlanOptions | None = None,
 ) -> Prepared:
-    """Voice when an audio output and a speech engine work, text otherwise (saying why)."""
+    """Voice when an audio output and a speech engine work, text otherwise (saying why).
+
+    `options` carry the language of the generated cues; the voice is the settings' (GUIDE_BOT_
+    LANGUAGE and TLD, which --lang sets), so each language's real cue lengths are measured."""
     if text_only:
-        return text_mode(routine, TEXT_ONLY_NOTICE)
+        return text_mode(routine, TEXT_ONLY_NOTICE, options)
     progress("Looking for an audio output...")
     output = choose_output(settings.audio_player)
     if isinstance(output, NoAudio):
-        return text_mode(routine, f"No audio output ({output.reason}): {TEXT_TAIL}")
+        return text_mode(routine, f"No audio output ({output.reason}): {TEXT_TAIL}", options)
     # Imported here: PyAV and the engines load only when there is something to play them on.
     from guide_bot.console.voice import VoiceUnavailable, open_voiced_session
 
     try:
         return open_voiced_session(
-            routine, output=output, tts=tts, settings=settings, progress=progress
+            routine,
+            output=output,
+            tts=tts,
+            settings=settings,
+            progress=progress,
+            options=options,
         )
     except VoiceUnavailable as exc:
         logger.warning("no speech for the terminal player: %s", exc)
-        return text_mode(routine, f"No speech ({exc}): {TEXT_TAIL}")
+        return text_mode(routine, f"No speech ({exc}): {TEXT_TAIL}", options)

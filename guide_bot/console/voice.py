@@ -21,7 +21,7 @@ from guide_bot.console.sound import VoiceSound
 from guide_bot.console.speaker import Speaker
 from guide_bot.domain.cues import FADE_TEXT, CueKind
 from guide_bot.domain.routine import Routine
-from guide_bot.domain.timeline import TimelineEvent, plan
+from guide_bot.domain.timeline import PlanOptions, TimelineEvent, plan
 from guide_bot.speech.chime import CHIME_S
 from guide_bot.speech.codecs import CodecError, pcm_to_wav
 from guide_bot.speech.cues import CueAudio
@@ -98,13 +98,15 @@ def open_voiced_session(
     settings: Settings,
     progress: Progress,
     make_cues: Callable[[TtsChoice, Settings], CueAudio] | None = None,
+    options: PlanOptions | None = None,
 ) -> Prepared:
     """Choose the engine, fetch every clip, plan with their real durations; or raise why not."""
     progress(f"Choosing the speech engine ({tts})...")
     try:
         cues = (make_cues or _cue_audio)(tts, settings)
         voice = CachedVoice(cues)
-        texts = plan(routine).spoken_texts()  # the estimate's plan names (nearly) every text
+        # the estimate's plan names (nearly) every text
+        texts = plan(routine, options=options).spoken_texts()
         hits = 0
         for number, text in enumerate(texts, start=1):
             _entry, hit = cues.entry(text)
@@ -112,7 +114,7 @@ def open_voiced_session(
             voice.duration_s(text)
             if not hit:
                 progress(f"Speaking cue {number} of {len(texts)} into the cache...")
-        timeline = plan(routine, speak_s=voice.duration_s)
+        timeline = plan(routine, speak_s=voice.duration_s, options=options)
     except (SpeechError, CodecError, OSError) as exc:
         raise VoiceUnavailable(str(exc) or type(exc).__name__) from exc
     speaker = Speaker(output)

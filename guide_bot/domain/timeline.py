@@ -93,6 +93,7 @@ class TimelineEvent:
             "step": self.step,
             "side": self.side,
             "text": self.text,
+            "speak_s": round(self.speak_s, 3),  # how long the words take in this voice
         }
 
 

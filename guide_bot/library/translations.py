@@ -57,7 +57,8 @@ class Translations:
 
     def localized(self, routine: Routine, code: str) -> Routine:
         """`routine` in the language `code`; the routine itself in English, or when it has no
-        translation in that language."""
+        translation in that language. Localize the routine as loaded, then choose its length
+        and adapt it (a routine already changed is not the source, and is returned as it is)."""
         if code == DEFAULT_LANGUAGE or self.sources.get(routine.id) != routine:
             return routine
         return self.by_language.get(code, {}).get(routine.id, routine)

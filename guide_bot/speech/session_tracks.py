@@ -25,7 +25,7 @@ from typing import Literal, get_args
 from guide_bot.config import Settings
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import PlanOptions, Timeline, plan
-from guide_bot.i18n import DEFAULT_LANGUAGE, translator
+from guide_bot.domain.wording import ENGLISH, Wording
 from guide_bot.speech.cache import AudioCache, Made, cache_key
 from guide_bot.speech.codecs import TrackFormat, encode
 from guide_bot.speech.cues import CueAudio, texts_to_speak
@@ -78,13 +78,11 @@ class SessionTracks:
         selector: EngineSelector | None = None,
         cache: AudioCache | None = None,
         chimes: bool = True,
-        language: str = DEFAULT_LANGUAGE,
+        wording: Wording = ENGLISH,
     ) -> None:
         self.voice = Voice(language=settings.language, tld=settings.tld)
-        # the language of the cue words the planner adds (guide_bot/i18n code; the routine's own
-        # words are already in it), part of every track's key
-        self.language = language
-        self._options = PlanOptions(wording=translator(language))
+        # the language of the generated cues; the voice speaks the same one (settings.language)
+        self.options = PlanOptions(wording=wording)
         self.default_tts = settings.tts
         self.cache = cache or open_cache(settings)
         base = selector or EngineSelector.from_settings(settings)
@@ -154,8 +152,8 @@ class SessionTracks:
             async with limit:
                 await cues.aentry(text)
 
-        await asyncio.gather(*(one(text) for text in texts_to_speak(routine, self._options)))
-        timeline = await asyncio.to_thread(plan, routine, cues.duration_s, self._options)
+        await asyncio.gather(*(one(text) for text in texts_to_speak(routine, self.options)))
+        timeline = await asyncio.to_thread(plan, routine, cues.duration_s, self.options)
         self._plans[memo] = timeline
         return timeline
 
@@ -210,7 +208,6 @@ class SessionTracks:
             kind="session-track",
             version=_TRACK_VERSION,
             voice=voice_key,
-            language=self.language,
             cues=cues,
             holds=holds,
             total=round(timeline.total_s, 4),

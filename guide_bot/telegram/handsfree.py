@@ -19,7 +19,7 @@ from telegram.error import BadRequest
 from guide_bot.config import Settings
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import Timeline
-from guide_bot.i18n import DEFAULT_LANGUAGE, EN, Translator
+from guide_bot.i18n import DEFAULT_LANGUAGE, EN, Translator, translator
 from guide_bot.speech.service import SpeechService, voice_from_dict
 from guide_bot.speech.session_tracks import SessionTracks, TrackFile
 from guide_bot.storage.media import MediaRepository
@@ -63,7 +63,10 @@ class TrackSender:
         if found is None:
             voiced = self.settings.model_copy(update={"language": voice.language, "tld": voice.tld})
             found = SessionTracks(
-                voiced, cache=self.speech.cache, selector=self.speech.selector, language=language
+                voiced,
+                cache=self.speech.cache,
+                selector=self.speech.selector,
+                wording=translator(language),
             )
             self._tracks[key] = found
         return found
@@ -102,7 +105,7 @@ class TrackSender:
         starts = timeline.step_starts
         steps = [(at_s, step.title) for at_s, step in zip(starts, routine.steps, strict=False)]
         caption = texts.hands_free_caption(routine.title, steps, track.duration_s, tr=tr)
-        message = await self._send(chat_id, routine, track, caption, keyboard)
+        message = await self._send(chat_id, routine, track, caption, keyboard, tr.code)
         return None if message is None else SentTrack(message=message, duration_s=track.duration_s)
 
     async def _send(
@@ -112,9 +115,10 @@ class TrackSender:
         track: TrackFile,
         caption: str,
         keyboard: InlineKeyboardMarkup,
+        language: str,
     ) -> Message | None:
         sender = self._sender
-        media_key = f"track:{track.key}"
+        media_key = f"track:{language}:{track.key}"  # one file id per language and track
         performer = self.performer()
         duration = max(1, round(track.duration_s))
         file_id = self.media.get(media_key)

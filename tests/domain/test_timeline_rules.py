@@ -27,7 +27,7 @@ def test_json_shape_is_exactly_the_documented_one(two_steps: Timeline) -> None:
     events = data["events"]
     assert isinstance(events, list)
     for event in events:
-        assert set(event) == {"at_s", "kind", "step", "side", "text"}
+        assert set(event) == {"at_s", "kind", "step", "side", "text", "speak_s"}
         assert event["kind"] in {kind.value for kind in CueKind}
     assert [e["at_s"] for e in events] == sorted(e["at_s"] for e in events)
 

@@ -43,6 +43,7 @@ def test_exported_track_leaves_time_to_get_into_position(env: Path, tmp_path: Pa
     timeline = plan(routine, speak_s=cue_audio(Settings(), "espeak").duration_s)
     assert planned == {
         **timeline.to_dict(),
+        "language": "en",
         "length": "quick",
         "conditions": [],
         "changes": [],
