@@ -22,11 +22,13 @@ from typing import Any
 import pytest
 import responses
 from fakebot.server import Call, FakeBotServer
+from sqlalchemy import select
 
 from bot.harness import build_bot, button_data, event_at, ready_user, running, write_library
 from guide_bot.i18n import EN, Translator, translator
 from guide_bot.reminders.rules import EVERY_DAY, ReminderRule
 from guide_bot.speech.codecs import encode
+from guide_bot.storage.media import MediaFileRow
 from guide_bot.telegram import texts
 from tests.speech.fakes import tone
 
@@ -344,3 +346,35 @@ async def test_a_restart_keeps_the_sessions_language(
         shown = [c.text for c in server.sent(CHAT)[before:]]
     heading = said(de, "Step {number} of {count} · {title}", number=2, count=3, title="")
     assert any(text.startswith(f"<b>{heading}{TITLES['de'][1][1]}</b>") for text in shown), shown
+
+
+async def test_a_hands_free_track_is_in_the_users_language_and_kept_per_language(
+    server: FakeBotServer, tmp_path: Path
+) -> None:
+    library = translated_library(tmp_path / "library")
+    bot = build_bot(server, tmp_path, library)
+    server.language_codes[CHAT] = "es"
+    es = translator("es")
+    async with running(bot):
+        await say(server, "/help")
+        ready_user(bot.services, CHAT, mode="hands")
+        (offer,) = await say(server, "/session quick-test")
+        await tap(server, offer, button_with(offer, "5"))
+        (track,) = await server.wait_for("sendAudio", chat_id=CHAT)
+    title, steps = TITLES["es"]
+    assert track.params["title"] == title
+    assert f"1. {steps[0]}" in track.text
+    tail = (
+        "Pause and seek with the player's own controls. When you finish, tap Done or Stopped early."
+    )
+    assert track.text.endswith(said(es, tail))
+    labels = [label for label, _ in track.buttons()]
+    assert labels == [said(es, texts.HANDS_FREE_DONE), said(es, texts.HANDS_FREE_QUIT)]
+    live = bot.services.sessions.get(CHAT)
+    assert live is not None
+    assert live.record.plan["voice"] == {"language": "es", "tld": "es", "slow": False}
+    with bot.services.database() as db:  # the track's file id is kept under its language
+        keys = set(db.scalars(select(MediaFileRow.audio_key)))
+    tracks = {k for k in keys if k.startswith("track:")}
+    assert tracks
+    assert all(k.startswith("track:es:") for k in tracks)
