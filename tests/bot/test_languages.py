@@ -378,3 +378,30 @@ async def test_a_hands_free_track_is_in_the_users_language_and_kept_per_language
     tracks = {k for k in keys if k.startswith("track:")}
     assert tracks
     assert all(k.startswith("track:es:") for k in tracks)
+
+
+async def test_in_a_group_each_member_is_answered_in_their_language_without_a_notice(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    from bot.test_group_policy import GROUP
+    from bot.test_group_policy import say as say_in_group
+    from guide_bot.telegram.group_policy import PRIVATELY, PRIVATELY_BUTTON
+
+    bot = build_bot(server, tmp_path, test_library)
+    german, french = 21, 22
+    server.language_codes[german] = "de"
+    server.language_codes[french] = "fr"
+    de = translator("de")
+    async with running(bot):
+        say_in_group(bot, german, "/screening")
+        await server.wait_idle(0.1)
+        reply = server.sent(GROUP)[-1]
+        assert reply.text == said(de, PRIVATELY)
+        assert [label for label, _ in reply.buttons()] == [said(de, PRIVATELY_BUTTON)]
+        before = len(server.sent(GROUP))
+        say_in_group(bot, french, "/screening")
+        await server.wait_idle(0.1)
+        (english,) = server.sent(GROUP)[before:]  # no notice about one member's app
+        assert english.text == PRIVATELY
+    assert bot.services.users.locale_of(german) == "de"
+    assert bot.services.users.locale_of(french) == "en"

@@ -53,14 +53,27 @@ class LanguageChoice(Payload):
     code: LanguageCode
 
 
+def _acted(update: Update, private: bool) -> bool:
+    """Whether the user did something the bot answers: in a private chat any message or tap; in
+    a group only a command or a tap (other group messages are not the bot's business)."""
+    if update.callback_query is not None:
+        return True
+    message = update.message
+    if message is None:
+        return False  # e.g. the user blocked the bot: nothing to say
+    return private or bool(message.text and message.text.startswith("/"))
+
+
 async def first_contact(update: Update, context: BotContext) -> None:
-    """Before every handler (group -1): a user's first message or tap in a private chat stores
-    their language; a Telegram language the bot does not speak gets English and one notice."""
+    """Before every handler (group -1): a user's first message or tap stores their language; in
+    a private chat, a Telegram language the bot does not speak gets English and one notice (a
+    group hears nothing about one member's app)."""
     user, chat = update.effective_user, update.effective_chat
-    if user is None or chat is None or chat.type != "private":
+    if user is None or chat is None:
         return
-    if update.message is None and update.callback_query is None:
-        return  # not something the user did (e.g. blocking the bot): nothing to say
+    private = chat.type == "private"
+    if not _acted(update, private):
+        return
     services = context.services
     known = services.users.get(user.id)
     if known is not None and known.locale is not None:
@@ -69,7 +82,7 @@ async def first_contact(update: Update, context: BotContext) -> None:
     stored = services.users.first_locale(
         user.id, chat.id, code or DEFAULT_LANGUAGE, services.now_utc()
     )
-    if stored and code is None and user.language_code:
+    if stored and private and code is None and user.language_code:
         log.info("user %s: language tag not shipped, English", user.id)
         await services.sender.text(chat.id, texts.LANGUAGE_UNSUPPORTED)
 

@@ -102,7 +102,7 @@ async def on_start(data: SpeakerStart, press: Press, context: BotContext) -> Non
         press.message_id,
         t.STARTING.format(title=escape(routine.title), speaker=escape(entity)),
     )
-    chat.follow(entity, press.chat_id, press.user_id, data.n)
+    chat.follow(entity, press.chat_id, press.user_id, data.n, t.tr.code)
     try:
         status = await speakers.start(routine.id, entity, only_allowed=True)
     except SPEAKER_ERRORS as exc:
