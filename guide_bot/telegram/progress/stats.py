@@ -44,7 +44,7 @@ async def send_stats(services: Services, chat_id: int, user_id: int) -> None:
     # matplotlib is imported on the first chart, not at start-up (a tenth of it)
     from guide_bot.progress.charts import render_progress_chart
 
-    png = await asyncio.to_thread(render_progress_chart, records, zone)
+    png = await asyncio.to_thread(render_progress_chart, records, zone, t.tr)
     await send_chart(services, chat_id, png, t.tr)
 
 
