@@ -183,7 +183,8 @@ def rest_text(step: Step, next_title: str | None, w: Wording = ENGLISH) -> str:
     )
     if next_title is None:
         return text
-    return f"{text} {w.gettext('Next: {title}.').format(title=next_title)}"
+    following = w.gettext("Next: {title}.").format(title=next_title)  # not in an f-string:
+    return f"{text} {following}"  # the extractor does not look inside f-strings
 
 
 def countdown_text(n: int) -> str:

@@ -21,13 +21,18 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest
 
 from guide_bot.domain.routine import Routine
-from guide_bot.library.body_picture import NoPicture, render_step_picture
+from guide_bot.library.body_picture import (
+    NoPicture,
+    render_routine_picture,
+    render_step_picture,
+)
 from guide_bot.storage.media import MediaRepository
 from guide_bot.telegram.sender import Sender
 
 log = logging.getLogger(__name__)
 
 RENDERED_KEEP = 64  # PNGs kept in memory (about 15 kB each)
+SHOWN_KEEP = 10_000  # card messages whose picture is remembered (a few bytes each)
 
 
 def picture_key(routine: Routine, index: int, length: str, conditions: Sequence[str]) -> str:
@@ -106,7 +111,83 @@ class StepPictures:
         return message
 
 
+def card_picture_key(routine: Routine) -> str:
+    """The cache key of a routine card's picture: every step's title and place, in order, so a
+    card adapted to someone's answers (fewer or other steps) has its own numbered picture."""
+    places = [
+        [step.title, step.where.model_dump(mode="json") if step.where is not None else None]
+        for step in routine.steps
+    ]
+    raw = json.dumps([routine.id, places], sort_keys=True)
+    return "card:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+class CardPictures:
+    """The picture above a routine card: every step numbered as on the card. Rendered and
+    uploaded once per key; which chat message shows which card's picture is remembered (in
+    memory) so that leaving the card takes its picture away."""
+
+    def __init__(self, sender: Sender, media: MediaRepository) -> None:
+        self.sender = sender
+        self.media = media
+        self._rendered: OrderedDict[str, bytes] = OrderedDict()
+        self._shown: OrderedDict[tuple[int, int], int] = OrderedDict()  # card -> its picture
+
+    async def png(self, routine: Routine, key: str) -> bytes | None:
+        """The PNG of the routine (None when no step has a place on the body map)."""
+        found = self._rendered.get(key)
+        if found is not None:
+            self._rendered.move_to_end(key)
+            return found
+        try:
+            data = await asyncio.to_thread(render_routine_picture, routine)
+        except NoPicture:
+            return None
+        self._rendered[key] = data
+        if len(self._rendered) > RENDERED_KEEP:
+            self._rendered.popitem(last=False)
+        return data
+
+    async def send(self, chat_id: int, routine: Routine, caption: str) -> Message | None:
+        """Send the routine's picture with a short HTML caption; None when it has none or the
+        send failed (the card then goes on without it)."""
+        key = card_picture_key(routine)
+        bot = self.sender.bot
+        file_id = self.media.get(key)
+        if file_id is not None:
+            try:
+                return await self.sender.call(
+                    chat_id,
+                    "sendPhoto",
+                    lambda: bot.send_photo(chat_id, photo=file_id, caption=caption),
+                    reraise=(BadRequest,),
+                )
+            except BadRequest:
+                log.info("stored card picture file_id refused; uploading the picture again")
+                self.media.forget(key)
+        data = await self.png(routine, key)
+        if data is None:
+            return None
+        message = await self.sender.call(
+            chat_id, "sendPhoto", lambda: bot.send_photo(chat_id, photo=data, caption=caption)
+        )
+        if message is not None and message.photo:
+            self.media.put(key, message.photo[-1].file_id)
+        return message
+
+    def shown(self, chat_id: int, card_message_id: int, picture_message_id: int) -> None:
+        """Remember that this card message has this picture above it."""
+        self._shown[(chat_id, card_message_id)] = picture_message_id
+        if len(self._shown) > SHOWN_KEEP:
+            self._shown.popitem(last=False)
+
+    def taken_away(self, chat_id: int, card_message_id: int) -> int | None:
+        """The picture message of a card that is being left (forgotten here), or None."""
+        return self._shown.pop((chat_id, card_message_id), None)
+
+
 _BY_MEDIA: WeakKeyDictionary[MediaRepository, StepPictures] = WeakKeyDictionary()
+_CARDS_BY_MEDIA: WeakKeyDictionary[MediaRepository, CardPictures] = WeakKeyDictionary()
 
 
 def pictures_for(sender: Sender, media: MediaRepository) -> StepPictures:
@@ -114,4 +195,12 @@ def pictures_for(sender: Sender, media: MediaRepository) -> StepPictures:
     found = _BY_MEDIA.get(media)
     if found is None:
         found = _BY_MEDIA[media] = StepPictures(sender, media)
+    return found
+
+
+def card_pictures_for(sender: Sender, media: MediaRepository) -> CardPictures:
+    """The one CardPictures of this bot (its media table), made on first use."""
+    found = _CARDS_BY_MEDIA.get(media)
+    if found is None:
+        found = _CARDS_BY_MEDIA[media] = CardPictures(sender, media)
     return found

@@ -228,6 +228,15 @@ class Sender:
         )
         return result is not None
 
+    async def delete(self, chat_id: int, message_id: int) -> bool:
+        """Delete a message; False when Telegram refuses (gone already, or older than 48 h)."""
+        result = await self.call(
+            chat_id,
+            "deleteMessage",
+            lambda: self.bot.delete_message(chat_id=chat_id, message_id=message_id),
+        )
+        return bool(result)
+
     async def answer(
         self, query_id: str, text: str | None = None, *, url: str | None = None
     ) -> None:

@@ -239,7 +239,8 @@ class BotApiMethods:
         return self._edit(p)
 
     def _m_deleteMessage(self, p: dict[str, Any], _f: dict[str, bytes]) -> bool:
-        self.messages.pop((int(p["chat_id"]), int(p["message_id"])), None)
+        if self.messages.pop((int(p["chat_id"]), int(p["message_id"])), None) is None:
+            raise bad_request("message to delete not found")  # as Telegram
         return True
 
     def _m_sendChatAction(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:

@@ -26,7 +26,10 @@ from reminders.harness import (
     tap,
 )
 
-DUE = datetime(2026, 1, 5, 6, 30, tzinfo=UTC)  # Monday 07:30 in Berlin
+DUE = datetime(2026, 1, 5, 6, 30, tzinfo=UTC)
+SHIPPED_NECK = (
+    Path(__file__).resolve().parents[2] / "scripts_library" / "neck-release.yaml"
+)  # Monday 07:30 in Berlin
 
 
 async def test_remind_asks_zone_once_then_sets_the_reminder(
@@ -286,3 +289,35 @@ async def test_a_server_error_is_retried_within_the_grace_window(
         ]
         assert [c.status for c in reminders] == [502, 200]
     assert repo.next_due() == DUE + timedelta(days=1)
+
+
+async def test_the_reminder_offers_each_length_in_one_tap(
+    server: FakeBotServer, tmp_path: Path
+) -> None:
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "neck-release.yaml").write_text(SHIPPED_NECK.read_text(encoding="utf-8"))
+    bot = build_reminder_bot(server, tmp_path, library)
+    screen(bot.services, CHAT)
+    repo = bot.services.reminders
+    repo.set_timezone(CHAT, "Europe/Berlin", START)
+    chat = Chat(server)
+    async with running(bot):
+        await say(bot, "/remind 07:30 neck-release")
+        chat.new()
+        set_clock(bot, DUE)
+        assert (await dispatcher(bot).run_due()).sent == 1
+        (reminder,) = chat.new()
+        shown = labels(reminder)
+        assert [label.split(" · ")[0] for label in shown[:3]] == ["Quick", "Standard", "Full"]
+        assert all(label.endswith("min") for label in shown[:3])
+        assert shown[3:] == ["⏰ 10 min", "⏰ 1 hour", "Skip today"]
+
+        await tap(bot, reminder, data_of(reminder, "Full"))
+        (offer,) = chat.new()
+        assert offer.method == "editMessageText"  # the reminder becomes the offer
+        assert offer.message_id == reminder.message_id
+        assert texts.PAIN_BEFORE in offer.text
+        chosen = next(label for label in labels(offer) if label.startswith("✅"))
+        assert chosen.startswith("✅ Full")
+        assert data_of(offer, "5").startswith("pb:neck-release:5:f")  # starts in full

@@ -6,6 +6,7 @@ import io
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 from PIL import Image
@@ -18,6 +19,7 @@ from guide_bot.library.body_picture import (
     HEIGHT_IN,
     WIDTH_IN,
     NoPicture,
+    render_routine_picture,
     render_step_picture,
 )
 
@@ -65,6 +67,24 @@ def test_no_picture_for_a_step_without_where_or_out_of_range(
     )
     with pytest.raises(NoPicture, match="has no `where:`"):
         render_step_picture(bare, 0)
+
+
+def test_the_card_picture_numbers_every_step_on_each_view_it_uses(
+    shipped: dict[str, Routine],
+) -> None:
+    routine = shipped["full-body-stretch"]  # front and back
+    views = {s.where.view for s in routine.steps if s.where is not None}
+    png = render_routine_picture(routine)
+    image = Image.open(io.BytesIO(png)).convert("RGB")
+    assert image.size == (int(WIDTH_IN * DPI) * len(views), int(HEIGHT_IN * DPI))
+    pixels = np.asarray(image, dtype=int)
+    reds = int((np.abs(pixels - np.array(RED)).max(axis=2) <= 40).sum())
+    assert reds > 200 * len(routine.steps)  # a numbered red disc per step, at least
+    bare = routine.model_copy(
+        update={"steps": [s.model_copy(update={"where": None}) for s in routine.steps]}
+    )
+    with pytest.raises(NoPicture, match="full-body-stretch"):
+        render_routine_picture(bare)
 
 
 def test_picture_command_writes_the_png(tmp_path: Path) -> None:

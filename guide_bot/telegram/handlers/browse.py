@@ -1,6 +1,9 @@
 """Finding a routine: by complaint, body area, length or tool, a list, and the routine card.
 
 Menus edit the message they came from, so browsing costs one call per tap and leaves no trail.
+A routine card comes with a picture of where each step works, numbered as on the card: a text
+message cannot become a photo, so opening a card sends the picture and the card anew and deletes
+the list; going back from the card edits it into the menu and deletes its picture.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from guide_bot.telegram.callbacks import Card, Menu, Pick
 from guide_bot.telegram.context import AnyHandler, BotContext, Services
 from guide_bot.telegram.handlers.common import Press, current_user, tr_of
 from guide_bot.telegram.handlers.fitting import fit, pick_length
+from guide_bot.telegram.pictures import card_pictures_for
 from guide_bot.telegram.routing import Routes
 
 PICK_PROMPTS = {
@@ -30,6 +34,13 @@ def card_view(
 ) -> str:
     """The card text of a routine for this user: in the default length, adapted to their
     screening answers, with what changed and why (in a group: only that it changed)."""
+    return fitted_card(user_id, routine, services, chat_id)[0]
+
+
+def fitted_card(
+    user_id: int, routine: Routine, services: Services, chat_id: int | None = None
+) -> tuple[str, Routine]:
+    """The card text and the routine it describes (adapted: its steps are the card's steps)."""
     user = services.users.get(user_id)
     tr = tr_of(user_id, services)
     routine = services.catalog.localized(routine, tr.code)
@@ -38,15 +49,46 @@ def card_view(
     private = chat_id is None or chat_id == user_id
     played = fitted.adaptation.routine
     if played is None:
-        duration = services.catalog.duration_s(routine)
-        return texts.routine_card(routine, duration, private=private, tr=tr)
-    return texts.routine_card(
+        card = texts.routine_card(
+            routine, services.catalog.duration_s(routine), private=private, tr=tr
+        )
+        return card, routine
+    card = texts.routine_card(
         played,
         services.catalog.duration_s(played),
         changes=fitted.changes,
         private=private,
         tr=tr,
     )
+    return card, played
+
+
+async def show_card(press: Press, routine: Routine, services: Services) -> None:
+    """The card with its picture above it, in place of the list it was picked from."""
+    chat_id, sender = press.chat_id, services.sender
+    text, shown = fitted_card(press.user_id, routine, services, chat_id)
+    tr = tr_of(press.user_id, services)
+    pictures = card_pictures_for(sender, services.media)
+    caption = tr.t(texts.CARD_PICTURE_CAPTION, title=texts.escape(shown.title))
+    picture = await pictures.send(chat_id, shown, caption)
+    keyboard = keyboards.card(routine, tr=tr)
+    if picture is None:  # no step on the body map, or the photo failed: the card as before
+        await sender.edit_text(chat_id, press.message_id, text, keyboard)
+        return
+    card = await sender.text(chat_id, text, keyboard)
+    if card is None:  # keep the list, so the user is never left without buttons
+        await sender.delete(chat_id, picture.message_id)
+        return
+    pictures.shown(chat_id, card.message_id, picture.message_id)
+    await sender.delete(chat_id, press.message_id)
+
+
+async def _leave_card(press: Press, services: Services) -> None:
+    """Take away the picture of the card this press leaves, if it had one."""
+    pictures = card_pictures_for(services.sender, services.media)
+    picture_id = pictures.taken_away(press.chat_id, press.message_id)
+    if picture_id is not None:
+        await services.sender.delete(press.chat_id, picture_id)
 
 
 def list_view(
@@ -88,6 +130,7 @@ async def on_button(data: Menu | Pick | Card, press: Press, context: BotContext)
     tr = tr_of(user_id, services)
     if isinstance(data, Menu):
         await sender.answer(press.query_id)
+        await _leave_card(press, services)
         if data.view == "home":
             await sender.edit_text(
                 chat_id, message_id, tr.gettext(texts.CHOOSE), keyboards.menu(tr=tr)
@@ -113,12 +156,7 @@ async def on_button(data: Menu | Pick | Card, press: Press, context: BotContext)
             await sender.answer(press.query_id, tr.gettext(texts.INVALID_BUTTON))
             return
         await sender.answer(press.query_id)
-        await sender.edit_text(
-            chat_id,
-            message_id,
-            card_view(user_id, routine, services, chat_id),
-            keyboards.card(routine, tr=tr),
-        )
+        await show_card(press, routine, services)
     else:
         await sender.answer(press.query_id, tr.gettext(texts.INVALID_BUTTON))
 

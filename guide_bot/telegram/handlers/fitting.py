@@ -8,7 +8,7 @@ session's plan, with the length (sessions/plans.py `PlanChoice`), so a restart p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from guide_bot.domain.adapt import Adaptation, personalise
@@ -56,6 +56,24 @@ def pick_length(routine: Routine, code: str | None) -> Length:
     if wanted in lengths:
         return wanted
     return DEFAULT_LENGTH if DEFAULT_LENGTH in lengths else lengths[0]
+
+
+def lengths_offered(
+    routine: Routine,
+    conditions: Sequence[str],
+    duration_s: Callable[[Routine], float],
+    chosen: Length | None = None,
+) -> list[tuple[Length, LengthCode, float]]:
+    """Each length the routine has (and these answers leave a step in), with its seconds; a
+    length that plays the same as a shorter one is left out (unless it is `chosen`)."""
+    found: list[tuple[Length, LengthCode, float]] = []
+    seen: list[Routine] = []
+    for length in available_lengths(routine):
+        played = fit(routine, conditions, length).adaptation.routine
+        if played is not None and (played not in seen or length == chosen):
+            seen.append(played)
+            found.append((length, CODES[length], duration_s(played)))
+    return found
 
 
 def fit(

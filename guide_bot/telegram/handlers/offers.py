@@ -21,7 +21,7 @@ from guide_bot.telegram.callbacks import LengthCode
 from guide_bot.telegram.context import Services
 from guide_bot.telegram.handlers.browse import list_view
 from guide_bot.telegram.handlers.common import tr_of
-from guide_bot.telegram.handlers.fitting import CODES, Fitted, fit, pick_length
+from guide_bot.telegram.handlers.fitting import CODES, Fitted, fit, lengths_offered, pick_length
 from guide_bot.telegram.pictures import pictures_for
 
 
@@ -41,14 +41,7 @@ def length_choices(
     """Each length the routine has (and the answers leave a step in), with its seconds."""
     user = services.users.get(user_id)
     conditions = (user.screening or ()) if user is not None else ()
-    found: list[tuple[Length, LengthCode, float]] = []
-    seen: list[Routine] = []
-    for length in fitted.lengths:
-        played = fit(routine, conditions, length).adaptation.routine
-        if played is not None and (played not in seen or length == fitted.length):
-            seen.append(played)  # a length that plays the same as a shorter one is not offered
-            found.append((length, CODES[length], services.catalog.duration_s(played)))
-    return found
+    return lengths_offered(routine, conditions, services.catalog.duration_s, fitted.length)
 
 
 async def _show(

@@ -19,6 +19,7 @@ from guide_bot.reminders.dispatcher import JOB_NAME, Blocked, ReminderScheduler
 from guide_bot.reminders.rules import Dispatch
 from guide_bot.reminders.store import ReminderRepository, StoredReminder
 from guide_bot.storage.users import UserRepository
+from guide_bot.telegram.handlers.fitting import lengths_offered
 from guide_bot.telegram.reminders import keyboards as kb
 from guide_bot.telegram.reminders import texts as rt
 from guide_bot.telegram.sender import Sender
@@ -66,7 +67,12 @@ def build_dispatcher(
         title = catalog.localized(routine, tr.code).title if routine else None
         late_min = decision.lateness // timedelta(minutes=1) if decision.late else None
         text = rt.reminder_message(title, late_min, tr=tr)
-        markup = kb.reminder_message(reminder.id, routine, tr=tr)
+        lengths = []
+        if routine is not None:
+            user = users.get(reminder.user_id)
+            conditions = (user.screening or ()) if user is not None else ()
+            lengths = lengths_offered(routine, conditions, catalog.duration_s)
+        markup = kb.reminder_message(reminder.id, routine, lengths=lengths, tr=tr)
         await sender.once(
             reminder.chat_id,
             "sendMessage",

@@ -19,15 +19,24 @@ from telegram import (
     ReplyKeyboardMarkup,
 )
 
-from guide_bot.domain.routine import Routine
+from guide_bot.domain.routine import Length, Routine
 from guide_bot.i18n import EN, Translator
 from guide_bot.library.catalog import routine_ref
 from guide_bot.reminders.parsing import DAY_NAMES
 from guide_bot.reminders.rules import EVERY_DAY, SNOOZE_CHOICES_MIN, WEEKDAYS, WEEKENDS
 from guide_bot.reminders.store import StoredReminder, days_to_mask
-from guide_bot.telegram.callbacks import Go, Menu, Payload, RoutineRefStr, payload
+from guide_bot.telegram.callbacks import (
+    Go,
+    LengthCode,
+    Menu,
+    Offer,
+    Payload,
+    RoutineRefStr,
+    payload,
+)
 from guide_bot.telegram.reminders import texts as rt
 from guide_bot.telegram.texts.bound import bound
+from guide_bot.telegram.texts.catalog import length_button
 
 ReminderId = Annotated[int, Field(ge=0, le=2**31)]  # 0: a reminder being created
 Hhmm = Annotated[str, Field(pattern=r"^(?:[01]\d|2[0-3])[0-5]\d$")]
@@ -129,14 +138,30 @@ def _b(label: str, data: Payload) -> InlineKeyboardButton:
 
 
 def reminder_message(
-    rid: int, routine: Routine | None, *, tr: Translator = EN
+    rid: int,
+    routine: Routine | None,
+    *,
+    lengths: Sequence[tuple[Length, LengthCode, float]] = (),
+    tr: Translator = EN,
 ) -> InlineKeyboardMarkup:
-    """Under a reminder: Start now, Snooze 10 min, Snooze 1 h, Skip today."""
+    """Under a reminder: the lengths to start in (Quick · 3 min, Standard · 9 min, ...: one tap
+    opens the start offer in that length) or Start now, then Snooze 10 min, Snooze 1 h, Skip
+    today."""
     t = bound(tr, rt)
     start = Go(routine=routine_ref(routine.id)) if routine else Menu(view="home")
+    first = [_b(t.START_NOW, start)]
+    if routine is not None and len(lengths) > 1:
+        ref = routine_ref(routine.id)
+        first = [
+            _b(
+                length_button(length, seconds, False, tr=tr),
+                Offer(routine=ref, length=code, ok=False),
+            )
+            for length, code, seconds in lengths
+        ]
     return InlineKeyboardMarkup(
         [
-            [_b(t.START_NOW, start)],
+            first,
             [
                 _b(t.SNOOZE_10, Snooze(rid=rid, minutes=10)),
                 _b(t.SNOOZE_60, Snooze(rid=rid, minutes=60)),

@@ -161,7 +161,8 @@ def reminder_message(title: str | None, late_by_min: int | None, *, tr: Translat
             "(Sent {n} min late: the bot was offline.)",
             late_by_min,
         )
-    return f"⏰ {what} {tr.gettext('A few minutes now keeps the streak going.')}{late}"
+    nudge = tr.gettext("A few minutes now keeps the streak going.")  # outside the f-string,
+    return f"⏰ {what} {nudge}{late}"  # where the catalog extractor finds it
 
 
 def too_many(count: int, *, tr: Translator = EN) -> str:

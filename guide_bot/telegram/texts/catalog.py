@@ -18,6 +18,7 @@ __all__ = [
     "ASK_FIRST_HEADING",
     "ASK_FIRST_PROMPT",
     "BACK_TO_MENU",
+    "CARD_PICTURE_CAPTION",
     "CHOOSE",
     "LENGTH_WORDS",
     "MENU_ALL",
@@ -64,6 +65,7 @@ PICK_LENGTH = N_("How much time do you have?")
 PICK_TOOL = N_("What do you have at hand?")
 NO_ROUTINES = N_("No routine matches that yet. Try another choice.")
 ROUTINES_FOR = N_("Routines for <b>{what}</b>:")
+CARD_PICTURE_CAPTION = N_("<b>{title}</b>: where each step works, numbered as on the card below.")
 ALL_ROUTINES = N_("All routines:")
 UNKNOWN_ROUTINE = N_("I don't know a routine called <code>{ref}</code>. Here are the ones I have:")
 SESSION_USAGE = N_(

@@ -209,6 +209,33 @@ def test_the_page_shows_the_step_and_counts_down(page: Any, world: World) -> Non
     expect(page.locator("#side")).to_have_text("left")
 
 
+def test_the_page_shows_the_step_picture_and_changes_it_with_the_step(
+    page: Any, world: World
+) -> None:
+    routine = shipped("neck-release")
+    first, later = plan(routine).holds[0], plan(routine).holds[2]  # step 1 right, step 2 right
+    world.sessions.start(111, routine, "s-111")
+    world.clock.advance(first.start_s + 5.0)
+    open_app(page, world, init_data(111, auth_date=world.clock.now()))
+
+    img = page.locator("#picture")
+    expect(page.locator("#picture-box")).to_be_visible()
+    expect(img).to_have_attribute("alt", "Where step 1 works (back view)")
+    # the browser really loaded the PNG from the signed link (a broken image has no width)
+    page.wait_for_function("() => document.getElementById('picture').naturalWidth > 0")
+    assert img.evaluate("el => [el.naturalWidth, el.naturalHeight]") == [240, 480]
+    first_src = img.get_attribute("src")
+    assert first_src is not None
+    assert "api/picture/" in first_src
+    assert "sig=" in first_src
+
+    tick(page, world, later.start_s - first.start_s)  # into step 2's first hold
+    page.evaluate("() => document.dispatchEvent(new Event('visibilitychange'))")
+    expect(img).to_have_attribute("alt", "Where step 2 works (back view)", timeout=10_000)
+    page.wait_for_function("() => document.getElementById('picture').naturalWidth > 0")
+    assert img.get_attribute("src") != first_src
+
+
 def test_pause_in_the_page_pauses_the_session(page: Any, world: World) -> None:
     routine = shipped("neck-release")
     hold = plan(routine).holds[0]
