@@ -407,3 +407,34 @@ async def test_in_a_group_each_member_is_answered_in_their_language_without_a_no
         assert english.text == PRIVATELY
     assert bot.services.users.locale_of(german) == "de"
     assert bot.services.users.locale_of(french) == "en"
+
+
+async def test_language_switches_the_offline_voice_too(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    """espeak-ng: the engine of each session is made for the user's language at its start."""
+    from guide_bot.speech.selection import EngineSelector
+    from guide_bot.speech.service import SpeechService
+
+    bot = build_bot(server, tmp_path, test_library)  # tts: espeak
+    speech = bot.services.sessions.speech
+    assert isinstance(speech, SpeechService)
+    real = speech.selector.factories["espeak"]
+    voices: list[str] = []
+
+    def recording(voice: Any) -> Any:
+        engine = real(voice)
+        voices.append(engine.voice)  # type: ignore[attr-defined]
+        return engine
+
+    speech.selector = EngineSelector(choice="espeak", factories={"espeak": recording})
+    ready_user(bot.services, CHAT, mode="voice")
+    async with running(bot):
+        await start_quick_test(server, EN)
+        assert set(voices) == {"en-us"}
+        await say(server, "/stop")
+        (choice,) = await say(server, "/language")
+        await tap(server, choice, button_with(choice, "Русский"))
+        voices.clear()
+        await start_quick_test(server, translator("ru"))
+        assert set(voices) == {"ru"}
