@@ -128,6 +128,14 @@ def make_app(state: LeanBot) -> web.Application:
             file_id = fields.get("audio") or f"audio-{next(state.file_ids)}"
             audio = {"file_id": file_id, "file_unique_id": f"u{file_id}", "duration": 1}
             result = state.message(chat_id, audio=audio, caption=fields.get("caption", ""))
+        elif method == "sendPhoto":  # the bot keeps the file_id of the biggest size
+            file_id = fields.get("photo") or f"photo-{next(state.file_ids)}"
+            photo = [{"file_id": file_id, "file_unique_id": f"u{file_id}", "width": 640,
+                      "height": 480}]  # fmt: skip
+            result = state.message(chat_id, photo=photo, caption=fields.get("caption", ""))
+        elif method == "editMessageCaption":
+            result = state.message(chat_id, caption=fields.get("caption", ""))
+            result["message_id"] = int(fields.get("message_id") or 0)
         elif method.startswith("edit"):
             result = state.message(chat_id, text=fields.get("text", ""))
             result["message_id"] = int(fields.get("message_id") or 0)

@@ -30,6 +30,7 @@ class LiveSession:
     leftover: str = ""  # cues due together with the end, said in the closing message
     end_said: bool = False  # the final cue ("Session complete") went out as text
     fresh_controls: bool = False  # a front end sent a new controls message in this action
+    view: Any = None  # what a front end shows of it (the chat's step message, step_view.py)
     speech: Any = None  # the session's voice (speech.service.SessionSpeech), opened at its start
     track_s: float | None = None  # hands-free: the length of the audio track that was sent
     report_asked: bool = False  # hands-free: the bot asked once how it went

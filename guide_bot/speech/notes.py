@@ -53,6 +53,12 @@ class VoiceNotes:
         """The note of one step (1-based), from its announcement to the next step."""
         return self.segment(step_segment(timeline, step))
 
+    def opening(self, timeline: Timeline) -> VoiceNote:
+        """The first note of a session: the get-ready cue and the whole first step, so that a
+        session costs one message fewer than a get-ready note of its own."""
+        end = timeline.step_starts[1] if timeline.step_count > 1 else timeline.total_s
+        return self.segment(segment(timeline, 0.0, end))
+
     def prepare(self, timeline: Timeline) -> VoiceNote:
         """The note before the first step (the get-ready cue)."""
         first = timeline.step_starts[0] if timeline.step_starts else timeline.total_s

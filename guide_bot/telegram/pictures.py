@@ -78,8 +78,10 @@ class StepPictures:
         length: str,
         conditions: Sequence[str],
         keyboard: InlineKeyboardMarkup | None = None,
+        notify: bool = True,
     ) -> Message | None:
-        """Send step `index`'s picture with `caption` (HTML); None when there is none to send."""
+        """Send step `index`'s picture with `caption` (HTML); None when there is none to send.
+        Without `notify` it arrives silently (disable_notification)."""
         if not 0 <= index < len(routine.steps) or routine.steps[index].where is None:
             return None
         key = picture_key(routine, index, length, conditions)
@@ -91,7 +93,11 @@ class StepPictures:
                     chat_id,
                     "sendPhoto",
                     lambda: bot.send_photo(
-                        chat_id, photo=file_id, caption=caption, reply_markup=keyboard
+                        chat_id,
+                        photo=file_id,
+                        caption=caption,
+                        reply_markup=keyboard,
+                        disable_notification=not notify,
                     ),
                     reraise=(BadRequest,),
                 )
@@ -104,7 +110,13 @@ class StepPictures:
         message = await self.sender.call(
             chat_id,
             "sendPhoto",
-            lambda: bot.send_photo(chat_id, photo=data, caption=caption, reply_markup=keyboard),
+            lambda: bot.send_photo(
+                chat_id,
+                photo=data,
+                caption=caption,
+                reply_markup=keyboard,
+                disable_notification=not notify,
+            ),
         )
         if message is not None and message.photo:
             self.media.put(key, message.photo[-1].file_id)

@@ -45,6 +45,7 @@ from guide_bot.telegram import keyboards, texts
 from guide_bot.telegram.handsfree import SentTrack
 from guide_bot.telegram.pictures import StepPictures
 from guide_bot.telegram.sender import Sender
+from guide_bot.telegram.step_view import QuietText
 from guide_bot.web.liveview.urls import app_url
 
 log = logging.getLogger(__name__)
@@ -61,6 +62,12 @@ _IN_STEP_AUDIO = {
     CueKind.RELEASE,
     CueKind.REST,
 }
+
+
+def _jumped(live: LiveSession, due: Due) -> bool:
+    """Whether an event came before its planned time (Skip moved the session to it)."""
+    started = live.session.started_at
+    return started is not None and due.due_at < started + due.event.at_s - 0.5
 
 
 def _joined(lines: list[str], text: str) -> str:
@@ -94,6 +101,7 @@ class StepVoice(Protocol):
         ...
 
 
+_OPENED = "voice:opening"  # the get-ready note speaks step 1 too (not sent again at its start)
 CAPTION_LIMIT = 1000  # Telegram's caption limit is 1024 characters after entity parsing
 
 
@@ -112,6 +120,12 @@ class ChatPresenter:
         self.voice = voice
         self.pictures = pictures  # text mode: a step's message goes with its picture, once
         self.public_url = public_url  # the live view's HTTPS base, when it is on
+        self.quiet = QuietText(self)  # text mode: one step message, edited as the step goes
+
+    @staticmethod
+    def is_quiet(live: LiveSession) -> bool:
+        """Text mode (or a voice session whose speech failed): the quiet step message."""
+        return not live.hands_free and not live.voice
 
     def live_view(self, live: LiveSession) -> str | None:
         """The live view's address for this session's Live view button: only in a private chat
@@ -138,6 +152,9 @@ class ChatPresenter:
         if live.hands_free:
             await self._hands_free(live, dues, now)
             return
+        if self.is_quiet(live):
+            await self.quiet.delivered(live, dues, now)
+            return
         lines: list[str] = []
         loud = False  # a cue among `lines` that asks the user to move now (notify for it)
         for due in dues:
@@ -151,7 +168,22 @@ class ChatPresenter:
                 text = texts.using(live.tr).prepare_message(
                     live.routine.title, first, live.routine.stop_rule
                 )
+                if live.voice and self.voice is not None:  # one note: get ready and step 1
+                    step_1 = texts.using(live.tr).step_message(
+                        1, len(live.routine.steps), live.routine.steps[0]
+                    )
+                    text = f"{text}\n\n{step_1}"
+                    if _OPENED not in live.notes:
+                        live.notes.append(_OPENED)
                 await self._voice_or_text(live, None, _joined(lines, text), now, notify=loud)
+                loud = False
+            elif kind is CueKind.ANNOUNCE and due.event.step == 1 and _OPENED in live.notes:
+                live.notes.remove(_OPENED)
+                if not _jumped(live, due):  # step 1 is in the get-ready note, at this time
+                    continue
+                step = live.routine.steps[0]
+                text = texts.using(live.tr).step_message(1, len(live.routine.steps), step)
+                await self._voice_or_text(live, 1, _joined(lines, text), now, notify=loud)
                 loud = False
             elif kind is CueKind.ANNOUNCE and due.event.step is not None:
                 step = live.routine.steps[due.event.step - 1]
@@ -225,6 +257,56 @@ class ChatPresenter:
         if message is not None:
             self._new_controls(live, message)
         live.last_send_at = now
+
+    async def send_text(
+        self, live: LiveSession, text: str, now: float, *, notify: bool
+    ) -> Message | None:
+        """A session message without buttons (quiet mode's moves)."""
+        message = await self._text(live.chat_id, text, notify=notify)
+        live.last_send_at = now
+        return message
+
+    async def send_controls(
+        self, live: LiveSession, text: str, now: float, *, notify: bool
+    ) -> Message | None:
+        """A session message with the controls (they live on it from now on)."""
+        message = await self._text(live.chat_id, text, self.controls(live), notify=notify)
+        if message is not None:
+            self._new_controls(live, message)
+        live.last_send_at = now
+        return message
+
+    def picture_due(self, live: LiveSession, step: int) -> bool:
+        """Whether step `step`'s message goes as its picture's caption: a picture exists and
+        the step has not been shown with it yet."""
+        return (
+            self.pictures is not None
+            and live.routine.steps[step - 1].where is not None
+            and f"picture:{step}" not in live.notes
+        )
+
+    async def send_picture(
+        self, live: LiveSession, step: int, text: str, now: float, *, notify: bool
+    ) -> Message | None:
+        """The step message as its picture's caption, with the controls (once per step)."""
+        if self.pictures is None:
+            return None
+        live.notes.append(f"picture:{step}")
+        inputs = live.record.plan
+        message = await self.pictures.send(
+            live.chat_id,
+            live.routine,
+            step - 1,
+            text,
+            length=str(inputs.get("length", "standard")),
+            conditions=[str(name) for name in inputs.get("conditions") or []],
+            keyboard=self.controls(live),
+            notify=notify,
+        )
+        if message is not None:
+            self._new_controls(live, message)
+            live.last_send_at = now
+        return message
 
     @staticmethod
     def _new_controls(live: LiveSession, message: Message) -> None:
@@ -311,6 +393,11 @@ class ChatPresenter:
                 await self._ask_report(live)
             return
         sent_new = live.fresh_controls
+        if self.is_quiet(live):
+            changed = live.session.state is not acted.before or acted.action == "add"
+            if changed and not sent_new:  # the step message shows the state (and the buttons)
+                await self.quiet.refresh(live, acted.now)
+            return
         if acted.action in ("resume", "add") and not sent_new and await self.rest(live, acted.now):
             sent_new = True
         if live.session.state is not acted.before and not sent_new:
@@ -338,12 +425,13 @@ class ChatPresenter:
         await self.notice(live, texts.using(live.tr).SPEECH_UNAVAILABLE)
 
     async def ended(self, live: LiveSession, ended: Ended, *, notify: bool, ask_pain: bool) -> None:
-        """The buttons go from the last message; the closing message asks for the pain rating.
-        Older messages keep theirs at no cost in calls: pressed, one says the session is over
-        and loses its buttons (handlers/session_controls.py)."""
+        """The closing message asks for the pain rating. A step-by-step session's messages keep
+        their buttons at no cost in calls (not even the last one's: a call per session):
+        pressed, one says the session is over and loses its buttons
+        (handlers/session_controls.py). Hands-free, Done / Stopped early go at once."""
         if not notify:
             return
-        if live.record.controls_message_id is not None:
+        if live.hands_free and live.record.controls_message_id is not None:
             await self.sender.edit_keyboard(live.chat_id, live.record.controls_message_id, None)
         if ask_pain:
             text = texts.using(live.tr).closing(

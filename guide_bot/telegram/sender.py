@@ -215,6 +215,44 @@ class Sender:
         )
         return result is not None
 
+    async def edit_view(
+        self,
+        chat_id: int,
+        message_id: int,
+        text: str,
+        keyboard: InlineKeyboardMarkup | None,
+        *,
+        caption: bool,
+    ) -> bool:
+        """Replace a message's text, or a media message's caption, with its keyboard sent again
+        (an edit without reply_markup drops the keyboard). True when the message shows `text`:
+        edited, or "message is not modified" (it already did); False when it cannot be edited
+        (gone, too old, another kind of message)."""
+        bot = self.bot
+        if caption:
+            method = "editMessageCaption"
+
+            def request() -> Awaitable[Any]:
+                return bot.edit_message_caption(
+                    chat_id=chat_id, message_id=message_id, caption=text, reply_markup=keyboard
+                )
+        else:
+            method = "editMessageText"
+
+            def request() -> Awaitable[Any]:
+                return bot.edit_message_text(
+                    text, chat_id=chat_id, message_id=message_id, reply_markup=keyboard
+                )
+
+        try:
+            result = await self.call(chat_id, method, request, reraise=(BadRequest,))
+        except BadRequest as exc:
+            if "not modified" in exc.message.lower():
+                return True
+            log.info("chat %s: %s refused: %s", chat_id, method, type(exc).__name__)
+            return False
+        return result is not None
+
     async def edit_keyboard(
         self, chat_id: int, message_id: int, keyboard: InlineKeyboardMarkup | None
     ) -> bool:

@@ -69,21 +69,22 @@ class VoiceNoteSender:
     async def send_note(
         self, live: LiveSession, step: int | None, caption: str, keyboard: InlineKeyboardMarkup
     ) -> Message | None:
-        """Send the get-ready note (step None) or a step's note; None if speech failed."""
+        """Send the opening note (step None: get ready and step 1) or a step's note; None if
+        speech failed."""
         notes = await self._notes(live)
         if notes is None:
             return None
         timeline = live.session.timeline
         try:
             if step is None:
-                note = await asyncio.to_thread(notes.prepare, timeline)
+                note = await asyncio.to_thread(notes.opening, timeline)
             else:
                 note = await asyncio.to_thread(notes.step, timeline, step)
         except Exception as exc:  # an engine that fails mid-session: carry on in text
             log.warning("chat %s: voice note failed: %s", live.chat_id, type(exc).__name__)
             return None
         message = await self._send(live, note, caption, keyboard)
-        next_step = 1 if step is None else step + 1
+        next_step = 2 if step is None else step + 1
         if message is not None and next_step <= timeline.step_count:
             self._render_ahead(notes, timeline, next_step)
         return message

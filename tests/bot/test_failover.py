@@ -144,6 +144,7 @@ async def test_kill_the_leader_mid_session_and_the_standby_goes_on(
         offer = (await server.wait_for("sendMessage", chat_id=CHAT, text="hurt right now"))[-1]
         server.press(CHAT, offer.message_id or 0, button_data(offer, "4"))
         await server.wait_for("sendMessage", chat_id=CHAT, text="Step 1 of 2", within=15)
+        await asyncio.sleep(1.0)  # step 1 comes with the get-ready: let the start be stored
 
         killed_at = time.time()
         first.proc.send_signal(signal.SIGKILL)
@@ -152,7 +153,8 @@ async def test_kill_the_leader_mid_session_and_the_standby_goes_on(
         print(f"takeover of guide-bot run after kill -9: {takeover_s:.2f} s")
         assert takeover_s < 10
 
-        # The session goes on under the new leader: the cue 10 s into the hold, then step 2.
+        # The session goes on under the new leader: the hold start (with the step's cue, 8 s
+        # into the hold), then step 2.
         await server.wait_for("sendMessage", chat_id=CHAT, text="Breathe out slowly.", within=20)
         await server.wait_for("sendMessage", chat_id=CHAT, text="Step 2 of 2", within=20)
         texts = [c.text for c in server.sent(CHAT)]

@@ -254,5 +254,5 @@ async def test_without_speech_a_hands_free_session_carries_on_in_text_and_says_s
         await bot.run_for(120)
         assert not server.calls_of("sendAudio")
         later = chat.new_texts()
-        assert "Press now." in later
-        assert later[-1].startswith("✅")  # it ran to its end as a text session
+        assert "Press now." in [text.splitlines()[0] for text in later]
+        assert "✅" in later[-1]  # it ran to its end as a text session

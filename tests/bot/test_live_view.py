@@ -73,10 +73,9 @@ async def test_the_page_follows_the_chat_session_and_pauses_it(
         button = menu[-1].params["menu_button"]
         button = json.loads(button) if isinstance(button, str) else button
         assert button["web_app"]["url"] == "https://guide-bot.example.test/app"
-        await start_session(bot, chat, "long-test")
+        step = await start_session(bot, chat, "long-test")  # step 1 comes with the get-ready
         started = bot.clock.now()
         await bot.scheduler.run_until(started + event_at(bot, CHAT, "hold_start", 1) + 2)  # type: ignore[union-attr]
-        step = [c for c in server.sent(CHAT) if c.text.startswith("<b>Step 1")][-1]
         base = f"http://127.0.0.1:{bound_port(bot.app.bot_data['web_runner'])}"
 
         context = await chromium.new_context()
@@ -93,7 +92,7 @@ async def test_the_page_follows_the_chat_session_and_pauses_it(
         live = bot.services.sessions.get(CHAT)
         assert live is not None
         assert live.session.state.value == "paused"
-        edits = [c for c in chat.new() if c.method == "editMessageReplyMarkup"]
+        edits = [c for c in chat.new() if c.method == "editMessageText"]
         assert int(edits[-1].params["message_id"]) == step.message_id
         assert edits[-1].buttons()[0][0] == "▶️ Resume"  # the chat shows the page's Pause
 

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fakebot.server import Call, FakeBotServer
 
-from bot.harness import build_bot, ready_user, running
+from bot.harness import LONG_ROUTINE, build_bot, event_at, ready_user, running
 from bot.test_session_flow import Chat, live_keyboards, press, start_session
+from guide_bot.domain.timeline import plan
+from guide_bot.library.loader import load_routines, parse_routine
+from guide_bot.paths import shipped_library_dir
 from guide_bot.telegram import texts
+from guide_bot.telegram.quiet import planned_sends, refresh_points
 
 CHAT = 2002
 MOVE_NOW = ("now.", "Release.", "Switch to", "Let your breath settle.", "And rest.")  # the ends
@@ -58,3 +63,139 @@ async def test_only_move_now_messages_notify_and_old_buttons_act_then_go(
             call = next(c for c in sends if c.message_id == message_id)
             assert await press(bot, call, "Skip") == texts.SESSION_OVER
         assert live_keyboards(server, CHAT) == [closing.message_id]
+
+
+PICTURE_ROUTINE = """\
+id: picture-test
+title: Picture test routine
+summary: One hold on a point of the body map, so that its step message is a picture.
+areas: [neck]
+complaints: [neck-pain]
+tools: [ball]
+get_ready_s: 0
+steps:
+  - title: Shoulder press
+    instruction: Lie on the ball under the top of your shoulder.
+    technique: compress
+    hold_s: 30
+    where: {view: back, point: [0.60, 0.18]}
+"""
+
+
+async def test_a_picture_step_is_edited_as_a_caption_with_its_buttons(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    """The step message is the picture's caption: refreshed and paused with editMessageCaption
+    (editMessageText on a photo is refused by Telegram), the keyboard sent with every edit."""
+    (test_library / "picture-test.yaml").write_text(PICTURE_ROUTINE, encoding="utf-8")
+    bot = build_bot(server, tmp_path, test_library)
+    ready_user(bot.services, CHAT)
+    chat = Chat(server, CHAT)
+    async with running(bot):
+        photo = await start_session(bot, chat, "picture-test")
+        assert photo.method == "sendPhoto"
+        assert "Get ready." in photo.text
+        assert "<b>Step 1 of 1 · Shoulder press</b>" in photo.text
+        assert silent(photo)
+        hold, halfway = event_at(bot, CHAT, "hold_start", 1), event_at(bot, CHAT, "halfway", 1)
+        await bot.run_for(halfway + 0.1)
+        now_message, edit = chat.new()
+        assert now_message.method == "sendMessage"
+        assert not silent(now_message)
+        assert edit.method == "editMessageCaption"
+        assert edit.message_id == photo.message_id
+        assert "15 seconds left" in edit.text
+        assert edit.buttons()[0][0] == "⏸ Pause"
+        assert len(edit.text) <= 1024
+        assert live_keyboards(server, CHAT) == [photo.message_id]  # the edit kept the buttons
+        assert hold < halfway
+
+        assert (await press(bot, photo, "Pause") or "").startswith("⏸ Paused")
+        (paused,) = chat.new()
+        assert paused.method == "editMessageCaption"
+        assert paused.buttons()[0][0] == "▶️ Resume"
+        assert "⏸ Paused." in server.messages[(CHAT, photo.message_id or 0)]["caption"]
+
+
+async def test_not_modified_counts_as_shown_and_a_lost_step_message_is_sent_again(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    """Telegram answers 400 "message is not modified" to an edit that changes nothing: the
+    message shows the text, so nothing more is done. A step message that cannot be edited (the
+    user deleted it) is sent again, silently, with the controls."""
+    bot = build_bot(server, tmp_path, test_library)
+    ready_user(bot.services, CHAT)
+    chat = Chat(server, CHAT)
+    async with running(bot):
+        sender = bot.services.sender
+        message = await sender.text(CHAT, "<b>Same</b>")
+        assert message is not None
+        assert await sender.edit_view(CHAT, message.message_id, "<b>Same</b>", None, caption=False)
+        (refused,) = server.calls_of("editMessageText", chat_id=CHAT)
+        assert refused.status == 400
+        server.messages.pop((CHAT, message.message_id))
+        assert not await sender.edit_view(CHAT, message.message_id, "Other", None, caption=False)
+        chat.new()
+
+        first = await start_session(bot, chat, "long-test")
+        server.messages.pop((CHAT, first.message_id or 0))  # the user deleted it
+        await bot.run_for(event_at(bot, CHAT, "halfway", 1) + 0.1)
+        sent = chat.new()
+        assert [c.method for c in sent] == ["sendMessage", "sendMessage"]  # now, step message
+        again = sent[-1]
+        assert again.text.startswith("<b>Step 1 of 2 · Glute press</b>")
+        assert "15 seconds left" in again.text
+        assert silent(again)
+        assert again.buttons()[0][0] == "⏸ Pause"
+        await bot.run_for(event_at(bot, CHAT, "countdown", 1) - event_at(bot, CHAT, "halfway", 1))
+        (edit,) = chat.new()
+        assert edit.method == "editMessageText"
+        assert edit.message_id == again.message_id
+
+
+def test_the_refreshes_fit_what_the_moves_leave_of_four_calls_a_step() -> None:
+    """neck-release's moves alone take 19 new messages for 4 steps (4.75 a step): no refresh.
+    long-test's 5 new messages leave 3 of 8: each halfway, then step 1's countdown."""
+    neck = plan(load_routines([shipped_library_dir()]).routines["neck-release"])
+    assert planned_sends(neck) == [4, 4, 8, 3]
+    assert refresh_points(neck) == frozenset()
+    routine, issues = parse_routine(LONG_ROUTINE, file="long-test.yaml")
+    assert routine is not None, issues
+    long = plan(routine)
+    assert planned_sends(long) == [2, 3]
+    points = sorted(refresh_points(long))
+    assert [long.events[i].kind.value for i in points] == ["halfway", "countdown", "halfway"]
+    assert long.events[points[1]].text == "3"
+
+
+@pytest.mark.parametrize(
+    ("routine_id", "per_step"), [("neck-release", 4.75), ("dynamic-warm-up", 4.0)]
+)
+async def test_calls_per_step_of_shipped_routines(
+    server: FakeBotServer, tmp_path: Path, routine_id: str, per_step: float
+) -> None:
+    """A whole shipped routine through the real bot: the chat's Bot API calls from the first
+    session message to the closing are the plan's new messages and refreshes, and no more (what
+    bench/bench_calls.py measures; main sent 77 calls for neck-release's 4 steps)."""
+    library = shipped_library_dir()
+    bot = build_bot(server, tmp_path, library)
+    ready_user(bot.services, CHAT)
+    chat = Chat(server, CHAT)
+    async with running(bot):
+        first = await start_session(bot, chat, routine_id)
+        live = bot.services.sessions.get(CHAT)
+        assert live is not None
+        timeline = live.session.timeline
+        calls = [first]
+        for _ in range(2000):
+            await bot.run_for(1)
+            calls += chat.new()
+            if bot.services.sessions.get(CHAT) is None:
+                break
+    steps = timeline.step_count
+    assert len(calls) == sum(planned_sends(timeline)) + len(refresh_points(timeline))
+    assert len(calls) / steps == per_step
+    edits = [c for c in calls if c.method.startswith("edit")]
+    assert len(edits) == len(refresh_points(timeline))
+    assert all(c.buttons() for c in edits)  # every edit carries the keyboard
+    assert "How much does it hurt now" in calls[-1].text

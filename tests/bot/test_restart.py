@@ -29,14 +29,19 @@ async def _session_then_stop(
         t0 = bot.clock.now()
         plan = {
             name: event_at(bot, CHAT, kind, 1)
-            for name, kind in [("hold", "hold_start"), ("cue", "cue"), ("release", "release")]
+            for name, kind in [
+                ("hold", "hold_start"),
+                ("cue", "cue"),
+                ("halfway", "halfway"),
+                ("countdown", "countdown"),
+                ("release", "release"),
+            ]
         }
         plan["announce2"] = event_at(bot, CHAT, "announce", 2)
         plan["hold2"] = event_at(bot, CHAT, "hold_start", 2)
         await bot.run_for(plan["hold"] + 3.7)  # in the middle of step 1's hold
-        texts = chat.new_texts()
-        assert texts[0].startswith("<b>Step 1 of 2 · Glute press</b>")
-        assert texts[1:] == ["Press now."]
+        texts = chat.new_texts()  # step 1 came with the get-ready
+        assert [text.splitlines()[0] for text in texts] == ["Press now."]
         version = bot.services.sessions.live[CHAT].record.version
     stored = bot.services.sessions.store.records.get(CHAT)
     assert stored is not None
@@ -63,14 +68,26 @@ async def test_short_restart_continues_at_the_right_step_and_time(
         assert live is not None
         assert live.record.version == version
         assert chat.new() == []
-        await bot.run_for(plan["cue"] - plan["stopped"] - 4.0 - 0.01)
-        assert chat.new() == []
+        # The step message is not known after a restart: at the first refresh (halfway) a new
+        # one is sent, silently, with the controls, and edited from then on.
+        await bot.run_for(plan["halfway"] - plan["stopped"] - 4.0 - 0.01)
+        assert chat.new() == []  # the cue is silent: shown at the refresh
         await bot.run_for(0.02)
-        assert chat.new_texts() == ["Breathe out slowly."]
+        (step_message,) = chat.new()
+        assert step_message.method == "sendMessage"
+        assert step_message.params.get("disable_notification") in (True, "true", "True")
+        assert step_message.text.startswith("<b>Step 1 of 2 · Glute press</b>")
+        assert "💬 Breathe out slowly." in step_message.text
+        assert step_message.buttons()[0][0] == "⏸ Pause"
+        await bot.run_for(plan["countdown"] - plan["halfway"])
+        (edit,) = chat.new()
+        assert edit.method == "editMessageText"
+        assert edit.message_id == step_message.message_id
+        assert edit.buttons()[0][0] == "⏸ Pause"
         await bot.run_for(200)
         sent = chat.new_texts()
-        assert sent[-1].startswith("✅ <b>Long test routine</b> done.")
-        assert any(t.startswith("<b>Step 2 of 2") for t in sent)
+        assert "✅ <b>Long test routine</b> done." in sent[-1]
+        assert any(t.startswith("Release.\n\n<b>Step 2 of 2") for t in sent)
     (entry,) = bot.services.history.recent(CHAT)
     assert entry.completed
     assert entry.pain_before == 4
@@ -90,12 +107,10 @@ async def test_restart_with_missed_cues_delivers_them_late_within_the_grace(
         # Missed cues come at once; the stale "Halfway." and countdown are dropped; the
         # release is never skipped; then a word on what happened.
         assert sent[0] == "I was restarted for a moment; your session goes on."
-        assert sent[1].startswith(
-            "Breathe out slowly.\nRelease.\n\n<b>Step 2 of 2 · Back stretch</b>"
-        )
+        assert sent[1].startswith("Release.\n\n<b>Step 2 of 2 · Back stretch</b>")
         assert len(sent) == 2
         await bot.run_for(plan["hold2"] - plan["announce2"] - 0.5 + 1e-6)  # float sums
-        assert chat.new_texts() == ["Stretch now."]
+        assert [text.splitlines()[0] for text in chat.new_texts()] == ["Stretch now."]
 
 
 async def test_long_restart_pauses_with_a_resume_button(
@@ -127,13 +142,18 @@ async def test_long_restart_pauses_with_a_resume_button(
         assert chat.new() == []
 
         assert await press(bot, notice[0], "Resume") == "▶️ Resumed."
-        chat.new()
+        # Resumed: the step message shows it (a new one: the old one is not known after a
+        # restart), and it is edited at the next refresh.
+        (step_message,) = chat.new()
+        assert step_message.text.startswith("<b>Step 1 of 2 · Glute press</b>")
         # It goes on from the last moment the old bot accounted for (the hold start), so the
-        # cue is as far away as it was from the hold start.
-        await bot.run_for(plan["cue"] - plan["hold"] - 0.01)
+        # halfway is as far away as it was from the hold start.
+        await bot.run_for(plan["halfway"] - plan["hold"] - 0.01)
         assert chat.new() == []
         await bot.run_for(0.02)
-        assert chat.new_texts() == ["Breathe out slowly."]
+        (edit,) = chat.new()
+        assert edit.message_id == step_message.message_id
+        assert "💬 Breathe out slowly." in edit.text
     stored = bot.services.sessions.store.records.get(CHAT)
     assert stored is not None
     assert stored.state["paused_total_s"] >= 600
@@ -146,11 +166,11 @@ async def test_paused_session_stays_paused_and_changed_routine_is_reported(
     bot = build_bot(server, tmp_path, test_library)
     ready_user(bot.services, CHAT)
     async with running(bot):
-        await start_session(bot, chat, "long-test")
+        step = await start_session(bot, chat, "long-test")  # step 1 comes with the get-ready
         await bot.run_for(19)  # into step 1 (after the get-ready and its stop rule)
-        step = chat.new()[-1]
+        chat.new()
         await press(bot, step, "Pause")
-        assert [c.method for c in chat.new()] == ["editMessageReplyMarkup"]
+        assert [c.method for c in chat.new()] == ["editMessageText"]
         now = bot.clock.now()
 
     bot2 = build_bot(server, tmp_path, test_library, clock=FakeClock(now + 3600))

@@ -66,7 +66,9 @@ async def start_session(bot: Bot, chat: Chat, routine: str, pain: str = "5") -> 
     ]
     chat.new()
     await press(bot, offer, pain)
-    await bot.server.wait_for(("sendMessage", "sendVoice"), chat_id=chat.chat_id, text="Get ready.")
+    await bot.server.wait_for(
+        ("sendMessage", "sendVoice", "sendPhoto"), chat_id=chat.chat_id, text="Get ready."
+    )
     await bot.server.wait_idle(0.1)
     sent = chat.new()
     assert sent[0].method == "editMessageText"
@@ -97,89 +99,104 @@ async def test_whole_session_with_pause_resume_skip_back(
         assert bot.scheduler is not None
         assert bot.scheduler.pending[CHAT][0] == t0 + a1
 
-        # Nothing arrives before its time; the step arrives at its time.
-        assert bot.scheduler is not None
-        await bot.scheduler.run_until(t0 + a1 - 0.1)
-        assert chat.new() == []
+        # Step 1 came with the get-ready: its start costs no call; the hold start is a new,
+        # notifying message with the hold's length.
+        assert "<b>Step 1 of 3 · Ball press</b>\nPress." in prepare.text
+        assert "⏱ Hold 2 s · pressure about 6/10" in prepare.text
         await bot.scheduler.run_until(t0 + a1)
-        step1 = chat.new()
-        assert len(step1) == 1
-        assert step1[0].text.startswith("<b>Step 1 of 3 · Ball press</b>\nPress.")
-        assert "⏱ Hold 2 s · pressure about 6/10" in step1[0].text
+        assert chat.new() == []
         await bot.run_for(hold1 - a1)
-        assert chat.new_texts() == ["Press now."]
+        (now_message,) = chat.new()
+        assert now_message.text == "Press now.\n⏳ 2 seconds"
+        assert not silent(now_message)
+        assert now_message.buttons() == []  # the controls stay on the step message
 
-        # Pause mid-hold: the keyboard turns to Resume, and time stands still.
+        # Pause mid-hold: the step message is edited (the keyboard turns to Resume and goes with
+        # the edit), and time stands still.
         await bot.run_for(0.6)
-        toast = await press(bot, step1[0], "Pause")
+        toast = await press(bot, prepare, "Pause")
         assert toast == "⏸ Paused at step 1 of 3. Tap Resume or send /resume to go on."
         edit = chat.new()
-        assert [c.method for c in edit] == ["editMessageReplyMarkup"]
+        assert [c.method for c in edit] == ["editMessageText"]
+        assert edit[0].message_id == prepare.message_id
         assert edit[0].buttons()[0][0] == "▶️ Resume"
+        assert "⏸ Paused." in edit[0].text
+        assert "<b>Step 1 of 3 · Ball press</b>" in edit[0].text
+        assert "seconds left\n▱" in edit[0].text  # the countdown and the bar of the hold
         assert CHAT not in bot.scheduler.pending
         await bot.run_for(300)
         assert chat.new() == []
 
-        # No dead buttons: the older message's Pause acts on the session as it is now (paused),
-        # as the current message's Resume would; the current message shows Pause again.
-        assert await press(bot, step1[0], "Pause") == "▶️ Resumed."
+        # No dead buttons: the older keyboard's Pause acts on the session as it is now (paused),
+        # as the current Resume would; the step message shows Pause again.
+        assert await press(bot, prepare, "Pause") == "▶️ Resumed."
         redraw = chat.new()
-        assert [c.message_id for c in redraw] == [edit[0].message_id]
+        assert [c.message_id for c in redraw] == [prepare.message_id]
         assert redraw[0].buttons()[0][0] == "⏸ Pause"
+        assert live_keyboards(server, CHAT) == [prepare.message_id]
         resumed_at = bot.clock.now()
         left = release1 - (hold1 + 0.6)
         await bot.scheduler.run_until(resumed_at + left - 0.01)
         assert chat.new() == []
         await bot.scheduler.run_until(resumed_at + left)
-        assert chat.new_texts() == ["Release."]
-
-        await bot.run_for(1.0)
-        step2 = chat.new()
-        assert step2[0].text.startswith("<b>Step 2 of 3 · Side stretch</b>")
-        assert "Hold 1 s on each side" in step2[0].text
+        # The release that ends step 1 carries step 2's message (new, notifying, the controls).
+        (step2,) = chat.new()
+        assert step2.text.startswith("Release.\n\n<b>Step 2 of 3 · Side stretch</b>")
+        assert "Hold 1 s on each side" in step2.text
+        assert not silent(step2)
+        assert step2.buttons()[0][0] == "⏸ Pause"
 
         # /skip jumps to step 3 at once; Back at once goes to the step before (like "previous"
-        # on a music player), Back later restarts the step.
+        # on a music player), Back later restarts the step: its message is edited in place.
+        await bot.run_for(1.0)
+        assert chat.new() == []  # step 2's start: already shown
         await command(bot, "/skip")
         skipped = chat.new()
         assert len(skipped) == 1
         assert skipped[0].text.startswith("<b>Step 3 of 3 · Breathe</b>")
+        assert silent(skipped[0])
         assert await press(bot, skipped[0], "Back") is None
         previous = chat.new()
         assert previous[0].text.startswith("<b>Step 2 of 3 · Side stretch</b>")
         await bot.run_for(3.5)
         chat.new()
         assert await press(bot, previous[0], "Back") is None
-        assert chat.new()[0].text.startswith("<b>Step 2 of 3 · Side stretch</b>")
+        (restarted,) = chat.new()
+        assert restarted.method == "editMessageText"
+        assert restarted.message_id == previous[0].message_id
+        assert restarted.text.startswith("<b>Step 2 of 3 · Side stretch</b>")
         await command(bot, "/skip")
         again = chat.new()
         assert again[0].text.startswith("<b>Step 3 of 3 · Breathe</b>")
 
-        # +15 s is refused outside a hold, accepted during it.
+        # +15 s is refused outside a hold, accepted during it (the countdown shows it).
         assert await press(bot, again[0], "+15 s") == "Time can be added only during a hold."
         a3, hold3 = event_at(bot, CHAT, "announce", 3), event_at(bot, CHAT, "hold_start", 3)
         release3 = event_at(bot, CHAT, "release", 3)
         await bot.run_for(hold3 - a3)
-        assert chat.new_texts() == ["Breathe now."]
+        assert chat.new_texts() == ["Breathe now.\n⏳ 1 second"]
         assert await press(bot, again[0], "+15 s") == "+15 s on this hold."
+        (added,) = chat.new()
+        assert added.method == "editMessageText"
+        assert "seconds left" in added.text
         await bot.run_for(release3 - hold3 + 15 - 0.1)
         assert chat.new() == []
-        await bot.run_for(0.2)
-        assert chat.new_texts() == ["Let your breath settle. Session complete, well done."]
 
-        # The end: the controls disappear, the completion asks for the pain rating.
-        await bot.run_for(event_at(bot, CHAT, "complete") - release3)
+        # The end: the final release goes on top of the closing message, which asks for the
+        # pain rating; no call is spent on the last step message's buttons.
+        await bot.run_for(event_at(bot, CHAT, "complete") - release3 + 0.2)
         end = chat.new()
-        assert [c.method for c in end] == ["editMessageReplyMarkup", "sendMessage"]
-        assert end[0].buttons() == []
-        # text mode: the final cue said "Session complete, well done"; the end is not said twice
-        assert end[1].text.startswith("✅ <b>Quick test routine</b> done.")
-        assert "Session complete" not in end[1].text
-        assert "How much does it hurt now" in end[1].text
+        assert [c.method for c in end] == ["sendMessage"]
+        assert end[0].text.startswith("Let your breath settle. Session complete, well done.")
+        # the final cue said "Session complete, well done"; the end is not said twice
+        assert "✅ <b>Quick test routine</b> done." in end[0].text
+        assert end[0].text.count("Session complete") == 1
+        assert "How much does it hurt now" in end[0].text
+        assert not silent(end[0])
         assert CHAT not in bot.scheduler.pending
         assert bot.services.sessions.store.records.get(CHAT) is None
 
-        await press(bot, end[1], "2")
+        await press(bot, end[0], "2")
         assert "before 5/10, after 2/10" in chat.new()[0].text
         (entry,) = bot.services.history.recent(CHAT)
         assert entry.completed
@@ -188,39 +205,66 @@ async def test_whole_session_with_pause_resume_skip_back(
         # a button of a session that is over says so and goes (none looks alive and does nothing)
         assert await press(bot, again[0], "Stop") == texts.SESSION_OVER
         assert "reply_markup" not in server.messages[(CHAT, again[0].message_id or 0)]
-        assert await press(bot, end[1], "3") == "That button is from an older message."
+        assert await press(bot, end[0], "3") == "That button is from an older message."
 
 
-async def test_cues_close_together_are_grouped_and_spaced(
+def silent(call: Call) -> bool:
+    """Whether the message came without a notification (form fields arrive as text)."""
+    return str(call.params.get("disable_notification")).lower() == "true"
+
+
+async def test_quiet_text_one_message_per_step_edited_within_the_call_aim(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
+    """long-test (2 steps, one hold each): 5 new messages (get-ready with step 1, 2 hold starts,
+    the release with step 2, the closing) leave 3 of the 8 calls that 4 a step allow: the step
+    message is edited at step 1's halfway and countdown and at step 2's halfway, silently, with
+    the controls each time. Nothing is sent twice within a second."""
     bot = build_bot(server, tmp_path, test_library)
     ready_user(bot.services, CHAT)
     chat = Chat(server, CHAT)
     async with running(bot):
-        await start_session(bot, chat, "long-test")
-        times: list[tuple[float, list[str]]] = []
+        first = await start_session(bot, chat, "long-test")
+        assert first.text.startswith("<b>Long test routine</b>\nGet ready.")
+        assert "<b>Step 1 of 2 · Glute press</b>" in first.text
+        times: list[tuple[float, Call]] = []
         t0 = bot.clock.now()
         for _ in range(400):
             await bot.run_for(0.25)
-            fresh = chat.new()
-            if fresh:
-                times.append((round(bot.clock.now() - t0, 2), [c.text for c in fresh]))
+            times += [(round(bot.clock.now() - t0, 2), c) for c in chat.new()]
             if bot.services.sessions.store.records.get(CHAT) is None:
                 break
-        # The countdown 3-2-1 comes one a second; nothing is sent twice within a second.
-        sends = [t for t, _ in times]
-        assert all(b - a >= 0.99 for a, b in itertools.pairwise(sends))
-        flat = [text for _, texts in times for text in texts]
-        assert flat.index("3") < flat.index("2") < flat.index("1") < flat.index("Release.")
-        assert "Breathe out slowly." in flat
-        assert "Halfway." in flat
-        assert flat[-1].startswith("✅ <b>Long test routine</b> done.")
-        assert sum("Session complete" in text for text in flat) == 1  # said once
-        # The step's release and the next announcement are 0.95 s apart: spaced to 1 s.
-        release_at = next(t for t, texts in times if "Release." in texts)
-        step2_at = next(t for t, texts in times if any("Step 2 of 2" in x for x in texts))
-        assert step2_at - release_at == 1.0
+        calls = [c for _, c in times]
+        assert [c.method for c in calls] == [
+            "sendMessage",  # Press now.
+            "editMessageText",  # halfway
+            "editMessageText",  # the countdown begins
+            "sendMessage",  # Release. + step 2
+            "sendMessage",  # Stretch now.
+            "editMessageText",  # halfway
+            "sendMessage",  # the closing
+        ]
+        assert len(calls) + 1 <= 4 * 2  # with the get-ready: at most 4 calls a step
+        moments = [t for t, _ in times]
+        assert all(b - a >= 0.99 for a, b in itertools.pairwise(moments))
+        press_now, halfway, countdown, step2, stretch_now, halfway2, closing = calls
+        assert press_now.text.startswith("Press now.\n⏳ 30 seconds\n💬 Breathe out slowly.")
+        assert stretch_now.text.startswith("Stretch now.\n⏳ 20 seconds")
+        for edit in (halfway, countdown):
+            assert edit.message_id == first.message_id
+            assert edit.buttons()[0][0] == "⏸ Pause"  # the keyboard goes with every edit
+        assert "15 seconds left\n▰▰▰▰▰▱▱▱▱▱" in halfway.text
+        assert "💬 Breathe out slowly." in halfway.text
+        assert "⏭ Next: Step 2 of 2 · Back stretch" in halfway.text
+        assert "3 seconds left" in countdown.text
+        assert step2.text.startswith("Release.\n\n<b>Step 2 of 2 · Back stretch</b>")
+        assert halfway2.message_id == step2.message_id
+        assert "10 seconds left" in halfway2.text
+        assert "⏭ Next: the end of the session" in halfway2.text
+        loud = [c for c in calls if c.method == "sendMessage" and not silent(c)]
+        assert loud == [press_now, step2, stretch_now, closing]
+        assert closing.text.startswith("Release. Session complete, well done.")
+        assert sum("Session complete" in c.text for c in calls) == 1  # said once
 
 
 async def test_stop_and_another_session_asks_first(

@@ -33,19 +33,16 @@ async def test_voice_session_one_call_per_step_then_file_ids(
         prepare = await start_session(bot, mine, "quick-test")
         assert prepare.method == "sendVoice"
         assert "Get ready." in prepare.text
+        assert "<b>Step 1 of 3 · Ball press</b>" in prepare.text  # one note: get ready, step 1
         assert prepare.buttons()[0][0] == "⏸ Pause"
         assert prepare.files["voice"].startswith(b"OggS")
         await bot.run_for(120)
         calls = mine.new()
-        assert [c.method for c in calls] == [
-            "sendVoice",
-            "sendVoice",
-            "sendVoice",
-            "editMessageReplyMarkup",
-            "sendMessage",
-        ]
-        steps = calls[:3]
-        for number, call in enumerate(steps, start=1):
+        # One call a step and the closing: no separate get-ready note, and no call spent on the
+        # last note's buttons (pressed after the end, they say so and go).
+        assert [c.method for c in calls] == ["sendVoice", "sendVoice", "sendMessage"]
+        steps = calls[:2]
+        for number, call in enumerate(steps, start=2):
             assert call.text.startswith(f"<b>Step {number} of 3 · ")
             assert next(label for label, _ in call.buttons()) == "⏸ Pause"
             assert call.files["voice"].startswith(b"OggS")
@@ -63,7 +60,7 @@ async def test_voice_session_one_call_per_step_then_file_ids(
         await server.wait_idle(0.2)  # the handler stores and schedules after sending
         await bot.run_for(120)
         voices = [c for c in other.new() if c.method == "sendVoice"]
-        assert len(voices) == 4
+        assert len(voices) == 3
         assert all(not c.files for c in voices)
         assert [c.params["voice"] for c in voices] == [
             c.result["voice"]["file_id"] for c in [prepare, *steps]
@@ -104,12 +101,11 @@ async def test_resume_in_voice_mode_sends_the_rest_of_the_step(
     screen(bot.services, CHAT)
     chat = Chat(server, CHAT)
     async with running(bot):
-        await start_session(bot, chat, "long-test")
+        step1 = await start_session(bot, chat, "long-test")  # the get-ready note speaks step 1
         live = bot.services.sessions.get(CHAT)
         assert live is not None
         await bot.run_for(event_at(bot, CHAT, "hold_start", 1) + 14)  # after its cue at 10 s
-        step1 = chat.new()[-1]
-        assert step1.text.startswith("<b>Step 1 of 2")
+        assert "<b>Step 1 of 2" in step1.text
         await press(bot, step1, "Pause")
         paused = chat.new()
         assert [c.method for c in paused] == ["editMessageReplyMarkup"]
@@ -169,7 +165,7 @@ async def test_no_speech_engine_carries_on_in_text_and_says_so_once(
         await bot.run_for(120)
         texts = chat.new_texts()
         assert not server.calls_of("sendVoice")
-        assert "Press now." in texts
+        assert "Press now." in [text.splitlines()[0] for text in texts]
         assert all("not available" not in t for t in texts)
         assert texts[-1].startswith("✅") or "✅" in texts[-1]
 
@@ -183,7 +179,7 @@ async def test_voice_session_continues_after_a_restart(
     async with running(bot):
         await start_session(bot, chat, "long-test")
         await bot.run_for(20)
-        assert [c.method for c in chat.new()] == ["sendVoice"]  # step 1
+        assert [c.method for c in chat.new()] == []  # step 1 is in the get-ready note
         stopped_at = bot.clock.now()
 
     again = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 3))
@@ -238,3 +234,22 @@ async def test_a_slow_session_start_does_not_hold_up_other_chats(
         server.press(CHAT, offer.message_id or 0, "pb:quick-test:2:s:0")  # a second tap
         await server.wait_idle(0.3)
         assert len(server.calls_of("sendVoice", chat_id=CHAT)) == 1
+
+
+async def test_skip_during_the_get_ready_sends_step_1_at_once(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    """The get-ready note speaks step 1 at its planned time; Skip before it moves the session
+    to step 1 now, so step 1's own note comes at once (the opening note is late for it)."""
+    bot = build_bot(server, tmp_path, test_library)
+    screen(bot.services, CHAT)
+    chat = Chat(server, CHAT)
+    async with running(bot):
+        opening = await start_session(bot, chat, "long-test")
+        assert "<b>Step 1 of 2 · Glute press</b>" in opening.text
+        await bot.run_for(1)
+        assert await press(bot, opening, "Skip") is None
+        (step1,) = chat.new()
+        assert step1.method == "sendVoice"
+        assert step1.text.startswith("<b>Step 1 of 2 · Glute press</b>")
+        assert "Get ready." not in step1.text

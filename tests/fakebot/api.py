@@ -201,6 +201,7 @@ class BotApiMethods:
         return self._new_message(p, document=document, caption=p.get("caption", ""))
 
     def _m_sendPhoto(self, p: dict[str, Any], f: dict[str, bytes]) -> dict[str, Any]:
+        _check_caption(p)
         photo = [{**self._media(p, f, "photo"), "width": 640, "height": 480}]
         return self._new_message(p, photo=photo, caption=p.get("caption", ""))
 
@@ -230,9 +231,16 @@ class BotApiMethods:
         return message
 
     def _m_editMessageText(self, p: dict[str, Any], _f: dict[str, bytes]) -> Any:
+        message = self.messages.get((int(p["chat_id"]), int(p["message_id"])))
+        if message is not None and "text" not in message:  # as Telegram, on a photo or voice
+            raise bad_request("there is no text in the message to edit")
         return self._edit(p, text=p.get("text"))
 
     def _m_editMessageCaption(self, p: dict[str, Any], _f: dict[str, bytes]) -> Any:
+        message = self.messages.get((int(p["chat_id"]), int(p["message_id"])))
+        if message is not None and "text" in message:  # as Telegram, on a text message
+            raise bad_request("there is no caption in the message to edit")
+        _check_caption(p)
         return self._edit(p, caption=p.get("caption"))
 
     def _m_editMessageReplyMarkup(self, p: dict[str, Any], _f: dict[str, bytes]) -> Any:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
 
 from guide_bot.domain.cues import STOP_RULE, first_side_text, lying_side
@@ -32,6 +33,8 @@ __all__ = [
     "PAIN_SKIP",
     "PAUSE",
     "PAUSED",
+    "QUIET_PAUSED",
+    "QUIET_SIDES",
     "RESTART_CONTINUED",
     "RESTART_LOST",
     "RESTART_PAUSED",
@@ -50,6 +53,11 @@ __all__ = [
     "hands_free_caption",
     "pain_summary",
     "prepare_message",
+    "quiet_hold_line",
+    "quiet_move",
+    "quiet_next_line",
+    "quiet_waiting_line",
+    "step_heading",
     "step_message",
     "step_safety_lines",
 ]
@@ -159,11 +167,16 @@ def _hold_words(step: Step, tr: Translator) -> str:
     return hold
 
 
+def step_heading(number: int, count: int, title: str, *, tr: Translator = EN) -> str:
+    """'Step 2 of 4 · Between the shoulder blades' (HTML-escaped)."""
+    return tr.t(
+        "Step {number} of {count} · {title}", number=number, count=count, title=escape(title)
+    )
+
+
 def step_message(number: int, count: int, step: Step, *, tr: Translator = EN) -> str:
     """One step: title, instruction, hold, pressure."""
-    heading = tr.t(
-        "Step {number} of {count} · {title}", number=number, count=count, title=escape(step.title)
-    )
+    heading = step_heading(number, count, step.title, tr=tr)
     lines = [f"<b>{heading}</b>", escape(step.instruction)]
     details = [f"⏱ {_hold_words(step, tr)}"]
     if step.pressure is not None:
@@ -173,6 +186,54 @@ def step_message(number: int, count: int, step: Step, *, tr: Translator = EN) ->
         lines.append(f"📍 {escape(step.point)}")
     lines += step_safety_lines(step, tr=tr)
     return "\n".join(lines)
+
+
+# --- quiet text mode: the step message's live lines (telegram/step_view.py) ------------------
+
+QUIET_PAUSED = N_("⏸ Paused.")
+
+
+def _bar(done: float, width: int = 10) -> str:
+    filled = max(0, min(width, round(done * width)))
+    return "▰" * filled + "▱" * (width - filled)
+
+
+QUIET_SIDES = {"left": N_("Left side"), "right": N_("Right side")}
+
+
+def quiet_hold_line(side: str | None, left_s: float, done: float, *, tr: Translator = EN) -> str:
+    """A hold in progress: its side, the seconds left and a bar of the hold."""
+    seconds = max(0, round(left_s))
+    left = tr.n("{n} second left", "{n} seconds left", seconds)
+    where = f"{tr.gettext(QUIET_SIDES[side])} · " if side in QUIET_SIDES else ""
+    return f"⏳ {where}{left}\n{_bar(done)}"
+
+
+def quiet_waiting_line(cue: str, in_s: float, *, tr: Translator = EN) -> str:
+    """Before a hold: what starts it and in how many seconds."""
+    seconds = max(0, round(in_s))
+    when = tr.n("in {n} second", "in {n} seconds", seconds)
+    return f"⏱ {escape(cue)} ({when})"
+
+
+def quiet_next_line(what: str | None, *, tr: Translator = EN) -> str:
+    """What comes after the current hold: the next hold, the next step or the end."""
+    if what is None:
+        return "⏭ " + tr.gettext("Next: the end of the session")
+    return "⏭ " + tr.t("Next: {what}", what=escape(what))
+
+
+def quiet_move(
+    lines: list[str], hold_s: float | None, cues: Sequence[str] = (), *, tr: Translator = EN
+) -> str:
+    """A move-now message (hold start, release, switch sides): the cues, and for a new hold its
+    length (the countdown where the step message is not refreshed) and its own cues."""
+    text = "\n".join(escape(line) for line in lines)
+    if hold_s is not None:
+        text += "\n⏳ " + tr.n("{n} second", "{n} seconds", max(1, round(hold_s)))
+    for cue in cues:
+        text += f"\n💬 {escape(cue)}"
+    return text
 
 
 def pain_summary(before: int | None, after: int | None, *, tr: Translator = EN) -> str:
