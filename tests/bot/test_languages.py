@@ -137,7 +137,7 @@ async def test_a_user_gets_the_welcome_a_card_and_a_step_in_their_language(
         await bot.run_for(15)  # the get-ready time, then step 1
         heading = said(tr, "Step {number} of {count} · {title}", number=1, count=3, title="")
         step = next(c for c in server.sent(CHAT) if heading in c.text)
-        assert step.text.startswith(f"<b>{heading}{step_titles[0]}</b>\n{WORDS[code][2]}")
+        assert f"<b>{heading}{step_titles[0]}</b>\n{WORDS[code][2]}" in step.text
         labels = [label for label, _ in step.buttons()]
         assert labels[0] == tr.t(texts.PAUSE)
         assert labels[-1] == said(tr, texts.STOP)
@@ -347,7 +347,7 @@ async def test_a_restart_keeps_the_sessions_language(
         )
         shown = [c.text for c in server.sent(CHAT)[before:]]
     heading = said(de, "Step {number} of {count} · {title}", number=2, count=3, title="")
-    assert any(text.startswith(f"<b>{heading}{TITLES['de'][1][1]}</b>") for text in shown), shown
+    assert any(f"<b>{heading}{TITLES['de'][1][1]}</b>" in text for text in shown), shown
 
 
 async def test_a_hands_free_track_is_in_the_users_language_and_kept_per_language(
