@@ -268,6 +268,10 @@ async def test_a_choice_made_with_language_outlasts_the_telegram_language(
         assert bot.services.users.locale_of(CHAT) == "de"
         (choice,) = await say(server, "/language")
         assert choice.text == said(translator("de"), texts.LANGUAGE_PROMPT)
+        await tap(server, choice, "lng:fr")  # forged: a language not shipped
+        refused = server.calls_of("answerCallbackQuery")[-1]
+        assert refused.params["text"] == said(translator("de"), texts.INVALID_BUTTON)
+        assert bot.services.users.locale_of(CHAT) == "de"
         await tap(server, choice, button_with(choice, "Español"))
         (help_text,) = await say(server, "/help")  # still a German app: Spanish stays
         es = translator("es")

@@ -13,8 +13,9 @@ in its own language; a choice made with /language sets that chat's menu in the c
 from __future__ import annotations
 
 import logging
-from typing import Literal
+from typing import Annotated
 
+from pydantic import Field, field_validator
 from telegram import (
     Bot,
     BotCommand,
@@ -41,16 +42,25 @@ from guide_bot.telegram.routing import Routes
 
 log = logging.getLogger(__name__)
 
-LanguageCode = Literal["en", "de", "es", "ru", "pt-br"]
-# Telegram's setMyCommands takes a two-letter ISO 639-1 code: the one each language is shown to.
-COMMAND_MENU_CODES: dict[str, str] = {"de": "de", "es": "es", "ru": "ru", "pt-br": "pt"}
+# Telegram's setMyCommands takes a two-letter ISO 639-1 code: the apps each menu is shown to
+# (pt-br's is `pt`). Derived from the shipped languages, so a new one needs nothing here.
+COMMAND_MENU_CODES: dict[str, str] = {
+    code: code.split("-")[0] for code in LANGUAGES if code != DEFAULT_LANGUAGE
+}
 
 
 @payload("lng")
 class LanguageChoice(Payload):
-    """A /language button: the language picked."""
+    """A /language button: the language picked (a shipped one)."""
 
-    code: LanguageCode
+    code: Annotated[str, Field(pattern=r"^[a-z]{2}(?:-[a-z]{2,3})?$")]
+
+    @field_validator("code")
+    @classmethod
+    def _shipped(cls, code: str) -> str:
+        if code not in LANGUAGES:
+            raise ValueError(f"not a shipped language: {code}")
+        return code
 
 
 def _acted(update: Update, private: bool) -> bool:
