@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
-from telegram import BotCommand, MenuButtonWebApp, WebAppInfo
+from telegram import MenuButtonWebApp, WebAppInfo
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
@@ -49,8 +49,9 @@ from guide_bot.storage.user_data import load_all_tables
 from guide_bot.storage.user_media import UserMedia, UserMediaRepository
 from guide_bot.storage.users import UserRepository
 from guide_bot.telegram.context import App, BotContext, Services
-from guide_bot.telegram.handlers import FEATURES, handlers_for
+from guide_bot.telegram.handlers import FEATURES, PRE_HANDLERS, handlers_for
 from guide_bot.telegram.handlers.fallback import on_error
+from guide_bot.telegram.handlers.language import set_command_menus
 from guide_bot.telegram.http import AiohttpRequest
 from guide_bot.telegram.jobs import JobQueueScheduler
 from guide_bot.telegram.pictures import pictures_for
@@ -60,7 +61,7 @@ from guide_bot.telegram.reminders.delivery import JobQueueTimer, build_dispatche
 from guide_bot.telegram.reminders.flow import after_session as offer_reminders_after
 from guide_bot.telegram.sender import Sender
 from guide_bot.telegram.speakers.follower import SpeakerChat
-from guide_bot.telegram.texts import COMMANDS, LIVE_VIEW
+from guide_bot.telegram.texts import LIVE_VIEW
 from guide_bot.telegram.unreadable_updates import SkipUnreadableUpdatesBot
 from guide_bot.telegram.updates import ChatOrderedProcessor
 from guide_bot.telegram.voice import VoiceNoteSender
@@ -186,7 +187,7 @@ async def _post_init(app: App) -> None:
 
         watch = asyncio.get_running_loop().create_task(leadership.watch(lost))
         app.bot_data["leadership_watch"] = watch
-    await app.bot.set_my_commands([BotCommand(name, about) for name, about in COMMANDS])
+    await set_command_menus(app.bot)
     web: WebPlan | None = app.bot_data.get("web")
     if web is not None:
         for note in web.notes:
@@ -364,6 +365,7 @@ def build_bot(
         app.bot_data["web"] = web
     if leadership is not None:
         app.bot_data["leadership"] = leadership
+    app.add_handlers(PRE_HANDLERS, group=-1)
     app.add_handlers(handlers_for(features))
     app.add_error_handler(on_error)
     return Bot(app=app, services=services)

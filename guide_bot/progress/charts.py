@@ -17,6 +17,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 
+from guide_bot.domain.wording import ENGLISH, N_, Wording
 from guide_bot.progress.figures import SessionRecord, minutes_per_day, pain_series
 
 WIDTH_IN = 8.0
@@ -37,13 +38,16 @@ def _noon(day: date, zone: ZoneInfo) -> datetime:
 _RENDER_LOCK = threading.Lock()
 
 
-def render_progress_chart(records: Sequence[SessionRecord], zone: ZoneInfo) -> bytes:
-    """A PNG with two panels for the user's history, dates in the user's zone."""
+def render_progress_chart(
+    records: Sequence[SessionRecord], zone: ZoneInfo, w: Wording = ENGLISH
+) -> bytes:
+    """A PNG with two panels for the user's history, dates in the user's zone, its words in the
+    language of `w`."""
     with _RENDER_LOCK:
-        return _render(records, zone)
+        return _render(records, zone, w)
 
 
-def _render(records: Sequence[SessionRecord], zone: ZoneInfo) -> bytes:
+def _render(records: Sequence[SessionRecord], zone: ZoneInfo, w: Wording) -> bytes:
     figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     FigureCanvasAgg(figure)
     pain_ax, minutes_ax = figure.subplots(2, 1, sharex=True)
@@ -55,17 +59,33 @@ def _render(records: Sequence[SessionRecord], zone: ZoneInfo) -> bytes:
     after = [(at, a) for at, _, a in pain if a is not None]
     if before:
         xs, ys = zip(*before, strict=True)
-        pain_ax.plot(xs, ys, "o-", color=BEFORE_COLOUR, markersize=3, linewidth=1, label="before")
+        pain_ax.plot(
+            xs,
+            ys,
+            "o-",
+            color=BEFORE_COLOUR,
+            markersize=3,
+            linewidth=1,
+            label=w.gettext(N_("before")),
+        )
     if after:
         xs, ys = zip(*after, strict=True)
-        pain_ax.plot(xs, ys, "o-", color=AFTER_COLOUR, markersize=3, linewidth=1, label="after")
+        pain_ax.plot(
+            xs,
+            ys,
+            "o-",
+            color=AFTER_COLOUR,
+            markersize=3,
+            linewidth=1,
+            label=w.gettext(N_("after")),
+        )
     if before or after:
         pain_ax.legend(loc="upper left", frameon=False, ncols=2)
     else:
         pain_ax.text(
             0.5,
             0.5,
-            "no pain ratings yet",
+            w.gettext(N_("no pain ratings yet")),
             ha="center",
             va="center",
             transform=pain_ax.transAxes,
@@ -73,8 +93,8 @@ def _render(records: Sequence[SessionRecord], zone: ZoneInfo) -> bytes:
         )
     pain_ax.set_ylim(-0.5, 10.5)
     pain_ax.set_yticks(range(0, 11, 2))
-    pain_ax.set_ylabel("pain (0-10)")
-    pain_ax.set_title("Pain before and after a session")
+    pain_ax.set_ylabel(w.gettext(N_("pain (0-10)")))
+    pain_ax.set_title(w.gettext(N_("Pain before and after a session")))
     pain_ax.grid(axis="y", alpha=0.3)
 
     per_day = minutes_per_day(records, zone)
@@ -90,14 +110,14 @@ def _render(records: Sequence[SessionRecord], zone: ZoneInfo) -> bytes:
         minutes_ax.text(
             0.5,
             0.5,
-            "no sessions yet",
+            w.gettext(N_("no sessions yet")),
             ha="center",
             va="center",
             transform=minutes_ax.transAxes,
             color="grey",
         )
-    minutes_ax.set_ylabel("minutes")
-    minutes_ax.set_title("Minutes per day")
+    minutes_ax.set_ylabel(w.gettext(N_("minutes")))
+    minutes_ax.set_title(w.gettext(N_("Minutes per day")))
     minutes_ax.grid(axis="y", alpha=0.3)
 
     locator = AutoDateLocator(tz=zone)  # type: ignore[no-untyped-call]

@@ -12,6 +12,8 @@ from typing import Any
 
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import SessionMachine
+from guide_bot.i18n import Translator, translator
+from guide_bot.sessions.plans import session_language
 from guide_bot.storage.sessions import StoredSession
 
 
@@ -47,6 +49,11 @@ class LiveSession:
     def user_id(self) -> int:
         """The person who started the session, and the only one who controls it."""
         return self.record.user_id
+
+    @property
+    def tr(self) -> Translator:
+        """The language the session speaks: its user's when it started (kept across restarts)."""
+        return translator(session_language(self.record.plan))
 
     @property
     def hands_free(self) -> bool:

@@ -11,6 +11,10 @@ length, adapted to those conditions (domain/adapt.py); `inputs` then also hold `
 `conditions` (the names of the adapting conditions), and `played_routine` makes the same adapted
 routine again from the library routine after a restart. Sessions stored before had neither and
 play the routine as it is.
+
+A session in a language other than English stores its code as `language`: the cue words the
+planner generates ("Switch sides", the countdown) are in it (a `Translator` as the plan's
+`Wording`), and a restart plays the routine's translation in it again. No `language`: English.
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ from guide_bot.domain.adapt import personalise
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import LENGTHS, Length, Routine
 from guide_bot.domain.timeline import PlanOptions, SpeakTime, Timeline, plan
+from guide_bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, translator
 from guide_bot.speech.selection import NoSpeech
 from guide_bot.speech.service import SessionSpeech, SpeechService, voice_for, voice_to_dict
 from guide_bot.storage.users import UserSettings
@@ -78,7 +83,12 @@ def played_routine(routine: Routine, inputs: dict[str, Any]) -> Routine:
     if length not in LENGTHS or not isinstance(conditions, list):
         raise RoutineRefused(f"stored length {length!r} or conditions are not valid")
     try:
-        adaptation = personalise(routine, length=length, conditions=[str(c) for c in conditions])
+        adaptation = personalise(
+            routine,
+            length=length,
+            conditions=[str(c) for c in conditions],
+            w=translator(session_language(inputs)),
+        )
     except ValueError as exc:  # a length the routine lost, a condition no longer known
         raise RoutineRefused(str(exc)) from exc
     if adaptation.routine is None:
@@ -91,6 +101,7 @@ def _recorded(
     speak: SpeakTime,
     options: PlanOptions,
     choice: PlanChoice | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> tuple[Timeline, dict[str, Any]]:
     seen: dict[str, float] = {}
 
@@ -103,6 +114,8 @@ def _recorded(
     inputs: dict[str, Any] = {"countdown": options.countdown, "speak": seen, "settle": SETTLE_RULE}
     if choice is not None:
         inputs.update(choice.to_inputs())
+    if language != DEFAULT_LANGUAGE:
+        inputs["language"] = language
     return _shared(routine, inputs, timeline), inputs
 
 
@@ -115,25 +128,27 @@ async def build_plan(
     now: float,
     text_speak: SpeakTime = speaking_time_s,
     choice: PlanChoice | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> SessionPlan:
     """The plan for a new session with this user's settings.
 
     `routine` is the routine as played (`played_routine` of the library routine and `choice`);
-    `choice` is recorded in the inputs so that a restart plays the same.
+    `choice` is recorded in the inputs so that a restart plays the same. `language`: the
+    user's (the routine is already in it); the generated cues and the voice follow it.
 
     Voice mode picks the voice's engine and measures every text with it (off the event loop);
     if no engine works, the session runs in text on the estimate and says so once.
     """
     settings = settings or UserSettings()
-    options = PlanOptions(countdown=settings.countdown)
+    options = PlanOptions(countdown=settings.countdown, wording=translator(language))
     wants_voice = settings.mode in ("voice", "both")
+    voice = voice_for(settings.language, settings.slow, defaults, language=language)
     if wants_voice and speech is not None:
-        voice = voice_for(settings.language, settings.slow, defaults)
         try:
             voiced = await speech.for_session(voice, now=now)
             if not isinstance(voiced, NoSpeech):
                 timeline, inputs = await asyncio.to_thread(
-                    _recorded, routine, voiced.speak_s, options, choice
+                    _recorded, routine, voiced.speak_s, options, choice, language
                 )
                 inputs["voice"] = voice_to_dict(voice)
                 return SessionPlan(
@@ -146,9 +161,9 @@ async def build_plan(
             log.warning("no speech engine for a session: %s", voiced.reason)
         except Exception as exc:  # an engine failing while measuring: carry on in text
             log.warning("speech unavailable for a session: %s", type(exc).__name__)
-    timeline, inputs = _recorded(routine, text_speak, options, choice)
+    timeline, inputs = _recorded(routine, text_speak, options, choice, language)
     if settings.mode == "hands":  # the track is rendered in this voice when it is sent
-        inputs["voice"] = voice_to_dict(voice_for(settings.language, settings.slow, defaults))
+        inputs["voice"] = voice_to_dict(voice)
     return SessionPlan(
         timeline=timeline, inputs=inputs, mode=settings.mode, speech_failed=wants_voice
     )
@@ -166,6 +181,12 @@ def _shared(routine: Routine, inputs: dict[str, Any], timeline: Timeline) -> Tim
     if len(_rebuilt) > _CACHE_SIZE:
         _rebuilt.popitem(last=False)
     return known
+
+
+def session_language(inputs: dict[str, Any]) -> str:
+    """The language a session was planned in (English for sessions stored without one)."""
+    code = inputs.get("language", DEFAULT_LANGUAGE)
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def rebuild_plan(routine: Routine, inputs: dict[str, Any]) -> Timeline:
@@ -193,7 +214,8 @@ def _rebuild(routine: Routine, inputs: dict[str, Any]) -> Timeline:
         value = stored.get(text)
         return float(value) if isinstance(value, int | float) else speaking_time_s(text)
 
-    options = PlanOptions(countdown=bool(inputs.get("countdown", True)))
+    wording = translator(session_language(inputs))
+    options = PlanOptions(countdown=bool(inputs.get("countdown", True)), wording=wording)
     if inputs.get("settle") != SETTLE_RULE:  # stored before steps had their own settle time
         options = replace(options, legacy_settle_s=LEGACY_SETTLE_S)
     return plan(routine, speak, options)

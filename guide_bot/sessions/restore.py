@@ -28,7 +28,12 @@ from guide_bot.domain.session import SessionDataError, SessionMachine, SessionSt
 from guide_bot.domain.timeline import Timeline
 from guide_bot.logsafe_errors import error_summary
 from guide_bot.sessions.live import LiveSession
-from guide_bot.sessions.plans import RoutineRefused, played_routine, rebuild_plan
+from guide_bot.sessions.plans import (
+    RoutineRefused,
+    played_routine,
+    rebuild_plan,
+    session_language,
+)
 from guide_bot.storage.sessions import StoredSession
 
 if TYPE_CHECKING:
@@ -200,10 +205,16 @@ def _take_in(
     # Most sessions run a library routine: try it first, without asking the database for the
     # user's own routines (a query per session at start-up). The stored plan digest tells
     # whether the session really ran on it; if not, the user's routine is looked up as usual.
+    # A session in another language runs on the routine's translation in it.
+    language = session_language(record.plan)
     routine = service.catalog.library.get(record.routine_id)
+    if routine is not None:
+        routine = service.catalog.localized(routine, language)
     found = _rebuilt(record, routine, plans, quiet=True) if routine is not None else None
     if found is None:
         routine = service.catalog.find(record.user_id, record.routine_id)
+        if routine is not None:
+            routine = service.catalog.localized(routine, language)
         found = _rebuilt(record, routine, plans) if routine is not None else None
     if found is None or found[0].state.closed or record.user_id in blocked:
         return "lost", _lost(service, record, notify=record.user_id not in blocked)

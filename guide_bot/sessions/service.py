@@ -36,6 +36,7 @@ from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.session import Due, SessionError, SessionMachine, SessionState
 from guide_bot.domain.timeline import SpeakTime
+from guide_bot.i18n import DEFAULT_LANGUAGE
 from guide_bot.library.catalog import Catalog
 from guide_bot.library.uploads import split_user_ref
 from guide_bot.logsafe_errors import error_summary
@@ -217,8 +218,10 @@ class SessionService:
                 raise RuntimeError("the chat already has a session in progress")
             user = self.users.get(user_id)
             library_id = routine.id
+            language = user.language_code if user else DEFAULT_LANGUAGE
+            routine = self.catalog.localized(routine, language)  # the user's words, same timings
             if choice is not None:
-                routine = played_routine(routine, choice.to_inputs())
+                routine = played_routine(routine, {**choice.to_inputs(), "language": language})
             with made_for(_owner(user_id, library_id)):  # its clips speak the user's words
                 plan = await build_plan(
                     routine,
@@ -228,6 +231,7 @@ class SessionService:
                     now=self.clock.now(),
                     text_speak=self.text_speak,
                     choice=choice,
+                    language=language,
                 )
             now = self.clock.now()
             record = StoredSession(

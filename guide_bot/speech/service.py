@@ -13,14 +13,16 @@ import asyncio
 from typing import Any
 
 from guide_bot.config import Settings
+from guide_bot.i18n import DEFAULT_LANGUAGE
 from guide_bot.speech.cache import AudioCache
 from guide_bot.speech.cues import CueAudio
+from guide_bot.speech.languages import speech_voice
 from guide_bot.speech.notes import VoiceNotes
 from guide_bot.speech.ports import SpeechEngine
 from guide_bot.speech.selection import EngineSelector, NoSpeech, Voice
 from guide_bot.speech.setup import open_cache
 
-# The accents offered in /settings, as (language, gTTS top-level domain).
+# The accents of the English voice offered in /settings, as (language, gTTS top-level domain).
 ACCENTS: dict[str, tuple[str, str]] = {
     "en": ("en", "com"),
     "en-gb": ("en", "co.uk"),
@@ -29,8 +31,14 @@ ACCENTS: dict[str, tuple[str, str]] = {
 }
 
 
-def voice_for(accent: str | None, slow: bool, settings: Settings) -> Voice:
-    """The voice a user's accent and pace ask for (the bot's defaults where they say nothing)."""
+def voice_for(
+    accent: str | None, slow: bool, settings: Settings, *, language: str = DEFAULT_LANGUAGE
+) -> Voice:
+    """The voice of a user's language (guide_bot/i18n codes) and pace. English is spoken in the
+    accent chosen in /settings (the bot's defaults where it says nothing); every other language
+    in its own voice (speech/languages.py)."""
+    if language != DEFAULT_LANGUAGE:
+        return speech_voice(language, slow=slow)
     language, tld = ACCENTS.get(accent or "", (settings.language, settings.tld))
     return Voice(language=language, tld=tld, slow=slow)
 

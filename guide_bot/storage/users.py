@@ -14,10 +14,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Literal
 
-from sqlalchemy import JSON, BigInteger, Boolean, String, select
+from sqlalchemy import JSON, BigInteger, Boolean, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column, sessionmaker
 
 from guide_bot.domain.conditions import CONDITION_NAMES
+from guide_bot.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from guide_bot.storage.base import Base
 from guide_bot.storage.types import UtcDateTime
 
@@ -36,7 +37,9 @@ class UserRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     blocked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
     mode: Mapped[str] = mapped_column(String(8), default="voice")
-    language: Mapped[str | None] = mapped_column(String(16), default=None)
+    language: Mapped[str | None] = mapped_column(String(16), default=None)  # English accent
+    # The language the bot speaks to the user (guide_bot/i18n codes); None until first contact.
+    locale: Mapped[str | None] = mapped_column(String(8), default=None)
     slow: Mapped[bool] = mapped_column(Boolean, default=False)
     countdown: Mapped[bool] = mapped_column(Boolean, default=True)
     screening: Mapped[Any] = mapped_column(JSON, nullable=True, default=None)
@@ -45,7 +48,9 @@ class UserRow(Base):
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class UserSettings:
-    """How a user wants sessions delivered; `language` None means the bot's default."""
+    """How a user wants sessions delivered; `language` is the English voice's accent of
+    /settings (`en`, `en-gb`, ...; None: the bot's default), not the language the bot speaks
+    (`User.locale`, set by /language)."""
 
     mode: DeliveryMode = "voice"
     language: str | None = None
@@ -65,6 +70,12 @@ class User:
     screened_at: datetime | None = None
     blocked_at: datetime | None = None
     screening_outdated: bool = False  # answers in the old yes/no format: ask again
+    locale: str | None = None  # the language the bot speaks to them; None: not chosen yet
+
+    @property
+    def language_code(self) -> str:
+        """The language the bot speaks to this user (English until one is chosen)."""
+        return self.locale or DEFAULT_LANGUAGE
 
     @property
     def screened(self) -> bool:
@@ -85,6 +96,7 @@ def _to_user(row: UserRow) -> User:
         screened_at=row.screened_at,
         blocked_at=row.blocked_at,
         screening_outdated=isinstance(row.screening, dict),
+        locale=row.locale if row.locale in LANGUAGES else None,
     )
 
 
@@ -120,6 +132,36 @@ class UserRepository:
                 row.blocked_at = None
             db.flush()
             return _to_user(row)
+
+    def set_locale(self, user_id: int, code: str) -> None:
+        """Store the language the bot speaks to the user (a shipped language code)."""
+        if code not in LANGUAGES:
+            raise ValueError(f"unknown language {code!r}; allowed: {', '.join(LANGUAGES)}")
+        with self._sessions.begin() as db:
+            row = db.get(UserRow, user_id)
+            if row is not None:
+                row.locale = code
+
+    def first_locale(self, user_id: int, chat_id: int, code: str, now: datetime) -> bool:
+        """At first contact: create the user if new and store `code` as their language unless
+        one is stored already. True if this call stored it (once per user, even when two updates
+        of theirs race)."""
+        if code not in LANGUAGES:
+            raise ValueError(f"unknown language {code!r}; allowed: {', '.join(LANGUAGES)}")
+        self.ensure(user_id, chat_id, now)
+        with self._sessions.begin() as db:
+            done = db.execute(
+                update(UserRow)
+                .where(UserRow.user_id == user_id, UserRow.locale.is_(None))
+                .values(locale=code)
+            )
+            return bool(done.rowcount)
+
+    def locale_of(self, user_id: int) -> str:
+        """The language the bot speaks to the user (English for an unknown user)."""
+        with self._sessions() as db:
+            code = db.scalar(select(UserRow.locale).where(UserRow.user_id == user_id))
+        return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
     def update_settings(self, user_id: int, settings: UserSettings) -> None:
         """Store the user's settings."""

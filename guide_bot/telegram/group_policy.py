@@ -24,6 +24,7 @@ from typing import Any
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
+from guide_bot.domain.wording import N_
 from guide_bot.telegram import texts
 from guide_bot.telegram.callbacks import (
     Control,
@@ -39,14 +40,14 @@ from guide_bot.telegram.callbacks import (
     Swap,
 )
 from guide_bot.telegram.context import AnyHandler, BotContext, Services
-from guide_bot.telegram.handlers.common import Press
+from guide_bot.telegram.handlers.common import Press, tr_of
 
 log = logging.getLogger(__name__)
 
-PRIVATELY = "Health answers are given only in a private chat with me."
-PRIVATELY_BUTTON = "Continue privately"
-ASK_AGAIN = "That offer is no longer open: ask again."
-NOT_YOUR_OFFER = "That question was for someone else."
+PRIVATELY = N_("Health answers are given only in a private chat with me.")
+PRIVATELY_BUTTON = N_("Continue privately")
+ASK_AGAIN = N_("That offer is no longer open: ask again.")
+NOT_YOUR_OFFER = N_("That question was for someone else.")
 
 # commands whose answers are health data (the screening and its summary, ratings, history)
 HEALTH_COMMANDS = frozenset({"screening", "history", "stats", "export", "mydata", "forget"})
@@ -84,7 +85,8 @@ class GroupPolicy:
             return False
         url = deep_link(context.bot.username, routine) if reply == PRIVATELY else None
         log.info("group chat: a button press refused by the group policy")
-        await services.sender.answer(press.query_id, reply, url=url)
+        tr = tr_of(press.user_id, services)  # the presser's language
+        await services.sender.answer(press.query_id, tr.gettext(reply), url=url)
         return True
 
     def _press_refusal(
@@ -157,12 +159,10 @@ class GroupPolicy:
             return False
         log.info("group chat: /%s refused by the group policy", name)
         link = deep_link(context.bot.username) if private_link else None
-        markup = (
-            InlineKeyboardMarkup([[InlineKeyboardButton(PRIVATELY_BUTTON, url=link)]])
-            if link
-            else None
-        )
-        await services.sender.text(chat.id, texts.escape(reply), markup)
+        tr = tr_of(user.id, services)  # the language of the one who sent the command
+        label = tr.gettext(PRIVATELY_BUTTON)
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=link)]]) if link else None
+        await services.sender.text(chat.id, texts.escape(tr.gettext(reply)), markup)
         return True
 
 

@@ -19,6 +19,7 @@ from telegram.error import BadRequest
 from guide_bot.config import Settings
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import Timeline
+from guide_bot.i18n import DEFAULT_LANGUAGE, EN, Translator, translator
 from guide_bot.speech.service import SpeechService, voice_from_dict
 from guide_bot.speech.session_tracks import SessionTracks, TrackFile
 from guide_bot.storage.media import MediaRepository
@@ -40,7 +41,9 @@ class SentTrack:
 
 
 class TrackSender:
-    """Renders and sends whole-session tracks; one `SessionTracks` per voice (language, accent)."""
+    """Renders and sends whole-session tracks; one `SessionTracks` per language and voice (its
+    language and accent): the language is in every track's cache key, so no language ever plays
+    another's cue words."""
 
     def __init__(
         self, speech: SpeechService, settings: Settings, media: MediaRepository, sender: Sender
@@ -49,22 +52,30 @@ class TrackSender:
         self.settings = settings
         self.media = media
         self._sender = sender
-        self._tracks: dict[tuple[str, str], SessionTracks] = {}
+        self._tracks: dict[tuple[str, str, str], SessionTracks] = {}
 
-    def tracks_for(self, stored_voice: object) -> SessionTracks:
-        """The track renderer of the voice stored with a session (the defaults if none)."""
+    def tracks_for(self, stored_voice: object, language: str = DEFAULT_LANGUAGE) -> SessionTracks:
+        """The track renderer of the voice stored with a session (the defaults if none) and the
+        session's language (guide_bot/i18n code)."""
         voice = voice_from_dict(stored_voice, self.settings)
-        key = (voice.language, voice.tld)
+        key = (language, voice.language, voice.tld)
         found = self._tracks.get(key)
         if found is None:
             voiced = self.settings.model_copy(update={"language": voice.language, "tld": voice.tld})
-            found = SessionTracks(voiced, cache=self.speech.cache, selector=self.speech.selector)
+            found = SessionTracks(
+                voiced,
+                cache=self.speech.cache,
+                selector=self.speech.selector,
+                wording=translator(language),
+            )
             self._tracks[key] = found
         return found
 
-    async def render(self, routine: Routine, stored_voice: object) -> tuple[TrackFile, Timeline]:
+    async def render(
+        self, routine: Routine, stored_voice: object, language: str = DEFAULT_LANGUAGE
+    ) -> tuple[TrackFile, Timeline]:
         """The track file and the timeline it was rendered from (raises SpeechError, OSError)."""
-        tracks = self.tracks_for(stored_voice)
+        tracks = self.tracks_for(stored_voice, language)
         track = await tracks.track(routine, TRACK_FORMAT)
         return track, await tracks.track_plan(routine)
 
@@ -76,18 +87,25 @@ class TrackSender:
             return DEFAULT_PERFORMER
 
     async def send(
-        self, chat_id: int, routine: Routine, stored_voice: object, keyboard: InlineKeyboardMarkup
+        self,
+        chat_id: int,
+        routine: Routine,
+        stored_voice: object,
+        keyboard: InlineKeyboardMarkup,
+        *,
+        tr: Translator = EN,
     ) -> SentTrack | None:
-        """Send the routine's track; None if it could not be rendered or sent."""
+        """Send the routine's track in the language of `tr`; None if it could not be rendered or
+        sent."""
         try:
-            track, timeline = await self.render(routine, stored_voice)
+            track, timeline = await self.render(routine, stored_voice, tr.code)
         except Exception as exc:  # no engine, a failing engine, a full disk: carry on in text
             log.warning("chat %s: hands-free track failed: %s", chat_id, type(exc).__name__)
             return None
         starts = timeline.step_starts
         steps = [(at_s, step.title) for at_s, step in zip(starts, routine.steps, strict=False)]
-        caption = texts.hands_free_caption(routine.title, steps, track.duration_s)
-        message = await self._send(chat_id, routine, track, caption, keyboard)
+        caption = texts.hands_free_caption(routine.title, steps, track.duration_s, tr=tr)
+        message = await self._send(chat_id, routine, track, caption, keyboard, tr.code)
         return None if message is None else SentTrack(message=message, duration_s=track.duration_s)
 
     async def _send(
@@ -97,9 +115,10 @@ class TrackSender:
         track: TrackFile,
         caption: str,
         keyboard: InlineKeyboardMarkup,
+        language: str,
     ) -> Message | None:
         sender = self._sender
-        media_key = f"track:{track.key}"
+        media_key = f"track:{language}:{track.key}"  # one file id per language and track
         performer = self.performer()
         duration = max(1, round(track.duration_s))
         file_id = self.media.get(media_key)

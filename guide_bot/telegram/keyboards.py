@@ -212,8 +212,11 @@ def pain_after(entry_id: int, *, tr: Translator = EN) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(_pain_rows(lambda n: PainAfter(entry=entry_id, pain=n), tr=tr))
 
 
-def settings(current: UserSettings, language: str, *, tr: Translator = EN) -> InlineKeyboardMarkup:
-    """The choices of /settings; the current ones are marked."""
+def settings(
+    current: UserSettings, language: str | None, *, tr: Translator = EN
+) -> InlineKeyboardMarkup:
+    """The choices of /settings; the current ones are marked. `language`: the English voice's
+    accent (None: no accent row, the bot speaks another language to this user)."""
     t = texts.using(tr)
 
     def mark(label: str, chosen: bool) -> str:
@@ -226,6 +229,7 @@ def settings(current: UserSettings, language: str, *, tr: Translator = EN) -> In
     languages = [
         button(mark(name, language == code), SettingChoice(key="lang", value=code))
         for code, name in t.LANGUAGE_NAMES.items()
+        if language is not None
     ]
     toggles = [
         button(

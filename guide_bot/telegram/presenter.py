@@ -45,7 +45,9 @@ from telegram import InlineKeyboardMarkup, Message
 from guide_bot.domain.cues import says_session_complete
 from guide_bot.domain.session import Due, Position, SessionState
 from guide_bot.domain.timeline import CueKind
+from guide_bot.i18n import translator
 from guide_bot.sessions.live import LiveSession
+from guide_bot.sessions.plans import session_language
 from guide_bot.sessions.ports import Acted, Ended
 from guide_bot.storage.sessions import StoredSession
 from guide_bot.telegram import keyboards, texts
@@ -157,6 +159,7 @@ class ChatPresenter:
             live.record.version,
             paused=paused,
             live_view=self.live_view(live),
+            tr=live.tr,
         )
 
     async def delivered(self, live: LiveSession, dues: Sequence[Due], now: float) -> None:
@@ -186,9 +189,13 @@ class ChatPresenter:
                 continue
             if kind is CueKind.PREPARE:
                 first = live.session.timeline.step_starts[0] - due.event.at_s
-                text = texts.prepare_message(live.routine.title, first, live.routine.stop_rule)
+                text = texts.using(live.tr).prepare_message(
+                    live.routine.title, first, live.routine.stop_rule
+                )
                 if live.voice and self.voice is not None:  # one note: get ready and step 1
-                    step_1 = texts.step_message(1, len(live.routine.steps), live.routine.steps[0])
+                    step_1 = texts.using(live.tr).step_message(
+                        1, len(live.routine.steps), live.routine.steps[0]
+                    )
                     text = f"{text}\n\n{step_1}"
                     if _OPENED not in live.notes:
                         live.notes.append(_OPENED)
@@ -199,12 +206,14 @@ class ChatPresenter:
                 if not _jumped(live, due):  # step 1 is in the get-ready note, at this time
                     continue
                 step = live.routine.steps[0]
-                text = texts.step_message(1, len(live.routine.steps), step)
+                text = texts.using(live.tr).step_message(1, len(live.routine.steps), step)
                 await self._voice_or_text(live, 1, _joined(lines, text), now, notify=loud)
                 loud = False
             elif kind is CueKind.ANNOUNCE and due.event.step is not None:
                 step = live.routine.steps[due.event.step - 1]
-                text = texts.step_message(due.event.step, len(live.routine.steps), step)
+                text = texts.using(live.tr).step_message(
+                    due.event.step, len(live.routine.steps), step
+                )
                 joined = _joined(lines, text)
                 await self._voice_or_text(live, due.event.step, joined, now, notify=loud)
                 loud = False
@@ -218,7 +227,7 @@ class ChatPresenter:
             elif kind in _IN_STEP_AUDIO and live.text_cues:
                 lines.append(escape(due.event.text))
                 loud = loud or kind in _NOTIFYING
-                live.end_said = live.end_said or says_session_complete(due.event.text)
+                live.end_said = live.end_said or says_session_complete(due.event.text, live.tr)
         await self._flush(live, lines, now, notify=loud)
         if refresh and not live.blocked:
             await self.edit_note(live, now)
@@ -255,7 +264,9 @@ class ChatPresenter:
         if not any(due.event.kind is CueKind.PREPARE for due in dues):
             return
         live.record.version += 1
-        keyboard = keyboards.hands_free_report(live.record.session_id, live.record.version)
+        keyboard = keyboards.hands_free_report(
+            live.record.session_id, live.record.version, tr=live.tr
+        )
         sent = await self.voice.send_track(live, keyboard) if self.voice is not None else None
         if sent is not None:
             live.track_s = sent.duration_s
@@ -265,7 +276,7 @@ class ChatPresenter:
         if live.blocked:
             return
         live.record.mode = "text"  # from here on a text session, scheduled step by step
-        await self.notice(live, texts.HANDS_FREE_UNAVAILABLE)
+        await self.notice(live, texts.using(live.tr).HANDS_FREE_UNAVAILABLE)
         await self.delivered(live, dues, now)
 
     async def _flush(
@@ -449,7 +460,7 @@ class ChatPresenter:
     async def _speech_failed(self, live: LiveSession) -> None:
         live.record.speech_failed = True
         live.view = live.record.step_view = None  # "both": the quiet text takes over afresh
-        await self.notice(live, texts.SPEECH_UNAVAILABLE)
+        await self.notice(live, texts.using(live.tr).SPEECH_UNAVAILABLE)
 
     async def rest(self, live: LiveSession, now: float) -> bool:
         """Voice mode: send the rest of the current step as a fresh note (after resume, +15 s)."""
@@ -459,7 +470,7 @@ class ChatPresenter:
         if position.step is None:
             return False
         step = live.routine.steps[position.step - 1]
-        text = texts.step_message(position.step, len(live.routine.steps), step)
+        text = texts.using(live.tr).step_message(position.step, len(live.routine.steps), step)
         message = await self.voice.send_rest(live, text, self.controls(live))
         if message is None:
             return False
@@ -501,8 +512,12 @@ class ChatPresenter:
         from the audio message to this one)."""
         old = live.record.controls_message_id
         live.record.version += 1
-        keyboard = keyboards.hands_free_report(live.record.session_id, live.record.version)
-        message = await self.sender.text(live.chat_id, texts.HANDS_FREE_ASK, keyboard)
+        keyboard = keyboards.hands_free_report(
+            live.record.session_id, live.record.version, tr=live.tr
+        )
+        message = await self.sender.text(
+            live.chat_id, texts.using(live.tr).HANDS_FREE_ASK, keyboard
+        )
         if message is None:
             return
         self._new_controls(live, message)
@@ -518,7 +533,7 @@ class ChatPresenter:
 
     async def speech_unavailable(self, live: LiveSession) -> None:
         """Speech failed at the start: say once that the session goes on in text."""
-        await self.notice(live, texts.SPEECH_UNAVAILABLE)
+        await self.notice(live, texts.using(live.tr).SPEECH_UNAVAILABLE)
 
     async def ended(self, live: LiveSession, ended: Ended, *, notify: bool, ask_pain: bool) -> None:
         """The closing message asks for the pain rating. A step-by-step session's messages keep
@@ -530,7 +545,9 @@ class ChatPresenter:
         if live.hands_free and live.record.controls_message_id is not None:
             await self.sender.edit_keyboard(live.chat_id, live.record.controls_message_id, None)
         if ask_pain:
-            text = texts.closing(ended.completed, end_said=live.end_said, title=live.routine.title)
+            text = texts.using(live.tr).closing(
+                ended.completed, end_said=live.end_said, title=live.routine.title
+            )
             # it notifies only when it says the end first (the user stopped it, or heard it)
             notify = bool(live.leftover.strip()) or (ended.completed and not live.end_said)
             if not ended.entry_id:  # the history entry is kept until it can be stored
@@ -538,20 +555,20 @@ class ChatPresenter:
                 return
             await self._text(
                 live.chat_id,
-                f"{live.leftover}{text}\n\n{texts.PAIN_AFTER}",
-                keyboards.pain_after(ended.entry_id),
+                f"{live.leftover}{text}\n\n{texts.using(live.tr).PAIN_AFTER}",
+                keyboards.pain_after(ended.entry_id, tr=live.tr),
                 notify=notify,
             )
 
     async def restored_late(self, live: LiveSession) -> None:
         """A restart made the session late: say so before the missed cues."""
-        await self.sender.text(live.chat_id, texts.RESTART_CONTINUED)
+        await self.sender.text(live.chat_id, texts.using(live.tr).RESTART_CONTINUED)
 
     async def restored_paused(self, live: LiveSession, where: Position) -> None:
         """A restart paused the session: say where, with the controls (Resume)."""
-        text = texts.RESTART_PAUSED.format(
+        text = texts.using(live.tr).RESTART_PAUSED.format(
             title=texts.escape(live.routine.title),
-            where=texts.at_step(where.step, where.step_count),
+            where=texts.using(live.tr).at_step(where.step, where.step_count),
         )
         message = await self.sender.text(live.chat_id, text, self.controls(live))
         if message is not None:
@@ -560,7 +577,8 @@ class ChatPresenter:
     async def restored_lost(self, record: StoredSession) -> None:
         """A restart could not pick the session up: it is in the history as stopped."""
         title = texts.escape(record.routine_id)
-        await self.sender.text(record.chat_id, texts.RESTART_LOST.format(title=title))
+        tr = translator(session_language(record.plan))
+        await self.sender.text(record.chat_id, tr.t(texts.RESTART_LOST, title=title))
 
     async def refresh_controls(self, live: LiveSession) -> None:
         """Redraw the controls (Pause <-> Resume) on the session's current message."""

@@ -20,7 +20,7 @@ from guide_bot.telegram import texts
 from guide_bot.telegram.callbacks import Payload
 from guide_bot.telegram.context import BotContext
 from guide_bot.telegram.group_policy import GroupPolicy
-from guide_bot.telegram.handlers.common import Press, button_press
+from guide_bot.telegram.handlers.common import Press, button_press, tr_of
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +47,14 @@ def button_router(
         if query is None:
             return
         press = button_press(update)
+        tr = tr_of(query.from_user.id, context.services)
         if press is None:  # the message is gone (or no chat): nothing to act on
-            await context.services.sender.answer(query.id, texts.STALE_BUTTON)
+            await context.services.sender.answer(query.id, tr.gettext(texts.STALE_BUTTON))
             return
         handler = routes.get(type(press.data)) if press.data is not None else None
         if press.data is None or handler is None:
             log.info("update %s: unrecognised button data refused", update.update_id)
-            await context.services.sender.answer(query.id, texts.INVALID_BUTTON)
+            await context.services.sender.answer(query.id, tr.gettext(texts.INVALID_BUTTON))
             return
         if await guard.refuse_press(press.data, press, context):
             return

@@ -121,7 +121,7 @@ def _next_what(live: LiveSession, after_s: float) -> str | None:
             return event.text
         if event.kind is CueKind.ANNOUNCE and event.step is not None:
             step = live.routine.steps[event.step - 1]
-            return texts.step_heading(event.step, timeline.step_count, step.title)
+            return texts.step_heading(event.step, timeline.step_count, step.title, tr=live.tr)
     return None
 
 
@@ -135,7 +135,7 @@ def live_lines(live: LiveSession, state: QuietState, now: float) -> list[str]:
     offset = position.offset_s
     lines: list[str] = []
     if position.state is SessionState.PAUSED:
-        lines.append(texts.QUIET_PAUSED)
+        lines.append(texts.using(live.tr).QUIET_PAUSED)
     if position.in_hold and position.hold_left_s is not None:
         starts = [
             i
@@ -146,7 +146,7 @@ def live_lines(live: LiveSession, state: QuietState, now: float) -> list[str]:
         done_s = max(0.0, offset - start)
         total = done_s + position.hold_left_s
         lines.append(
-            texts.quiet_hold_line(
+            texts.using(live.tr).quiet_hold_line(
                 position.side, position.hold_left_s, done_s / total if total else 1
             )
         )
@@ -162,13 +162,13 @@ def live_lines(live: LiveSession, state: QuietState, now: float) -> list[str]:
         )
         if upcoming is not None:
             index, event = upcoming
-            lines.append(texts.quiet_waiting_line(event.text, times[index] - offset))
+            lines.append(texts.using(live.tr).quiet_waiting_line(event.text, times[index] - offset))
             after = times[index]
         else:
             after = offset
     if state.latest:
         lines.append(f"💬 {escape(state.latest)}")
-    lines.append(texts.quiet_next_line(_next_what(live, after)))
+    lines.append(texts.using(live.tr).quiet_next_line(_next_what(live, after)))
     return lines
 
 
@@ -177,7 +177,7 @@ def render(live: LiveSession, state: QuietState, now: float, head: str = "") -> 
     to Telegram's limit by dropping live lines from the end."""
     assert state.step is not None
     step = live.routine.steps[state.step - 1]
-    body = texts.step_message(state.step, len(live.routine.steps), step)
+    body = texts.using(live.tr).step_message(state.step, len(live.routine.steps), step)
     extra = live_lines(live, state, now)
     while True:
         parts = [p for p in (head, body, "\n".join(extra)) if p]
@@ -209,7 +209,9 @@ class QuietText:
             event, index, kind = due.event, due.index, due.event.kind
             if kind is CueKind.PREPARE:
                 first = timeline.step_starts[0] - event.at_s
-                head = texts.prepare_message(live.routine.title, first, live.routine.stop_rule)
+                head = texts.using(live.tr).prepare_message(
+                    live.routine.title, first, live.routine.stop_rule
+                )
                 await self.new_step(live, 1, now, head=head, notify=False, early=True)
             elif kind is CueKind.ANNOUNCE and event.step is not None:
                 if state.step == event.step and state.early:
@@ -217,7 +219,9 @@ class QuietText:
                 elif state.step == event.step and state.message_id is not None:
                     state.latest, refresh = "", True  # Back: the same step from its start
                 else:
-                    head = texts.quiet_move(moves, hold_s, hold_said) if moves else ""
+                    head = (
+                        texts.using(live.tr).quiet_move(moves, hold_s, hold_said) if moves else ""
+                    )
                     await self.new_step(live, event.step, now, head=head, notify=bool(moves))
                     moves, hold_s, hold_said = [], None, ()
             elif kind is CueKind.HOLD_START:
@@ -225,14 +229,16 @@ class QuietText:
                 hold_s, hold_said = holds.get(index), cues.get(index, ())
             elif kind is CueKind.RELEASE:
                 if is_final_release(timeline, index):
-                    live.end_said = says_session_complete(event.text)
-                    live.leftover = texts.quiet_move([*moves, event.text], None) + "\n\n"
+                    live.end_said = says_session_complete(event.text, live.tr)
+                    live.leftover = (
+                        texts.using(live.tr).quiet_move([*moves, event.text], None) + "\n\n"
+                    )
                     moves, hold_s = [], None
                     continue
                 folded = folded_after_release(timeline, index)
                 said = [event.text, *(timeline.events[i].text for i in folded)]
                 if ends_step(timeline, index) and event.step is not None:
-                    head = texts.quiet_move([*moves, *said], None)
+                    head = texts.using(live.tr).quiet_move([*moves, *said], None)
                     await self.new_step(live, event.step + 1, now, head=head, early=True)
                     moves, hold_s = [], None
                 else:
@@ -251,10 +257,12 @@ class QuietText:
                 refresh = refresh or index in refresh_at
             elif kind is CueKind.COMPLETE:
                 if moves:
-                    live.leftover = texts.quiet_move(moves, None) + "\n\n" + live.leftover
+                    live.leftover = (
+                        texts.using(live.tr).quiet_move(moves, None) + "\n\n" + live.leftover
+                    )
                 moves = []
         if moves and not live.blocked:
-            text = texts.quiet_move(moves, hold_s, hold_said)
+            text = texts.using(live.tr).quiet_move(moves, hold_s, hold_said)
             await self.presenter.send_text(live, text, now, notify=True)
         elif refresh and not live.blocked:
             await self.refresh(live, now)

@@ -53,7 +53,7 @@ class VoiceNoteSender:
     ) -> SentTrack | None:
         """Hands-free: the whole session as one audio message; None if it failed."""
         voice = live.record.plan.get("voice")
-        return await self.tracks.send(live.chat_id, live.routine, voice, keyboard)
+        return await self.tracks.send(live.chat_id, live.routine, voice, keyboard, tr=live.tr)
 
     async def _notes(self, live: LiveSession) -> VoiceNotes | None:
         if live.speech is None:  # after a restart: the same voice again
@@ -101,7 +101,7 @@ class VoiceNoteSender:
         offset = live.session.position(now).offset_s
         timeline = moved(live.session.timeline, live.session.event_times())
         end = next((s for s in timeline.step_starts if s > offset + 1e-6), timeline.total_s)
-        openings = lead_in_texts(live.routine, timeline, offset)
+        openings = lead_in_texts(live.routine, timeline, offset, live.tr)
         try:
             note = await asyncio.to_thread(notes.picked_up, timeline, offset, end, openings)
         except Exception as exc:

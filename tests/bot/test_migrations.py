@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
+from alembic.command import downgrade, upgrade
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect, text
 
@@ -20,6 +21,7 @@ from guide_bot.storage.migrations.baseline import baseline_metadata
 from guide_bot.storage.schema import (
     MIGRATIONS_DIR,
     MigrationError,
+    alembic_config,
     create_or_migrate,
     current_revision,
     head_revision,
@@ -28,7 +30,7 @@ from guide_bot.storage.user_data import load_all_tables
 from guide_bot.storage.users import UserRepository, UserSettings
 
 NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
-ALL_REVISIONS = ["0001", "0002", "0004"]
+ALL_REVISIONS = ["0001", "0002", "0003", "0004"]
 
 
 @pytest.fixture
@@ -103,10 +105,6 @@ def test_what_cannot_be_filled_in_stops_with_a_clear_message(empty: Engine) -> N
 
 
 def test_downgrade_to_base_and_up_again(empty: Engine) -> None:
-    from alembic.command import downgrade
-
-    from guide_bot.storage.schema import alembic_config
-
     create_or_migrate(empty)
     with empty.begin() as connection:
         downgrade(alembic_config(connection), "base")
@@ -138,17 +136,48 @@ def test_the_alembic_command_works_for_developers(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def test_the_users_language_gets_its_own_column_and_keeps_the_accent(empty: Engine) -> None:
+    """0003 adds users.locale; users.language (the English accent of /settings) is untouched."""
+    with empty.begin() as connection:
+        upgrade(alembic_config(connection), "0002")
+    with empty.begin() as db:
+        db.execute(
+            text(
+                "INSERT INTO users (user_id, chat_id, created_at, mode, language, slow, countdown)"
+                " VALUES (1, 1, '2026-01-01 00:00:00', 'voice', 'en-gb', false, true)"
+            )
+        )
+    assert create_or_migrate(empty) == ["0003", "0004"]
+    assert differences(empty) == []
+    users = UserRepository(make_sessionmaker(empty))
+    user = users.get(1)
+    assert user is not None
+    assert user.settings.language == "en-gb"  # the accent stays the accent
+    assert user.locale is None  # not chosen yet: first contact sets it
+    assert user.language_code == "en"
+    users.set_locale(1, "pt-br")
+    assert users.locale_of(1) == "pt-br"
+    assert users.get(1).settings.language == "en-gb"  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        users.set_locale(1, "fr")
+    with empty.begin() as connection:
+        downgrade(alembic_config(connection), "0002")
+    assert "locale" not in {c["name"] for c in inspect(empty).get_columns("users")}
+    with empty.connect() as db:
+        assert db.execute(text("SELECT language FROM users")).scalar_one() == "en-gb"
+
+
 def test_the_step_view_column_is_added_to_stored_sessions_and_removed_again(
     empty: Engine,
 ) -> None:
-    """Revision 0004 on a database at 0002 with a session in progress: the row stays, without a
-    step view (its next refresh sends a new step message); down to 0002 the column goes."""
+    """Revision 0004 on a database at 0003 with a session in progress: the row stays, without a
+    step view (its next refresh sends a new step message); down to 0003 the column goes."""
     from alembic.command import downgrade, upgrade
 
     from guide_bot.storage.schema import alembic_config
 
     with empty.begin() as connection:
-        upgrade(alembic_config(connection), "0002")
+        upgrade(alembic_config(connection), "0003")
     row = {
         "chat_id": 7, "user_id": 7, "session_id": "s1", "version": 3, "routine_id": "r",
         "mode": "text", "state": "{}", "plan": "{}", "speech_failed": False,
@@ -166,7 +195,7 @@ def test_the_step_view_column_is_added_to_stored_sessions_and_removed_again(
             3,
         )
     with empty.begin() as connection:
-        downgrade(alembic_config(connection), "0002")
+        downgrade(alembic_config(connection), "0003")
     assert "step_view" not in {c["name"] for c in inspect(empty).get_columns("active_sessions")}
     with empty.connect() as connection:
         assert connection.execute(text("SELECT version FROM active_sessions")).scalar() == 3

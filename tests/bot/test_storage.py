@@ -45,6 +45,28 @@ def test_users_settings_screening_and_blocking(factory: sessionmaker[Any]) -> No
     assert repo.change_settings(2, mode="text") is None
 
 
+def test_a_users_language_is_set_once_at_first_contact_and_changed_on_request(
+    factory: sessionmaker[Any],
+) -> None:
+    repo = UserRepository(factory)
+    assert repo.locale_of(7) == "en"  # unknown: English
+    assert repo.first_locale(7, 70, "de", NOW)  # created, and its language stored
+    assert not repo.first_locale(7, 70, "es", NOW)  # a second (racing) first contact: kept
+    user = repo.get(7)
+    assert user is not None
+    assert (user.locale, user.language_code, user.settings.language) == ("de", "de", None)
+    repo.set_locale(7, "pt-br")  # /language
+    assert repo.locale_of(7) == "pt-br"
+    with pytest.raises(ValueError, match="unknown language 'fr'"):
+        repo.first_locale(8, 80, "fr", NOW)
+    with factory.begin() as db:  # a value no version wrote reads as not chosen
+        row = db.get(UserRow, 7)
+        assert row is not None
+        row.locale = "xx"
+    assert repo.locale_of(7) == "en"
+    assert repo.get(7).locale is None  # type: ignore[union-attr]
+
+
 def test_sessions_in_progress_round_trip(factory: sessionmaker[Any]) -> None:
     repo = SessionRepository(factory)
     record = StoredSession(

@@ -106,6 +106,11 @@ def _check_caption(params: dict[str, Any]) -> None:
         raise bad_request("message caption is too long")
 
 
+def _json_param(value: Any) -> Any:
+    """A parameter PTB sends JSON-encoded in a form body (lists and objects)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
 def bad_request(description: str) -> web.HTTPBadRequest:
     """A 400 answer in the Bot API's JSON shape."""
     body = {"ok": False, "error_code": 400, "description": f"Bad Request: {description}"}
@@ -117,6 +122,7 @@ class BotApiMethods:
 
     messages: dict[tuple[int, int], dict[str, Any]]
     files: dict[str, bytes]
+    command_menus: dict[tuple[str, int | None, str], list[dict[str, str]]]
 
     def _init_store(self) -> None:
         self._message_ids = itertools.count(1)
@@ -257,7 +263,26 @@ class BotApiMethods:
     def _m_setWebhook(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
         return True
 
-    def _m_setMyCommands(self, _p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+    def _m_setMyCommands(self, p: dict[str, Any], _f: dict[str, bytes]) -> bool:
+        """As Telegram: 1-100 commands of 1-32 lowercase letters, digits and underscores, each
+        described in 1-256 characters; a language_code is empty or two-letter ISO 639-1."""
+        commands = _json_param(p.get("commands"))
+        if not isinstance(commands, list) or not 0 < len(commands) <= 100:
+            raise bad_request("commands must be a list of 1-100 commands")
+        for command in commands:
+            name = str(command.get("command", ""))
+            about = str(command.get("description", ""))
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", name):
+                raise bad_request("BOT_COMMAND_INVALID")
+            if not 1 <= len(about) <= 256:
+                raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
+        code = str(p.get("language_code") or "")
+        if code and not re.fullmatch(r"[a-z]{2}", code):
+            raise bad_request("LANGUAGE_CODE_INVALID")
+        scope = _json_param(p.get("scope")) or {"type": "default"}
+        chat = scope.get("chat_id")
+        key = (str(scope.get("type")), int(chat) if chat is not None else None, code)
+        self.command_menus[key] = commands
         return True
 
     def _m_setChatMenuButton(self, p: dict[str, Any], _f: dict[str, bytes]) -> bool:

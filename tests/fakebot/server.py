@@ -75,6 +75,12 @@ class FakeBotServer(BotApiMethods):
     messages: dict[tuple[int, int], dict[str, Any]] = field(default_factory=dict)
     delays: dict[str, list[Delay]] = field(default_factory=dict)
     drops: dict[str, list[Drop]] = field(default_factory=dict)
+    # each test user's Telegram app language (`language_code`; None: Telegram sends none)
+    language_codes: dict[int, str | None] = field(default_factory=dict)
+    # the command menus set, by (scope type, chat id or None, language_code or "")
+    command_menus: dict[tuple[str, int | None, str], list[dict[str, str]]] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []
@@ -158,12 +164,11 @@ class FakeBotServer(BotApiMethods):
 
     def user(self, user_id: int) -> dict[str, Any]:
         """The User object of a test user."""
-        return {
-            "id": user_id,
-            "is_bot": False,
-            "first_name": f"User{user_id}",
-            "language_code": "en",
-        }
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": f"User{user_id}"}
+        code = self.language_codes.get(user_id, "en")
+        if code is not None:  # Telegram leaves the field out when it does not know it
+            user["language_code"] = code
+        return user
 
     def send_text(self, chat_id: int, text: str, *, user_id: int | None = None) -> int:
         """A user writes `text` (commands get their bot_command entity, as Telegram does)."""

@@ -15,6 +15,7 @@ from guide_bot.telegram.handlers import (
     browse,
     fallback,
     help,
+    language,
     pain,
     screening,
     session_controls,
@@ -40,6 +41,7 @@ ORDER: tuple[tuple[str, list[AnyHandler], Routes], ...] = (
     ("core", [], pain.BUTTONS),
     ("core", settings.HANDLERS, settings.BUTTONS),
     ("core", help.HANDLERS, {}),
+    ("core", language.HANDLERS, language.BUTTONS),
     ("core", speakers.HANDLERS, speakers.BUTTONS),
     ("reminders", reminders.HANDLERS, reminders.BUTTONS),
     ("reminders", [], reminder_flow.BUTTONS),
@@ -48,6 +50,10 @@ ORDER: tuple[tuple[str, list[AnyHandler], Routes], ...] = (
     ("progress", mydata.HANDLERS, mydata.BUTTONS),
     ("progress", myroutines.HANDLERS, myroutines.BUTTONS),
 )
+
+
+# Run before every handler, in a group of their own (-1): the user's language at first contact.
+PRE_HANDLERS: list[AnyHandler] = [*language.PRE_HANDLERS]
 
 
 def handlers_for(features: Collection[str] = FEATURES) -> list[AnyHandler]:

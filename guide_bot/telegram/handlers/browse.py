@@ -12,10 +12,11 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CommandHandler
 
 from guide_bot.domain.routine import Routine
+from guide_bot.i18n import Translator
 from guide_bot.telegram import keyboards, texts
 from guide_bot.telegram.callbacks import Card, Menu, Pick
 from guide_bot.telegram.context import AnyHandler, BotContext, Services
-from guide_bot.telegram.handlers.common import Press, current_user
+from guide_bot.telegram.handlers.common import Press, current_user, tr_of
 from guide_bot.telegram.handlers.fitting import fit, pick_length
 from guide_bot.telegram.pictures import card_pictures_for
 from guide_bot.telegram.routing import Routes
@@ -41,17 +42,23 @@ def fitted_card(
 ) -> tuple[str, Routine]:
     """The card text and the routine it describes (adapted: its steps are the card's steps)."""
     user = services.users.get(user_id)
-    fitted = fit(routine, (user.screening or ()) if user else (), pick_length(routine, None))
+    tr = tr_of(user_id, services)
+    routine = services.catalog.localized(routine, tr.code)
+    conditions = (user.screening or ()) if user else ()
+    fitted = fit(routine, conditions, pick_length(routine, None), tr)
     private = chat_id is None or chat_id == user_id
     played = fitted.adaptation.routine
     if played is None:
-        card = texts.routine_card(routine, services.catalog.duration_s(routine), private=private)
+        card = texts.routine_card(
+            routine, services.catalog.duration_s(routine), private=private, tr=tr
+        )
         return card, routine
     card = texts.routine_card(
         played,
         services.catalog.duration_s(played),
         changes=fitted.changes,
         private=private,
+        tr=tr,
     )
     return card, played
 
@@ -60,13 +67,15 @@ async def show_card(press: Press, routine: Routine, services: Services) -> None:
     """The card with its picture above it, in place of the list it was picked from."""
     chat_id, sender = press.chat_id, services.sender
     text, shown = fitted_card(press.user_id, routine, services, chat_id)
+    tr = tr_of(press.user_id, services)
     pictures = card_pictures_for(sender, services.media)
-    caption = texts.CARD_PICTURE_CAPTION.format(title=texts.escape(shown.title))
+    caption = tr.t(texts.CARD_PICTURE_CAPTION, title=texts.escape(shown.title))
     picture = await pictures.send(chat_id, shown, caption)
+    keyboard = keyboards.card(routine, tr=tr)
     if picture is None:  # no step on the body map, or the photo failed: the card as before
-        await sender.edit_text(chat_id, press.message_id, text, keyboards.card(routine))
+        await sender.edit_text(chat_id, press.message_id, text, keyboard)
         return
-    card = await sender.text(chat_id, text, keyboards.card(routine))
+    card = await sender.text(chat_id, text, keyboard)
     if card is None:  # keep the list, so the user is never left without buttons
         await sender.delete(chat_id, picture.message_id)
         return
@@ -87,28 +96,30 @@ def list_view(
 ) -> tuple[str, InlineKeyboardMarkup]:
     """The text and keyboard of a list of routines (all when `value` is None)."""
     catalog = services.catalog
+    tr = tr_of(user_id, services)
     if value is None:
-        routines, title, back = catalog.routines(user_id), texts.ALL_ROUTINES, "home"
+        routines, title, back = catalog.routines(user_id), tr.gettext(texts.ALL_ROUTINES), "home"
     else:
         routines = catalog.filtered(user_id, by, value)
-        name = keyboards.NAMES[by].get(value, value)
-        title, back = texts.ROUTINES_FOR.format(what=name), by
+        name = tr.gettext(keyboards.NAMES[by].get(value, value))
+        title, back = tr.t(texts.ROUTINES_FOR, what=name), by
     if not routines:
-        return texts.NO_ROUTINES, keyboards.menu()
+        return tr.gettext(texts.NO_ROUTINES), keyboards.menu(tr=tr)
     durations = [catalog.duration_s(r) for r in routines]
-    return title, keyboards.routine_list(routines, durations, back)
+    shown = [catalog.localized(r, tr.code) for r in routines]
+    return title, keyboards.routine_list(shown, durations, back, tr=tr)
 
 
-async def send_menu(chat_id: int, services: Services) -> None:
+async def send_menu(chat_id: int, services: Services, *, tr: Translator) -> None:
     """The ways to find a routine."""
-    await services.sender.text(chat_id, texts.CHOOSE, keyboards.menu())
+    await services.sender.text(chat_id, tr.gettext(texts.CHOOSE), keyboards.menu(tr=tr))
 
 
 async def routines_cmd(update: Update, context: BotContext) -> None:
     services = context.services
     user = current_user(update, services)
     if user is not None:
-        await send_menu(user.chat_id, services)
+        await send_menu(user.chat_id, services, tr=tr_of(user.user_id, services))
 
 
 async def on_button(data: Menu | Pick | Card, press: Press, context: BotContext) -> None:
@@ -116,11 +127,14 @@ async def on_button(data: Menu | Pick | Card, press: Press, context: BotContext)
     chat_id, user_id = press.chat_id, press.user_id
     sender = services.sender
     message_id = press.message_id
+    tr = tr_of(user_id, services)
     if isinstance(data, Menu):
         await sender.answer(press.query_id)
         await _leave_card(press, services)
         if data.view == "home":
-            await sender.edit_text(chat_id, message_id, texts.CHOOSE, keyboards.menu())
+            await sender.edit_text(
+                chat_id, message_id, tr.gettext(texts.CHOOSE), keyboards.menu(tr=tr)
+            )
         elif data.view == "all":
             text, markup = list_view(user_id, "all", None, services)
             await sender.edit_text(chat_id, message_id, text, markup)
@@ -129,8 +143,8 @@ async def on_button(data: Menu | Pick | Card, press: Press, context: BotContext)
             await sender.edit_text(
                 chat_id,
                 message_id,
-                PICK_PROMPTS[data.view],
-                keyboards.choices(data.view, values),
+                tr.gettext(PICK_PROMPTS[data.view]),
+                keyboards.choices(data.view, values, tr=tr),
             )
     elif isinstance(data, Pick):
         await sender.answer(press.query_id)
@@ -139,12 +153,12 @@ async def on_button(data: Menu | Pick | Card, press: Press, context: BotContext)
     elif isinstance(data, Card):
         routine = services.catalog.find(user_id, data.routine)
         if routine is None:
-            await sender.answer(press.query_id, texts.INVALID_BUTTON)
+            await sender.answer(press.query_id, tr.gettext(texts.INVALID_BUTTON))
             return
         await sender.answer(press.query_id)
         await show_card(press, routine, services)
     else:
-        await sender.answer(press.query_id, texts.INVALID_BUTTON)
+        await sender.answer(press.query_id, tr.gettext(texts.INVALID_BUTTON))
 
 
 HANDLERS: list[AnyHandler] = [

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from telegram import Update
 
+from guide_bot.i18n import Translator, translator
 from guide_bot.storage.users import User
 from guide_bot.telegram.callbacks import Payload, parse
 from guide_bot.telegram.context import Services
@@ -26,6 +27,16 @@ def current_user(update: Update, services: Services) -> User | None:
         return None
     chat_id, user_id = found
     return services.users.ensure(user_id, chat_id, services.now_utc())
+
+
+def tr_of(user_id: int, services: Services) -> Translator:
+    """The translator of the language the bot speaks to this user (English until chosen)."""
+    return translator(services.users.locale_of(user_id))
+
+
+def tr_for(user: User) -> Translator:
+    """The translator of a stored user's language."""
+    return translator(user.language_code)
 
 
 @dataclass(frozen=True, slots=True)

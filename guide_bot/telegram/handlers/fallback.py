@@ -15,21 +15,23 @@ from telegram import Update
 from telegram.error import NetworkError
 from telegram.ext import MessageHandler, filters
 
+from guide_bot.domain.wording import N_
 from guide_bot.logsafe_errors import error_summary
 from guide_bot.storage.health import is_storage_error
 from guide_bot.telegram import texts
 from guide_bot.telegram.context import AnyHandler, BotContext
+from guide_bot.telegram.handlers.common import tr_of
 
 log = logging.getLogger(__name__)
 
-UNKNOWN = "I didn't understand that. /help lists everything I can do."
+UNKNOWN = N_("I didn't understand that. /help lists everything I can do.")
 
 
 async def stray_message(update: Update, context: BotContext) -> None:
     services = context.services
     chat = update.effective_chat
     if chat is not None and chat.type == "private":
-        await services.sender.text(chat.id, UNKNOWN)
+        await services.sender.text(chat.id, tr_of(chat.id, services).gettext(UNKNOWN))
 
 
 async def on_error(update: object, context: BotContext) -> None:

@@ -12,9 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from guide_bot.domain.adapt import Adaptation, personalise
-from guide_bot.domain.conditions import BY_NAME, resolve
+from guide_bot.domain.conditions import BY_NAME, Condition, resolve
 from guide_bot.domain.lengths import DEFAULT_LENGTH, available_lengths
 from guide_bot.domain.routine import Length, Routine
+from guide_bot.domain.wording import ENGLISH, Wording
 from guide_bot.sessions.plans import PlanChoice
 from guide_bot.telegram.callbacks import LengthCode
 
@@ -44,6 +45,10 @@ class Fitted:
         return tuple(change.text for change in self.adaptation.changes)
 
 
+def _advice(condition: Condition, w: Wording) -> str:
+    return f"{w.gettext(condition.label)}: {w.gettext(condition.why)}."
+
+
 def pick_length(routine: Routine, code: str | None) -> Length:
     """The length of a button code, or the default one the routine has."""
     lengths = available_lengths(routine)
@@ -71,13 +76,16 @@ def lengths_offered(
     return found
 
 
-def fit(routine: Routine, conditions: Sequence[str], length: Length) -> Fitted:
-    """The routine in `length`, fitted to these condition names (unknown ones are ignored)."""
+def fit(
+    routine: Routine, conditions: Sequence[str], length: Length, w: Wording = ENGLISH
+) -> Fitted:
+    """The routine in `length`, fitted to these condition names (unknown ones are ignored);
+    the advice and the changes in the language of `w` (the routine is already in it)."""
     known = resolve([name for name in conditions if name in BY_NAME])
-    stops = tuple(f"{c.label}: {c.why}." for c in known if c.kind == "stop")
-    ask = tuple(f"{c.label}: {c.why}." for c in known if c.kind == "ask_first")
+    stops = tuple(_advice(c, w) for c in known if c.kind == "stop")
+    ask = tuple(_advice(c, w) for c in known if c.kind == "ask_first")
     adapting = tuple(c.name for c in known if c.kind == "adapt")
-    adaptation = personalise(routine, length=length, conditions=adapting)
+    adaptation = personalise(routine, length=length, conditions=adapting, w=w)
     return Fitted(
         length=length,
         lengths=available_lengths(routine),

@@ -21,6 +21,7 @@ from telegram import Update
 from telegram.ext import CommandHandler
 
 from guide_bot.domain.conditions import CONDITION_NAMES, CONDITIONS
+from guide_bot.i18n import Translator
 from guide_bot.telegram import keyboards, texts
 from guide_bot.telegram.callbacks import (
     ScreeningDone,
@@ -29,7 +30,7 @@ from guide_bot.telegram.callbacks import (
     ScreeningToggle,
 )
 from guide_bot.telegram.context import AnyHandler, BotContext, Services
-from guide_bot.telegram.handlers.common import Press, current_user
+from guide_bot.telegram.handlers.common import Press, current_user, tr_of
 from guide_bot.telegram.handlers.offers import offer_start
 from guide_bot.telegram.routing import Routes
 
@@ -56,9 +57,9 @@ def private_link(services: Services) -> str:
     return f"https://t.me/{username}?start={DEEP_LINK}"
 
 
-async def private_only(chat_id: int, services: Services) -> None:
+async def private_only(chat_id: int, services: Services, *, tr: Translator) -> None:
     """In a group: the answers are health data, asked only in the private chat."""
-    text = texts.SCREENING_PRIVATE_ONLY.format(link=private_link(services))
+    text = tr.t(texts.SCREENING_PRIVATE_ONLY, link=private_link(services))
     await services.sender.text(chat_id, text)
 
 
@@ -71,16 +72,17 @@ async def begin(chat_id: int, user_id: int, services: Services, *, then: str | N
     id to offer after. In a group chat only the link to the private chat is sent."""
     if then is not None:
         services.pending.put(user_id, "after_screening", After(routine=then), services.now_utc())
+    tr = tr_of(user_id, services)
     if chat_id != user_id:
-        await private_only(chat_id, services)
+        await private_only(chat_id, services, tr=tr)
         return
     user = services.users.get(user_id)
     if user is not None and user.screening_outdated:
-        await services.sender.text(chat_id, texts.SCREENING_OUTDATED)
+        await services.sender.text(chat_id, tr.gettext(texts.SCREENING_OUTDATED))
     chosen = list(user.screening or ()) if user is not None else []
     _new_round(user_id, chosen, services)
     await services.sender.text(
-        chat_id, texts.screening_checklist(chosen), keyboards.screening(chosen)
+        chat_id, texts.screening_checklist(chosen, tr=tr), keyboards.screening(chosen, tr=tr)
     )
 
 
@@ -89,16 +91,19 @@ async def show(update: Update, context: BotContext) -> None:
     user = current_user(update, services)
     if user is None or update.effective_chat is None:
         return
+    tr = tr_of(user.user_id, services)
     if update.effective_chat.type != "private":
-        await private_only(update.effective_chat.id, services)
+        await private_only(update.effective_chat.id, services, tr=tr)
         return
     if user.screening is None:
         if not user.screening_outdated:
-            await services.sender.text(user.chat_id, texts.SCREENING_NOT_DONE)
+            await services.sender.text(user.chat_id, tr.gettext(texts.SCREENING_NOT_DONE))
         await begin(user.chat_id, user.user_id, services)
         return
     await services.sender.text(
-        user.chat_id, texts.screening_summary(user.screening), keyboards.screening_review()
+        user.chat_id,
+        texts.screening_summary(user.screening, tr=tr),
+        keyboards.screening_review(tr=tr),
     )
 
 
@@ -107,24 +112,26 @@ async def redo(data: ScreeningRedo, press: Press, context: BotContext) -> None:
     user = services.users.get(press.user_id)
     chosen = list(user.screening or ()) if user is not None else []
     _new_round(press.user_id, chosen, services)
+    tr = tr_of(press.user_id, services)
     await services.sender.answer(press.query_id)
     await services.sender.edit_text(
         press.chat_id,
         press.message_id,
-        texts.screening_checklist(chosen),
-        keyboards.screening(chosen),
+        texts.screening_checklist(chosen, tr=tr),
+        keyboards.screening(chosen, tr=tr),
     )
 
 
 async def toggle(data: ScreeningToggle, press: Press, context: BotContext) -> None:
     services = context.services
     sender = services.sender
+    tr = tr_of(press.user_id, services)
     progress = services.pending.get(press.user_id, "screening", Progress, services.now_utc())
     if progress is None or press.chat_id != press.user_id:
-        await sender.answer(press.query_id, texts.STALE_BUTTON)
+        await sender.answer(press.query_id, tr.gettext(texts.STALE_BUTTON))
         return
     if data.c >= len(CONDITIONS):
-        await sender.answer(press.query_id, texts.INVALID_BUTTON)
+        await sender.answer(press.query_id, tr.gettext(texts.INVALID_BUTTON))
         return
     name = CONDITIONS[data.c].name
     chosen = [n for n in progress.chosen if n != name]
@@ -135,8 +142,8 @@ async def toggle(data: ScreeningToggle, press: Press, context: BotContext) -> No
     await sender.edit_text(
         press.chat_id,
         press.message_id,
-        texts.screening_checklist(chosen),
-        keyboards.screening(chosen),
+        texts.screening_checklist(chosen, tr=tr),
+        keyboards.screening(chosen, tr=tr),
     )
 
 
@@ -144,22 +151,23 @@ async def finish(data: ScreeningDone | ScreeningNone, press: Press, context: Bot
     """Store the ticked names ("None of these": none), then offer the routine waiting, if any."""
     services = context.services
     sender, pending, now = services.sender, services.pending, services.now_utc()
+    tr = tr_of(press.user_id, services)
     progress = pending.take(press.user_id, "screening", Progress, now)
     if progress is None or press.chat_id != press.user_id:
-        await sender.answer(press.query_id, texts.STALE_BUTTON)
+        await sender.answer(press.query_id, tr.gettext(texts.STALE_BUTTON))
         return
     known = [name for name in progress.chosen if name in CONDITION_NAMES]
     chosen = [] if isinstance(data, ScreeningNone) else known
     services.users.set_screening(press.user_id, chosen, now)
     await sender.answer(press.query_id)
-    await sender.edit_text(press.chat_id, press.message_id, texts.screening_summary(chosen))
+    await sender.edit_text(press.chat_id, press.message_id, texts.screening_summary(chosen, tr=tr))
     after = pending.take(press.user_id, "after_screening", After, now)
     if after is not None:
         routine = services.catalog.find(press.user_id, after.routine)
         if routine is not None:
             await offer_start(press.chat_id, press.user_id, routine, services)
             return
-    await sender.text(press.chat_id, texts.CHOOSE, keyboards.menu())
+    await sender.text(press.chat_id, tr.gettext(texts.CHOOSE), keyboards.menu(tr=tr))
 
 
 HANDLERS: list[AnyHandler] = [

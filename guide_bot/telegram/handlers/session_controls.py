@@ -20,11 +20,12 @@ from guide_bot.domain.session import (
     SessionMachine,
     SessionState,
 )
+from guide_bot.i18n import Translator
 from guide_bot.sessions.service import HandsFreeSession
 from guide_bot.telegram import texts
 from guide_bot.telegram.callbacks import Action, Control
 from guide_bot.telegram.context import AnyHandler, BotContext, Services
-from guide_bot.telegram.handlers.common import Press, current_user
+from guide_bot.telegram.handlers.common import Press, current_user, tr_for, tr_of
 from guide_bot.telegram.routing import Routes
 
 REFUSALS: dict[type[SessionError], str] = {
@@ -45,55 +46,58 @@ DONE_TEXT: dict[Action, str | None] = {
 }
 
 
-def _paused_text(session: SessionMachine, now: float) -> str:
+def _paused_text(session: SessionMachine, now: float, tr: Translator) -> str:
     position = session.position(now)
-    return texts.PAUSED.format(where=texts.at_step(position.step, position.step_count))
+    return tr.t(texts.PAUSED, where=texts.at_step(position.step, position.step_count, tr=tr))
 
 
-async def act(chat_id: int, action: Action, services: Services) -> str | None:
-    """Carry out an action on the chat's session; returns what to tell the user (if anything)."""
+async def act(chat_id: int, action: Action, services: Services, *, tr: Translator) -> str | None:
+    """Carry out an action on the chat's session; returns what to tell the user (if anything),
+    in the language of `tr`."""
     sessions = services.sessions
     if sessions.get(chat_id) is None:
-        return texts.NO_SESSION
+        return tr.gettext(texts.NO_SESSION)
     if action == "stop":
         await sessions.stop(chat_id)
         return None
     if action in ("done", "quit"):
         ended = await sessions.report(chat_id, completed=action == "done")
-        return None if ended is not None else texts.NO_SESSION
+        return None if ended is not None else tr.gettext(texts.NO_SESSION)
     try:
         live = await sessions.control(chat_id, action)
     except SessionError as exc:
-        return REFUSALS.get(type(exc), texts.NO_SESSION)
+        return tr.gettext(REFUSALS.get(type(exc), texts.NO_SESSION))
     if live is None:
-        return texts.NO_SESSION
+        return tr.gettext(texts.NO_SESSION)
     if action == "pause":
-        return _paused_text(live.session, services.clock.now())
-    return DONE_TEXT[action]
+        return _paused_text(live.session, services.clock.now(), tr)
+    done = DONE_TEXT[action]
+    return tr.gettext(done) if done is not None else None
 
 
 async def on_button(data: Control, press: Press, context: BotContext) -> None:
     services = context.services
     chat_id, user_id = press.chat_id, press.user_id
     sender = services.sender
+    tr = tr_of(user_id, services)
     live = services.sessions.get(chat_id)
     if live is None or data.sid != live.record.session_id:
         # a session that is over: its buttons go, so that none looks alive and does nothing
-        await sender.answer(press.query_id, texts.SESSION_OVER)
+        await sender.answer(press.query_id, tr.gettext(texts.SESSION_OVER))
         await sender.edit_keyboard(chat_id, press.message_id, None)
         return
     if user_id != live.record.user_id:
-        await sender.answer(press.query_id, texts.NOT_YOUR_SESSION)
+        await sender.answer(press.query_id, tr.gettext(texts.NOT_YOUR_SESSION))
         return
     if data.ver > live.record.version:  # a version the bot never sent: forged
-        await sender.answer(press.query_id, texts.INVALID_BUTTON)
+        await sender.answer(press.query_id, tr.gettext(texts.INVALID_BUTTON))
         return
     action = data.action
     if data.ver != live.record.version and action in ("pause", "resume"):
         # an older message's Pause/Resume: act as the current message's button would
         paused = live.session.state is SessionState.PAUSED
         action = "resume" if paused else "pause"
-    reply = await act(chat_id, action, services)
+    reply = await act(chat_id, action, services, tr=tr)
     await sender.answer(press.query_id, _plain(reply))
 
 
@@ -107,11 +111,12 @@ async def control_cmd(update: Update, context: BotContext) -> None:
     action = message.text.split()[0].lstrip("/").split("@")[0].lower()
     if action not in COMMAND_ACTIONS:
         return
+    tr = tr_for(user)
     live = services.sessions.get(user.chat_id)
     if live is not None and live.record.user_id != user.user_id:
-        await services.sender.text(user.chat_id, texts.NOT_YOUR_SESSION)
+        await services.sender.text(user.chat_id, tr.gettext(texts.NOT_YOUR_SESSION))
         return
-    reply = await act(user.chat_id, COMMAND_ACTIONS[action], services)
+    reply = await act(user.chat_id, COMMAND_ACTIONS[action], services, tr=tr)
     if reply is not None:
         await services.sender.text(user.chat_id, reply)
 

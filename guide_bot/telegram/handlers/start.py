@@ -14,7 +14,7 @@ from guide_bot.telegram import texts
 from guide_bot.telegram.context import AnyHandler, BotContext
 from guide_bot.telegram.handlers import screening
 from guide_bot.telegram.handlers.browse import send_menu
-from guide_bot.telegram.handlers.common import current_user
+from guide_bot.telegram.handlers.common import current_user, tr_for
 from guide_bot.telegram.handlers.offers import offer_start, unknown_routine
 
 DEEP_LINK_PREFIX = "session_"
@@ -41,13 +41,14 @@ async def start(update: Update, context: BotContext) -> None:
             await offer_start(user.chat_id, user.user_id, routine, services)
             return
         then = routine.id
-    await sender.text(user.chat_id, f"{texts.WELCOME}\n\n{texts.NOT_MEDICAL_ADVICE}")
+    t = texts.using(tr_for(user))
+    await sender.text(user.chat_id, f"{t.WELCOME}\n\n{t.NOT_MEDICAL_ADVICE}")
     if not user.screened:
         if user.chat_id == user.user_id and not user.screening_outdated:
-            await sender.text(user.chat_id, texts.SCREENING_INTRO)
+            await sender.text(user.chat_id, t.SCREENING_INTRO)
         await screening.begin(user.chat_id, user.user_id, services, then=then)
         return
-    await send_menu(user.chat_id, services)
+    await send_menu(user.chat_id, services, tr=t.tr)
 
 
 HANDLERS: list[AnyHandler] = [

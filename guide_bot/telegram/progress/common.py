@@ -27,9 +27,11 @@ def user_zone(services: Services, user_id: int) -> tuple[ZoneInfo, bool]:
 
 
 def routine_title(services: Services, user_id: int, routine_id: str) -> str:
-    """The routine's title as the user knows it, or its id when it is gone."""
+    """The routine's title as the user knows it (in their language), or its id when it is gone."""
     routine = find_routine(services, user_id, routine_id)
-    return routine.title if routine is not None else routine_id
+    if routine is None:
+        return routine_id
+    return services.catalog.localized(routine, services.users.locale_of(user_id)).title
 
 
 def find_routine(services: Services, user_id: int, routine_id: str) -> Routine | None:

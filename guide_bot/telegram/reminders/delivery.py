@@ -2,7 +2,7 @@
 
 The message goes through the Sender's at-most-once mode (the rate limiter still applies), so the
 dispatcher sees each outcome and keeps its at-most-once rule; a chat that blocked the bot gets no
-more reminders.
+more reminders. Each reminder is in its user's language (users.locale), the routine's title too.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from telegram.ext import ContextTypes, JobQueue
 
+from guide_bot.i18n import translator
 from guide_bot.library.catalog import Catalog
 from guide_bot.reminders.dispatcher import JOB_NAME, Blocked, ReminderScheduler
 from guide_bot.reminders.rules import Dispatch
@@ -62,14 +63,16 @@ def build_dispatcher(
     async def deliver(reminder: StoredReminder, decision: Dispatch) -> None:
         routine_id = reminder.rule.routine_id
         routine = catalog.find(reminder.user_id, routine_id) if routine_id else None
+        tr = translator(users.locale_of(reminder.user_id))
+        title = catalog.localized(routine, tr.code).title if routine else None
         late_min = decision.lateness // timedelta(minutes=1) if decision.late else None
-        text = rt.reminder_message(routine.title if routine else None, late_min)
+        text = rt.reminder_message(title, late_min, tr=tr)
         lengths = []
         if routine is not None:
             user = users.get(reminder.user_id)
             conditions = (user.screening or ()) if user is not None else ()
             lengths = lengths_offered(routine, conditions, catalog.duration_s)
-        markup = kb.reminder_message(reminder.id, routine, lengths=lengths)
+        markup = kb.reminder_message(reminder.id, routine, lengths=lengths, tr=tr)
         await sender.once(
             reminder.chat_id,
             "sendMessage",

@@ -20,7 +20,7 @@ from guide_bot.progress.history import HistoryEntry
 from guide_bot.reminders.rules import EVERY_DAY, ReminderRule
 from guide_bot.reminders.store import days_to_mask, mask_to_days
 from guide_bot.telegram.context import BotContext, Services
-from guide_bot.telegram.handlers.common import Press
+from guide_bot.telegram.handlers.common import Press, tr_of
 from guide_bot.telegram.reminders import keyboards as kb
 from guide_bot.telegram.reminders import texts as rt
 from guide_bot.telegram.reminders.waiting import (
@@ -30,6 +30,7 @@ from guide_bot.telegram.reminders.waiting import (
     wait_for_zone,
 )
 from guide_bot.telegram.routing import Routes
+from guide_bot.telegram.texts.bound import bound
 
 log = logging.getLogger(__name__)
 
@@ -54,17 +55,18 @@ async def start(
     services: Services, chat_id: int, user_id: int, rid: int, *, message_id: int | None
 ) -> None:
     """Step 1: the time (for a change, the current time and days are kept as defaults)."""
+    t = bound(tr_of(user_id, services), rt)
     current, mask = None, days_to_mask(EVERY_DAY)
     if rid:
         stored = services.reminders.get(rid)
         if stored is None or stored.user_id != user_id:
-            await _show(services, chat_id, message_id, rt.GONE, None)
+            await _show(services, chat_id, message_id, t.GONE, None)
             return
         current, mask = kb.hhmm(stored.rule.at), days_to_mask(stored.rule.days)
     elif services.reminders.count_for_user(user_id) >= MAX_REMINDERS_PER_USER:
-        await _show(services, chat_id, message_id, rt.too_many(MAX_REMINDERS_PER_USER), None)
+        await _show(services, chat_id, message_id, t.too_many(MAX_REMINDERS_PER_USER), None)
         return
-    await _show(services, chat_id, message_id, rt.CHOOSE_TIME, kb.times(rid, current, mask))
+    await _show(services, chat_id, message_id, t.CHOOSE_TIME, kb.times(rid, current, mask))
 
 
 async def save(
@@ -77,28 +79,28 @@ async def save(
     message_id: int | None,
 ) -> None:
     """Create (rid 0) or change a reminder and confirm with its next time."""
+    t = bound(tr_of(user_id, services), rt)
     repo, now = services.reminders, services.now_utc()
     if rid == 0:
         if repo.count_for_user(user_id) >= MAX_REMINDERS_PER_USER:
-            await _show(services, chat_id, message_id, rt.too_many(MAX_REMINDERS_PER_USER), None)
+            await _show(services, chat_id, message_id, t.too_many(MAX_REMINDERS_PER_USER), None)
             return
         stored = repo.add(user_id=user_id, chat_id=chat_id, rule=rule, now=now)
     else:
         existing = repo.get(rid)
         if existing is None or existing.user_id != user_id:
-            await _show(services, chat_id, message_id, rt.GONE, None)
+            await _show(services, chat_id, message_id, t.GONE, None)
             return
         rule = replace(rule, paused=existing.rule.paused)  # a change does not resume it
         changed = repo.update_rule(rid, rule, now)
         if changed is None:
-            await _show(services, chat_id, message_id, rt.GONE, None)
+            await _show(services, chat_id, message_id, t.GONE, None)
             return
         stored = changed
     services.reminder_dispatcher.arm()
     routine = services.catalog.find(user_id, rule.routine_id) if rule.routine_id else None
-    text = rt.reminder_created(
-        stored.rule, routine.title if routine else None, stored.state.due_utc, now
-    )
+    title = services.catalog.localized(routine, t.tr.code).title if routine else None
+    text = t.reminder_created(stored.rule, title, stored.state.due_utc, now)
     await _show(services, chat_id, message_id, text, None)
 
 
@@ -113,6 +115,7 @@ async def offer_daily(services: Services, chat_id: int, user_id: int, routine: R
 
     Only once per user and only to someone with no reminder yet; returns whether it was offered.
     """
+    t = bound(tr_of(user_id, services), rt)
     repo = services.reminders
     if repo.count_for_user(user_id) > 0 or repo.was_offered(user_id):
         return False
@@ -122,7 +125,7 @@ async def offer_daily(services: Services, chat_id: int, user_id: int, routine: R
     repo.mark_offered(user_id, now)
     offer = OpenOffer(hhmm=kb.hhmm(at), routine=routine_ref(routine.id))
     services.pending.put(user_id, "open_offer", offer, now)  # only this offer can be accepted
-    await services.sender.text(chat_id, rt.OFFER_DAILY, kb.offer_daily(at, routine))
+    await services.sender.text(chat_id, t.OFFER_DAILY, kb.offer_daily(at, routine, tr=t.tr))
     return True
 
 
@@ -155,33 +158,34 @@ async def on_button(
 ) -> None:
     services = context.services
     chat_id, user_id = press.chat_id, press.user_id
+    t = bound(tr_of(user_id, services), rt)
     sender = services.sender
     message_id = press.message_id
     repo = services.reminders
     if isinstance(data, kb.Flow | kb.PickDays | kb.PickRoutine) and data.rid:
         stored = repo.get(data.rid)
         if stored is None or stored.user_id != user_id:
-            await sender.answer(press.query_id, rt.GONE if stored is None else rt.NOT_YOURS)
+            await sender.answer(press.query_id, t.GONE if stored is None else t.NOT_YOURS)
             return
     if isinstance(data, kb.OfferDaily) and not take_offer(services, user_id, data):
-        await sender.answer(press.query_id, rt.OFFER_CLOSED)
+        await sender.answer(press.query_id, t.OFFER_CLOSED)
         return
     zone = repo.get_timezone(user_id)
     await sender.answer(press.query_id)
     if isinstance(data, kb.Flow):
         if zone is None:
             wait_for_zone(services, user_id, None)
-            await sender.text(chat_id, rt.ASK_TIMEZONE)
+            await sender.text(chat_id, t.ASK_TIMEZONE)
             return
         await start(services, chat_id, user_id, data.rid, message_id=message_id)
     elif isinstance(data, kb.PickDays):
         if data.done and data.mask:
             choices = services.catalog.routines(user_id)
-            keyboard = kb.routines(data.rid, data.hhmm, data.mask, choices)
-            await _show(services, chat_id, message_id, rt.CHOOSE_ROUTINE, keyboard)
+            keyboard = kb.routines(data.rid, data.hhmm, data.mask, choices, tr=t.tr)
+            await _show(services, chat_id, message_id, t.CHOOSE_ROUTINE, keyboard)
         else:
-            keyboard = kb.days(data.rid, data.hhmm, data.mask)
-            await _show(services, chat_id, message_id, rt.CHOOSE_DAYS, keyboard)
+            keyboard = kb.days(data.rid, data.hhmm, data.mask, tr=t.tr)
+            await _show(services, chat_id, message_id, t.CHOOSE_DAYS, keyboard)
     elif isinstance(data, kb.PickRoutine):
         await _pick_routine(services, chat_id, user_id, zone, data, message_id)
     elif isinstance(data, kb.OfferDaily):
@@ -204,15 +208,16 @@ async def _pick_routine(
     data: kb.PickRoutine,
     message_id: int | None,
 ) -> None:
+    t = bound(tr_of(user_id, services), rt)
     routine_id: str | None = None
     if data.ref != kb.NO_ROUTINE:
         routine = services.catalog.find(user_id, data.ref)
         if routine is None:
-            await _show(services, chat_id, message_id, rt.ROUTINE_GONE, None)
+            await _show(services, chat_id, message_id, t.ROUTINE_GONE, None)
             return
         routine_id = routine.id
     if not data.mask or zone is None:
-        await _show(services, chat_id, message_id, rt.GONE, None)
+        await _show(services, chat_id, message_id, t.GONE, None)
         return
     rule = ReminderRule(
         at=kb.parse_hhmm(data.hhmm),
@@ -231,14 +236,15 @@ async def _answer_offer(
     data: kb.OfferDaily,
     message_id: int | None,
 ) -> None:
+    t = bound(tr_of(user_id, services), rt)
     if not data.yes:
-        await _show(services, chat_id, message_id, rt.OFFER_DECLINED, None)
+        await _show(services, chat_id, message_id, t.OFFER_DECLINED, None)
         return
     routine = services.catalog.find(user_id, data.routine)
     if zone is None:
         # the offered time is UTC (no zone yet): finish once the zone is known, in local time
         offer_waits_for_zone(services, user_id, data.hhmm, routine.id if routine else None)
-        await _show(services, chat_id, message_id, rt.ASK_TIMEZONE, None)
+        await _show(services, chat_id, message_id, t.ASK_TIMEZONE, None)
         return
     rule = ReminderRule(
         at=kb.parse_hhmm(data.hhmm),

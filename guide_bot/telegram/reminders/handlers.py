@@ -16,40 +16,44 @@ from guide_bot.reminders.parsing import ReminderInputError, ReminderRequest, par
 from guide_bot.reminders.rules import ReminderRule, snooze_until
 from guide_bot.reminders.store import StoredReminder
 from guide_bot.telegram.context import AnyHandler, BotContext, Services
-from guide_bot.telegram.handlers.common import Press, current_user
+from guide_bot.telegram.handlers.common import Press, current_user, tr_of
 from guide_bot.telegram.reminders import flow as reminder_flow
 from guide_bot.telegram.reminders import keyboards as kb
 from guide_bot.telegram.reminders import texts as rt
 from guide_bot.telegram.reminders.waiting import take_waiting, wait_for_zone
 from guide_bot.telegram.routing import Routes
+from guide_bot.telegram.texts.bound import bound
 from guide_bot.timezones import find_zone, zone_at
 
 log = logging.getLogger(__name__)
 
 
 def _list_text(services: Services, user_id: int, reminders: list[StoredReminder]) -> str:
+    t = bound(tr_of(user_id, services), rt)
     zone = services.reminders.get_timezone(user_id) or "UTC"
     if not reminders:
-        return rt.NO_REMINDERS
+        return t.tr.gettext(rt.NO_REMINDERS)
     now = services.now_utc()
-    lines = [rt.REMINDERS_HEADER.format(zone=zone)]
+    lines = [t.REMINDERS_HEADER.format(zone=zone)]
     for n, r in enumerate(reminders, start=1):
         routine = services.catalog.find(user_id, r.rule.routine_id) if r.rule.routine_id else None
-        line = f"{n}. {rt.rule_summary(r.rule, routine.title if routine else None)}"
+        title = services.catalog.localized(routine, t.tr.code).title if routine else None
+        line = f"{n}. {t.rule_summary(r.rule, title)}"
         if r.blocked:
-            line += rt.BLOCKED
+            line += t.BLOCKED
         elif r.rule.paused:
-            line += rt.PAUSED
+            line += t.PAUSED
         else:
-            line += " — " + rt.NEXT_AT.format(when=rt.next_time(r.state.due_utc, r.rule.zone, now))
+            line += " — " + t.NEXT_AT.format(when=t.next_time(r.state.due_utc, r.rule.zone, now))
         lines.append(line)
     return "\n".join(lines)
 
 
 async def send_list(services: Services, chat_id: int, user_id: int) -> None:
     """The /reminders message."""
+    t = bound(tr_of(user_id, services), rt)
     reminders = services.reminders.for_user(user_id)
-    keyboard = kb.reminder_list(reminders) if reminders else None
+    keyboard = kb.reminder_list(reminders, tr=t.tr) if reminders else None
     await services.sender.text(chat_id, _list_text(services, user_id, reminders), keyboard)
 
 
@@ -57,11 +61,12 @@ async def parse_args(
     services: Services, chat_id: int, user_id: int, args: list[str]
 ) -> ReminderRequest | None:
     """The `/remind` arguments as a request, or None after answering what was wrong."""
+    t = bound(tr_of(user_id, services), rt)
     known = {r.id for r in services.catalog.routines(user_id)}
     try:
         return parse_remind(args, known)
     except ReminderInputError as error:
-        await services.sender.text(chat_id, rt.input_error(error))
+        await services.sender.text(chat_id, t.input_error(error))
         return None
 
 
@@ -89,18 +94,19 @@ async def _send_with_reply_keyboard(
 
 async def set_zone(services: Services, chat_id: int, user_id: int, zone: str) -> None:
     """Keep the zone, move the user's reminders to it, then finish what was waiting for it."""
+    t = bound(tr_of(user_id, services), rt)
     now = services.now_utc()
     services.reminders.set_timezone(user_id, zone, now)
     services.reminder_dispatcher.arm()
     await _send_with_reply_keyboard(
-        services, chat_id, rt.timezone_set(zone, now), ReplyKeyboardRemove()
+        services, chat_id, t.timezone_set(zone, now), ReplyKeyboardRemove()
     )
     waiting, offer = take_waiting(services, user_id)
     if waiting is not None and waiting.flow:
         await reminder_flow.start(services, chat_id, user_id, 0, message_id=None)
     elif waiting is not None:
         if waiting.routine and services.catalog.find(user_id, waiting.routine) is None:
-            await services.sender.text(chat_id, rt.ROUTINE_GONE)  # deleted meanwhile
+            await services.sender.text(chat_id, t.ROUTINE_GONE)  # deleted meanwhile
         else:
             rule = waiting.rule(zone)
             await reminder_flow.save(services, chat_id, user_id, 0, rule, message_id=None)
@@ -108,21 +114,23 @@ async def set_zone(services: Services, chat_id: int, user_id: int, zone: str) ->
         await reminder_flow.finish_offer(services, chat_id, user_id, zone, offer)
 
 
-async def ask_zone(services: Services, chat_id: int, current: str | None) -> None:
+async def ask_zone(services: Services, chat_id: int, user_id: int, current: str | None) -> None:
     """Ask for a city or a shared location."""
-    text = rt.ASK_TIMEZONE if current is None else rt.current_zone(current)
-    await _send_with_reply_keyboard(services, chat_id, text, kb.share_location())
+    t = bound(tr_of(user_id, services), rt)
+    text = t.ASK_TIMEZONE if current is None else t.current_zone(current)
+    await _send_with_reply_keyboard(services, chat_id, text, kb.share_location(tr=t.tr))
 
 
 async def _owned(services: Services, press: Press, rid: int) -> StoredReminder | None:
+    t = bound(tr_of(press.user_id, services), rt)
     stored = services.reminders.get(rid)
     sender = services.sender
     if stored is None:
-        await sender.answer(press.query_id, rt.GONE)
+        await sender.answer(press.query_id, t.GONE)
         return None
     if stored.user_id != press.user_id:
         log.info("reminder button pressed by someone else refused")
-        await sender.answer(press.query_id, rt.NOT_YOURS)
+        await sender.answer(press.query_id, t.NOT_YOURS)
         return None
     return stored
 
@@ -140,7 +148,7 @@ async def remind(update: Update, context: BotContext) -> None:
         if args and request is None:
             return
         wait_for_zone(services, user.user_id, request)
-        await ask_zone(services, user.chat_id, None)
+        await ask_zone(services, user.chat_id, user.user_id, None)
         return
     if not args:
         await reminder_flow.start(services, user.chat_id, user.user_id, 0, message_id=None)
@@ -160,13 +168,15 @@ async def timezone(update: Update, context: BotContext) -> None:
     user = current_user(update, services)
     if user is None:
         return
+    t = bound(tr_of(user.user_id, services), rt)
     text = " ".join(context.args or [])
     if not text.strip():
-        await ask_zone(services, user.chat_id, services.reminders.get_timezone(user.user_id))
+        zone = services.reminders.get_timezone(user.user_id)
+        await ask_zone(services, user.chat_id, user.user_id, zone)
         return
     match = find_zone(text)
     if match.zone is None:
-        await services.sender.text(user.chat_id, rt.timezone_unknown(text, match.suggestions))
+        await services.sender.text(user.chat_id, t.timezone_unknown(text, match.suggestions))
         return
     await set_zone(services, user.chat_id, user.user_id, match.zone)
 
@@ -177,9 +187,10 @@ async def location(update: Update, context: BotContext) -> None:
     user = current_user(update, services)
     if user is None or message is None or message.location is None:
         return
+    t = bound(tr_of(user.user_id, services), rt)
     zone = zone_at(latitude=message.location.latitude, longitude=message.location.longitude)
     if zone is None:
-        await services.sender.text(user.chat_id, rt.TIMEZONE_NOT_FOUND_AT_LOCATION)
+        await services.sender.text(user.chat_id, t.TIMEZONE_NOT_FOUND_AT_LOCATION)
         return
     await set_zone(services, user.chat_id, user.user_id, zone)
 
@@ -218,33 +229,34 @@ async def _apply(
     stored: StoredReminder,
     data: kb.Snooze | kb.SkipToday | kb.PauseReminder | kb.DeleteReminder,
 ) -> None:
+    t = bound(tr_of(stored.user_id, services), rt)
     repo, sender, now = services.reminders, services.sender, services.now_utc()
     chat_id, message_id = press.chat_id, press.message_id
     if isinstance(data, kb.Snooze | kb.SkipToday):
         if isinstance(data, kb.Snooze):
             until = snooze_until(now, data.minutes)
             repo.snooze(stored.id, until)
-            toast = rt.SNOOZED.format(time=rt.next_time(until, stored.rule.zone, now))
+            toast = t.SNOOZED.format(time=t.next_time(until, stored.rule.zone, now))
         else:
             changed = repo.skip_today(stored.id, now)
             nxt = changed.state.due_utc if changed else now
-            toast = rt.SKIPPED.format(time=rt.next_time(nxt, stored.rule.zone, now))
+            toast = t.SKIPPED.format(time=t.next_time(nxt, stored.rule.zone, now))
         services.reminder_dispatcher.arm()
         await sender.answer(press.query_id, toast)
         if message_id is not None:  # leave only "Start now" under the reminder
             routine = services.catalog.find(stored.user_id, stored.rule.routine_id or "")
-            await sender.edit_keyboard(chat_id, message_id, kb.start_only(routine))
+            await sender.edit_keyboard(chat_id, message_id, kb.start_only(routine, tr=t.tr))
         return
     if isinstance(data, kb.PauseReminder):
         repo.set_paused(stored.id, data.paused, now)
-        toast = rt.PAUSED_TOAST if data.paused else rt.RESUMED_TOAST
+        toast = t.PAUSED_TOAST if data.paused else t.RESUMED_TOAST
     else:
         repo.delete(stored.id)
-        toast = rt.DELETED
+        toast = t.DELETED
     services.reminder_dispatcher.arm()
     await sender.answer(press.query_id, toast)
     reminders = repo.for_user(stored.user_id)
     text = _list_text(services, stored.user_id, reminders)
     if message_id is not None:
-        keyboard = kb.reminder_list(reminders) if reminders else None
+        keyboard = kb.reminder_list(reminders, tr=t.tr) if reminders else None
         await sender.edit_text(chat_id, message_id, text, keyboard)

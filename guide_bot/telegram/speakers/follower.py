@@ -12,11 +12,13 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from guide_bot.i18n import DEFAULT_LANGUAGE, EN, Translator, translator
 from guide_bot.speakers.speaker_status import Phase, SpeakerStatus
 from guide_bot.telegram.keyboards import button
 from guide_bot.telegram.sender import Sender
 from guide_bot.telegram.speakers import texts
 from guide_bot.telegram.speakers.callbacks import SpeakerAction, SpeakerControl
+from guide_bot.telegram.texts.bound import bound
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +32,10 @@ class Followed:
     n: int  # the speaker's place in the allowed list
     message_id: int | None = None
     shown: tuple[object, ...] = ()
+    language: str = DEFAULT_LANGUAGE  # the language of the one who started it
 
 
-def controls(status: SpeakerStatus, n: int) -> InlineKeyboardMarkup | None:
+def controls(status: SpeakerStatus, n: int, *, tr: Translator = EN) -> InlineKeyboardMarkup | None:
     """The buttons under the message: none once the session is over."""
     if status.phase.closed:
         return None
@@ -41,11 +44,12 @@ def controls(status: SpeakerStatus, n: int) -> InlineKeyboardMarkup | None:
     def ctl(label: str, action: SpeakerAction) -> InlineKeyboardButton:
         return button(label, SpeakerControl(action=action, n=n))
 
-    first = ctl(texts.RESUME if paused else texts.PAUSE, "toggle")
+    t = bound(tr, texts)
+    first = ctl(t.RESUME if paused else t.PAUSE, "toggle")
     return InlineKeyboardMarkup(
         [
-            [first, ctl(texts.PREVIOUS, "previous"), ctl(texts.NEXT, "next")],
-            [ctl(texts.ADD, "add_time"), ctl(texts.STOP, "stop")],
+            [first, ctl(t.PREVIOUS, "previous"), ctl(t.NEXT, "next")],
+            [ctl(t.ADD, "add_time"), ctl(t.STOP, "stop")],
         ]
     )
 
@@ -61,9 +65,11 @@ class SpeakerChat:
         self._sender = sender
         self.followed: dict[str, Followed] = {}  # entity id -> where it is shown
 
-    def follow(self, entity: str, chat_id: int, user_id: int, n: int) -> Followed:
-        """Show this speaker's session in this chat from now on."""
-        self.followed[entity] = Followed(chat_id=chat_id, user_id=user_id, n=n)
+    def follow(
+        self, entity: str, chat_id: int, user_id: int, n: int, language: str = DEFAULT_LANGUAGE
+    ) -> Followed:
+        """Show this speaker's session in this chat from now on, in `language`."""
+        self.followed[entity] = Followed(chat_id=chat_id, user_id=user_id, n=n, language=language)
         return self.followed[entity]
 
     async def show(self, entity: str, status: SpeakerStatus) -> None:
@@ -75,7 +81,8 @@ class SpeakerChat:
         if key == shown.shown:
             return
         shown.shown = key
-        text, keyboard = texts.status_message(status), controls(status, shown.n)
+        tr = translator(shown.language)
+        text, keyboard = texts.status_message(status, tr=tr), controls(status, shown.n, tr=tr)
         if shown.message_id is None:
             message = await self._sender.text(shown.chat_id, text, keyboard)
             shown.message_id = message.message_id if message else None

@@ -179,7 +179,8 @@ def routine_card(
         steps,
     ]
     if routine.cautions:
-        lines += ["", f"<b>{tr.gettext('Take care:')}</b>"]
+        take_care = tr.gettext("Take care:")  # outside the f-string: the extractor finds it
+        lines += ["", f"<b>{take_care}</b>"]
         lines += [f"• {escape(c)}" for c in routine.cautions]
     lines += changes_lines(changes, private=private, tr=tr)
     return "\n".join(lines)

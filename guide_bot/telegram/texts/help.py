@@ -12,7 +12,11 @@ __all__ = [
     "DONE",
     "HELP",
     "HELP_BODY",
+    "HELP_LANGUAGE",
     "INVALID_BUTTON",
+    "LANGUAGE_CHOSEN",
+    "LANGUAGE_PROMPT",
+    "LANGUAGE_UNSUPPORTED",
     "LIVE_VIEW",
     "LIVE_VIEW_OFF",
     "LIVE_VIEW_ON",
@@ -52,9 +56,13 @@ HELP_BODY = N_(
 )
 
 
+# Apart from HELP_BODY, so that adding /language kept that long message's translations.
+HELP_LANGUAGE = N_("/language – the language I write and speak in\n\n")
+
+
 def help_text(*, tr: Translator = EN) -> str:
-    """/help: the commands, then the not-medical-advice note."""
-    return tr.gettext(HELP_BODY) + tr.gettext(NOT_MEDICAL_ADVICE)
+    """/help: the commands, /language, then the not-medical-advice note."""
+    return tr.gettext(HELP_BODY) + tr.gettext(HELP_LANGUAGE) + tr.gettext(NOT_MEDICAL_ADVICE)
 
 
 HELP = help_text()  # in English, for tests and the source language
@@ -89,7 +97,21 @@ COMMANDS: tuple[tuple[str, str], ...] = (
     ("export", N_("Everything stored about you")),
     ("forget", N_("Delete everything stored about you")),
     ("speaker", N_("Play a routine on a speaker")),
+    ("language", N_("Choose my language")),
     ("help", N_("Everything I can do")),
+)
+
+# --- language ------------------------------------------------------------------------------
+
+LANGUAGE_PROMPT = N_(
+    "<b>Language</b>\nChoose the language I write and speak in. The routines and the voice "
+    "follow it from your next session."
+)
+LANGUAGE_CHOSEN = N_("Language: <b>{language}</b>. Your next session is spoken in it too.")
+# Said once, in English, to a user whose Telegram language the bot does not speak.
+LANGUAGE_UNSUPPORTED = (
+    "I don't speak your Telegram language yet, so I will write in English; "
+    "/language shows the languages I speak."
 )
 
 # --- settings ------------------------------------------------------------------------------
@@ -103,16 +125,23 @@ def _on_off(on: bool, tr: Translator) -> str:
 
 
 def settings_text(
-    mode: str, language: str, slow: bool, countdown: bool, *, tr: Translator = EN
+    mode: str, language: str | None, slow: bool, countdown: bool, *, tr: Translator = EN
 ) -> str:
-    """The current settings."""
+    """The current settings; `language`: the English voice's accent (None: not shown, the bot
+    speaks another language to this user)."""
     mode_name = tr.gettext(MODE_NAMES.get(mode, mode))
-    voice = tr.gettext(LANGUAGE_NAMES.get(language, language))
+    voice = (
+        []
+        if language is None
+        else [
+            tr.t("Voice: <b>{voice}</b>", voice=tr.gettext(LANGUAGE_NAMES.get(language, language)))
+        ]
+    )
     return "\n".join(
         [
             tr.gettext(SETTINGS_TITLE),
             tr.t("Steps come as: <b>{mode}</b>", mode=mode_name),
-            tr.t("Voice: <b>{voice}</b>", voice=voice),
+            *voice,
             tr.t("Slow speech: <b>{state}</b>", state=_on_off(slow, tr)),
             tr.t(
                 "Countdown (3, 2, 1) at the end of holds: <b>{state}</b>",

@@ -94,8 +94,9 @@ def _mark(ticked: bool) -> str:
 
 def screening_checklist(chosen: Collection[str], *, tr: Translator = EN) -> str:
     """The checklist message: every condition under its group, the ticked ones marked."""
+    title = tr.gettext("Safety checklist")  # outside the f-string: the extractor finds it
     lines = [
-        f"<b>{tr.gettext('Safety checklist')}</b>",
+        f"<b>{title}</b>",
         tr.gettext("Tick everything that applies to you now, then tap Done (or None of these)."),
     ]
     for kind in ("stop", "ask_first", "adapt"):
@@ -110,7 +111,8 @@ def screening_checklist(chosen: Collection[str], *, tr: Translator = EN) -> str:
 
 def screening_summary(chosen: Collection[str], *, tr: Translator = EN) -> str:
     """The answers and what follows from them."""
-    lines = [f"<b>{tr.gettext('Your safety answers')}</b>"]
+    title = tr.gettext("Your safety answers")  # outside the f-string: the extractor finds it
+    lines = [f"<b>{title}</b>"]
     ticked = [c for c in CONDITIONS if c.name in chosen]
     if not ticked:
         lines += [

@@ -112,6 +112,7 @@ class LiveSnapshot:
     ends_at: float | None  # wall time the session ends; None unless running
     cues: tuple[LiveCue, ...]  # upcoming spoken cues; empty unless running
     picture: LivePicture | None = None  # the step's (step 1's before it); None without `where:`
+    language: str = "en"  # the session's (guide_bot/i18n code): the page's own words follow it
 
 
 class LiveSessions(Protocol):

@@ -8,6 +8,7 @@ change, the notes and the schedule follow, and every other front end hears it.
 from __future__ import annotations
 
 from guide_bot.domain.session import SessionError
+from guide_bot.domain.wording import N_
 from guide_bot.sessions.live import LiveSession
 from guide_bot.sessions.service import SessionService
 from guide_bot.speech.service import SessionSpeech
@@ -15,12 +16,13 @@ from guide_bot.web.liveview.ports import Action, LiveSnapshot, Refused
 from guide_bot.web.liveview.snapshot import snapshot_of
 
 REFUSALS: dict[str, str] = {
-    "AlreadyPaused": "The session is already paused.",
-    "NotPaused": "The session is not paused.",
-    "NotInHold": "Time can be added only during a hold.",
-    "SessionClosed": "The session has ended.",
-    "NotStarted": "The session has not started yet.",
+    "AlreadyPaused": N_("The session is already paused."),
+    "NotPaused": N_("The session is not paused."),
+    "NotInHold": N_("Time can be added only during a hold."),
+    "SessionClosed": N_("The session has ended."),
+    "NotStarted": N_("The session has not started yet."),
 }
+NOT_POSSIBLE = N_("That is not possible now.")
 
 
 class ServiceLiveSessions:
@@ -50,6 +52,7 @@ class ServiceLiveSessions:
             session_id=live.record.session_id,
             clock_wall=now,
             clip_key=speech.cues.key if clips and isinstance(speech, SessionSpeech) else None,
+            language=live.tr.code,
         )
 
     async def control(self, user_id: int, action: Action) -> LiveSnapshot:
@@ -63,7 +66,8 @@ class ServiceLiveSessions:
             else:
                 await self._sessions.control(live.chat_id, action)
         except SessionError as exc:
-            raise Refused(REFUSALS.get(type(exc).__name__, "That is not possible now.")) from exc
+            said = REFUSALS.get(type(exc).__name__, NOT_POSSIBLE)
+            raise Refused(live.tr.gettext(said)) from exc  # in the session's language
         snapshot = self.snapshot(user_id)
         if snapshot is None:  # stopped, or it just ended: the final view, silent
             return self._snapshot(live, clips=False)

@@ -60,6 +60,7 @@ def snapshot_of(
     clock_wall: float,
     clip_key: ClipKey | None = None,
     cue_horizon_s: float = CUE_HORIZON_S,
+    language: str = "en",
 ) -> LiveSnapshot:
     """The live view of `session` (planned from `routine`) at `now`.
 
@@ -109,6 +110,7 @@ def snapshot_of(
         ends_at=wall(position.total_s) if running else None,
         cues=_cues(timeline, times, offset, cue_horizon_s, clip_key, wall) if running else (),
         picture=None if position.state.closed else live_picture(routine, step or 1),
+        language=language,
     )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from guide_bot.i18n import translator
 from guide_bot.web.liveview.ports import LiveCue, LiveHold, LiveNext, LivePicture, LiveSnapshot
+from guide_bot.web.liveview.words import page_words
 
 AudioUrl = Callable[[str], str]  # an audio cache key -> the URL the page fetches it from
 PictureUrl = Callable[[str], str]  # a picture version -> the URL the page shows it from
@@ -43,6 +45,8 @@ def snapshot_json(
         "ends_at": _opt(snapshot.ends_at),
         "cues": [_cue(cue, audio_url) for cue in snapshot.cues],
         "picture": _picture(snapshot.picture, picture_url),
+        "language": snapshot.language,
+        "words": page_words(translator(snapshot.language)),
     }
 
 

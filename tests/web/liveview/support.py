@@ -58,6 +58,7 @@ class FakeLiveSessions:
         self.clip_key = clip_key
         self.calls: list[tuple[int, Action]] = []
         self._sessions: dict[int, tuple[str, SessionMachine, Routine]] = {}
+        self.languages: dict[int, str] = {}  # the session's language per user (default en)
         self._lock = threading.Lock()
 
     def start(
@@ -85,6 +86,7 @@ class FakeLiveSessions:
                 session_id=session_id,
                 clock_wall=now,
                 clip_key=self.clip_key,
+                language=self.languages.get(user_id, "en"),
             )
 
     async def control(self, user_id: int, action: Action) -> LiveSnapshot:

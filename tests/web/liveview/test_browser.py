@@ -180,6 +180,30 @@ def tick(page: Any, world: World, seconds: float) -> None:
     page.clock.run_for(int(seconds * 1000))
 
 
+def test_the_page_speaks_the_sessions_language(page: Any, world: World) -> None:
+    from guide_bot.i18n import translator
+
+    es = translator("es")
+    routine = shipped("neck-release")
+    hold = plan(routine).holds[0]
+    world.sessions.start(102, routine, "s-102")
+    world.sessions.languages[102] = "es"
+    world.clock.advance(hold.start_s + 10.0)
+    open_app(page, world, init_data(102, auth_date=world.clock.now()))
+
+    title = routine.steps[0].title
+    heading = es.t("Step {step} of {count}: {title}", step=1, count=4, title=title)
+    expect(page.locator("#step-title")).to_have_text(heading)
+    expect(page.locator("#side")).to_have_text(es.gettext("right"))
+    what = es.gettext("left side")
+    expect(page.locator("#next")).to_have_text(
+        es.t("Next: {what} in {seconds} s", what=what, seconds=44)
+    )
+    expect(page.locator("#btn-toggle")).to_have_text(es.gettext("Pause"))
+    expect(page.locator("#btn-skip")).to_have_text(es.gettext("Skip"))
+    assert page.evaluate("document.documentElement.lang") == "es"
+
+
 def test_the_page_shows_the_step_and_counts_down(page: Any, world: World) -> None:
     routine = shipped("neck-release")
     hold = plan(routine).holds[0]

@@ -4,12 +4,8 @@ restart the bot keeps editing the same message instead of sending a new one.
 A nullable JSON column: sessions stored before it have none and get a new step message at their
 next refresh, as before.
 
-Numbered 0004 because another branch in flight (i18n-bot) also numbered its revision 0002 and
-needs a new number; this one follows the newest revision on main (0002, user_media) and is
-re-chained if that one lands first.
-
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-06
 """
 
@@ -19,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels: str | None = None
 depends_on: str | None = None
 

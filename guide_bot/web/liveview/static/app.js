@@ -25,6 +25,53 @@
 
   let snap = null;
   let offsetMs = 0;
+  // The page's own words: English here, the session's language from each snapshot's `words`
+  // (guide_bot/web/liveview/words.py has the same keys).
+  let WORDS = {
+    not_started: "Not started yet",
+    get_ready: "Get ready",
+    announce: "Get into position",
+    hold: "Hold",
+    switch: "Switch sides",
+    release: "Release",
+    rest: "Rest",
+    done: "Done",
+    paused: "Paused",
+    finished: "Finished. Well done.",
+    stopped: "Stopped",
+    step_heading: "Step {step} of {count}: {title}",
+    next: "Next: {what}",
+    next_in: "Next: {what} in {seconds} s",
+    the_end: "the end",
+    left_side: "left side",
+    right_side: "right side",
+    next_repetition: "the next repetition",
+    next_step: "step {step}, {title}",
+    left: "left",
+    right: "right",
+    picture_alt: "Where step {step} works ({view} view)",
+    no_hold: "No hold",
+    seconds_left: "{seconds} seconds left in the hold",
+    pause: "Pause",
+    resume: "Resume",
+    back: "Back",
+    skip: "Skip",
+    add: "+15 s",
+    stop: "Stop",
+    start_sound: "Start sound",
+    sound_on: "Sound on",
+    offline: "Cannot reach the bot. Retrying…",
+    not_changed: "Cannot reach the bot: the session was not changed.",
+    no_audio: "This browser cannot play sound here.",
+    cue_failed: "A cue could not be played; the countdown goes on.",
+    front: "front",
+    back_view: "back",
+  };
+  // A word, its {placeholders} filled in.
+  const w = (key, values) =>
+    String(WORDS[key] || key).replace(/\{(\w+)\}/g, (all, name) =>
+      values && name in values ? String(values[name]) : all,
+    );
   const samples = [];
   let halted = false; // refused (401): nothing more to ask until reopened
   let pollTimer = null;
@@ -106,6 +153,8 @@
       applied = seq;
       learnOffset(body.server_time, t0, t1);
       snap = body;
+      if (body.words) WORDS = Object.assign({}, WORDS, body.words);
+      if (body.language) document.documentElement.lang = body.language;
       clearStatus();
       $("live").hidden = false;
       render();
@@ -147,7 +196,7 @@
     const path = `api/live${pinned ? `?session=${encodeURIComponent(pinned)}` : ""}`;
     inflight = call("GET", path)
       .then(handle)
-      .catch(() => showStatus("Cannot reach the bot. Retrying…", "offline"))
+      .catch(() => showStatus(w("offline"), "offline"))
       .finally(() => {
         inflight = null;
         if (again) {
@@ -190,7 +239,7 @@
         refresh();
       }
     } catch (_e) {
-      showStatus("Cannot reach the bot: the session was not changed.", "offline");
+      showStatus(w("not_changed"), "offline");
     } finally {
       busy = false;
       render();
@@ -200,38 +249,48 @@
 
   // ---------------------------------------------------------------- drawing
   const PHASES = {
-    ready: "Not started yet",
-    get_ready: "Get ready",
-    announce: "Get into position",
-    hold: "Hold",
-    switch: "Switch sides",
-    release: "Release",
-    rest: "Rest",
-    done: "Done",
+    ready: "not_started",
+    get_ready: "get_ready",
+    announce: "announce",
+    hold: "hold",
+    switch: "switch",
+    release: "release",
+    rest: "rest",
+    done: "done",
   };
 
   function phaseText(t, running) {
-    if (snap.state === "paused") return "Paused";
-    if (snap.state === "finished") return "Finished. Well done.";
-    if (snap.state === "stopped") return "Stopped";
+    if (snap.state === "paused") return w("paused");
+    if (snap.state === "finished") return w("finished");
+    if (snap.state === "stopped") return w("stopped");
     const hold = snap.hold;
-    if (running && hold && t >= hold.started_at && t < hold.ends_at) return "Hold";
-    return PHASES[snap.phase] || "";
+    if (running && hold && t >= hold.started_at && t < hold.ends_at) return w("hold");
+    return PHASES[snap.phase] ? w(PHASES[snap.phase]) : "";
   }
 
   function heading() {
-    if (snap.step) return `Step ${snap.step} of ${snap.step_count}: ${snap.step_title}`;
-    return snap.phase === "ready" ? snap.routine.title : "Get ready";
+    if (snap.step) {
+      return w("step_heading", { step: snap.step, count: snap.step_count, title: snap.step_title });
+    }
+    return snap.phase === "ready" ? snap.routine.title : w("get_ready");
+  }
+
+  function sideWords(side) {
+    if (side === "left" || side === "right") return w(side);
+    return side || "";
   }
 
   function nextText(t, running) {
     const next = snap.next;
     if (!next) return "";
-    let what = "the end";
-    if (next.kind === "hold") what = next.side ? `${next.side} side` : "the next repetition";
-    if (next.kind === "step") what = `step ${next.step}, ${next.title}`;
+    let what = w("the_end");
+    if (next.kind === "hold") {
+      if (next.side === "left" || next.side === "right") what = w(`${next.side}_side`);
+      else what = next.side || w("next_repetition");
+    }
+    if (next.kind === "step") what = w("next_step", { step: next.step, title: next.title });
     const soon = running && typeof next.at === "number" ? Math.max(0, Math.ceil(next.at - t)) : null;
-    return `Next: ${what}${soon !== null ? ` in ${soon} s` : ""}`;
+    return soon !== null ? w("next_in", { what, seconds: soon }) : w("next", { what });
   }
 
   // The shown step's picture: its URL names its content, so it changes only with the step.
@@ -245,7 +304,9 @@
       return;
     }
     if (img.getAttribute("src") !== picture.url) {
-      img.alt = `Where step ${picture.step} works (${picture.view} view)`;
+      const views = { back: "back_view", front: "front" };
+      const view = views[picture.view] ? w(views[picture.view]) : picture.view;
+      img.alt = w("picture_alt", { step: picture.step, view });
       img.dataset.step = String(picture.step);
       img.src = picture.url;
     }
@@ -275,11 +336,11 @@
     }
     const seconds = hold && !closed ? Math.ceil(left - 1e-3) : null;
     setText("count", seconds === null ? "–" : String(Math.max(0, seconds)));
-    setText("side", (hold && !closed && hold.side) || snap.side || "");
+    setText("side", sideWords((hold && !closed && hold.side) || snap.side || ""));
     $("ring-arc").style.strokeDashoffset = String(RING * (1 - Math.min(1, Math.max(0, fraction))));
     $("ring-label").setAttribute(
       "aria-label",
-      seconds === null ? "No hold" : `${Math.max(0, seconds)} seconds left in the hold`,
+      seconds === null ? w("no_hold") : w("seconds_left", { seconds: Math.max(0, seconds) }),
     );
 
     const offset = snap.offset_s + (running ? t - snap.server_time : 0);
@@ -291,7 +352,13 @@
     const toggle = $("btn-toggle");
     const paused = snap.state === "paused";
     toggle.dataset.action = paused ? "resume" : "pause";
-    setText("btn-toggle", paused ? "Resume" : "Pause");
+    setText("btn-toggle", paused ? w("resume") : w("pause"));
+    setText("btn-back", w("back"));
+    setText("btn-skip", w("skip"));
+    setText("btn-add", w("add"));
+    setText("btn-stop", w("stop"));
+    const soundOn = $("btn-sound").getAttribute("aria-pressed") === "true";
+    setText("btn-sound", soundOn ? w("sound_on") : w("start_sound"));
     const open = running || paused;
     toggle.disabled = busy || !open;
     $("btn-back").disabled = busy || !open;
@@ -392,7 +459,7 @@
     } catch (error) {
       console.warn("cue not played", cue.kind, cue.at, error);
       sound.playing.delete(id);
-      showStatus("A cue could not be played; the countdown goes on.", "audio", "info");
+      showStatus(w("cue_failed"), "audio", "info");
     }
   }
 
@@ -417,14 +484,14 @@
   async function startSound() {
     const Ctx = window.AudioContext || window.webkitAudioContext;
     if (!Ctx) {
-      showStatus("This browser cannot play sound here.", "no_audio");
+      showStatus(w("no_audio"), "no_audio");
       return;
     }
     sound.ctx = sound.ctx || new Ctx();
     await sound.ctx.resume(); // allowed now: this runs inside the tap
     const button = $("btn-sound");
     button.setAttribute("aria-pressed", "true");
-    button.textContent = "Sound on";
+    button.textContent = w("sound_on");
     button.disabled = true;
     sound.endsAt = null;
     scheduleCues();
