@@ -10,7 +10,6 @@ told once per outage (`first_for`).
 
 from __future__ import annotations
 
-import collections
 import errno
 import logging
 from typing import Literal
@@ -49,7 +48,6 @@ class StorageHealth:
         self.trouble: Trouble | None = None
         self.failures = 0  # failed writes in the current outage
         self._told: set[int] = set()
-        self._answered: collections.deque[int] = collections.deque(maxlen=256)
 
     @property
     def failing(self) -> bool:
@@ -79,16 +77,6 @@ class StorageHealth:
             self.trouble = None
             self.failures = 0
             self._told.clear()
-
-    def first_answer(self, update_id: int) -> bool:
-        """True the first time a failure while handling this update is answered: a failing
-        write in the language check (handler group -1) and another in the command's own handler
-        make one "could not do that", not two (and a button is answered once, as Telegram
-        requires)."""
-        if update_id in self._answered:
-            return False
-        self._answered.append(update_id)
-        return True
 
     def first_for(self, chat_id: int) -> bool:
         """True once per chat and outage: whether to tell this chat about it now."""

@@ -44,10 +44,7 @@ async def on_error(update: object, context: BotContext) -> None:
         return
     if is_storage_error(error) and isinstance(update, Update):
         assert error is not None
-        health = context.services.sessions.health
-        trouble = health.failed("handling an update", error)
-        if not health.first_answer(update.update_id):  # answered already (another handler)
-            return
+        trouble = context.services.sessions.health.failed("handling an update", error)
         if update.callback_query is not None:  # the button stops spinning
             await context.services.sender.answer(update.callback_query.id)
         chat = update.effective_chat

@@ -34,6 +34,7 @@ from guide_bot.i18n import (
     language_of_tag,
     translator,
 )
+from guide_bot.storage.health import is_storage_error
 from guide_bot.telegram import texts
 from guide_bot.telegram.callbacks import Payload, payload
 from guide_bot.telegram.context import AnyHandler, BotContext, Services
@@ -85,13 +86,19 @@ async def first_contact(update: Update, context: BotContext) -> None:
     if not _acted(update, private):
         return
     services = context.services
-    known = services.users.get(user.id)
-    if known is not None and known.locale is not None:
-        return
     code = language_of_tag(user.language_code)
-    stored = services.users.first_locale(
-        user.id, chat.id, code or DEFAULT_LANGUAGE, services.now_utc()
-    )
+    try:
+        known = services.users.get(user.id)
+        if known is not None and known.locale is not None:
+            return
+        stored = services.users.first_locale(
+            user.id, chat.id, code or DEFAULT_LANGUAGE, services.now_utc()
+        )
+    except Exception as error:
+        if not is_storage_error(error):
+            raise
+        return  # the handler of the update meets the same fault and answers it, once
+
     if stored and private and code is None and user.language_code:
         log.info("user %s: language tag not shipped, English", user.id)
         await services.sender.text(chat.id, texts.LANGUAGE_UNSUPPORTED)
