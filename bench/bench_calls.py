@@ -16,6 +16,7 @@ In hands-free mode the user taps Done when the bot asks, a minute after the trac
 
     python bench/bench_calls.py                 # neck-release; voice, text, both, hands; 3 runs
     python bench/bench_calls.py --quick         # voice and text; 1 run
+    python bench/bench_calls.py --modes both --runs 1   # some modes only
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from guide_bot.telegram.context import App
 
 USER_A, USER_B = 60_000_001, 60_000_002
 SESSIONS = (("first", USER_A), ("repeated", USER_A), ("other", USER_B))
+ALL_MODES = ("voice", "text", "both", "hands")
 
 
 async def run_mode(server: LeanServer, mode: str, routine_id: str, folder: Path) -> dict[str, dict]:  # type: ignore[type-arg]
@@ -156,9 +158,12 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="voice and text, one run")
     parser.add_argument("--routine", default="neck-release")
     parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument(
+        "--modes", nargs="+", choices=ALL_MODES, default=None, help="these modes only"
+    )
     args = parser.parse_args()
     quiet_logs()
-    modes = ["voice", "text"] if args.quick else ["voice", "text", "both", "hands"]
+    modes = args.modes or (["voice", "text"] if args.quick else list(ALL_MODES))
     runs = args.runs or (1 if args.quick else 3)
     asyncio.run(main_async(args.routine, modes, runs))
 

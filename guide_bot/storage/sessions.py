@@ -2,7 +2,8 @@
 
 The session's own state is the engine's `SessionMachine.to_dict()` JSON; beside it the bot keeps
 what it needs to talk about the session: who owns it, the id and version its buttons carry, how it
-is delivered, the message that carries the controls, and the pain rating given before it.
+is delivered, the message that carries the controls, what the chat's step message shows (so a
+restart keeps editing the same message), and the pain rating given before it.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ class StoredSessionRow(Base):
     state: Mapped[dict[str, Any]] = mapped_column(JSON)
     plan: Mapped[dict[str, Any]] = mapped_column(JSON)
     controls_message_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    step_view: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     pain_before: Mapped[int | None] = mapped_column(Integer, default=None)
     speech_failed: Mapped[bool] = mapped_column(Boolean, default=False)
     started_at: Mapped[datetime] = mapped_column(UtcDateTime)
@@ -64,6 +66,7 @@ class StoredSession:
     state: dict[str, Any] = field(default_factory=dict)
     plan: dict[str, Any] = field(default_factory=dict)  # what rebuilds the same timeline
     controls_message_id: int | None = None
+    step_view: dict[str, Any] | None = None  # the chat's step message (telegram/step_view.py)
     pain_before: int | None = None
     speech_failed: bool = False
     started_at: datetime

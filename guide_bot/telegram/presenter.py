@@ -10,7 +10,11 @@ Only messages that ask the user to move now (a hold start, a release, switching 
 every other session message is silent (disable_notification).
 Voice mode: the announcement is one voice note (the step's cues spoken at their offsets, so the
 timing lives in the audio) with the step text as caption and the controls, in one sendVoice call;
-the cues inside it are not sent again as text. "both" sends the voice note and the text cues.
+the cues inside it are not sent again as text. "both" (voice and text): the same voice notes, and
+each note's caption is the quiet text mode's step message (step_view.py), edited silently at a
+few of the step's cues (`refresh_points` with `AIM_BOTH_CALLS_PER_STEP`) to show the countdown,
+the latest cue and what comes next; no cue goes as a message of its own (the audio says the
+moves, with the note's notification).
 
 Hands-free: the whole session is one audio message (telegram/handsfree.py) with Done / Stopped
 early under it; nothing else is sent while it plays; a while after the track's end the bot asks
@@ -49,8 +53,9 @@ from guide_bot.storage.sessions import StoredSession
 from guide_bot.telegram import keyboards, texts
 from guide_bot.telegram.handsfree import SentTrack
 from guide_bot.telegram.pictures import StepPictures
+from guide_bot.telegram.quiet import AIM_BOTH_CALLS_PER_STEP, note_sends, refresh_points
 from guide_bot.telegram.sender import Sender
-from guide_bot.telegram.step_view import QuietText
+from guide_bot.telegram.step_view import QuietText, quiet_state, remember, render
 from guide_bot.web.liveview.urls import app_url
 
 log = logging.getLogger(__name__)
@@ -133,6 +138,10 @@ class ChatPresenter:
         """Text mode (or a voice session whose speech failed): the quiet step message."""
         return not live.hands_free and not live.voice
 
+    def is_both(self, live: LiveSession) -> bool:
+        """Voice and text: voice notes whose captions are the step message, edited."""
+        return live.record.mode == "both" and live.voice and self.voice is not None
+
     def live_view(self, live: LiveSession) -> str | None:
         """The live view's address for this session's Live view button: only in a private chat
         (its id is the user's; Telegram refuses `web_app` buttons in groups with
@@ -164,6 +173,14 @@ class ChatPresenter:
         lines: list[str] = list(live.undelivered)  # held after a failed send: they go first
         live.undelivered.clear()
         loud = False  # a cue among `lines` that asks the user to move now (notify for it)
+        both = self.is_both(live)
+        timeline = live.session.timeline
+        points = (
+            refresh_points(timeline, AIM_BOTH_CALLS_PER_STEP, note_sends(timeline))
+            if both
+            else frozenset()
+        )
+        refresh = False  # "both": edit the note's caption after these events
         for due in dues:
             if live.blocked:
                 return
@@ -203,11 +220,43 @@ class ChatPresenter:
             elif kind is CueKind.COMPLETE:
                 live.leftover = _joined(lines, "")  # goes on top of the closing message
                 loud = False
+            elif both and (kind in _IN_STEP_AUDIO or kind is CueKind.PACE):
+                if kind in (CueKind.CUE, CueKind.PACE):
+                    quiet_state(live).latest = due.event.text
+                refresh = refresh or due.index in points
             elif kind in _IN_STEP_AUDIO and live.text_cues:
                 lines.append(escape(due.event.text))
                 loud = loud or kind in _NOTIFYING
                 live.end_said = live.end_said or says_session_complete(due.event.text, live.tr)
         await self._flush(live, lines, now, notify=loud)
+        if refresh and not live.blocked:
+            await self.edit_note(live, now)
+
+    def _noted(self, live: LiveSession, step: int | None, message: Message) -> None:
+        """ "both": this voice note is the step message from now on (its caption is edited)."""
+        if live.record.mode != "both":
+            return
+        state = quiet_state(live)
+        shown = step or 1  # the get-ready note speaks step 1 too
+        if state.step != shown:
+            state.latest = ""
+        state.message_id, state.step = message.message_id, shown
+        state.caption, state.early = True, False
+        remember(live)
+
+    async def edit_note(self, live: LiveSession, now: float) -> None:
+        """ "both": edit the voice note's caption to show the step now (countdown, latest cue,
+        next), with the controls; a note that cannot be edited is left as it is (the audio goes
+        on saying the cues)."""
+        state = quiet_state(live)
+        if state.message_id is None or state.step is None:  # stored before step_view existed
+            return
+        text = render(live, state, now)
+        await self.sender.edit_view(
+            live.chat_id, state.message_id, text, self.controls(live), caption=True
+        )
+        live.last_send_at = now
+        remember(live)
 
     async def _hands_free(self, live: LiveSession, dues: Sequence[Due], now: float) -> None:
         """The start of a hands-free session: the whole track, once; the cues are in the audio.
@@ -368,6 +417,7 @@ class ChatPresenter:
                 message = await self.voice.send_note(live, step, text, self.controls(live))
             if message is not None:
                 self._new_controls(live, message)
+                self._noted(live, step, message)
                 live.last_send_at = now
                 return
             if live.blocked or self._held_if_lost(live, text, failed):
@@ -409,6 +459,7 @@ class ChatPresenter:
 
     async def _speech_failed(self, live: LiveSession) -> None:
         live.record.speech_failed = True
+        live.view = live.record.step_view = None  # "both": the quiet text takes over afresh
         await self.notice(live, texts.using(live.tr).SPEECH_UNAVAILABLE)
 
     async def rest(self, live: LiveSession, now: float) -> bool:
@@ -424,6 +475,7 @@ class ChatPresenter:
         if message is None:
             return False
         self._new_controls(live, message)
+        self._noted(live, position.step, message)
         live.last_send_at = now
         return True
 
@@ -450,7 +502,10 @@ class ChatPresenter:
         if acted.action in ("resume", "add") and not sent_new and await self.rest(live, acted.now):
             sent_new = True
         if live.session.state is not acted.before and not sent_new:
-            await self.refresh_controls(live)
+            if self.is_both(live):  # the caption shows the state (Paused) with the buttons
+                await self.edit_note(live, acted.now)
+            else:
+                await self.refresh_controls(live)
 
     async def _ask_report(self, live: LiveSession) -> None:
         """Hands-free, a while after the track's end: ask once how it went (the buttons move

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from guide_bot.domain.timeline import CueKind, Timeline
 
 AIM_CALLS_PER_STEP = 4
+AIM_BOTH_CALLS_PER_STEP = 3  # "both": a step's voice note and up to two edits of its caption
 _SILENT = (CueKind.HALFWAY, CueKind.COUNTDOWN, CueKind.CUE, CueKind.PACE)
 
 
@@ -122,13 +123,26 @@ def _priority(timeline: Timeline, hold: list[int]) -> list[list[int]]:
     return [halfway, countdown, others]
 
 
+def note_sends(timeline: Timeline) -> tuple[int, ...]:
+    """New messages per step in "both" mode: the step's voice note (step 1's is the get-ready
+    note), and the closing message for the last step; the moves are in the notes' audio."""
+    count = timeline.step_count
+    return tuple(1 + (number == count - 1) for number in range(count))
+
+
 @functools.lru_cache(maxsize=256)
-def refresh_points(timeline: Timeline, aim: int = AIM_CALLS_PER_STEP) -> frozenset[int]:
+def refresh_points(
+    timeline: Timeline, aim: int = AIM_CALLS_PER_STEP, sends: tuple[int, ...] | None = None
+) -> frozenset[int]:
     """The event indices at which the step message is edited: per step, as many as its share of
-    `aim` calls leaves after its new messages, and in all no more than the session's share
-    leaves (so a session never goes over the aim because of refreshes); the most useful first
-    (every hold's halfway before any countdown, and so on)."""
+    `aim` calls leaves after its new messages (quiet text's moves, or `sends` per step), and in
+    all no more than the session's share leaves (so a session never goes over the aim because
+    of refreshes); the most useful first (every hold's halfway before any countdown, and so
+    on)."""
     steps = _steps(timeline)
+    if sends is not None:
+        for step, count in zip(steps, sends, strict=True):
+            step.sends = count
     left = aim * len(steps) - sum(step.sends for step in steps)
     ranked: list[list[list[int]]] = []  # per rank: per step: indices in order
     for rank in range(3):
@@ -147,12 +161,14 @@ def refresh_points(timeline: Timeline, aim: int = AIM_CALLS_PER_STEP) -> frozens
 
 
 __all__ = [
+    "AIM_BOTH_CALLS_PER_STEP",
     "AIM_CALLS_PER_STEP",
     "ends_step",
     "folded_after_release",
     "hold_cues",
     "hold_lengths",
     "is_final_release",
+    "note_sends",
     "planned_sends",
     "refresh_points",
 ]

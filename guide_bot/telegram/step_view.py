@@ -12,8 +12,13 @@ carries the next step's message (step 1's goes with the get-ready), so the step 
 the rest. The silent cues update the latest-cue line and are shown at the refreshes that
 `refresh_points` allows, at a user's action, or with the next new message.
 
-After a restart the step message is not known (only the id of the message with the controls is
-stored): the next refresh sends a new step message, silently, and edits that one from then on.
+What the step message shows (its id, step, whether it is a caption, the latest cue) is stored
+with the session (`StoredSession.step_view`), so after a restart the next refresh edits the same
+message; only when that is gone (or for a session stored before the column existed) is a new step
+message sent, silently, and edited from then on.
+
+"Both" (voice and text) shows the same step message as the caption of each step's voice note
+(presenter.py): `render` makes it and `remember` stores it the same way.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from guide_bot.domain.cues import says_session_complete
 from guide_bot.domain.session import Due, SessionState
@@ -60,12 +65,49 @@ class QuietState:
     latest: str = ""  # the latest silent cue
     said: set[int] = field(default_factory=set)  # rest/switch cues said with their release
 
+    def to_dict(self) -> dict[str, Any]:
+        """What is stored with the session (JSON)."""
+        return {
+            "message_id": self.message_id,
+            "step": self.step,
+            "caption": self.caption,
+            "early": self.early,
+            "latest": self.latest,
+            "said": sorted(self.said),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> QuietState:
+        """The state as stored; what is missing or of the wrong type is left at its default
+        (the next refresh then sends a new step message)."""
+
+        def number(name: str) -> int | None:
+            value = data.get(name)
+            return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+        said = data.get("said")
+        return cls(
+            message_id=number("message_id"),
+            step=number("step"),
+            caption=data.get("caption") is True,
+            early=data.get("early") is True,
+            latest=str(data.get("latest") or ""),
+            said={i for i in said if isinstance(i, int)} if isinstance(said, list) else set(),
+        )
+
 
 def quiet_state(live: LiveSession) -> QuietState:
-    """The session's quiet state, made on first use (and after a restart)."""
+    """The session's quiet state, made on first use; after a restart, as it was stored."""
     if not isinstance(live.view, QuietState):
-        live.view = QuietState()
+        stored = live.record.step_view
+        live.view = QuietState.from_dict(stored) if isinstance(stored, dict) else QuietState()
     return live.view
+
+
+def remember(live: LiveSession) -> None:
+    """Keep what the step message shows with the session's record (stored with its progress)."""
+    if isinstance(live.view, QuietState):
+        live.record.step_view = live.view.to_dict()
 
 
 def _next_what(live: LiveSession, after_s: float) -> str | None:
@@ -224,6 +266,7 @@ class QuietText:
             await self.presenter.send_text(live, text, now, notify=True)
         elif refresh and not live.blocked:
             await self.refresh(live, now)
+        remember(live)
 
     async def new_step(
         self,
@@ -255,6 +298,7 @@ class QuietText:
         if message is None:
             message = await presenter.send_controls(live, text, now, notify=notify)
         state.message_id = message.message_id if message is not None else None
+        remember(live)
 
     async def refresh(self, live: LiveSession, now: float) -> None:
         """Edit the step message to show the session now (with the controls); a new one when
@@ -276,3 +320,4 @@ class QuietText:
         if not edited:
             log.info("chat %s: the step message could not be edited; sending it anew", live.chat_id)
             await self.new_step(live, state.step, now, notify=False)
+        remember(live)

@@ -30,7 +30,7 @@ from guide_bot.storage.user_data import load_all_tables
 from guide_bot.storage.users import UserRepository, UserSettings
 
 NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
-ALL_REVISIONS = ["0001", "0002", "0003"]
+ALL_REVISIONS = ["0001", "0002", "0003", "0004"]
 
 
 @pytest.fixture
@@ -147,7 +147,7 @@ def test_the_users_language_gets_its_own_column_and_keeps_the_accent(empty: Engi
                 " VALUES (1, 1, '2026-01-01 00:00:00', 'voice', 'en-gb', false, true)"
             )
         )
-    assert create_or_migrate(empty) == ["0003"]
+    assert create_or_migrate(empty) == ["0003", "0004"]
     assert differences(empty) == []
     users = UserRepository(make_sessionmaker(empty))
     user = users.get(1)
@@ -165,3 +165,37 @@ def test_the_users_language_gets_its_own_column_and_keeps_the_accent(empty: Engi
     assert "locale" not in {c["name"] for c in inspect(empty).get_columns("users")}
     with empty.connect() as db:
         assert db.execute(text("SELECT language FROM users")).scalar_one() == "en-gb"
+
+
+def test_the_step_view_column_is_added_to_stored_sessions_and_removed_again(
+    empty: Engine,
+) -> None:
+    """Revision 0004 on a database at 0003 with a session in progress: the row stays, without a
+    step view (its next refresh sends a new step message); down to 0003 the column goes."""
+    from alembic.command import downgrade, upgrade
+
+    from guide_bot.storage.schema import alembic_config
+
+    with empty.begin() as connection:
+        upgrade(alembic_config(connection), "0003")
+    row = {
+        "chat_id": 7, "user_id": 7, "session_id": "s1", "version": 3, "routine_id": "r",
+        "mode": "text", "state": "{}", "plan": "{}", "speech_failed": False,
+        "started_at": NOW.replace(tzinfo=None), "updated_at": NOW.replace(tzinfo=None),
+    }  # fmt: skip
+    with empty.begin() as db:
+        names = ", ".join(row)
+        db.execute(text(f"INSERT INTO active_sessions ({names}) VALUES (:{', :'.join(row)})"), row)
+    assert "step_view" not in {c["name"] for c in inspect(empty).get_columns("active_sessions")}
+    assert create_or_migrate(empty) == ["0004"]
+    assert differences(empty) == []
+    with empty.connect() as connection:
+        assert connection.execute(text("SELECT step_view, version FROM active_sessions")).one() == (
+            None,
+            3,
+        )
+    with empty.begin() as connection:
+        downgrade(alembic_config(connection), "0003")
+    assert "step_view" not in {c["name"] for c in inspect(empty).get_columns("active_sessions")}
+    with empty.connect() as connection:
+        assert connection.execute(text("SELECT version FROM active_sessions")).scalar() == 3

@@ -10,11 +10,17 @@ from fakebot.server import Call, FakeBotServer
 
 from bot.harness import LONG_ROUTINE, build_bot, event_at, ready_user, running
 from bot.test_session_flow import Chat, live_keyboards, press, start_session
+from guide_bot.domain.clock import FakeClock
 from guide_bot.domain.timeline import plan
 from guide_bot.library.loader import load_routines, parse_routine
 from guide_bot.paths import shipped_library_dir
 from guide_bot.telegram import texts
-from guide_bot.telegram.quiet import planned_sends, refresh_points
+from guide_bot.telegram.quiet import (
+    AIM_BOTH_CALLS_PER_STEP,
+    note_sends,
+    planned_sends,
+    refresh_points,
+)
 
 CHAT = 2002
 MOVE_NOW = ("now.", "Release.", "Switch to", "Let your breath settle.", "And rest.")  # the ends
@@ -199,3 +205,52 @@ async def test_calls_per_step_of_shipped_routines(
     assert len(edits) == len(refresh_points(timeline))
     assert all(c.buttons() for c in edits)  # every edit carries the keyboard
     assert "How much does it hurt now" in calls[-1].text
+
+
+async def test_after_a_restart_the_same_picture_caption_is_edited(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    """What the step message shows is stored with the session (its id, step, that it is a
+    picture's caption): the bot restarted mid-hold edits the same photo's caption at halfway,
+    with its buttons, and sends no new step message."""
+    (test_library / "picture-test.yaml").write_text(PICTURE_ROUTINE, encoding="utf-8")
+    bot = build_bot(server, tmp_path, test_library)
+    ready_user(bot.services, CHAT)
+    chat = Chat(server, CHAT)
+    async with running(bot):
+        photo = await start_session(bot, chat, "picture-test")
+        assert photo.method == "sendPhoto"
+        t0 = bot.clock.now()
+        hold, halfway = event_at(bot, CHAT, "hold_start", 1), event_at(bot, CHAT, "halfway", 1)
+        await bot.run_for(hold + 1)
+        (now_message,) = chat.new()
+        assert now_message.method == "sendMessage"
+    stored = bot.services.sessions.store.records.get(CHAT)
+    assert stored is not None
+    assert stored.step_view is not None
+    assert stored.step_view["message_id"] == photo.message_id
+    assert stored.step_view["caption"] is True
+
+    again = build_bot(server, tmp_path, test_library, clock=FakeClock(bot.clock.now() + 1))
+    async with running(again):
+        await again.run_for(halfway - (again.clock.now() - t0) + 0.1)
+        (edit,) = chat.new()
+        assert edit.method == "editMessageCaption"
+        assert edit.message_id == photo.message_id
+        assert "<b>Step 1 of 1 · Shoulder press</b>" in edit.text
+        assert edit.buttons()[0][0] == "⏸ Pause"
+        assert live_keyboards(server, CHAT) == [photo.message_id]
+
+
+def test_both_mode_edits_fill_what_the_notes_leave_of_three_calls_a_step() -> None:
+    """ "both": a note a step and the closing leave 12 - 5 = 7 caption edits on neck-release, at
+    most 2 in a step (3 - its note), each hold's halfway before any countdown."""
+    neck = plan(load_routines([shipped_library_dir()]).routines["neck-release"])
+    assert note_sends(neck) == (1, 1, 1, 2)
+    points = refresh_points(neck, AIM_BOTH_CALLS_PER_STEP, note_sends(neck))
+    assert len(points) == 7
+    per_step = [sum(1 for i in points if neck.events[i].step == n) for n in range(1, 5)]
+    assert per_step == [2, 2, 2, 1]
+    kinds = [neck.events[i].kind.value for i in sorted(points)]
+    assert "halfway" in kinds
+    assert refresh_points(neck) == frozenset()  # quiet text: the moves leave none

@@ -25,7 +25,7 @@ async def _session_then_stop(
     bot = build_bot(server, tmp_path, library, database_url=database_url)
     ready_user(bot.services, CHAT)
     async with running(bot):
-        await start_session(bot, chat, "long-test", pain="4")
+        step_message = await start_session(bot, chat, "long-test", pain="4")
         t0 = bot.clock.now()
         plan = {
             name: event_at(bot, CHAT, kind, 1)
@@ -48,6 +48,7 @@ async def _session_then_stop(
     assert stored.state["state"] == "running"
     assert bot.clock.now() - t0 == pytest.approx(plan["hold"] + 3.7)
     plan["stopped"] = plan["hold"] + 3.7
+    plan["step_message"] = step_message.message_id  # the get-ready message shows step 1
     return bot.clock.now(), version, plan
 
 
@@ -68,21 +69,21 @@ async def test_short_restart_continues_at_the_right_step_and_time(
         assert live is not None
         assert live.record.version == version
         assert chat.new() == []
-        # The step message is not known after a restart: at the first refresh (halfway) a new
-        # one is sent, silently, with the controls, and edited from then on.
+        # What the step message shows is stored with the session: at the first refresh
+        # (halfway) after the restart the same message is edited, with the controls.
         await bot.run_for(plan["halfway"] - plan["stopped"] - 4.0 - 0.01)
         assert chat.new() == []  # the cue is silent: shown at the refresh
         await bot.run_for(0.02)
-        (step_message,) = chat.new()
-        assert step_message.method == "sendMessage"
-        assert step_message.params.get("disable_notification") in (True, "true", "True")
-        assert step_message.text.startswith("<b>Step 1 of 2 · Glute press</b>")
-        assert "💬 Breathe out slowly." in step_message.text
-        assert step_message.buttons()[0][0] == "⏸ Pause"
+        (edit,) = chat.new()
+        assert edit.method == "editMessageText"
+        assert edit.message_id == plan["step_message"]
+        assert edit.text.startswith("<b>Step 1 of 2 · Glute press</b>")
+        assert "💬 Breathe out slowly." in edit.text
+        assert edit.buttons()[0][0] == "⏸ Pause"
         await bot.run_for(plan["countdown"] - plan["halfway"])
         (edit,) = chat.new()
         assert edit.method == "editMessageText"
-        assert edit.message_id == step_message.message_id
+        assert edit.message_id == plan["step_message"]
         assert edit.buttons()[0][0] == "⏸ Pause"
         await bot.run_for(200)
         sent = chat.new_texts()
@@ -194,3 +195,32 @@ async def test_paused_session_stays_paused_and_changed_routine_is_reported(
     assert bot3.services.sessions.store.records.get(CHAT) is None
     (entry,) = bot3.services.history.recent(CHAT)
     assert not entry.completed
+
+
+async def test_a_session_stored_without_its_step_view_gets_a_new_step_message(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    """A session stored before `step_view` existed (or with it unreadable): the first refresh
+    after the restart sends a new step message, silently, with the controls, and edits it."""
+    chat = Chat(server, CHAT)
+    stopped_at, _, plan = await _session_then_stop(server, tmp_path, test_library, chat)
+    bot = build_bot(server, tmp_path, test_library, clock=FakeClock(stopped_at + 4.0))
+    records = bot.services.sessions.store.records
+    stored = records.get(CHAT)
+    assert stored is not None
+    assert stored.step_view is not None
+    assert stored.step_view["message_id"] == plan["step_message"]
+    stored.step_view = {"message_id": "not a number", "step": None}
+    records.save(stored)
+    async with running(bot):
+        await bot.run_for(plan["halfway"] - plan["stopped"] - 4.0 + 0.01)
+        (step_message,) = chat.new()
+        assert step_message.method == "sendMessage"
+        assert step_message.message_id != plan["step_message"]
+        assert step_message.params.get("disable_notification") in (True, "true", "True")
+        assert step_message.text.startswith("<b>Step 1 of 2 · Glute press</b>")
+        assert step_message.buttons()[0][0] == "⏸ Pause"
+        await bot.run_for(plan["countdown"] - plan["halfway"])
+        (edit,) = chat.new()
+        assert edit.method == "editMessageText"
+        assert edit.message_id == step_message.message_id
