@@ -12,11 +12,13 @@ from bot.harness import running
 from fakebot.server import FakeBotServer
 
 from guide_bot.i18n import translator
+from guide_bot.library.catalog import title_key
+from guide_bot.paths import shipped_library_dir
 from guide_bot.reminders.parsing import InputProblem, ReminderInputError, parse_remind
 from guide_bot.reminders.rules import EVERY_DAY, WEEKDAYS, WEEKENDS
 from guide_bot.reminders.words import vocabulary
 from guide_bot.telegram.reminders.texts import REMIND_EXAMPLES, input_error
-from reminders.harness import CHAT, START, build_reminder_bot, say
+from reminders.harness import CHAT, START, build_reminder_bot, data_of, labels, say, tap
 
 ROUTINES = {"neck-release", "quick-test"}
 MON_WED_FRI = frozenset({0, 2, 4})
@@ -167,3 +169,24 @@ def test_error_answer_uses_own_words_in_each_language() -> None:
         assert words in answer
         assert "mon-fri" not in answer
         assert "weekdays" not in answer
+
+
+async def test_the_routine_step_lists_titles_in_the_users_language_and_order(
+    server: FakeBotServer, tmp_path: Path
+) -> None:
+    server.language_codes[CHAT] = "es"
+    bot = build_reminder_bot(server, tmp_path, shipped_library_dir())
+    bot.services.reminders.set_timezone(CHAT, "Europe/Madrid", START)
+    async with running(bot):
+        (times,) = await say(bot, "/remind")
+        await tap(bot, times, data_of(times, "18:00"))
+        await tap(bot, times, data_of(server.sent(CHAT)[-1], "Entre semana"))
+        routines = server.sent(CHAT)[-1]
+        shown = labels(routines)[:-1]  # the last one is "no particular routine"
+        assert shown[0] == "Abrir el pecho tras horas de escritorio"
+        assert shown == sorted(shown, key=title_key)
+        await tap(bot, routines, data_of(routines, "Nudos en el cuello"))
+        done = server.sent(CHAT)[-1]
+    assert "<b>18:00</b> entre semana: Nudos en el cuello" in done.text, done.text
+    (stored,) = bot.services.reminders.for_user(CHAT)
+    assert (stored.rule.days, stored.rule.routine_id) == (WEEKDAYS, "neck-release")
