@@ -107,7 +107,7 @@ def list_cmd(as_json: bool, library: Path, lang: Language) -> None:
         click.echo(json.dumps(rows, indent=2))
         return
     if not rows:
-        click.echo(f"No valid routines in {library}.")
+        click.echo(lang.tr.t("No valid routines in {library}.", library=library))
         return
     for routine, row in zip(routines, rows, strict=True):
         minutes = float(row["duration_s"]) / 60  # type: ignore[arg-type]
@@ -116,7 +116,10 @@ def list_cmd(as_json: bool, library: Path, lang: Language) -> None:
             for length, seconds in durations_s(routine, options).items()
         )
         click.echo(f"{routine.id:<28} {minutes:5.1f} min  {routine.title} ({others} min)")
-        click.echo(
-            f"{'':<28} areas: {', '.join(routine.areas)}; for: {', '.join(routine.complaints)}; "
-            f"tools: {', '.join(routine.tools)}"
+        labels = lang.tr.t(
+            "areas: {areas}; for: {complaints}; tools: {tools}",
+            areas=", ".join(routine.areas),
+            complaints=", ".join(routine.complaints),
+            tools=", ".join(routine.tools),
         )
+        click.echo(f"{'':<28} {labels}")

@@ -28,6 +28,7 @@ from guide_bot.domain.adapt import Adaptation
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Length, Routine
 from guide_bot.domain.timeline import SpeakTime, Timeline, plan
+from guide_bot.i18n import EN, Translator
 from guide_bot.library.loader import load_routines
 
 TtsChoice = Literal["gtts", "espeak", "auto"]
@@ -87,11 +88,11 @@ def find_routine(routine_id: str, library: Path, lang: Language | None = None) -
     raise SystemExit(UNKNOWN_ROUTINE_EXIT)
 
 
-def _echo_table(timeline: Timeline, length: str = "standard") -> None:
-    click.echo(
-        f"{timeline.routine_id}: {timeline.title} - {mmss(timeline.total_s)} total ({length}), "
-        f"{timeline.step_count} steps, {len(timeline.events)} cues"
-    )
+def _echo_table(timeline: Timeline, length: str = "standard", tr: Translator = EN) -> None:
+    steps = tr.n("{n} step", "{n} steps", timeline.step_count)
+    cues = tr.n("{n} cue", "{n} cues", len(timeline.events))
+    total = tr.t("{time} total ({length})", time=mmss(timeline.total_s), length=length)
+    click.echo(f"{timeline.routine_id}: {timeline.title} - {total}, {steps}, {cues}")
     click.echo(f"{'time':>5}  {'step':>4}  {'side':<5}  {'kind':<12}  text")
     for event in timeline.events:
         step = "" if event.step is None else str(event.step)
@@ -100,14 +101,16 @@ def _echo_table(timeline: Timeline, length: str = "standard") -> None:
         click.echo(f"{mmss(event.at_s):>5}  {step:>4}  {side:<5}  {event.kind.value:<12}  {text}")
 
 
-def _refused(adaptation: Adaptation, head: dict[str, object], as_json: bool) -> None:
+def _refused(
+    adaptation: Adaptation, head: dict[str, object], as_json: bool, tr: Translator = EN
+) -> None:
     advice = [
         {"condition": a.condition, "kind": a.kind, "text": a.text} for a in adaptation.refusals
     ]
     if as_json:
         click.echo(json.dumps(head | {"refused": True, "advice": advice}, indent=2))
     else:
-        click.echo(f"{head['routine']}: not offered with these answers.")
+        click.echo(tr.t("{routine}: not offered with these answers.", routine=head["routine"]))
         for item in adaptation.refusals:
             click.echo(f"  - {item.text}")
     raise SystemExit(REFUSED_EXIT)
@@ -151,7 +154,7 @@ def plan_cmd(
         "conditions": list(conditions),
     }
     if adaptation.routine is None:
-        _refused(adaptation, head, as_json)
+        _refused(adaptation, head, as_json, lang.tr)
         return
     speak = speaking_time_s if tts is None else speak_time_for(tts, lang.settings(Settings()))
     timeline = plan(adaptation.routine, speak_s=speak, options=lang.options)
@@ -165,9 +168,10 @@ def plan_cmd(
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     if conditions:
-        click.echo(f"Adapted for: {', '.join(conditions)}")
+        click.echo(lang.tr.t("Adapted for: {conditions}", conditions=", ".join(conditions)))
         for change in adaptation.changes:
             click.echo(f"  - {change.text}")
         if not adaptation.changes:
-            click.echo("  - nothing to change")
-    _echo_table(timeline, length)
+            nothing = lang.tr.gettext("nothing to change")
+            click.echo(f"  - {nothing}")
+    _echo_table(timeline, length, lang.tr)

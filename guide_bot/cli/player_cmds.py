@@ -87,10 +87,10 @@ def play_cmd(
     adaptation = personal_routine(found, length, conditions, lang.tr)
     if adaptation.routine is None:
         for advice in adaptation.refusals:
-            click.echo(f"Not offered: {advice.text}", err=True)
+            click.echo(lang.tr.t("Not offered: {advice}", advice=advice.text), err=True)
         raise SystemExit(REFUSED_EXIT)
     for change in adaptation.changes:
-        click.echo(f"Adapted: {change.text}", err=True)
+        click.echo(lang.tr.t("Adapted: {change}", change=change.text), err=True)
     routine = adaptation.routine
     settings = lang.settings(Settings())
     if isinstance(sys.stdout, io.TextIOWrapper):  # a terminal without UTF-8 gets "?" for "█"

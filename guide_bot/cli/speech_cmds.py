@@ -130,7 +130,7 @@ def export_cmd(
     adaptation = personal_routine(found, length, conditions, lang.tr)
     if adaptation.routine is None:
         for advice in adaptation.refusals:
-            click.echo(f"Not offered: {advice.text}", err=True)
+            click.echo(lang.tr.t("Not offered: {advice}", advice=advice.text), err=True)
         raise SystemExit(REFUSED_EXIT)
     routine = adaptation.routine
     if fmt is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from babel import Locale
-from babel.dates import format_date, format_time, format_timedelta
+from babel.dates import format_date, format_skeleton, format_time, format_timedelta
 from babel.numbers import format_decimal
 
 from guide_bot.i18n.languages import BABEL_LOCALES, GETTEXT_LOCALES, parse_language
@@ -70,6 +70,10 @@ class Translator:
     def weekday(self, moment: date | datetime) -> str:
         """The short name of a weekday (Mon / Mo.)."""
         return format_date(moment, "EEE", locale=self.locale)
+
+    def skeleton(self, moment: date | datetime, skeleton: str) -> str:
+        """A date in the language's own pattern for a CLDR skeleton (`MMMd`: Jan 5 / 5. Jan.)."""
+        return format_skeleton(skeleton, moment, locale=self.locale)
 
     def duration(self, seconds: float) -> str:
         """A length of time in words (5 minutes / 5 Minuten)."""

@@ -10,6 +10,7 @@ is hashed).
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -42,6 +43,14 @@ def length_bucket(duration_s: float) -> str:
     return next(key for key, bound in LENGTH_BUCKETS if minutes <= bound)
 
 
+def title_key(title: str) -> tuple[str, str]:
+    """A sort key close to each language's dictionary order without ICU: accents and case only
+    break ties (`Ägypten` by `Agypten`, `ёлка` by `елка`, `Ángulo` among the A's)."""
+    folded = title.casefold()
+    base = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    return base, folded
+
+
 @dataclass
 class Catalog:
     """The library routines plus per-user sources, with lookups by reference and filters."""
@@ -71,14 +80,16 @@ class Catalog:
         routine itself in English, for a user's own routine or where no translation loaded."""
         return self.translations.localized(routine, code)
 
-    def routines(self, user_id: int) -> list[Routine]:
-        """Every routine this user may use: theirs first, then the library, by title."""
+    def routines(self, user_id: int, code: str = "en") -> list[Routine]:
+        """Every routine this user may use: theirs first, then the library by its title in the
+        language `code` (the routines themselves stay as they are: `localized` translates)."""
         own: dict[str, Routine] = {}
         for source in self.user_sources:
             for routine in source(user_id):
                 own.setdefault(routine.id, routine)
         shared = [r for r in self.library.values() if r.id not in own]
-        return list(own.values()) + sorted(shared, key=lambda r: r.title.lower())
+        shared.sort(key=lambda r: title_key(self.localized(r, code).title))
+        return list(own.values()) + shared
 
     def find(self, user_id: int, ref: str) -> Routine | None:
         """The routine a button or command refers to (id or hashed reference), if the user may."""
@@ -94,9 +105,10 @@ class Catalog:
             self._durations[key] = plan(routine).total_s
         return self._durations[key]
 
-    def filtered(self, user_id: int, by: str, value: str) -> list[Routine]:
-        """Routines for a complaint (c), body area (a), length bucket (l) or tool (t)."""
-        routines = self.routines(user_id)
+    def filtered(self, user_id: int, by: str, value: str, code: str = "en") -> list[Routine]:
+        """Routines for a complaint (c), body area (a), length bucket (l) or tool (t), in the
+        order of `routines` for language `code`."""
+        routines = self.routines(user_id, code)
         if by == "c":
             return [r for r in routines if value in r.complaints]
         if by == "a":

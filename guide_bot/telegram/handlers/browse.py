@@ -98,9 +98,10 @@ def list_view(
     catalog = services.catalog
     tr = tr_of(user_id, services)
     if value is None:
-        routines, title, back = catalog.routines(user_id), tr.gettext(texts.ALL_ROUTINES), "home"
+        routines, title = catalog.routines(user_id, tr.code), tr.gettext(texts.ALL_ROUTINES)
+        back = "home"
     else:
-        routines = catalog.filtered(user_id, by, value)
+        routines = catalog.filtered(user_id, by, value, tr.code)
         name = tr.gettext(keyboards.NAMES[by].get(value, value))
         title, back = tr.t(texts.ROUTINES_FOR, what=name), by
     if not routines:

@@ -180,7 +180,10 @@ async def on_button(
         await start(services, chat_id, user_id, data.rid, message_id=message_id)
     elif isinstance(data, kb.PickDays):
         if data.done and data.mask:
-            choices = services.catalog.routines(user_id)
+            catalog = services.catalog
+            choices = [
+                catalog.localized(r, t.tr.code) for r in catalog.routines(user_id, t.tr.code)
+            ]
             keyboard = kb.routines(data.rid, data.hhmm, data.mask, choices, tr=t.tr)
             await _show(services, chat_id, message_id, t.CHOOSE_ROUTINE, keyboard)
         else:

@@ -15,6 +15,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from guide_bot.reminders.parsing import ReminderInputError, ReminderRequest, parse_remind
 from guide_bot.reminders.rules import ReminderRule, snooze_until
 from guide_bot.reminders.store import StoredReminder
+from guide_bot.reminders.words import vocabulary
 from guide_bot.telegram.context import AnyHandler, BotContext, Services
 from guide_bot.telegram.handlers.common import Press, current_user, tr_of
 from guide_bot.telegram.reminders import flow as reminder_flow
@@ -64,7 +65,7 @@ async def parse_args(
     t = bound(tr_of(user_id, services), rt)
     known = {r.id for r in services.catalog.routines(user_id)}
     try:
-        return parse_remind(args, known)
+        return parse_remind(args, known, vocabulary(t.tr.code))
     except ReminderInputError as error:
         await services.sender.text(chat_id, t.input_error(error))
         return None
