@@ -3,33 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
+from routine_builder import build_routine
 
 from guide_bot.domain.clock import FakeClock
 from guide_bot.domain.routine import Routine
 from guide_bot.domain.timeline import Timeline, plan
-
-
-def build_routine(steps: list[dict[str, Any]], **fields: Any) -> Routine:
-    """A valid routine with the given steps; every other field has a plain default."""
-    data: dict[str, Any] = {
-        "id": "test-routine",
-        "title": "Test routine",
-        "summary": "A routine for tests.",
-        "areas": ["neck"],
-        "complaints": ["neck-pain"],
-        "tools": ["ball"],
-        "get_ready_s": 5,
-        "steps": [
-            {"title": f"Step {n}", "instruction": "Do it.", "technique": "compress", **step}
-            for n, step in enumerate(steps, start=1)
-        ],
-    }
-    data.update(fields)
-    return Routine.model_validate(data)
-
 
 RoutineFactory = Callable[..., Routine]
 

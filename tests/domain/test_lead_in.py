@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 import pytest
-from conftest import build_routine
+from routine_builder import build_routine
 
 from guide_bot.domain.lead_in import lead_in_texts, number_words, time_left_words
 from guide_bot.domain.routine import Routine

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import build_routine
+from routine_builder import build_routine
 
 from guide_bot.domain.lengths import available_lengths, select_length
 from guide_bot.domain.positioning import (
