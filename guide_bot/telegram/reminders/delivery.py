@@ -1,8 +1,9 @@
 """Reminders in the chat: how one reminder message is sent, and the dispatcher's timer.
 
 The message goes through the Sender's at-most-once mode (the rate limiter still applies), so the
-dispatcher sees each outcome and keeps its at-most-once rule; a chat that blocked the bot gets no
-more reminders.
+dispatcher sees each outcome and keeps its at-most-once rule; the reminder's claim is stored right
+before the request goes on the wire (the HTTP client's `before_send`), so a crash loses at most the
+requests on the wire. A chat that blocked the bot gets no more reminders.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from typing import Any
 from telegram.ext import ContextTypes, JobQueue
 
 from guide_bot.library.catalog import Catalog
-from guide_bot.reminders.dispatcher import JOB_NAME, Blocked, ReminderScheduler
+from guide_bot.reminders.dispatcher import JOB_NAME, Blocked, ReminderScheduler, store_claim
 from guide_bot.reminders.rules import Dispatch
 from guide_bot.reminders.store import ReminderRepository, StoredReminder
 from guide_bot.storage.users import UserRepository
+from guide_bot.telegram.http import before_send
 from guide_bot.telegram.reminders import keyboards as kb
 from guide_bot.telegram.reminders import texts as rt
 from guide_bot.telegram.sender import Sender
@@ -64,11 +66,12 @@ def build_dispatcher(
         late_min = decision.lateness // timedelta(minutes=1) if decision.late else None
         text = rt.reminder_message(routine.title if routine else None, late_min)
         markup = kb.reminder_message(reminder.id, routine)
-        await sender.once(
-            reminder.chat_id,
-            "sendMessage",
-            lambda: sender.bot.send_message(reminder.chat_id, text, reply_markup=markup),
-        )
+        with before_send(store_claim):
+            await sender.once(
+                reminder.chat_id,
+                "sendMessage",
+                lambda: sender.bot.send_message(reminder.chat_id, text, reply_markup=markup),
+            )
 
     def on_blocked(user_id: int) -> None:
         users.mark_blocked(user_id, now_utc())
