@@ -2,8 +2,8 @@
 
 Why one job and not one per reminder: the database already orders reminders by due time, so a
 single job named `reminders:dispatch` is armed at the earliest due time; when it runs it claims the
-due reminders one by one (in the order they fell due), sends them through a small in-order window,
-and arms itself again for the next due time. Thousands of reminders in one minute are then one job,
+due reminders one by one (in the order they fell due), sends them one at a time by default (the
+`window`: one send in flight, so a crash can lose at most that one), and arms itself again for the next due time. Thousands of reminders in one minute are then one job,
 never a thousand APScheduler jobs racing each other and APScheduler's 1 s default misfire grace.
 The job's own `misfire_grace_time` is None (run however late) because lateness is judged here,
 against `grace`, per reminder: a reminder that fell due while the bot was down is sent once if at
@@ -197,8 +197,9 @@ class ReminderScheduler:
         # Each reminder is picked only when a slot of the window is free, and its claim is stored
         # right before its request goes on the wire (store_claim): a crash loses at most the
         # requests on the wire, never the reminders still waiting in the database or for the rate
-        # limiter. Sends start strictly in due order; at most `window` are in flight, so the rate
-        # limiter, not the round trip, sets the pace.
+        # limiter. Sends start strictly in due order; at most `window` are in flight (1 by
+        # default: a crash loses at most one; more lets the rate limiter rather than the round
+        # trip set the pace, and a crash may then lose up to `window`; docs/reminders.md).
         window = asyncio.Semaphore(self._window)
         tasks: dict[int, asyncio.Task[None]] = {}
         try:
