@@ -31,7 +31,7 @@ from kill_harness import (
 )
 
 
-async def bench(kills: int, seed: int, verbose: bool) -> Figures:
+async def bench(kills: int, seed: int, kinds: tuple[str, ...], verbose: bool) -> Figures:
     total = Figures()
     with tempfile.TemporaryDirectory(prefix="bench-kills-") as tmp:
         folder = Path(tmp)
@@ -40,7 +40,7 @@ async def bench(kills: int, seed: int, verbose: bool) -> Figures:
         await server.start()
         try:
             bot = Bot(server, folder, library)
-            for n, (kind, args) in enumerate(random_rounds(seed, kills), 1):
+            for n, (kind, args) in enumerate(random_rounds(seed, kills, kinds), 1):
                 started = time.monotonic()
                 if kind == "session":
                     figures = await session_round(bot, **args)
@@ -63,11 +63,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=40)
     parser.add_argument("--seed", type=int, default=19)
+    parser.add_argument("--only", choices=("session", "reminders"), help="one kind of kill only")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
     started = time.monotonic()
-    f = asyncio.run(bench(args.kills, args.seed, not args.quiet))
-    sessions = (f.kills + 1) // 2
+    kinds = (args.only,) if args.only else ("session", "reminders")
+    f = asyncio.run(bench(args.kills, args.seed, kinds, not args.quiet))
+    sessions = {"session": f.kills, "reminders": 0}.get(args.only or "", (f.kills + 1) // 2)
     print(
         f"kill -9 of guide-bot run: {f.kills} kills (seed {args.seed}), "
         f"{time.monotonic() - started:.0f} s"

@@ -336,14 +336,16 @@ async def session_round(bot: Bot, *, kill_s: float, down_s: float, within: float
     return figures
 
 
-def random_rounds(seed: int, kills: int) -> list[tuple[str, dict[str, Any]]]:
-    """`kills` rounds, half in a session and half around a reminder due time, with seeded-random
-    kill points (every point of the session; from 20 s before the due instant to just after it,
-    and as the first of six sends reaches the server) and down times."""
+def random_rounds(
+    seed: int, kills: int, kinds: tuple[str, ...] = ("session", "reminders")
+) -> list[tuple[str, dict[str, Any]]]:
+    """`kills` rounds, taking turns among `kinds` (in a session, around a reminder due time), with
+    seeded-random kill points (every point of the session; from 20 s before the due instant to
+    just after it, and as the first of six sends reaches the server) and down times."""
     rng = random.Random(seed)
     rounds: list[tuple[str, dict[str, Any]]] = []
     for n in range(kills):
-        if n % 2 == 0:
+        if kinds[n % len(kinds)] == "session":
             rounds.append(
                 ("session", {"kill_s": rng.uniform(0.0, 40.0), "down_s": rng.uniform(0.2, 5.0)})
             )
