@@ -3,7 +3,8 @@
 Why one job and not one per reminder: the database already orders reminders by due time, so a
 single job named `reminders:dispatch` is armed at the earliest due time; when it runs it claims the
 due reminders one by one (in the order they fell due), sends them one at a time by default (the
-`window`: one send in flight, so a crash can lose at most that one), and arms itself again for the next due time. Thousands of reminders in one minute are then one job,
+`window`: one send in flight, so a crash can lose at most that one), and arms itself again for
+the next due time. Thousands of reminders in one minute are then one job,
 never a thousand APScheduler jobs racing each other and APScheduler's 1 s default misfire grace.
 The job's own `misfire_grace_time` is None (run however late) because lateness is judged here,
 against `grace`, per reminder: a reminder that fell due while the bot was down is sent once if at
