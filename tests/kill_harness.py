@@ -167,14 +167,19 @@ class Bot:
 
 
 def prepare(folder: Path) -> tuple[Path, sessionmaker[DbSession]]:
-    """The routine folder and the database (created as the bot creates it), with the session
-    user past the screening (steps as text) and six reminder users."""
+    """The routine folder and the bot's SQLite database in `folder` (see `prepare_database`)."""
+    return prepare_database(folder, Settings(data_dir=folder / "data").resolved_database_url())
+
+
+def prepare_database(folder: Path, url: str) -> tuple[Path, sessionmaker[DbSession]]:
+    """The routine folder and the database at `url` (created as the bot creates it), with the
+    session user past the screening (steps as text) and six reminder users."""
     library = folder / "library"
     library.mkdir(parents=True, exist_ok=True)
     (library / f"{ROUTINE_ID}.yaml").write_text(ROUTINE, encoding="utf-8")
     (folder / "data").mkdir(parents=True, exist_ok=True)
     load_all_tables()
-    engine = make_engine(Settings(data_dir=folder / "data").resolved_database_url())
+    engine = make_engine(url)
     create_or_migrate(engine)
     database = make_sessionmaker(engine)
     users, now = UserRepository(database), datetime.now(UTC)

@@ -5,6 +5,8 @@ many and gives the figures."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -55,3 +57,40 @@ async def test_killed_at_a_random_point_of_a_session_the_session_goes_on(
     assert figures.sessions_unfinished == 0, figures.notes
     assert figures.steps_lost == 0, figures.notes
     assert figures.steps_repeated <= 1, figures.notes
+
+
+async def test_a_standby_taking_over_sends_the_reminders_the_leader_did_not(
+    killing_server: KillingServer, tmp_path: Path, pg_url: str
+) -> None:
+    """Two processes on one PostgreSQL database: the leader dies (kill -9) as the first of six
+    due reminders reaches the server; the standby, once it leads, sends the five others, none
+    twice (the claim's compare-and-set on PostgreSQL, docs/reminders.md)."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.test_failover import LEADS, WAITS, start
+    from kill_harness import REMINDER_CHATS, due_at, prepare_database
+
+    library, database = prepare_database(tmp_path, pg_url)
+    due_at(database, datetime.now(UTC) + timedelta(seconds=12))
+    leader = await start(killing_server, tmp_path, library, pg_url, "a")
+    standby = None
+    try:
+        await leader.wait_said(LEADS, within=30)
+        killing_server.victim = leader.proc.pid
+        killing_server.kill_on = lambda c: c.method == "sendMessage" and c.chat_id in REMINDER_CHATS
+        standby = await start(killing_server, tmp_path, library, pg_url, "b")
+        await standby.wait_said(WAITS, within=30)
+        await asyncio.wait_for(leader.proc.wait(), 40)  # killed on the first reminder's send
+        assert killing_server.killed_on is not None
+        await standby.wait_said(LEADS, within=15)
+        sends = await killing_server.wait_for("sendMessage", count=len(REMINDER_CHATS), within=20)
+        await asyncio.sleep(1.0)  # a second send of one would come right behind
+        chats = [c.chat_id or 0 for c in killing_server.calls_of("sendMessage") if c.status == 200]
+        assert sorted(chats) == sorted(REMINDER_CHATS), sends
+    finally:
+        for process in (leader, standby):
+            if process is not None and process.proc.returncode is None:
+                process.proc.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(process.proc.wait(), 30)
+            if process is not None:
+                await process.reader
