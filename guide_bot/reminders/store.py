@@ -4,13 +4,16 @@ The database is the source of truth for reminders: jobs are rebuilt from it at s
 row keeps its rule (local time, days, zone, routine), its next regular fire, a pending snooze and
 `due_utc` (the earlier of the two, indexed) so "what is due" is one indexed query.
 
-`claim_due` decides and stores the new state of every due reminder in one transaction *before*
-anything is sent: a crash after the commit loses at most that send, it never sends twice.
+The dispatcher picks one due reminder at a time (`next_due_reminder`, nothing written) and stores
+its new state with `store_claim` right before its message goes on the wire, only if the row is
+still as it was picked (a compare-and-set): a crash before that line sends it after the restart, a
+crash after it loses at most that send, and it is never sent twice (docs/reminders.md). `claim_due`
+decides and stores every due reminder at once (kept for callers that send nothing).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -216,6 +219,61 @@ class ReminderRepository:
                     ReminderRow.paused.is_(False), ReminderRow.blocked.is_(False)
                 )
             )
+
+    def next_due_reminder(
+        self, now: datetime, *, grace: timedelta = DEFAULT_GRACE, skip: Collection[int] = ()
+    ) -> tuple[StoredReminder, Dispatch] | None:
+        """The oldest due reminder not in `skip` (those already on their way) and its decision;
+        nothing is stored: `store_claim` does that, right before the send."""
+        with self._sessions() as s:
+            query = (
+                select(ReminderRow)
+                .where(
+                    ReminderRow.paused.is_(False),
+                    ReminderRow.blocked.is_(False),
+                    ReminderRow.due_utc <= now,
+                )
+                .order_by(ReminderRow.due_utc, ReminderRow.id)
+                .limit(1)
+            )
+            if skip:
+                query = query.where(ReminderRow.id.not_in(list(skip)))
+            row = s.scalars(query).first()
+            if row is None:
+                return None
+            stored = to_stored(row)
+            return stored, dispatch(stored.rule, stored.state, now, grace=grace)
+
+    def store_claim(self, picked: StoredReminder, decision: Dispatch) -> bool:
+        """Store a picked reminder's new state if its row is still exactly as it was picked (not
+        paused, edited, snoozed, deleted or claimed by another process since); False otherwise,
+        and then it must not be sent. One short transaction, a compare-and-set."""
+        rule, state, new = picked.rule, picked.state, decision.state
+        snooze = state.snooze_until_utc
+        with self._sessions() as s, s.begin():
+            result = s.execute(
+                update(ReminderRow)
+                .where(
+                    ReminderRow.id == picked.id,
+                    ReminderRow.paused.is_(False),
+                    ReminderRow.blocked.is_(False),
+                    ReminderRow.hour == rule.at.hour,
+                    ReminderRow.minute == rule.at.minute,
+                    ReminderRow.days_mask == days_to_mask(rule.days),
+                    ReminderRow.zone == rule.zone,
+                    ReminderRow.next_fire_utc == state.next_fire_utc,
+                    ReminderRow.snooze_until_utc.is_(None)
+                    if snooze is None
+                    else ReminderRow.snooze_until_utc == snooze,
+                )
+                .values(
+                    next_fire_utc=new.next_fire_utc,
+                    snooze_until_utc=new.snooze_until_utc,
+                    last_sent_utc=new.last_sent_utc,
+                    due_utc=new.due_utc,
+                )
+            )
+            return int(getattr(result, "rowcount", 0)) == 1
 
     def claim_due(
         self, now: datetime, *, grace: timedelta = DEFAULT_GRACE, limit: int = 500

@@ -18,11 +18,18 @@ aiohttp message can hold the request URL, and the URL holds the bot token. A con
 not be made is a plain `NetworkError` (the request certainly did not arrive); one lost after the
 request went out (the server hung up, the connection was reset) is `ConnectionLost`, a
 `NetworkError` that may have been handled, as a timed-out answer may (telegram/sender.py).
+
+`before_send` runs a caller's callback right before its request goes on the wire (after the rate
+limiter and the gate): a reminder stores its claim there, so that a crash loses at most the
+requests on the wire (reminders/dispatcher.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from urllib.parse import urlsplit
 from urllib.request import getproxies, proxy_bypass
 
@@ -35,6 +42,18 @@ READ_S = 5.0
 CONNECT_S = 5.0
 MEDIA_WRITE_S = 20.0  # extra time for an upload, as HTTPXRequest's media_write_timeout
 _FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+_before_send: ContextVar[Callable[[], None] | None] = ContextVar("before_send", default=None)
+
+
+@contextlib.contextmanager
+def before_send(callback: Callable[[], None]) -> Iterator[None]:
+    """Call `callback` right before each request made inside (in this task) goes on the wire; an
+    exception it raises stops that request, which is then not sent."""
+    token = _before_send.set(callback)
+    try:
+        yield
+    finally:
+        _before_send.reset(token)
 
 
 def _seconds(value: object, default: float) -> float | None:
@@ -112,6 +131,9 @@ class AiohttpRequest(BaseRequest):
         headers["User-Agent"] = self.USER_AGENT
         proxy = self._proxy(url)
         async with gate:
+            hook = _before_send.get()
+            if hook is not None:
+                hook()
             try:
                 async with session.request(
                     method, url, data=body, headers=headers, timeout=timeout, proxy=proxy

@@ -14,7 +14,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import NetworkError, TimedOut
 
 from bot.harness import build_bot, running
-from guide_bot.telegram.http import IN_FLIGHT, AiohttpRequest
+from guide_bot.telegram.http import IN_FLIGHT, AiohttpRequest, before_send
 
 TOKEN = FakeBotServer.token
 
@@ -169,3 +169,33 @@ async def test_the_proxy_from_the_environment_carries_the_calls_unless_no_proxy_
         await runner.cleanup()
     assert status == 200
     assert seen == ["http://api.telegram.invalid/botX/getMe"]
+
+
+async def test_before_send_runs_before_the_request_leaves_and_can_stop_it() -> None:
+    """A reminder stores its claim in `before_send` (reminders/dispatcher.py): the hook runs
+    before the server sees the request, after the gate, and an exception in it stops the request."""
+    seen: list[str] = []
+
+    async def handler(_request: web.Request) -> web.Response:
+        seen.append("server")
+        return web.json_response({"ok": True, "result": True})
+
+    runner, port = await _local_server(handler)
+    url = f"http://127.0.0.1:{port}/bot{TOKEN}/sendMessage"
+    request = AiohttpRequest(in_flight=1)
+    await request.initialize()
+
+    def refuse() -> None:
+        seen.append("refused")
+        raise RuntimeError("changed since it was picked")
+
+    try:
+        with before_send(lambda: seen.append("hook")):
+            await request.do_request(url, "POST")
+        await request.do_request(url, "POST")  # outside: no hook
+        with before_send(refuse), pytest.raises(RuntimeError):
+            await request.do_request(url, "POST")
+    finally:
+        await request.shutdown()
+        await runner.cleanup()
+    assert seen == ["hook", "server", "server", "refused"]

@@ -1,8 +1,10 @@
 """Reminders in the chat: how one reminder message is sent, and the dispatcher's timer.
 
 The message goes through the Sender's at-most-once mode (the rate limiter still applies), so the
-dispatcher sees each outcome and keeps its at-most-once rule; a chat that blocked the bot gets no
-more reminders. Each reminder is in its user's language (users.locale), the routine's title too.
+dispatcher sees each outcome and keeps its at-most-once rule; the reminder's claim is stored right
+before the request goes on the wire (the HTTP client's `before_send`), so a crash loses at most the
+requests on the wire. A chat that blocked the bot gets no more reminders. Each reminder is in its
+user's language (users.locale), the routine's title too.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from telegram.ext import ContextTypes, JobQueue
 
 from guide_bot.i18n import translator
 from guide_bot.library.catalog import Catalog
-from guide_bot.reminders.dispatcher import JOB_NAME, Blocked, ReminderScheduler
+from guide_bot.reminders.dispatcher import JOB_NAME, Blocked, ReminderScheduler, store_claim
 from guide_bot.reminders.rules import Dispatch
 from guide_bot.reminders.store import ReminderRepository, StoredReminder
 from guide_bot.storage.users import UserRepository
 from guide_bot.telegram.handlers.fitting import lengths_offered
+from guide_bot.telegram.http import before_send
 from guide_bot.telegram.reminders import keyboards as kb
 from guide_bot.telegram.reminders import texts as rt
 from guide_bot.telegram.sender import Sender
@@ -73,11 +76,12 @@ def build_dispatcher(
             conditions = (user.screening or ()) if user is not None else ()
             lengths = lengths_offered(routine, conditions, catalog.duration_s)
         markup = kb.reminder_message(reminder.id, routine, lengths=lengths, tr=tr)
-        await sender.once(
-            reminder.chat_id,
-            "sendMessage",
-            lambda: sender.bot.send_message(reminder.chat_id, text, reply_markup=markup),
-        )
+        with before_send(store_claim):
+            await sender.once(
+                reminder.chat_id,
+                "sendMessage",
+                lambda: sender.bot.send_message(reminder.chat_id, text, reply_markup=markup),
+            )
 
     def on_blocked(user_id: int) -> None:
         users.mark_blocked(user_id, now_utc())
