@@ -3,15 +3,14 @@
 Drawn with matplotlib's Agg canvas (no pyplot, no display, safe in threads). The red dot or line
 is the side worked first (the right); a hollow ring or dashed line marks the other side of a
 one-sided step, or the second side of a step that works both at once.
+
+matplotlib is imported with the first picture, not with this module: it takes about 0.4 s, and
+the bot imports this module at start-up (issue 18: /help within 2 s of a restart).
 """
 
 from __future__ import annotations
 
 import io
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Ellipse, Polygon
 
 from guide_bot.domain.body_map import FIGURES, limb_polygon, mirror
 from guide_bot.domain.routine import Routine, Step, Where
@@ -37,6 +36,10 @@ def _side_letters(where: Where) -> tuple[str, str] | None:
 
 def render_where(where: Where, *, title: str, one_sided: bool) -> bytes:
     """PNG bytes of the figure of `where.view` with its point or line marked."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Ellipse, Polygon
+
     fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.0, 0.0, 1.0, 0.93))
