@@ -8,6 +8,7 @@ bursts through that put up to 60 into one second, and each extra one came back a
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 
 import pytest
@@ -25,7 +26,7 @@ async def _released(pace: EvenPace, count: int, stall_after: int | None = None) 
         async with pace:
             times.append(time.monotonic())
             if stall_after is not None and len(times) == stall_after:
-                time.sleep(0.4)  # the event loop blocked: every waiter is now overdue
+                time.sleep(0.4)  # noqa: ASYNC251 - the event loop blocked: all waiters overdue
 
     await asyncio.gather(*(one() for _ in range(count)))
     return times
@@ -38,7 +39,7 @@ def _most_in_one_second(times: list[float]) -> int:
 async def test_a_burst_goes_out_evenly_never_more_than_30_in_a_second() -> None:
     pace = EvenPace(30)
     times = await _released(pace, 45)
-    gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(times)]
     assert min(gaps) >= pace.interval - pace.tolerance - SLACK_S  # no two at once
     assert _most_in_one_second(times) <= 30
     took = times[-1] - times[0]
@@ -51,7 +52,7 @@ async def test_a_stalled_loop_is_not_made_up_with_a_burst() -> None:
     times = await _released(pace, 40, stall_after=5)
     assert _most_in_one_second(times) <= 30
     after = times[5:]
-    gaps = [b - a for a, b in zip(after, after[1:], strict=False)]
+    gaps = [b - a for a, b in itertools.pairwise(after)]
     assert min(gaps) >= pace.interval - pace.tolerance - SLACK_S
 
 
