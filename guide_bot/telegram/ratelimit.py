@@ -7,11 +7,11 @@ that chat's requests. A flood limit of the whole bot is told apart by its spread
 request that names no chat, or 429s on `FLOOD_CHATS` different chats within `FLOOD_WINDOW_S`,
 halts every request as AIORateLimiter does.
 
-The overall pace is even (`EvenPace`): one message every 1/29 s, instead of AIORateLimiter's
-bucket of 30 that starts full and lets bursts through. Telegram counts messages per second, so a
-burst of 30 followed by the bucket's refill put up to 60 into one second: about 18 % of a large
-reminder fan-out got a 429 and waited `retry_after` (1.24 times the floor that 30 a second
-sets, issue 18). Evenly paced, no second holds more than 30 and none is wasted waiting.
+The overall pace is even (`EvenPace`): one message every 1/29 s and never more than 29 in a
+second, instead of AIORateLimiter's bucket of 30 that starts full and lets bursts through.
+Telegram counts messages per second, so a burst of 30 followed by the bucket's refill put up to
+60 into one second: about a fifth of a large reminder fan-out got a 429 and waited
+`retry_after` (1.24 times the floor that 30 a second sets, issue 18).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -33,31 +34,45 @@ Result = bool | dict[str, Any] | list[dict[str, Any]]
 
 
 class EvenPace:
-    """At most `per_second` messages in any one second, one at a time, evenly spaced.
+    """Fewer than `per_second` messages in any one second, evenly spaced, in the order asked.
 
-    A generic cell rate: a message may go `interval` = 1/(per_second - 1) s after the slot of the
-    one before it (so per_second - 1 a second go out; any one-second window holds at most
-    per_second even with the tolerance), in the order asked. A message that goes late (the event
-    loop was busy) moves the next slot only by what is beyond `tolerance`, so timer overshoot does
-    not slow the pace down, and a stall is never made up with a burst. Used as the async context
-    manager AIORateLimiter expects of its overall limiter.
+    Three rules, each message waiting for all of them:
+    - the pace: one message every `interval` = 1/(per_second - 1) s (a generic cell rate);
+    - catching up: a message that went late (the event loop was busy) moves the next slot only
+      by what is beyond `catch_up_s`, so up to that much lost time is made up instead of slowing
+      the whole fan-out down, at no more than 1.25 times the pace (`min_gap`), never in a burst;
+    - the cap: at most per_second - 1 messages in any one second, however much credit there is,
+      one under Telegram's limit for the jitter of the way to the server.
+    Used as the async context manager AIORateLimiter expects of its overall limiter.
     """
 
-    def __init__(self, per_second: float) -> None:
-        if per_second <= 1:
-            raise ValueError(f"per_second must be above 1, not {per_second}")
+    def __init__(self, per_second: float, *, catch_up_s: float = 0.5) -> None:
+        if per_second < 2:
+            raise ValueError(f"per_second must be at least 2, not {per_second}")
+        self.cap = int(per_second) - 1  # messages in any one second
         self.interval = 1.0 / (per_second - 1)
-        self.tolerance = self.interval / 2
-        self._next = float("-inf")  # loop time the next message may go
+        self.min_gap = self.interval / 1.25
+        self.catch_up_s = catch_up_s  # most credit: lost time made up, at most this much
+        self._slot = float("-inf")  # loop time of the next message's slot (its TAT)
+        self._sent: deque[float] = deque(maxlen=self.cap)  # loop times of the last `cap` sent
         self._lock = asyncio.Lock()
+
+    def _capped_until(self) -> float:
+        """The earliest loop time the cap lets the next message go."""
+        return self._sent[0] + 1.0 if len(self._sent) == self.cap else float("-inf")
 
     async def __aenter__(self) -> None:
         async with self._lock:
             loop = asyncio.get_running_loop()
-            wait_s = self._next - loop.time()
+            capped = self._capped_until()
+            gap = self._sent[-1] + self.min_gap if self._sent else float("-inf")
+            wait_s = max(self._slot, capped, gap) - loop.time()
             if wait_s > 0:
                 await asyncio.sleep(wait_s)
-            self._next = max(self._next, loop.time() - self.tolerance) + self.interval
+            now = loop.time()
+            # lateness of the loop is credit (up to catch_up_s); waiting for the cap is not
+            self._slot = max(self._slot, capped, now - self.catch_up_s) + self.interval
+            self._sent.append(now)
 
     async def __aexit__(self, *_exc: object) -> None:
         return None

@@ -18,15 +18,17 @@ from guide_bot.telegram.ratelimit import ChatRateLimiter, EvenPace
 SLACK_S = 0.004  # timer resolution between the pace's clock and time.monotonic()
 
 
-async def _released(pace: EvenPace, count: int, stall_after: int | None = None) -> list[float]:
+async def _released(
+    pace: EvenPace, count: int, *, stall_after: int | None = None, stall_s: float = 0.0
+) -> list[float]:
     """Times at which `count` tasks, all asking at once, get through the pace."""
     times: list[float] = []
 
     async def one() -> None:
         async with pace:
             times.append(time.monotonic())
-            if stall_after is not None and len(times) == stall_after:
-                time.sleep(0.4)  # noqa: ASYNC251 - the event loop blocked: all waiters overdue
+            if len(times) == stall_after:
+                time.sleep(stall_s)  # noqa: ASYNC251 - the event loop blocked: all waiters late
 
     await asyncio.gather(*(one() for _ in range(count)))
     return times
@@ -36,24 +38,38 @@ def _most_in_one_second(times: list[float]) -> int:
     return max(sum(1 for t in times if start <= t < start + 1.0 - SLACK_S) for start in times)
 
 
-async def test_a_burst_goes_out_evenly_never_more_than_30_in_a_second() -> None:
+def _gaps(times: list[float]) -> list[float]:
+    return [b - a for a, b in itertools.pairwise(times)]
+
+
+async def test_a_burst_goes_out_evenly_never_more_than_29_in_a_second() -> None:
     pace = EvenPace(30)
     times = await _released(pace, 45)
-    gaps = [b - a for a, b in itertools.pairwise(times)]
-    assert min(gaps) >= pace.interval - pace.tolerance - SLACK_S  # no two at once
-    assert _most_in_one_second(times) <= 30
+    assert min(_gaps(times)) >= pace.min_gap - SLACK_S  # no two at once
+    assert _most_in_one_second(times) <= 29
     took = times[-1] - times[0]
-    assert 44 * pace.interval - pace.tolerance - SLACK_S <= took < 44 * pace.interval + 0.5
-    assert 29 * (took / 44) == pytest.approx(1.0, abs=0.05)  # 29 a second: near the 30 floor
+    assert 44 * pace.min_gap - SLACK_S <= took < 44 * pace.interval + 0.5
+    # once the idle time's credit is spent, exactly the pace
+    assert _gaps(times)[-1] == pytest.approx(pace.interval, abs=0.01)
 
 
-async def test_a_stalled_loop_is_not_made_up_with_a_burst() -> None:
+async def test_a_stalled_loop_is_made_up_gently_and_never_with_a_burst() -> None:
     pace = EvenPace(30)
-    times = await _released(pace, 40, stall_after=5)
-    assert _most_in_one_second(times) <= 30
-    after = times[5:]
-    gaps = [b - a for a, b in itertools.pairwise(after)]
-    assert min(gaps) >= pace.interval - pace.tolerance - SLACK_S
+    times = await _released(pace, 90, stall_after=5, stall_s=0.2)
+    assert min(_gaps(times)) >= pace.min_gap - SLACK_S  # catching up at 1.25 times the pace
+    assert _most_in_one_second(times) <= 29
+    took = times[-1] - times[0]
+    assert took < 89 * pace.interval + 0.2 + 0.1  # the stall's time, no more
+    assert _gaps(times)[5] < pace.interval - SLACK_S  # and the loop's lateness is made up
+
+
+async def test_a_long_stall_earns_no_more_than_its_credit() -> None:
+    pace = EvenPace(30, catch_up_s=0.1)
+    times = await _released(pace, 80, stall_after=30, stall_s=1.0)  # the idle credit spent first
+    after = times[30:]
+    assert _most_in_one_second(after) <= 29
+    caught_up = [g for g in _gaps(after) if g < pace.interval - SLACK_S]
+    assert len(caught_up) <= 0.1 / (pace.interval - pace.min_gap) + 3  # 0.1 s of credit only
 
 
 async def test_the_bots_limiter_paces_evenly_and_an_unpaced_one_not_at_all() -> None:
@@ -61,6 +77,6 @@ async def test_the_bots_limiter_paces_evenly_and_an_unpaced_one_not_at_all() -> 
     assert ChatRateLimiter(max_retries=1, overall_max_rate=0)._base_limiter is None
 
 
-def test_a_pace_of_one_or_less_is_refused() -> None:
-    with pytest.raises(ValueError, match="per_second must be above 1"):
-        EvenPace(1)
+def test_a_pace_under_two_a_second_is_refused() -> None:
+    with pytest.raises(ValueError, match="per_second must be at least 2"):
+        EvenPace(1.5)
