@@ -6,7 +6,9 @@ ten paused), stored as a bot that stopped a moment ago left them. A user's /help
 lean server at the moment of launch; the figure is the server's arrival time of the answer minus
 the launch time. The bot runs as a user runs it: `guide-bot run --base-url ...` in its own
 process (imports, schema check, restore of the sessions, reminders armed, polling), with the
-rate limiter on. Also printed: the messages the restore had sent to session chats by then.
+rate limiter on. Also printed: the messages the restore had sent to session chats by then, and
+the CPU time the bot process had used (the work done until the answer, which a shared machine's
+load changes far less than the wall time).
 
     python bench/bench_startup.py            # 100,000 reminders, 10,000 sessions; 3 runs
     python bench/bench_startup.py --quick    # 10,000 reminders, 1,000 sessions; 1 run
@@ -176,6 +178,12 @@ async def prepare(
     return stopped_at
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process used so far: the work, whatever the machine's load."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def one_run(
     server: LeanServer,
     reminders: int,
@@ -217,6 +225,7 @@ async def one_run(
         # the bot runs on while this loop polls the server: a blocking Popen is what is wanted
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: ASYNC220
         answered = None
+        cpu_s = float("nan")
         restore_sends = 0
         try:
             deadline = time.monotonic() + 900
@@ -229,6 +238,7 @@ async def one_run(
                 for at, method, chat, _head, _up, status in server.records():
                     if method == "sendMessage" and status == 200 and chat == HELP_CHAT:
                         answered = at
+                        cpu_s = cpu_seconds(process.pid)
                         break
             records = server.records()
             restore_sends = sum(
@@ -250,6 +260,7 @@ async def one_run(
         raise RuntimeError("no answer to /help within the limit")
     return {
         "startup_s": answered - launched,
+        "cpu_s": cpu_s,
         "downtime_s": launched - stopped_at,
         "restore_sends": restore_sends,
     }
@@ -280,6 +291,7 @@ async def main_async(
             results.append(result)
             print(
                 f"  run {run + 1}/{runs}: /help answered {result['startup_s']:.2f} s after launch"
+                f" (bot CPU until then {result['cpu_s']:.2f} s)"
                 f" ({int(result['restore_sends'])} restore messages sent before it; the previous"
                 f" bot stopped {result['downtime_s']:.1f} s before launch)",
                 flush=True,
@@ -291,12 +303,19 @@ async def main_async(
             f"{reminders:,}",
             f"{sessions:,}",
             f"{median(r['startup_s'] for r in results):.2f}",
+            f"{median(r['cpu_s'] for r in results):.2f}",
             f"{median(r['restore_sends'] for r in results):.0f}",
         ]
     ]
     print(
         table(
-            ["reminders", "sessions", "s until /help answered", "restore messages before it"],
+            [
+                "reminders",
+                "sessions",
+                "s until /help answered",
+                "bot CPU s until then",
+                "restore messages before it",
+            ],
             rows,
         )
     )

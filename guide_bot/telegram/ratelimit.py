@@ -30,6 +30,7 @@ log = logging.getLogger(__name__)
 
 FLOOD_CHATS = 3  # 429s on this many chats at once: the bot's own limit, not one chat's
 FLOOD_WINDOW_S = 1.0
+CAP_WINDOW_S = 0.99  # EvenPace: at most per_second - 1 messages in any this long
 Result = bool | dict[str, Any] | list[dict[str, Any]]
 
 
@@ -41,12 +42,15 @@ class EvenPace:
     - catching up: a message that went late (the event loop was busy) moves the next slot only
       by what is beyond `catch_up_s`, so up to that much lost time is made up instead of slowing
       the whole fan-out down, at no more than 1.25 times the pace (`min_gap`), never in a burst;
-    - the cap: at most per_second - 1 messages in any one second, however much credit there is,
-      one under Telegram's limit for the jitter of the way to the server.
+    - the cap: at most per_second - 1 messages in any `CAP_WINDOW_S`, however much credit there
+      is. The window is a little under a second so that the cap does not pass one message's
+      lateness on to the message per_second - 1 places later (the pace would drift down);
+      any per_second + 1 messages in a row still span 1 s plus more than 15 ms, under
+      Telegram's limit with room for the jitter of the way to the server.
     Used as the async context manager AIORateLimiter expects of its overall limiter.
     """
 
-    def __init__(self, per_second: float, *, catch_up_s: float = 0.5) -> None:
+    def __init__(self, per_second: float, *, catch_up_s: float = 0.1) -> None:
         if per_second < 2:
             raise ValueError(f"per_second must be at least 2, not {per_second}")
         self.cap = int(per_second) - 1  # messages in any one second
@@ -59,7 +63,7 @@ class EvenPace:
 
     def _capped_until(self) -> float:
         """The earliest loop time the cap lets the next message go."""
-        return self._sent[0] + 1.0 if len(self._sent) == self.cap else float("-inf")
+        return self._sent[0] + CAP_WINDOW_S if len(self._sent) == self.cap else float("-inf")
 
     async def __aenter__(self) -> None:
         async with self._lock:
@@ -70,8 +74,8 @@ class EvenPace:
             if wait_s > 0:
                 await asyncio.sleep(wait_s)
             now = loop.time()
-            # lateness of the loop is credit (up to catch_up_s); waiting for the cap is not
-            self._slot = max(self._slot, capped, now - self.catch_up_s) + self.interval
+            # going late (the loop, or the cap) is credit, up to catch_up_s
+            self._slot = max(self._slot, now - self.catch_up_s) + self.interval
             self._sent.append(now)
 
     async def __aexit__(self, *_exc: object) -> None:
