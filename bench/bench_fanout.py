@@ -2,7 +2,7 @@
 
 The database holds N reminders of N users, all due at the same moment a few seconds after the
 bot starts; the bot is built as `guide-bot run` builds it (reminder handlers and start-up hook,
-AIORateLimiter at Telegram's 30 messages a second). Measured on the lean server: how many users
+the rate limiter at Telegram's 30 messages a second). Measured on the lean server: how many users
 got their reminder (exactly once), how many 429s the server answered, how long from the due time
 to the last delivery, and that time against the floor Telegram's limit sets (N / 30 s).
 
