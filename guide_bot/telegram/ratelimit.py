@@ -7,8 +7,8 @@ that chat's requests. A flood limit of the whole bot is told apart by its spread
 request that names no chat, or 429s on `FLOOD_CHATS` different chats within `FLOOD_WINDOW_S`,
 halts every request as AIORateLimiter does.
 
-The overall pace is even (`EvenPace`): one message every 1/29 s and never more than 29 in a
-second, instead of AIORateLimiter's bucket of 30 that starts full and lets bursts through.
+The overall pace is even (`EvenPace`): one message every 1/29 s and never more than 29 in any
+0.99 s, instead of AIORateLimiter's bucket of 30 that starts full and lets bursts through.
 Telegram counts messages per second, so a burst of 30 followed by the bucket's refill put up to
 60 into one second: about a fifth of a large reminder fan-out got a 429 and waited
 `retry_after` (1.24 times the floor that 30 a second sets, issue 18).
