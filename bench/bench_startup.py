@@ -6,16 +6,25 @@ ten paused), stored as a bot that stopped a moment ago left them. A user's /help
 lean server at the moment of launch; the figure is the server's arrival time of the answer minus
 the launch time. The bot runs as a user runs it: `guide-bot run --base-url ...` in its own
 process (imports, schema check, restore of the sessions, reminders armed, polling), with the
-rate limiter on. Also printed: the messages the restore had sent to session chats by then.
+rate limiter on. Also printed: the messages the restore had sent to session chats by then, and
+the CPU time the bot process had used (the work done until the answer, which a shared machine's
+load changes far less than the wall time).
 
     python bench/bench_startup.py            # 100,000 reminders, 10,000 sessions; 3 runs
     python bench/bench_startup.py --quick    # 10,000 reminders, 1,000 sessions; 1 run
+    python bench/bench_startup.py --database postgres   # the same on PostgreSQL
+
+With `--database postgres` the database is a throwaway PostgreSQL cluster (Debian's server
+binaries, started as the tests start theirs: tests/pg.py), a fresh database per run, and the bot
+gets it as GUIDE_BOT_DATABASE_URL. `--profile FILE` runs the bot under cProfile (the last run's
+statistics are written to FILE when the bot stops; the figure then includes cProfile's cost).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import subprocess
@@ -27,6 +36,8 @@ from datetime import time as dtime
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
 from common import (
     TOKEN,
     LeanServer,
@@ -37,6 +48,7 @@ from common import (
     settings_for,
     table,
 )
+from pg import PgCluster, find_bindir
 from sqlalchemy import insert
 
 from guide_bot.bootstrap import open_database
@@ -145,9 +157,12 @@ def user_rows(chats: range, now: datetime) -> list[dict[str, Any]]:
     ]
 
 
-async def prepare(server: LeanServer, folder: Path, reminders: int, sessions: int) -> float:
+async def prepare(
+    server: LeanServer, folder: Path, reminders: int, sessions: int, database_url: str | None
+) -> float:
     """Fill a fresh database; returns the time the 'previous bot' stopped (epoch s)."""
     settings = settings_for(server, folder, shipped_library_dir())
+    settings = settings.model_copy(update={"database_url": database_url})
     open_database(settings)  # creates the schema
     engine = make_engine(settings.resolved_database_url())
     now = datetime.now(UTC)
@@ -163,11 +178,25 @@ async def prepare(server: LeanServer, folder: Path, reminders: int, sessions: in
     return stopped_at
 
 
-async def one_run(server: LeanServer, reminders: int, sessions: int) -> dict[str, float]:
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process used so far: the work, whatever the machine's load."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def one_run(
+    server: LeanServer,
+    reminders: int,
+    sessions: int,
+    cluster: PgCluster | None = None,
+    profile: Path | None = None,
+) -> dict[str, float]:
     """Prepare, launch `guide-bot run`, wait for the /help answer; returns the figures."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        stopped_at = await prepare(server, folder, reminders, sessions)
+        database = cluster.new_database() if cluster is not None else None
+        database_url = cluster.url(database) if cluster is not None and database else None
+        stopped_at = await prepare(server, folder, reminders, sessions, database_url)
         server.reset()
         env = {
             **os.environ,
@@ -176,8 +205,14 @@ async def one_run(server: LeanServer, reminders: int, sessions: int) -> dict[str
             "GUIDE_BOT_TTS": "espeak",
             "GUIDE_BOT_AUDIO_CACHE": str(folder / "audio"),
         }
+        env.pop("GUIDE_BOT_DATABASE_URL", None)
+        if database_url is not None:
+            env["GUIDE_BOT_DATABASE_URL"] = database_url
+        launcher = [str(Path(sys.executable).parent / "guide-bot")]
+        if profile is not None:
+            launcher = [sys.executable, "-m", "cProfile", "-o", str(profile), *launcher]
         command = [
-            str(Path(sys.executable).parent / "guide-bot"),
+            *launcher,
             "run",
             "--base-url",
             server.base_url,
@@ -190,6 +225,7 @@ async def one_run(server: LeanServer, reminders: int, sessions: int) -> dict[str
         # the bot runs on while this loop polls the server: a blocking Popen is what is wanted
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)  # noqa: ASYNC220
         answered = None
+        cpu_s = float("nan")
         restore_sends = 0
         try:
             deadline = time.monotonic() + 900
@@ -202,6 +238,7 @@ async def one_run(server: LeanServer, reminders: int, sessions: int) -> dict[str
                 for at, method, chat, _head, _up, status in server.records():
                     if method == "sendMessage" and status == 200 and chat == HELP_CHAT:
                         answered = at
+                        cpu_s = cpu_seconds(process.pid)
                         break
             records = server.records()
             restore_sends = sum(
@@ -217,41 +254,68 @@ async def one_run(server: LeanServer, reminders: int, sessions: int) -> dict[str
             except subprocess.TimeoutExpired:
                 process.kill()
             log.close()
+            if cluster is not None and database is not None:
+                cluster.drop_database(database)
     if answered is None:
         raise RuntimeError("no answer to /help within the limit")
     return {
         "startup_s": answered - launched,
+        "cpu_s": cpu_s,
         "downtime_s": launched - stopped_at,
         "restore_sends": restore_sends,
     }
 
 
-async def main_async(reminders: int, sessions: int, runs: int) -> None:
+@contextlib.contextmanager
+def database_cluster(kind: str) -> Any:
+    """None for SQLite (a file per run), or a running throwaway PostgreSQL cluster."""
+    if kind == "sqlite":
+        yield None
+        return
+    cluster = PgCluster(find_bindir())
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+async def main_async(
+    reminders: int, sessions: int, runs: int, database: str, profile: Path | None
+) -> None:
     """Run and print the medians."""
     results = []
-    with lean_server() as server:
+    with lean_server() as server, database_cluster(database) as cluster:
         for run in range(runs):
-            result = await one_run(server, reminders, sessions)
+            result = await one_run(server, reminders, sessions, cluster, profile)
             results.append(result)
             print(
                 f"  run {run + 1}/{runs}: /help answered {result['startup_s']:.2f} s after launch"
+                f" (bot CPU until then {result['cpu_s']:.2f} s)"
                 f" ({int(result['restore_sends'])} restore messages sent before it; the previous"
                 f" bot stopped {result['downtime_s']:.1f} s before launch)",
                 flush=True,
             )
     print()
-    print(f"Start-up (median of {runs} runs) - {machine()}")
+    print(f"Start-up on {database} (median of {runs} runs) - {machine()}")
     rows = [
         [
             f"{reminders:,}",
             f"{sessions:,}",
             f"{median(r['startup_s'] for r in results):.2f}",
+            f"{median(r['cpu_s'] for r in results):.2f}",
             f"{median(r['restore_sends'] for r in results):.0f}",
         ]
     ]
     print(
         table(
-            ["reminders", "sessions", "s until /help answered", "restore messages before it"],
+            [
+                "reminders",
+                "sessions",
+                "s until /help answered",
+                "bot CPU s until then",
+                "restore messages before it",
+            ],
             rows,
         )
     )
@@ -264,12 +328,19 @@ def main() -> None:
     parser.add_argument("--reminders", type=int, default=None)
     parser.add_argument("--sessions", type=int, default=None)
     parser.add_argument("--runs", type=int, default=None)
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="where the bot stores its data (postgres: a throwaway local cluster)",
+    )
+    parser.add_argument("--profile", type=Path, default=None, help="cProfile output of the bot")
     args = parser.parse_args()
     quiet_logs()
     reminders = args.reminders or (10_000 if args.quick else 100_000)
     sessions = args.sessions or (1_000 if args.quick else 10_000)
     runs = args.runs or (1 if args.quick else 3)
-    asyncio.run(main_async(reminders, sessions, runs))
+    asyncio.run(main_async(reminders, sessions, runs, args.database, args.profile))
 
 
 if __name__ == "__main__":

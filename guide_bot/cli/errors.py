@@ -11,6 +11,8 @@ The token's value is never printed.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +116,33 @@ def check_library(path: Path) -> Path:
 
 
 class GuideBotGroup(click.Group):
-    """The `guide-bot` group: a bad setting in any command ends it with one line and status 2."""
+    """The `guide-bot` group: a bad setting in any command ends it with one line and status 2.
+
+    Its sub-commands are named in `lazy_commands` ("module:attribute" under guide_bot.cli) and
+    imported only when used or listed, so that one command does not pay for the others' imports.
+    """
+
+    def __init__(
+        self, *args: Any, lazy_commands: Mapping[str, str] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy_commands and cmd_name not in self.commands:
+            self.add_command(self._load(cmd_name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def _load(self, cmd_name: str) -> click.Command:
+        module_name, _, attribute = self.lazy_commands[cmd_name].partition(":")
+        module = importlib.import_module(f"guide_bot.cli.{module_name}")
+        command = getattr(module, attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"guide_bot.cli.{module_name}.{attribute} is not a click command")
+        return command
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

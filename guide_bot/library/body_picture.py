@@ -3,19 +3,22 @@
 Drawn with matplotlib's Agg canvas (no pyplot, no display, safe in threads). The red dot or line
 is the side worked first (the right); a hollow ring or dashed line marks the other side of a
 one-sided step, or the second side of a step that works both at once.
+
+matplotlib is imported with the first picture, not with this module: it takes about 0.4 s, and
+the bot imports this module at start-up (issue 18: /help within 2 s of a restart).
 """
 
 from __future__ import annotations
 
 import io
-
-from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.patches import Ellipse, Polygon
+from typing import TYPE_CHECKING
 
 from guide_bot.domain.body_map import FIGURES, limb_polygon, mirror
 from guide_bot.domain.routine import Point, Routine, Step, View, Where
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 MARK_COLOR = "#d62728"
 BODY_COLOR = "#d9d4cc"
@@ -39,6 +42,8 @@ def _side_letters(view: View) -> tuple[str, str] | None:
 
 def _draw_body(ax: Axes, view: View) -> None:
     """The figure of one view, in an axes whose x and y run 0 to 1 as on the map."""
+    from matplotlib.patches import Ellipse, Polygon
+
     ax.set_xlim(0, 1)
     ax.set_ylim(1, 0)  # y grows downward, as on the map
     ax.axis("off")
@@ -57,6 +62,16 @@ def _draw_body(ax: Axes, view: View) -> None:
         ax.text(0.96, 0.97, letters[1], fontsize=11, color="#555555", ha="right", va="bottom")
 
 
+def _figure(width_in: float) -> Figure:
+    """A matplotlib figure on the Agg canvas (imported here: see the module docstring)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(width_in, HEIGHT_IN), dpi=DPI)
+    FigureCanvasAgg(fig)
+    return fig
+
+
 def _png(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
@@ -65,8 +80,7 @@ def _png(fig: Figure) -> bytes:
 
 def render_where(where: Where, *, title: str, one_sided: bool) -> bytes:
     """PNG bytes of the figure of `where.view` with its point or line marked."""
-    fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI)
-    FigureCanvasAgg(fig)
+    fig = _figure(WIDTH_IN)
     ax = fig.add_axes((0.0, 0.0, 1.0, 0.93))
     _draw_body(ax, where.view)
     second = one_sided or where.both_sides
@@ -107,8 +121,7 @@ def render_routine_picture(routine: Routine) -> bytes:
     if not placed:
         raise NoPicture(f"routine {routine.id!r} has no step with `where:`")
     views = [v for v in VIEW_ORDER if any(w.view == v for _, w in placed)]
-    fig = Figure(figsize=(WIDTH_IN * len(views), HEIGHT_IN), dpi=DPI)
-    FigureCanvasAgg(fig)
+    fig = _figure(WIDTH_IN * len(views))
     for column, view in enumerate(views):
         ax = fig.add_axes((column / len(views), 0.0, 1 / len(views), 0.93))
         _draw_body(ax, view)

@@ -47,7 +47,8 @@ SAY_LATE_AFTER_S = 5.0  # a restart that made a cue later than this is mentioned
 FollowUp = Callable[[], Awaitable[None]]
 
 
-BATCH = 200  # sessions taken in per turn of the event loop (about 50 ms of work)
+BATCH = 50  # sessions taken in per turn of the event loop (about 12 ms of work: an update
+# waits at most that long between its own turns, and answering takes a few dozen of them)
 FOLLOW_UPS_AT_ONCE = 8  # follow-ups in flight (the Bot API client's own gate is 8 calls)
 
 

@@ -6,8 +6,6 @@ does not click. Short (0.4 s) so a track ends within half a second of the plan's
 
 from __future__ import annotations
 
-import numpy as np
-
 from guide_bot.speech.ports import Pcm
 
 CHIME_S = 0.4
@@ -19,6 +17,8 @@ _FADE_IN_S = 0.004
 
 def chime(rate: int) -> Pcm:
     """The chime as PCM at `rate`."""
+    import numpy as np  # on first use: numpy is not on the bot's start-up path
+
     n = round(CHIME_S * rate)
     t = np.arange(n, dtype=np.float64) / rate
     wave = sum(weight * np.sin(2 * np.pi * freq * t) for freq, weight in _FREQUENCIES)

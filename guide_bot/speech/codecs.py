@@ -2,6 +2,7 @@
 
 Everything inside guide-bot is mono signed 16-bit PCM (`Pcm`); this module is the only one that
 talks to PyAV. Voice notes for Telegram are OGG/Opus at 48 kHz mono with their exact duration.
+PyAV and numpy are imported on first use (about 0.15 s), not with the bot's start-up.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import os
 import tempfile
 import wave
 from dataclasses import dataclass
-from typing import Literal
-
-import av
-import numpy as np
+from typing import TYPE_CHECKING, Literal
 
 from guide_bot.speech.ports import SAMPLE_WIDTH, Pcm, SpeechAudio, SpeechError
+
+if TYPE_CHECKING:
+    import av
 
 TrackFormat = Literal["ogg", "mp3", "m4a"]
 OPUS_RATE = 48_000  # Opus always runs at 48 kHz
@@ -77,6 +78,8 @@ def to_pcm(audio: SpeechAudio, rate: int | None = None) -> Pcm:
 
 def decode(data: bytes, *, rate: int | None = None) -> Pcm:
     """Decode a whole file (MP3, OGG, WAV, ...) to mono PCM, resampled to `rate` if given."""
+    import av
+
     try:
         with av.open(io.BytesIO(data), mode="r") as container:
             stream = container.streams.audio[0]
@@ -106,6 +109,8 @@ def resample(pcm: Pcm, rate: int) -> Pcm:
     """The same audio at another sample rate (FFmpeg's resampler, via PyAV)."""
     if rate == pcm.rate:
         return pcm
+    import av
+
     resampler = av.AudioResampler(format="s16", layout="mono", rate=rate)
     parts = [_frame_bytes(out) for frame in _frames(pcm) for out in resampler.resample(frame)]
     parts += [_frame_bytes(out) for out in resampler.resample(None)]
@@ -115,6 +120,8 @@ def resample(pcm: Pcm, rate: int) -> Pcm:
 def encode(pcm: Pcm, fmt: TrackFormat) -> Encoded:
     """Encode mono PCM as OGG/Opus (48 kHz), MP3 (libmp3lame) or AAC in M4A; MP3 and AAC keep
     the PCM's rate if MP3 has it, else 44.1 kHz."""
+    import av
+
     if fmt not in _ENCODERS:
         raise CodecError(f"unknown format {fmt!r}; use ogg, mp3 or m4a")
     codec, bit_rate, options = _ENCODERS[fmt]
@@ -151,6 +158,8 @@ def _mux(
     pcm: Pcm,
     rate: int,
 ) -> None:
+    import av
+
     with av.open(target, mode="w", format=container_format, options=container_options) as out:
         stream = out.add_stream(codec, rate=rate, layout="mono", options=options)
         assert isinstance(stream, av.audio.stream.AudioStream)
@@ -169,6 +178,8 @@ def encode_ogg_opus(pcm: Pcm) -> Encoded:
 
 def probe(data: bytes) -> AudioInfo:
     """Codec, sample rate, channels and duration of an encoded file, counted from its samples."""
+    import av
+
     pcm_frames = 0
     with av.open(io.BytesIO(data), mode="r") as container:
         stream = container.streams.audio[0]
@@ -208,6 +219,9 @@ def wav_to_pcm(data: bytes) -> Pcm:
 
 def _frames(pcm: Pcm) -> list[av.AudioFrame]:
     """PCM cut into ~1 s PyAV frames with running timestamps."""
+    import av
+    import numpy as np
+
     samples = np.frombuffer(pcm.samples, dtype="<i2")
     step = max(1, int(pcm.rate * _CHUNK_S))
     frames = []

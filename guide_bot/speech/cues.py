@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import threading
 
-import numpy as np
-
 from guide_bot.domain.lengths import available_lengths, select_length
 from guide_bot.domain.reading import speaking_time_s
 from guide_bot.domain.routine import Routine
@@ -44,6 +42,8 @@ def texts_to_speak(routine: Routine, options: PlanOptions | None = None) -> list
 
 def trim_silence(pcm: Pcm) -> Pcm:
     """The clip from its first audible sample to just after its last one."""
+    import numpy as np  # on first use: not on the bot's start-up path
+
     samples = np.frombuffer(pcm.samples, dtype="<i2")
     loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > _SILENCE * 32768)
     if loud.size == 0:

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol
-
-import numpy as np
+from typing import TYPE_CHECKING, Protocol
 
 from guide_bot.domain.timeline import CueKind, Timeline, TimelineEvent
 from guide_bot.speech.chime import chime
 from guide_bot.speech.codecs import resample
 from guide_bot.speech.ports import Pcm
+
+if TYPE_CHECKING:
+    import numpy as np  # imported on first use: numpy is not on the bot's start-up path
 
 DEFAULT_RATE = 22_050
 
@@ -117,6 +118,8 @@ def render_track(timeline: Timeline, clips: ClipSource, *, chimes: bool = True) 
 
 def render_segment(seg: Segment, clips: ClipSource, *, chimes: bool = True) -> Pcm:
     """Mix a segment's clips (and chimes) into one mono PCM buffer."""
+    import numpy as np
+
     spoken = [(e, clips.clip(e.text)) for e in seg.events if e.spoken]
     rate = spoken[0][1].rate if spoken else DEFAULT_RATE
     placed: list[tuple[int, np.ndarray]] = []
@@ -139,6 +142,8 @@ def _offset(seconds: float, rate: int) -> int:
 
 
 def _samples(pcm: Pcm, rate: int) -> np.ndarray:
+    import numpy as np
+
     if pcm.rate != rate:
         pcm = resample(pcm, rate)
     return np.frombuffer(pcm.samples, dtype="<i2")

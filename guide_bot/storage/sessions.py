@@ -135,9 +135,11 @@ class SessionRepository:
             db.connection().execute(delete(_TABLE).where(_TABLE.c.chat_id == chat_id))
 
     def keys(self) -> list[tuple[int, int]]:
-        """(chat, user) of every session in progress: what start-up reads before answering."""
+        """(chat, user) of every session in progress, in chat order (the restore's batches go
+        in this order): what start-up reads before answering."""
+        query = select(_TABLE.c.chat_id, _TABLE.c.user_id).order_by(_TABLE.c.chat_id)
         with self._sessions() as db:
-            rows = db.connection().execute(select(_TABLE.c.chat_id, _TABLE.c.user_id))
+            rows = db.connection().execute(query)
             return [(row[0], row[1]) for row in rows]
 
     def some(self, chat_ids: list[int]) -> list[StoredSession]:

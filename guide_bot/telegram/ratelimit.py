@@ -6,6 +6,12 @@ other chat's step back by 2 to 3 s (issue 19). Here a 429 on a request for a cha
 that chat's requests. A flood limit of the whole bot is told apart by its spread: a 429 on a
 request that names no chat, or 429s on `FLOOD_CHATS` different chats within `FLOOD_WINDOW_S`,
 halts every request as AIORateLimiter does.
+
+The overall pace is even (`EvenPace`): one message every 1/29 s and never more than 29 in any
+0.99 s, instead of AIORateLimiter's bucket of 30 that starts full and lets bursts through.
+Telegram counts messages per second, so a burst of 30 followed by the bucket's refill put up to
+60 into one second: about a fifth of a large reminder fan-out got a 429 and waited
+`retry_after` (1.24 times the floor that 30 a second sets, issue 18).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any
 
@@ -23,7 +30,56 @@ log = logging.getLogger(__name__)
 
 FLOOD_CHATS = 3  # 429s on this many chats at once: the bot's own limit, not one chat's
 FLOOD_WINDOW_S = 1.0
+CAP_WINDOW_S = 0.99  # EvenPace: at most per_second - 1 messages in any this long
 Result = bool | dict[str, Any] | list[dict[str, Any]]
+
+
+class EvenPace:
+    """Fewer than `per_second` messages in any one second, evenly spaced, in the order asked.
+
+    Three rules, each message waiting for all of them:
+    - the pace: one message every `interval` = 1/(per_second - 1) s (a generic cell rate);
+    - catching up: a message that went late (the event loop was busy) moves the next slot only
+      by what is beyond `catch_up_s`, so up to that much lost time is made up instead of slowing
+      the whole fan-out down, at no more than 1.25 times the pace (`min_gap`), never in a burst;
+    - the cap: at most per_second - 1 messages in any `CAP_WINDOW_S`, however much credit there
+      is. The window is a little under a second so that the cap does not pass one message's
+      lateness on to the message per_second - 1 places later (the pace would drift down);
+      any per_second + 1 messages in a row still span 1 s plus more than 15 ms, under
+      Telegram's limit with room for the jitter of the way to the server.
+    Used as the async context manager AIORateLimiter expects of its overall limiter.
+    """
+
+    def __init__(self, per_second: float, *, catch_up_s: float = 0.1) -> None:
+        if per_second < 2:
+            raise ValueError(f"per_second must be at least 2, not {per_second}")
+        self.cap = int(per_second) - 1  # messages in any one second
+        self.interval = 1.0 / (per_second - 1)
+        self.min_gap = self.interval / 1.25
+        self.catch_up_s = catch_up_s  # most credit: lost time made up, at most this much
+        self._slot = float("-inf")  # loop time of the next message's slot (its TAT)
+        self._sent: deque[float] = deque(maxlen=self.cap)  # loop times of the last `cap` sent
+        self._lock = asyncio.Lock()
+
+    def _capped_until(self) -> float:
+        """The earliest loop time the cap lets the next message go."""
+        return self._sent[0] + CAP_WINDOW_S if len(self._sent) == self.cap else float("-inf")
+
+    async def __aenter__(self) -> None:
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            capped = self._capped_until()
+            gap = self._sent[-1] + self.min_gap if self._sent else float("-inf")
+            wait_s = max(self._slot, capped, gap) - loop.time()
+            if wait_s > 0:
+                await asyncio.sleep(wait_s)
+            now = loop.time()
+            # going late (the loop, or the cap) is credit, up to catch_up_s
+            self._slot = max(self._slot, now - self.catch_up_s) + self.interval
+            self._sent.append(now)
+
+    async def __aexit__(self, *_exc: object) -> None:
+        return None
 
 
 def _retry_after_s(exc: RetryAfter) -> float:
@@ -48,6 +104,8 @@ class ChatRateLimiter(AIORateLimiter):
             overall_max_rate=overall_max_rate,
             group_max_rate=group_max_rate,
         )
+        if overall_max_rate:
+            self._base_limiter = EvenPace(overall_max_rate)  # type: ignore[assignment]
         self._retries = max_retries
         self._paused_until: dict[object, float] = {}  # chat -> loop time its 429 wait ends
         self._recent: dict[object, float] = {}  # chat -> loop time of its last 429

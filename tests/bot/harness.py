@@ -160,20 +160,23 @@ def build_bot(
 
 
 @contextlib.asynccontextmanager
-async def running(bot: Bot, *, poll: bool = False) -> AsyncIterator[Bot]:
+async def running(bot: Bot, *, poll: bool = False, restored: bool = True) -> AsyncIterator[Bot]:
     """Run the bot as run_polling does (initialize, post_init, start), then stop it as it does
     (stop, post_stop, shutdown).
 
     Updates the test makes go straight into the application's update queue (no getUpdates
     round trip), and `server.wait_idle()` waits until every one was handled and nothing is in
     flight, instead of waiting for a quiet window. With `poll`, the bot long-polls the fake
-    server as in production (for the tests of polling itself).
+    server as in production (for the tests of polling itself). The stored sessions are all
+    taken in before the test goes on, unless `restored` is False (the restore then runs in the
+    background while the test acts, as in production).
     """
     app = bot.app
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)
-        await bot.services.sessions.restored()
+        if restored:
+            await bot.services.sessions.restored()
     await app.start()
     assert app.updater is not None
     if poll:
