@@ -154,7 +154,9 @@ def _web(
         cache=speech.cache if speech else None,
         selector=speech.selector if speech else None,
     )
-    parts = build_web_parts(settings, lambda: catalog.library, clock, tracks=tracks)
+    parts = build_web_parts(
+        settings, lambda: catalog.library, clock, tracks=tracks, localize=catalog.localized
+    )
     features = list(parts.features)
     live_view_url = live_view_off = None
     token = settings.token.get_secret_value() if settings.token else ""

@@ -100,11 +100,14 @@ async def on_start(data: SpeakerStart, press: Press, context: BotContext) -> Non
     await sender.edit_text(
         press.chat_id,
         press.message_id,
-        t.STARTING.format(title=escape(routine.title), speaker=escape(entity)),
+        t.STARTING.format(
+            title=escape(services.catalog.localized(routine, t.tr.code).title),
+            speaker=escape(entity),
+        ),
     )
     chat.follow(entity, press.chat_id, press.user_id, data.n, t.tr.code)
     try:
-        status = await speakers.start(routine.id, entity, only_allowed=True)
+        status = await speakers.start(routine.id, entity, only_allowed=True, lang=t.tr.code)
     except SPEAKER_ERRORS as exc:
         chat.followed.pop(entity, None)
         await sender.text(press.chat_id, t.FAILED.format(why=escape(str(exc)[:300])))
