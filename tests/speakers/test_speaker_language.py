@@ -80,6 +80,8 @@ async def test_a_german_users_speaker_session_plays_german_and_an_english_one_st
                 server.send_text(chat, "/speaker speaker test")
             await server.wait_idle()
             german_pick, english_pick = last_text(server, GERMAN), last_text(server, ENGLISH)
+            assert "Lautsprecher-Testroutine" in german_pick.text
+            assert "Speaker test routine" in english_pick.text
             # both presses at once: the two sessions are prepared in parallel
             server.press(GERMAN, german_pick.message_id or 0, button_data(german_pick, "Kitchen"))
             server.press(ENGLISH, english_pick.message_id or 0, button_data(english_pick, "Office"))

@@ -80,7 +80,7 @@ async def speaker_cmd(update: Update, context: BotContext) -> None:
     ]
     await sender.text(
         user.chat_id,
-        t.PICK.format(title=escape(routine.title)),
+        t.PICK.format(title=escape(services.catalog.localized(routine, t.tr.code).title)),
         InlineKeyboardMarkup(rows),
     )
 
