@@ -19,7 +19,6 @@ from typing import Any
 
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
-from telegram import MenuButtonWebApp, WebAppInfo
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
@@ -27,6 +26,7 @@ from telegram.request import HTTPXRequest
 
 from guide_bot.config import Settings
 from guide_bot.domain.clock import Clock, SystemClock
+from guide_bot.i18n import EN
 from guide_bot.library.catalog import Catalog
 from guide_bot.library.loader import load_routines
 from guide_bot.progress.history import HistoryRepository
@@ -51,7 +51,7 @@ from guide_bot.storage.users import UserRepository
 from guide_bot.telegram.context import App, BotContext, Services
 from guide_bot.telegram.handlers import FEATURES, PRE_HANDLERS, handlers_for
 from guide_bot.telegram.handlers.fallback import on_error
-from guide_bot.telegram.handlers.language import set_command_menus
+from guide_bot.telegram.handlers.language import live_view_button, set_command_menus
 from guide_bot.telegram.http import AiohttpRequest
 from guide_bot.telegram.jobs import JobQueueScheduler
 from guide_bot.telegram.pictures import pictures_for
@@ -61,7 +61,6 @@ from guide_bot.telegram.reminders.delivery import JobQueueTimer, build_dispatche
 from guide_bot.telegram.reminders.flow import after_session as offer_reminders_after
 from guide_bot.telegram.sender import Sender
 from guide_bot.telegram.speakers.follower import SpeakerChat
-from guide_bot.telegram.texts import LIVE_VIEW
 from guide_bot.telegram.unreadable_updates import SkipUnreadableUpdatesBot
 from guide_bot.telegram.updates import ChatOrderedProcessor
 from guide_bot.telegram.voice import VoiceNoteSender
@@ -154,7 +153,9 @@ def _web(
         cache=speech.cache if speech else None,
         selector=speech.selector if speech else None,
     )
-    parts = build_web_parts(settings, lambda: catalog.library, clock, tracks=tracks)
+    parts = build_web_parts(
+        settings, lambda: catalog.library, clock, tracks=tracks, localize=catalog.localized
+    )
     features = list(parts.features)
     live_view_url = live_view_off = None
     token = settings.token.get_secret_value() if settings.token else ""
@@ -197,8 +198,8 @@ async def _post_init(app: App) -> None:
         )
         app.bot_data["web_runner"] = runner
     if services.live_view_url:
-        button = MenuButtonWebApp(LIVE_VIEW, WebAppInfo(services.live_view_url))
-        await app.bot.set_chat_menu_button(menu_button=button)
+        button = live_view_button(services.live_view_url, EN)
+        await app.bot.set_chat_menu_button(menu_button=button)  # everyone's; chats: /language
     services.sessions.restore()
     services.pending.sweep(services.now_utc())  # steps left waiting over a day
     if "reminders" in services.features:

@@ -37,7 +37,7 @@ from guide_bot.speakers.homeassistant import (
 from guide_bot.speakers.routine_query import find_routine
 from guide_bot.speakers.state_feed import DEFAULT_DELAYS, StateFeed
 from guide_bot.speech.session_tracks import SessionTracks
-from guide_bot.web.media import MediaLinks, RoutineSource, track_path
+from guide_bot.web.media import Localize, MediaLinks, RoutineSource, same_routine, track_path
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +53,7 @@ LOST = "Home Assistant cannot be reached; retrying"
 class _Live:
     follower: Follower
     routine: Routine
+    lang: str | None = None  # the language of the one who started it (None: the server's)
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -71,8 +72,10 @@ class SpeakerSessions:
         fmt: str = "mp3",
         reconnect_delays: Sequence[float] = DEFAULT_DELAYS,
         tick_s: float | None = 0.5,
+        localize: Localize = same_routine,
     ) -> None:
         self.ha = ha
+        self.localize = localize  # a routine in a language (Catalog.localized)
         self.tracks = tracks
         self.links = links
         self.routines = routines
@@ -145,10 +148,13 @@ class SpeakerSessions:
         *,
         tts: str | None = None,
         only_allowed: bool = False,
+        lang: str | None = None,
     ) -> SpeakerStatus:
         """Start a routine (id or title words) on a media player and follow it.
 
-        `only_allowed` limits the entity to GUIDE_BOT_HA_SPEAKERS (what a chat user may use).
+        `only_allowed` limits the entity to GUIDE_BOT_HA_SPEAKERS (what a chat user may use);
+        `lang` (a user's language code) plays the routine's translation, cue words and voice
+        of that language, at a URL that names it.
         Raises RoutineNotFound, SpeakerNotAllowed, SpeakerError, SpeechError, HomeAssistantError.
         """
         check_entity_id(entity)
@@ -157,12 +163,15 @@ class SpeakerSessions:
                 f"{entity} is not one of the speakers this bot may use (GUIDE_BOT_HA_SPEAKERS)"
             )
         routine = find_routine(routine_query, self.routines())
+        if lang is not None:
+            routine = self.localize(routine, lang)
         player = await self.ha.player(entity)
         if not player.available:
             raise SpeakerError(f"{player.name} is unavailable in Home Assistant right now")
-        prepared = await self.tracks.prepare(routine, tts)
-        await self.tracks.track(routine, self.fmt, prepared.engine)  # rendered before it is asked
-        url = self.links.track_url(routine.id, self.fmt, tts=prepared.engine)
+        tracks = self.tracks if lang is None else self.tracks.in_language(lang)
+        prepared = await tracks.prepare(routine, tts)
+        await tracks.track(routine, self.fmt, prepared.engine)  # rendered before it is asked
+        url = self.links.track_url(routine.id, self.fmt, tts=prepared.engine, lang=lang)
         previous = self._live.get(entity)
         if previous is not None and not previous.follower.phase.closed:
             previous.follower.stopped(self.clock.now())
@@ -173,11 +182,11 @@ class SpeakerSessions:
             timeline=prepared.timeline,
             step_titles=tuple(step.title for step in routine.steps),
             engine=prepared.engine,
-            track_marker=track_path(routine.id, prepared.engine, self.fmt),
+            track_marker=track_path(routine.id, prepared.engine, self.fmt, lang),
             now=self.clock.now(),
             previous_content=player.media_content_id,
         )
-        live = _Live(follower=follower, routine=routine)
+        live = _Live(follower=follower, routine=routine, lang=lang)
         self._live[entity] = live
         try:
             await self._feed.ensure()
@@ -185,7 +194,9 @@ class SpeakerSessions:
         except HomeAssistantError:
             follower.stopped(self.clock.now())
             raise
-        logger.info("speaker session: %s on %s (%s)", routine.id, entity, prepared.engine)
+        logger.info(
+            "speaker session: %s on %s (%s, %s)", routine.id, entity, prepared.engine, lang or "-"
+        )
         self._ensure_ticker()
         await self._notify(live)
         return follower.status(self.clock.now())
@@ -227,7 +238,7 @@ class SpeakerSessions:
         """Start the track again (after an interruption); it is seeked once it plays."""
         f = live.follower
         await self._feed.ensure()
-        url = self.links.track_url(live.routine.id, self.fmt, tts=f.engine)
+        url = self.links.track_url(live.routine.id, self.fmt, tts=f.engine, lang=live.lang)
         f.restarted(self.clock.now())
         await self.ha.play_media(f.entity, url)
 

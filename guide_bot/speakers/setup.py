@@ -16,7 +16,7 @@ from guide_bot.speakers.homeassistant import HomeAssistant
 from guide_bot.speakers.http_api import speaker_api_feature
 from guide_bot.speakers.sessions import SpeakerSessions
 from guide_bot.speech.session_tracks import SessionTracks
-from guide_bot.web.media import MediaLinks, RoutineSource, media_feature
+from guide_bot.web.media import Localize, MediaLinks, RoutineSource, media_feature, same_routine
 from guide_bot.web.secret import media_secret
 from guide_bot.web.server import WebFeature
 from guide_bot.web.signing import UrlSigner
@@ -88,9 +88,11 @@ def build_web_parts(
     port: int | None = None,
     tracks: SessionTracks | None = None,
     speaker_api: bool = True,
+    localize: Localize = same_routine,
 ) -> WebParts:
     """Media always; speaker sessions when Home Assistant is set; the speaker API when a token
-    is set too. `port` overrides the settings' port in the default public URL."""
+    is set too. `port` overrides the settings' port in the default public URL; `localize`
+    (Catalog.localized) gives a routine in a user's language for their speaker sessions."""
     try:
         secret = media_secret(settings)
     except ValueError as exc:
@@ -102,7 +104,7 @@ def build_web_parts(
     except ValueError as exc:
         raise SetupError(f"GUIDE_BOT_PUBLIC_URL: {exc}") from exc
     parts = WebParts(tracks=tracks, signer=signer, links=links, sessions=None)
-    parts.features.append(media_feature(tracks, routines, signer, clock))
+    parts.features.append(media_feature(tracks, routines, signer, clock, localize=localize))
     if not settings.public_url and is_loopback(settings.http_listen):
         parts.notes.append(
             "GUIDE_BOT_PUBLIC_URL is not set and the server listens on loopback only: speakers "
@@ -113,7 +115,7 @@ def build_web_parts(
         parts.notes.append("Home Assistant is off: set GUIDE_BOT_HA_URL and GUIDE_BOT_HA_TOKEN")
         return parts
     parts.sessions = SpeakerSessions(
-        ha, tracks, links, routines, clock, allowed=settings.ha_speakers
+        ha, tracks, links, routines, clock, allowed=settings.ha_speakers, localize=localize
     )
     if not speaker_api:
         return parts

@@ -80,14 +80,19 @@ class SessionTracks:
         cache: AudioCache | None = None,
         chimes: bool = True,
         wording: Wording = ENGLISH,
+        _root: SessionTracks | None = None,
     ) -> None:
+        self.settings = settings
         self.voice = Voice(language=settings.language, tld=settings.tld)
         # the language of the generated cues; the voice speaks the same one (settings.language)
         self.options = PlanOptions(wording=wording)
         self.default_tts = settings.tts
         self.cache = cache or open_cache(settings)
         base = selector or EngineSelector.from_settings(settings)
+        self._selector = base
         self._factories = base.factories
+        self._root = _root  # the tracks this one was made from by `in_language`
+        self._languages: dict[str, SessionTracks] = {}
         self._chimes = chimes
         self._lock = threading.Lock()
         self._auto: str | None = None
@@ -102,6 +107,8 @@ class SessionTracks:
 
         Raises SpeechError when the engine cannot speak, ValueError for an unknown name.
         """
+        if self._root is not None:  # one `auto` pick for every language of the process
+            return self._root.resolve(tts)
         choice = tts or self.default_tts
         if choice in ENGINES:
             return choice
@@ -129,6 +136,32 @@ class SessionTracks:
                 found = CueAudio(self._factories[engine](self.voice), self.cache)  # type: ignore[index]
                 self._cues[engine] = found
             return found
+
+    def in_language(self, code: str) -> SessionTracks:
+        """The tracks of a user's language (guide-bot code: en, de, es, ru, pt-br): its cue
+        words and its voice, sharing this one's cache and engines; one per language."""
+        from guide_bot.i18n import translator
+        from guide_bot.speech.languages import speech_accent
+
+        root = self._root or self
+        with root._lock:
+            found = root._languages.get(code)
+            if found is not None:
+                return found
+        language, tld = speech_accent(code)
+        settings = root.settings
+        if language != settings.language:  # GUIDE_BOT_TLD kept for the same gTTS language
+            settings = settings.model_copy(update={"language": language, "tld": tld})
+        made = SessionTracks(
+            settings,
+            selector=root._selector,
+            cache=root.cache,
+            chimes=root._chimes,
+            wording=translator(code),
+            _root=root,
+        )
+        with root._lock:
+            return root._languages.setdefault(code, made)
 
     # -- plans and tracks ------------------------------------------------------------------
 

@@ -9,7 +9,13 @@ from typing import Any
 
 import pytest
 from fakebot.server import Call, FakeBotServer
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MenuButtonDefault,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
 from telegram.error import BadRequest
 
 from bot.harness import build_bot, ready_user, running
@@ -87,3 +93,86 @@ async def test_the_fake_server_refuses_web_app_buttons_in_groups_as_telegram_doe
             await bot.app.bot.send_message(GROUP, "hi", reply_markup=keyboard)
         sent = await bot.app.bot.send_message(USER, "hi", reply_markup=keyboard)
         assert sent.message_id
+
+
+def menu_texts(server: FakeBotServer, chat: int | None) -> list[str]:
+    """The labels of the menu buttons set for `chat` (None: the default), over HTTP, in order."""
+    calls = server.calls_of("setChatMenuButton")
+    found = []
+    for call in calls:
+        where = call.params.get("chat_id")
+        if (int(where) if where not in (None, "") else None) != chat:
+            continue
+        button: Any = call.params["menu_button"]
+        button = json.loads(button) if isinstance(button, str) else button
+        assert button["type"] == "web_app"
+        assert button["web_app"]["url"] == "https://guide-bot.example.test/app"
+        found.append(button["text"])
+    return found
+
+
+async def test_the_live_view_menu_button_speaks_each_private_chats_language(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    german, english, group = USER, USER + 1, GROUP
+    server.language_codes[german] = "de"
+    server.language_codes[english] = "en"
+    bot = build_bot(server, tmp_path, test_library, settings_update=PUBLIC)
+    async with running(bot):
+        await server.wait_idle(0.1)
+        assert menu_texts(server, None) == ["Live view"]  # everyone's, in English
+        server.send_text(german, "/help")  # first contact stores German: the button follows
+        server.send_text(english, "/help")
+        await server.wait_idle(0.1)
+        assert menu_texts(server, german) == ["Live-Ansicht"]
+        assert menu_texts(server, english) == []  # the English default is theirs already
+        assert server.menu_buttons[german]["text"] == "Live-Ansicht"
+
+        before = len(server.sent(german))
+        server.send_text(german, "/language")
+        await server.wait_idle(0.1)
+        (choice,) = server.sent(german)[before:]
+        russian = next(data for label, data in choice.buttons() if label == "Русский")
+        server.press(german, choice.message_id or 0, russian)
+        await server.wait_for("answerCallbackQuery")
+        await server.wait_idle(0.1)
+        assert menu_texts(server, german) == ["Live-Ansicht", "Живой экран"]
+        assert server.menu_buttons[None]["text"] == "Live view"  # the default stays English
+        assert all(c.status == 200 for c in server.calls_of("setChatMenuButton"))
+        assert group not in server.menu_buttons
+
+
+async def test_without_the_live_view_no_chat_gets_a_menu_button(
+    server: FakeBotServer, tmp_path: Path, test_library: Path
+) -> None:
+    server.language_codes[USER] = "de"
+    bot = build_bot(server, tmp_path, test_library)
+    async with running(bot):
+        server.send_text(USER, "/help")
+        await server.wait_idle(0.1)
+        assert bot.services.users.locale_of(USER) == "de"
+        assert server.calls_of("setChatMenuButton") == []
+
+
+@pytest.mark.parametrize(
+    ("chat_id", "button", "why"),
+    [
+        (None, MenuButtonWebApp("Live view", WebAppInfo("http://plain.example.test/app")),
+         "BUTTON_URL_INVALID"),
+        (USER, MenuButtonWebApp(" ", WebAppInfo("https://guide-bot.example.test/app")),
+         "BUTTON_TEXT_INVALID"),
+        (GROUP, MenuButtonWebApp("Live view", WebAppInfo("https://guide-bot.example.test/app")),
+         "chat not found"),
+    ],
+)  # fmt: skip
+async def test_the_fake_server_checks_set_chat_menu_button_as_telegram_does(
+    server: FakeBotServer, tmp_path: Path, test_library: Path,
+    chat_id: int | None, button: MenuButtonWebApp, why: str,
+) -> None:  # fmt: skip
+    bot = build_bot(server, tmp_path, test_library)
+    async with running(bot):
+        with pytest.raises(BadRequest, match=f"(?i){why}"):
+            await bot.app.bot.set_chat_menu_button(chat_id=chat_id, menu_button=button)
+        assert server.menu_buttons == {}
+        await bot.app.bot.set_chat_menu_button(chat_id=USER, menu_button=MenuButtonDefault())
+        assert server.menu_buttons == {USER: {"type": "default"}}

@@ -123,6 +123,7 @@ class BotApiMethods:
     messages: dict[tuple[int, int], dict[str, Any]]
     files: dict[str, bytes]
     command_menus: dict[tuple[str, int | None, str], list[dict[str, str]]]
+    menu_buttons: dict[int | None, dict[str, Any]]
 
     def _init_store(self) -> None:
         self._message_ids = itertools.count(1)
@@ -286,15 +287,34 @@ class BotApiMethods:
         return True
 
     def _m_setChatMenuButton(self, p: dict[str, Any], _f: dict[str, bytes]) -> bool:
-        """As Telegram: a Web App menu button needs an https:// address."""
-        button = p.get("menu_button") or {"type": "default"}
-        if isinstance(button, str):
-            button = json.loads(button)
-        if button.get("type") == "web_app":
-            url = str((button.get("web_app") or {}).get("url", ""))
+        """As Telegram: `chat_id` is optional (none: the default button) and names a private chat;
+        `menu_button` is commands, default or web_app, and a web_app button needs a text and an
+        https:// address."""
+        chat: int | None = None
+        if p.get("chat_id") not in (None, ""):
+            try:
+                chat = int(p["chat_id"])
+            except (TypeError, ValueError):
+                raise bad_request("chat not found") from None
+            if chat <= 0:  # a group or channel has no menu button of its own
+                raise bad_request("chat not found")
+        button = _json_param(p.get("menu_button")) or {"type": "default"}
+        if not isinstance(button, dict):
+            raise bad_request("can't parse menu button")
+        kind = button.get("type")
+        if kind not in ("commands", "default", "web_app"):
+            raise bad_request("unsupported menu button type")
+        if kind == "web_app":
+            text = str(button.get("text") or "")
+            if not text.strip():
+                raise bad_request("BUTTON_TEXT_INVALID")
+            web_app = button.get("web_app")
+            url = str(web_app.get("url", "")) if isinstance(web_app, dict) else ""
             if not url.startswith("https://"):
-                raise bad_request("Bad Request: BUTTON_URL_INVALID")
-        self.menu_button = button
+                raise bad_request("BUTTON_URL_INVALID")
+        self.menu_buttons[chat] = button
+        if chat is None:
+            self.menu_button = button
         return True
 
     def _m_getWebhookInfo(self, _p: dict[str, Any], _f: dict[str, bytes]) -> dict[str, Any]:

@@ -81,6 +81,8 @@ class FakeBotServer(BotApiMethods):
     command_menus: dict[tuple[str, int | None, str], list[dict[str, str]]] = field(
         default_factory=dict
     )
+    # the menu buttons set, by chat id (None: the default every chat without its own gets)
+    menu_buttons: dict[int | None, dict[str, Any]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._updates: list[dict[str, Any]] = []

@@ -128,3 +128,21 @@ async def test_tampered_expired_and_unknown(
         unknown = site_links.track_url("no-such-routine", "mp3", tts="espeak")
         async with http.get(unknown) as resp:
             assert resp.status == 404
+
+
+async def test_a_track_in_a_language_names_it_and_an_unknown_language_is_refused(
+    server: TestServer, site_links: MediaLinks, signer: UrlSigner, clock: FakeClock
+) -> None:
+    url = site_links.track_url("tiny-test", "mp3", tts="espeak", lang="de")
+    assert "/media/track/tiny-test/de/espeak.mp3?" in url
+    with pytest.raises(ValueError, match="unknown language 'xx'"):
+        site_links.track_url("tiny-test", "mp3", tts="espeak", lang="xx")
+    path = "/media/track/tiny-test/xx/espeak.mp3"  # signed, but no language guide-bot speaks
+    signed = f"{server.make_url(path)}?{signer.query(path, int(clock.now()) + 60)}"
+    async with aiohttp.ClientSession() as http:
+        async with http.head(url) as resp:
+            assert resp.status == 200
+            assert resp.headers["Content-Type"] == "audio/mpeg"
+        async with http.get(signed) as resp:
+            assert resp.status == 404
+            assert await resp.text() == "no such language\n"

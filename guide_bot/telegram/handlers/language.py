@@ -7,7 +7,9 @@ taken from Telegram again, so a choice made with /language stays. Everything aft
 messages, buttons, routines, cues, the voice of the next session and reminders.
 
 The command menu (setMyCommands) is set per language at start-up, so each Telegram app shows it
-in its own language; a choice made with /language sets that chat's menu in the chosen one.
+in its own language; a choice made with /language sets that chat's menu in the chosen one. The
+live view's menu button (setChatMenuButton) is English for everyone, and set per private chat in
+the user's language when it is first stored (a language other than English) or chosen.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from telegram import (
     BotCommandScopeChat,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    MenuButtonWebApp,
     Update,
+    WebAppInfo,
 )
 from telegram.ext import CommandHandler, TypeHandler
 
@@ -102,6 +106,8 @@ async def first_contact(update: Update, context: BotContext) -> None:
     if stored and private and code is None and user.language_code:
         log.info("user %s: language tag not shipped, English", user.id)
         await services.sender.text(chat.id, texts.LANGUAGE_UNSUPPORTED)
+    if stored and private and code is not None and code != DEFAULT_LANGUAGE:
+        await _live_view_button(chat.id, translator(code), services)
 
 
 def command_list(tr: Translator) -> list[BotCommand]:
@@ -152,6 +158,7 @@ async def on_choice(data: LanguageChoice, press: Press, context: BotContext) -> 
     )
     if press.private:
         await _chat_menu(press.chat_id, tr, services)
+        await _live_view_button(press.chat_id, tr, services)
 
 
 async def _chat_menu(chat_id: int, tr: Translator, services: Services) -> None:
@@ -160,6 +167,26 @@ async def _chat_menu(chat_id: int, tr: Translator, services: Services) -> None:
     scope = BotCommandScopeChat(chat_id)
     await sender.call(
         chat_id, "setMyCommands", lambda: sender.bot.set_my_commands(command_list(tr), scope)
+    )
+
+
+def live_view_button(url: str, tr: Translator) -> MenuButtonWebApp:
+    """The menu button that opens the live view, labelled in one language."""
+    return MenuButtonWebApp(tr.gettext(texts.LIVE_VIEW), WebAppInfo(url))
+
+
+async def _live_view_button(chat_id: int, tr: Translator, services: Services) -> None:
+    """This private chat's live view menu button in its user's language, when the live view is
+    on (a failure only costs the label: the global English button stays)."""
+    url = services.live_view_url
+    if not url:
+        return
+    sender = services.sender
+    button = live_view_button(url, tr)
+    await sender.call(
+        chat_id,
+        "setChatMenuButton",
+        lambda: sender.bot.set_chat_menu_button(chat_id=chat_id, menu_button=button),
     )
 
 

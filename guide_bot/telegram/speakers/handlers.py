@@ -80,7 +80,7 @@ async def speaker_cmd(update: Update, context: BotContext) -> None:
     ]
     await sender.text(
         user.chat_id,
-        t.PICK.format(title=escape(routine.title)),
+        t.PICK.format(title=escape(services.catalog.localized(routine, t.tr.code).title)),
         InlineKeyboardMarkup(rows),
     )
 
@@ -100,11 +100,14 @@ async def on_start(data: SpeakerStart, press: Press, context: BotContext) -> Non
     await sender.edit_text(
         press.chat_id,
         press.message_id,
-        t.STARTING.format(title=escape(routine.title), speaker=escape(entity)),
+        t.STARTING.format(
+            title=escape(services.catalog.localized(routine, t.tr.code).title),
+            speaker=escape(entity),
+        ),
     )
     chat.follow(entity, press.chat_id, press.user_id, data.n, t.tr.code)
     try:
-        status = await speakers.start(routine.id, entity, only_allowed=True)
+        status = await speakers.start(routine.id, entity, only_allowed=True, lang=t.tr.code)
     except SPEAKER_ERRORS as exc:
         chat.followed.pop(entity, None)
         await sender.text(press.chat_id, t.FAILED.format(why=escape(str(exc)[:300])))
