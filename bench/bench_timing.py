@@ -196,7 +196,7 @@ def step_length_s(hold_s: int) -> float:
 async def product_run(
     server: LeanServer, n: int, window_s: float, folder: Path, hold_s: int
 ) -> RunResult:
-    """N sessions through the bot's own sessions (one JobQueue job per session)."""
+    """N sessions through the bot's own sessions (one asyncio timer per session)."""
     settings = settings_for(server, folder, write_library(folder / "lib", routine_yaml(hold_s)))
     app, services = build_bot(settings, rate_limiter=False)
     add_text_users(settings, range(FIRST_CHAT, FIRST_CHAT + n))
