@@ -9,13 +9,11 @@ stays under about one message a second). An error in one session is logged and n
 another.
 
 Storing: a start, a user action and a restore are stored at once, once each. The progress of a
-scheduled run (which cues were said) is stored within `SAVE_DELAY_S`, in batches: one commit per
-run was a fifth of the bot's CPU at a thousand sessions (bench/README.md). A batch is stored
-`BATCH_CHUNK` sessions per transaction, the event loop running between chunks: one transaction
-for the 500 sessions that move each second at 5,000 held every other session's cue back by
-30-80 ms. If the process dies in that second, the restore says those cues again: at least once,
-never lost. Stopping the bot stores everything first (`flush`). Ending a session writes its
-history entry and removes the stored session in one transaction.
+scheduled run (which cues were said) is stored within `SAVE_DELAY_S`, all sessions that moved in
+one transaction: one commit per run was a fifth of the bot's CPU at a thousand sessions
+(bench/README.md). If the process dies in that second, the restore says those cues again: at
+least once, never lost. Stopping the bot stores everything first (`flush`). Ending a session
+writes its history entry and removes the stored session in one transaction.
 """
 
 from __future__ import annotations
@@ -48,7 +46,6 @@ log = logging.getLogger(__name__)
 
 MIN_GAP_S = 1.0
 SAVE_DELAY_S = 1.0
-BATCH_CHUNK = 100  # sessions per transaction when a batch stores itself (a few ms each)
 REPORT_GRACE_S = 60.0  # hands-free: ask how it went this long after the track's end
 
 
@@ -101,7 +98,7 @@ class SessionService:
         self._unsaved: dict[int, LiveSession] = {}  # progress of scheduled runs, see `flush`
         # ends whose history entry could not be stored (a full disk): (chat, session id, entry)
         self._unended: list[tuple[int, str, HistoryEntry]] = []
-        self._flush_at: asyncio.Handle | None = None  # the batch's timer, or its next chunk
+        self._flush_at: asyncio.TimerHandle | None = None
         self.restoring: asyncio.Task[None] | None = None
         self._restorer: Restorer | None = None  # sessions stored but not taken in yet
         self.text_speak: SpeakTime = speaking_time_s  # cue lengths when no voice measures them
@@ -371,39 +368,21 @@ class SessionService:
                 loop = asyncio.get_running_loop()
             except RuntimeError:  # no loop: the next save, or stopping the bot, stores it
                 return
-            self._flush_at = loop.call_later(SAVE_DELAY_S, self._batch_due)
+            self._flush_at = loop.call_later(SAVE_DELAY_S, self.flush)
 
     @property
     def unsaved(self) -> int:
         """How many sessions have progress not stored yet."""
         return len(self._unsaved)
 
-    def _batch_due(self, due: list[int] | None = None) -> None:
-        """The batch's timer: store the sessions waiting when it fired, `BATCH_CHUNK` per
-        transaction, each chunk in its own turn of the event loop."""
-        self._flush_at = None
-        due = list(self._unsaved) if due is None else due
-        self._store(due[:BATCH_CHUNK])
-        rest = due[BATCH_CHUNK:]
-        if rest and self._flush_at is None:
-            self._flush_at = asyncio.get_running_loop().call_soon(self._batch_due, rest)
-        elif self._unsaved:
-            self._arm()  # moved since the timer fired (or kept after a failure): the next batch
-
     def flush(self) -> None:
         """Store the progress of every session that moved since the last batch, in one go."""
         if self._flush_at is not None:
             self._flush_at.cancel()
             self._flush_at = None
-        self._store(list(self._unsaved))
-
-    def _store(self, chats: list[int]) -> None:
-        """Store these chats' progress in one transaction (kept for the next batch on failure)."""
         self._store_unended()
-        batch = {chat: self._unsaved.pop(chat) for chat in chats if chat in self._unsaved}
+        batch, self._unsaved = self._unsaved, {}
         moved = [live for chat, live in batch.items() if self.live.get(chat) is live]
-        if not moved:
-            return
         for live in moved:
             self._record_now(live)
         try:

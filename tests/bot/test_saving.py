@@ -1,7 +1,6 @@
 """Storing sessions in progress: actions at once, the progress of scheduled runs in batches.
 
-A batch stores every session that moved within SAVE_DELAY_S, BATCH_CHUNK sessions per transaction
-with the event loop running between chunks; stopping the bot
+A batch is one transaction for every session that moved within SAVE_DELAY_S; stopping the bot
 stores what is left; a session that ended is never brought back by a batch; a batch that fails
 is kept for the next; and if the bot dies before a batch, the restore says those cues again.
 """
@@ -74,45 +73,6 @@ async def test_progress_is_stored_with_the_batch_and_an_action_at_once(
         assert stored_state(bot)["state"] == "paused"
 
 
-async def test_a_batch_is_stored_in_chunks_with_the_event_loop_running_between_them(
-    server: FakeBotServer, tmp_path: Path, test_library: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(service_module, "BATCH_CHUNK", 2)
-    bot = build_bot(server, tmp_path, test_library)
-    chats = [CHAT + i for i in range(5)]
-    for chat_id in chats:
-        ready_user(bot.services, chat_id)
-    sessions = bot.services.sessions
-    real, sizes = sessions.store.update_many, []
-
-    def recording(records: list[object]) -> None:
-        sizes.append(len(records))
-        real(records)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(sessions.store, "update_many", recording)
-    async with running(bot):
-        for chat_id in chats:
-            await start_session(bot, Chat(server, chat_id), "long-test")
-        await bot.run_for(event_at(bot, CHAT, "hold_start", 1) + 0.5)
-        assert sessions.unsaved == 5
-        timer = sessions._flush_at
-        assert timer is not None
-        timer.cancel()
-        sessions._batch_due()  # what the batch's timer does when it fires
-        assert sizes == [2]  # one chunk now, the next in the event loop's next turn
-        assert sessions.unsaved == 3
-        for _ in range(3):
-            await asyncio.sleep(0)
-        assert sizes == [2, 2, 1]
-        assert sessions.unsaved == 0
-        for chat_id in chats:
-            live = sessions.get(chat_id)
-            stored = sessions.store.records.get(chat_id)
-            assert live is not None
-            assert stored is not None
-            assert stored.state == live.session.to_dict()
-
-
 async def test_stopping_the_bot_stores_the_progress_not_yet_stored(
     server: FakeBotServer, tmp_path: Path, test_library: Path
 ) -> None:
@@ -182,9 +142,7 @@ async def test_a_crash_before_the_batch_says_those_cues_again_after_the_restart(
 ) -> None:
     bot, chat = saving_bot(server, tmp_path, test_library)
     sessions = bot.services.sessions
-    # the process dies: nothing more stored, by the batch's timer or at the stop
-    monkeypatch.setattr(sessions, "flush", lambda: None)
-    monkeypatch.setattr(sessions, "_batch_due", lambda *_: None)
+    monkeypatch.setattr(sessions, "flush", lambda: None)  # the process dies: nothing more stored
     async with running(bot):
         await into_the_hold(bot, chat)
         stopped_at = bot.clock.now()
