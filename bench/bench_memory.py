@@ -3,7 +3,7 @@
 Each run is a fresh process (so freed memory from an earlier run is not re-used): it builds the
 real bot against the lean server, starts a warm-up batch of sessions (so code paths, caches and
 pools are loaded), collects garbage, reads RSS, starts N more sessions of a routine with long
-holds (all stay in progress: one pending JobQueue job, one Live, one SessionMachine each), collects
+holds (all stay in progress: one pending step timer, one Live, one SessionMachine each), collects
 garbage again and reads RSS. Per session = growth / N (tracemalloc is not used: its own
 bookkeeping would be in the RSS). The figure is the median over the runs.
 

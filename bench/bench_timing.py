@@ -1,16 +1,20 @@
 """Cue timing: how late each step message reaches the Bot API server, against its planned time.
 
-N sessions of a tiny routine (three holds of --hold seconds) run at once, text mode, rate limiter
-off; their starts are spread evenly over one step's length (or --window seconds) so the load is
-steady, as with sessions started at random times, and every session is in progress at once. For
-each step message the lean server's arrival time (wall clock, same machine) minus the step's
-planned time (session start + the announcement's offset in its plan) is its lateness. p50/p99/max
-per run; the figures printed are medians over the runs.
+N sessions of a tiny routine (three holds of --hold seconds) run at once, text mode (the quiet
+step messages: telegram/quiet.py), rate limiter off; their starts are spread evenly over one
+step's length (or --window seconds) so the load is steady, as with sessions started at random
+times, and every session is in progress at once. For each step message the lean server's arrival
+time (wall clock, same machine) minus its planned time is its lateness. The planned time is that
+of the cue whose run sends it: in quiet text mode step 1's message goes with the get-ready and
+step k's with the release that ends step k-1 (`carriers`). p50/p99/max per run; the figures
+printed are medians over the runs.
 
 Beside it, in the same run and against the same server, the baseline: python-telegram-bot's
-timerbot pattern, one `job_queue.run_once` per cue scheduled when the session starts, whose
-callback sends the message (no session machine, no storage, no retries). Product and baseline
-alternate within each repeat.
+timerbot pattern, one `job_queue.run_once` per message scheduled when the session starts, whose
+callback sends it: the same calls at the same planned times as the quiet text mode makes
+(`quiet_calls`: new messages for the moves and the steps, edits at the refresh points, the
+closing), with no session machine, no storage, no retries. Product and baseline alternate within
+each repeat.
 
     python bench/bench_timing.py --hold 30            # N = 100, 1,000, 5,000; 3 repeats
     python bench/bench_timing.py --hold 30 --quick    # N = 100, 1,000; 1 repeat
@@ -50,11 +54,18 @@ from common import (
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from guide_bot.domain.timeline import CueKind, plan
+from guide_bot.domain.routine import Routine
+from guide_bot.domain.timeline import CueKind, Timeline, plan
 from guide_bot.library.loader import parse_routine
 from guide_bot.sessions.plans import build_plan
 from guide_bot.storage.users import UserSettings
 from guide_bot.telegram import texts
+from guide_bot.telegram.quiet import (
+    ends_step,
+    folded_after_release,
+    is_final_release,
+    refresh_points,
+)
 
 STEP = re.compile(r"Step (\d+) of")
 FIRST_CHAT = 10_000_000
@@ -81,7 +92,7 @@ def measure(records: list[tuple[float, str, int, str, int, int]], planned: dict[
     result = RunResult(expected=sum(len(v) for v in planned.values()))
     seen: set[tuple[int, int]] = set()
     for at, method, chat, head, _upload, status in records:
-        if status != 200 or method != "sendMessage" or chat not in planned:
+        if status != 200 or method not in ("sendMessage", "sendPhoto") or chat not in planned:
             continue
         result.calls += 1
         found = STEP.search(head)
@@ -94,6 +105,59 @@ def measure(records: list[tuple[float, str, int, str, int, int]], planned: dict[
         result.lateness_ms.append((at - planned[chat][step - 1]) * 1000)
     result.missing = result.expected - len(seen)
     return result
+
+
+def carriers(timeline: Timeline) -> list[int]:
+    """Per step, the index of the event whose run sends the step's message in quiet text mode:
+    the get-ready for step 1, the release that ends the step before, else its announcement."""
+    found: dict[int, int] = {}
+    events = timeline.events
+    for index, event in enumerate(events):
+        if event.kind is CueKind.PREPARE:
+            found.setdefault(1, index)
+        elif event.kind is CueKind.RELEASE and event.step is not None:
+            if not is_final_release(timeline, index) and ends_step(timeline, index):
+                found.setdefault(event.step + 1, index)
+        elif event.kind is CueKind.ANNOUNCE and event.step is not None:
+            found.setdefault(event.step, index)
+    return [found[step] for step in range(1, timeline.step_count + 1)]
+
+
+def quiet_calls(routine: Routine, timeline: Timeline) -> list[tuple[int, str, str]]:
+    """The Bot API calls quiet text mode makes for one session, as (event index, "send" or
+    "edit", text): what the baseline sends at the same planned times."""
+    calls: list[tuple[int, str, str]] = []
+    events = timeline.events
+    count = len(routine.steps)
+    step_of = {index: step for step, index in enumerate(carriers(timeline), start=1)}
+    refresh = refresh_points(timeline)
+    folded: set[int] = set()
+    for index, event in enumerate(events):
+        kind = event.kind
+        if index in step_of:
+            step = step_of[index]
+            if kind is CueKind.PREPARE:
+                head = texts.prepare_message(routine.title, timeline.step_starts[0] - event.at_s)
+            else:
+                head = "" if kind is CueKind.ANNOUNCE else escape(event.text)
+            body = texts.step_message(step, count, routine.steps[step - 1])
+            calls.append((index, "send", f"{head}\n\n{body}" if head else body))
+            if kind is CueKind.RELEASE:
+                folded.update(folded_after_release(timeline, index))
+        elif kind is CueKind.ANNOUNCE or index in folded:
+            continue
+        elif kind is CueKind.RELEASE:
+            if is_final_release(timeline, index):
+                continue  # said on top of the closing message
+            folded.update(folded_after_release(timeline, index))
+            calls.append((index, "send", escape(event.text)))
+        elif kind in (CueKind.HOLD_START, CueKind.SWITCH_SIDES, CueKind.REST):
+            calls.append((index, "send", escape(event.text)))
+        elif kind is CueKind.COMPLETE:
+            calls.append((index, "send", texts.COMPLETE))
+        elif index in refresh:
+            calls.append((index, "edit", escape(event.text)))
+    return calls
 
 
 async def spread(n: int, window_s: float, begin: Callable[[int], Awaitable[None]]) -> None:
@@ -132,7 +196,7 @@ def step_length_s(hold_s: int) -> float:
 async def product_run(
     server: LeanServer, n: int, window_s: float, folder: Path, hold_s: int
 ) -> RunResult:
-    """N sessions through the bot's own sessions (one JobQueue job per session)."""
+    """N sessions through the bot's own sessions (one asyncio timer per session)."""
     settings = settings_for(server, folder, write_library(folder / "lib", routine_yaml(hold_s)))
     app, services = build_bot(settings, rate_limiter=False)
     add_text_users(settings, range(FIRST_CHAT, FIRST_CHAT + n))
@@ -146,8 +210,8 @@ async def product_run(
     async def begin(chat: int) -> None:
         live = await sessions.start(chat, chat, routine, None)
         started = live.session.started_at or 0.0
-        events = live.session.timeline.events
-        planned[chat] = [started + e.at_s for e in events if e.kind is CueKind.ANNOUNCE]
+        timeline = live.session.timeline
+        planned[chat] = [started + timeline.events[i].at_s for i in carriers(timeline)]
 
     began = time.monotonic()
     await spread(n, window_s, begin)
@@ -162,7 +226,8 @@ async def product_run(
 async def baseline_run(
     server: LeanServer, n: int, window_s: float, folder: Path, hold_s: int
 ) -> RunResult:
-    """The timerbot pattern: at start, one run_once job per cue; the job sends the message."""
+    """The timerbot pattern: at start, one run_once job per call of quiet text mode; the job
+    sends the message (or edits the chat's step message)."""
     settings = settings_for(server, folder, write_library(folder / "lib", routine_yaml(hold_s)))
     app, services = build_bot(settings, rate_limiter=False)
     await start_app(app)
@@ -173,9 +238,19 @@ async def baseline_run(
     assert routine is not None
     planned: dict[int, list[float]] = {}
 
-    async def cue(context: ContextTypes.DEFAULT_TYPE) -> None:
+    step_message_ids: dict[int, int] = {}
+
+    async def call(context: ContextTypes.DEFAULT_TYPE) -> None:
         job: Any = context.job
-        await context.bot.send_message(job.chat_id, job.data, parse_mode=ParseMode.HTML)
+        how, text = job.data
+        if how == "edit" and job.chat_id in step_message_ids:
+            await context.bot.edit_message_text(
+                text, chat_id=job.chat_id, message_id=step_message_ids[job.chat_id]
+            )
+            return
+        message = await context.bot.send_message(job.chat_id, text, parse_mode=ParseMode.HTML)
+        if STEP.search(text):
+            step_message_ids[job.chat_id] = message.message_id
 
     async def begin(chat: int) -> None:
         plan = await build_plan(
@@ -187,22 +262,17 @@ async def baseline_run(
             text_speak=services.sessions.text_speak,
         )
         started = time.time()
-        events = plan.timeline.events
-        planned[chat] = [started + e.at_s for e in events if e.kind is CueKind.ANNOUNCE]
-        first = plan.timeline.step_starts[0]
-        await app.bot.send_message(
-            chat, texts.prepare_message(routine.title, first), parse_mode=ParseMode.HTML
-        )
-        for event in events[1:]:
-            if event.kind is CueKind.ANNOUNCE and event.step is not None:
-                step = routine.steps[event.step - 1]
-                text = texts.step_message(event.step, len(routine.steps), step)
-            elif event.kind is CueKind.COMPLETE:
-                text = texts.COMPLETE
-            else:
-                text = escape(event.text)
-            when = max(0.0, started + event.at_s - time.time())
-            queue.run_once(cue, when=when, chat_id=chat, name=str(chat), data=text)
+        timeline = plan.timeline
+        events = timeline.events
+        planned[chat] = [started + events[i].at_s for i in carriers(timeline)]
+        calls = quiet_calls(routine, timeline)
+        first, _how, text = calls[0]
+        assert events[first].kind is CueKind.PREPARE
+        message = await app.bot.send_message(chat, text, parse_mode=ParseMode.HTML)
+        step_message_ids[chat] = message.message_id
+        for index, how, text in calls[1:]:
+            when = max(0.0, started + events[index].at_s - time.time())
+            queue.run_once(call, when=when, chat_id=chat, name=str(chat), data=(how, text))
 
     began = time.monotonic()
     await spread(n, window_s, begin)

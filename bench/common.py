@@ -1,7 +1,7 @@
 """What every benchmark script shares: the lean server process, building the real bot, statistics.
 
 The bot is built exactly as `guide-bot run` builds it (bootstrap.build_bot, PTB's real HTTP
-stack and JobQueue), pointed at the lean fake Bot API server (bench/leanbot.py) in a separate
+stack and step timers), pointed at the lean fake Bot API server (bench/leanbot.py) in a separate
 process.
 """
 

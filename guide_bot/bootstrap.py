@@ -10,6 +10,7 @@ This module and guide_bot/telegram/ are the only ones that import `telegram`.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -36,6 +37,7 @@ from guide_bot.reminders.store import ReminderRepository
 from guide_bot.sessions.ports import StepScheduler
 from guide_bot.sessions.service import SessionService
 from guide_bot.sessions.store import SessionStore
+from guide_bot.sessions.timers import LoopScheduler
 from guide_bot.speakers.sessions import SpeakerSessions
 from guide_bot.speakers.setup import build_web_parts
 from guide_bot.speech.service import SpeechService
@@ -53,7 +55,6 @@ from guide_bot.telegram.handlers import FEATURES, PRE_HANDLERS, handlers_for
 from guide_bot.telegram.handlers.fallback import on_error
 from guide_bot.telegram.handlers.language import live_view_button, set_command_menus
 from guide_bot.telegram.http import AiohttpRequest
-from guide_bot.telegram.jobs import JobQueueScheduler
 from guide_bot.telegram.pictures import pictures_for
 from guide_bot.telegram.presenter import ChatPresenter
 from guide_bot.telegram.ratelimit import ChatRateLimiter
@@ -204,10 +205,18 @@ async def _post_init(app: App) -> None:
     services.pending.sweep(services.now_utc())  # steps left waiting over a day
     if "reminders" in services.features:
         services.reminder_dispatcher.arm()
+    # Everything loaded so far (modules, the library, the application) lives as long as the
+    # process: out of the garbage collector's full passes, which otherwise walk it all and
+    # held the event loop for 0.3-0.6 s at a time with thousands of sessions (bench/README.md,
+    # "Profile and fix 6"). Objects made from here on are collected as usual.
+    gc.freeze()
 
 
 async def _post_stop(app: App) -> None:
     services: Services = app.bot_data["services"]
+    timers: LoopScheduler | None = app.bot_data.get("step_timers")
+    if timers is not None:
+        await timers.stop()  # no run after this one; those in progress finish first
     services.sessions.flush()  # the progress not stored yet (sessions/service.py)
 
 
@@ -298,12 +307,17 @@ def build_bot(
 
     # sessions and the chat that shows them
     voices = _speech(settings) if speech else None
+    steps: StepScheduler
+    if scheduler is not None:
+        steps = scheduler(app)
+    else:
+        steps = app.bot_data["step_timers"] = LoopScheduler(clock)  # asyncio's own timers
     sessions = SessionService(
         clock=clock,
         store=SessionStore(database),
         users=users,
         catalog=catalog,
-        scheduler=scheduler(app) if scheduler else JobQueueScheduler(app.job_queue, clock),
+        scheduler=steps,
         speech=voices,
         settings=settings,
     )

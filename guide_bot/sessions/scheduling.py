@@ -1,7 +1,7 @@
 """A step scheduler moved by hand, for tests and benchmarks that must not wait for real time.
 
 `ManualScheduler` implements the `StepScheduler` port (sessions/ports.py) and runs what falls due
-as a test moves a FakeClock. The bot's own scheduler is PTB's JobQueue (telegram/jobs.py).
+as a test moves a FakeClock. The bot's own scheduler runs on asyncio's timers (timers.py).
 """
 
 from __future__ import annotations

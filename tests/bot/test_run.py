@@ -1,4 +1,4 @@
-"""`guide-bot run`: the missing-token message, webhook mode's secret token, the real JobQueue."""
+"""`guide-bot run`: the missing-token message, webhook mode's secret token, the real timers."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from guide_bot.bootstrap import api_urls, start_webhook
 from guide_bot.cli import main
 from guide_bot.cli.run_cmds import RedactingFormatter, webhook_params
 from guide_bot.domain.clock import SystemClock
-from guide_bot.telegram.jobs import JobQueueScheduler, job_name
+from guide_bot.sessions.timers import LoopScheduler
 from guide_bot.web.server import stop_web
 
 
@@ -123,7 +123,7 @@ async def test_webhook_refuses_requests_without_the_secret_token(
         await app.shutdown()
 
 
-async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_path: Path) -> None:
+async def test_real_timers_drive_a_tiny_session(server: FakeBotServer, tmp_path: Path) -> None:
     library = tmp_path / "tiny"
     library.mkdir()
     (library / "tiny-test.yaml").write_text(TINY_ROUTINE, encoding="utf-8")
@@ -146,11 +146,16 @@ async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_p
         server.press(55, offer.message_id or 0, "pb:tiny-test:-1:s:0")
         await server.wait_for("sendMessage", chat_id=55, count=2)
         scheduler = bot.services.sessions.scheduler
-        assert isinstance(scheduler, JobQueueScheduler)
-        assert bot.app.job_queue is not None
+        assert isinstance(scheduler, LoopScheduler)
+        loop = asyncio.get_running_loop()
         counts = []
-        for _ in range(20):  # never two jobs for one session
-            counts.append(len(bot.app.job_queue.get_jobs_by_name(job_name(55))))
+        for _ in range(20):  # never two timers armed for one session (the loop's own heap)
+            armed = [
+                h
+                for h in loop._scheduled  # type: ignore[attr-defined]
+                if not h.cancelled() and getattr(h._callback, "__self__", None) is scheduler
+            ]
+            counts.append(len(armed))
             await asyncio.sleep(0.05)
         assert max(counts) == 1
         done = await server.wait_for("sendMessage", chat_id=55, text="✅", within=10)
@@ -164,7 +169,7 @@ async def test_real_job_queue_drives_a_tiny_session(server: FakeBotServer, tmp_p
         assert len(sent_at) == len(sends)
         assert all(b - a >= 0.95 for a, b in itertools.pairwise(sent_at))
         assert done[0].at - sends[0] < 9
-        assert not bot.app.job_queue.get_jobs_by_name(job_name(55))
+        assert 55 not in scheduler.pending()
 
 
 def _env(tmp_path: Path, library: Path, token: str) -> dict[str, str]:
