@@ -14,7 +14,7 @@ import hashlib
 import json
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from weakref import WeakKeyDictionary
 
 from telegram import InlineKeyboardMarkup, Message
@@ -45,28 +45,74 @@ def picture_key(routine: Routine, index: int, length: str, conditions: Sequence[
     return "pic:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
-class StepPictures:
-    """Sends step pictures: rendered once per key, uploaded once per key."""
+class _Pictures:
+    """Pictures drawn once per key (off the event loop, kept in a small LRU) and uploaded once per
+    key (Telegram's file_id kept in the media table), then sent by file_id."""
+
+    what = "picture"  # for the log line when a stored file_id is refused
 
     def __init__(self, sender: Sender, media: MediaRepository) -> None:
         self.sender = sender
         self.media = media
         self._rendered: OrderedDict[str, bytes] = OrderedDict()
 
-    async def png(self, routine: Routine, index: int, key: str) -> bytes | None:
-        """The PNG of step `index` (None when the step has no place on the body map)."""
+    async def _png(self, key: str, render: Callable[[], bytes]) -> bytes | None:
+        """The PNG of `key`, drawn by `render` the first time; None when it raises NoPicture."""
         found = self._rendered.get(key)
         if found is not None:
             self._rendered.move_to_end(key)
             return found
         try:
-            data = await asyncio.to_thread(render_step_picture, routine, index)
+            data = await asyncio.to_thread(render)
         except NoPicture:
             return None
         self._rendered[key] = data
         if len(self._rendered) > RENDERED_KEEP:
             self._rendered.popitem(last=False)
         return data
+
+    async def _send(
+        self,
+        chat_id: int,
+        key: str,
+        render: Callable[[], bytes],
+        caption: str,
+        keyboard: InlineKeyboardMarkup | None = None,
+        notify: bool = True,
+    ) -> Message | None:
+        """Send the picture of `key` by its stored file_id, or upload it (and store the new
+        file_id); None when there is no picture or the send failed."""
+        bot = self.sender.bot
+
+        def send(photo: str | bytes) -> Awaitable[Message]:
+            return bot.send_photo(
+                chat_id,
+                photo=photo,
+                caption=caption,
+                reply_markup=keyboard,
+                disable_notification=not notify,
+            )
+
+        file_id = self.media.get(key)
+        if file_id is not None:
+            try:
+                return await self.sender.call(
+                    chat_id, "sendPhoto", lambda: send(file_id), reraise=(BadRequest,)
+                )
+            except BadRequest:
+                log.info("stored %s file_id refused; uploading it again", self.what)
+                self.media.forget(key)
+        data = await self._png(key, render)
+        if data is None:
+            return None
+        message = await self.sender.call(chat_id, "sendPhoto", lambda: send(data))
+        if message is not None and message.photo:
+            self.media.put(key, message.photo[-1].file_id)
+        return message
+
+
+class StepPictures(_Pictures):
+    """Sends step pictures: rendered once per key, uploaded once per key."""
 
     async def send(
         self,
@@ -85,42 +131,14 @@ class StepPictures:
         if not 0 <= index < len(routine.steps) or routine.steps[index].where is None:
             return None
         key = picture_key(routine, index, length, conditions)
-        bot = self.sender.bot
-        file_id = self.media.get(key)
-        if file_id is not None:
-            try:
-                return await self.sender.call(
-                    chat_id,
-                    "sendPhoto",
-                    lambda: bot.send_photo(
-                        chat_id,
-                        photo=file_id,
-                        caption=caption,
-                        reply_markup=keyboard,
-                        disable_notification=not notify,
-                    ),
-                    reraise=(BadRequest,),
-                )
-            except BadRequest:
-                log.info("stored picture file_id refused; uploading the picture again")
-                self.media.forget(key)
-        data = await self.png(routine, index, key)
-        if data is None:
-            return None
-        message = await self.sender.call(
+        return await self._send(
             chat_id,
-            "sendPhoto",
-            lambda: bot.send_photo(
-                chat_id,
-                photo=data,
-                caption=caption,
-                reply_markup=keyboard,
-                disable_notification=not notify,
-            ),
+            key,
+            lambda: render_step_picture(routine, index),
+            caption,
+            keyboard,
+            notify,
         )
-        if message is not None and message.photo:
-            self.media.put(key, message.photo[-1].file_id)
-        return message
 
 
 def card_picture_key(routine: Routine) -> str:
@@ -134,58 +152,22 @@ def card_picture_key(routine: Routine) -> str:
     return "card:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 
-class CardPictures:
+class CardPictures(_Pictures):
     """The picture above a routine card: every step numbered as on the card. Rendered and
     uploaded once per key; which chat message shows which card's picture is remembered (in
     memory) so that leaving the card takes its picture away."""
 
-    def __init__(self, sender: Sender, media: MediaRepository) -> None:
-        self.sender = sender
-        self.media = media
-        self._rendered: OrderedDict[str, bytes] = OrderedDict()
-        self._shown: OrderedDict[tuple[int, int], int] = OrderedDict()  # card -> its picture
+    what = "card picture"
 
-    async def png(self, routine: Routine, key: str) -> bytes | None:
-        """The PNG of the routine (None when no step has a place on the body map)."""
-        found = self._rendered.get(key)
-        if found is not None:
-            self._rendered.move_to_end(key)
-            return found
-        try:
-            data = await asyncio.to_thread(render_routine_picture, routine)
-        except NoPicture:
-            return None
-        self._rendered[key] = data
-        if len(self._rendered) > RENDERED_KEEP:
-            self._rendered.popitem(last=False)
-        return data
+    def __init__(self, sender: Sender, media: MediaRepository) -> None:
+        super().__init__(sender, media)
+        self._shown: OrderedDict[tuple[int, int], int] = OrderedDict()  # card -> its picture
 
     async def send(self, chat_id: int, routine: Routine, caption: str) -> Message | None:
         """Send the routine's picture with a short HTML caption; None when it has none or the
         send failed (the card then goes on without it)."""
         key = card_picture_key(routine)
-        bot = self.sender.bot
-        file_id = self.media.get(key)
-        if file_id is not None:
-            try:
-                return await self.sender.call(
-                    chat_id,
-                    "sendPhoto",
-                    lambda: bot.send_photo(chat_id, photo=file_id, caption=caption),
-                    reraise=(BadRequest,),
-                )
-            except BadRequest:
-                log.info("stored card picture file_id refused; uploading the picture again")
-                self.media.forget(key)
-        data = await self.png(routine, key)
-        if data is None:
-            return None
-        message = await self.sender.call(
-            chat_id, "sendPhoto", lambda: bot.send_photo(chat_id, photo=data, caption=caption)
-        )
-        if message is not None and message.photo:
-            self.media.put(key, message.photo[-1].file_id)
-        return message
+        return await self._send(chat_id, key, lambda: render_routine_picture(routine), caption)
 
     def shown(self, chat_id: int, card_message_id: int, picture_message_id: int) -> None:
         """Remember that this card message has this picture above it."""
