@@ -17,12 +17,13 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete as sql_delete
 from sqlalchemy import (
+    Select,
     func,
     select,
     update,
 )
+from sqlalchemy import delete as sql_delete
 from sqlalchemy.orm import Session as DbSession
 
 from guide_bot.reminders.rows import (
@@ -45,6 +46,19 @@ from guide_bot.reminders.rules import (
 )
 
 __all__ = ["ReminderRepository", "StoredReminder", "days_to_mask", "mask_to_days"]
+
+
+def _due(now: datetime) -> Select[ReminderRow]:
+    """The reminders due at `now` (not paused, not blocked), in the order they fell due."""
+    return (
+        select(ReminderRow)
+        .where(
+            ReminderRow.paused.is_(False),
+            ReminderRow.blocked.is_(False),
+            ReminderRow.due_utc <= now,
+        )
+        .order_by(ReminderRow.due_utc, ReminderRow.id)
+    )
 
 
 class ReminderRepository:
@@ -226,16 +240,7 @@ class ReminderRepository:
         """The oldest due reminder not in `skip` (those already on their way) and its decision;
         nothing is stored: `store_claim` does that, right before the send."""
         with self._sessions() as s:
-            query = (
-                select(ReminderRow)
-                .where(
-                    ReminderRow.paused.is_(False),
-                    ReminderRow.blocked.is_(False),
-                    ReminderRow.due_utc <= now,
-                )
-                .order_by(ReminderRow.due_utc, ReminderRow.id)
-                .limit(1)
-            )
+            query = _due(now).limit(1)
             if skip:
                 query = query.where(ReminderRow.id.not_in(list(skip)))
             row = s.scalars(query).first()
@@ -286,13 +291,7 @@ class ReminderRepository:
         claimed: list[tuple[StoredReminder, Dispatch]] = []
         with self._sessions() as s, s.begin():
             rows: Sequence[ReminderRow] = s.scalars(
-                select(ReminderRow)
-                .where(
-                    ReminderRow.paused.is_(False),
-                    ReminderRow.blocked.is_(False),
-                    ReminderRow.due_utc <= now,
-                )
-                .order_by(ReminderRow.due_utc, ReminderRow.id)
+                _due(now)
                 .limit(limit)
                 # PostgreSQL: rows another process is claiming are left to it, never sent twice
                 # (SQLite has one writer at a time and ignores this).
