@@ -437,25 +437,9 @@ class ChatPresenter:
         """The step message as the caption of where the step works (one sendPhoto), the first
         time the step is shown; False (send the text) when there is no picture or it is too long.
         """
-        key = f"picture:{step}"
-        if self.pictures is None or key in live.notes or len(text) > CAPTION_LIMIT:
+        if f"picture:{step}" in live.notes or len(text) > CAPTION_LIMIT:
             return False
-        live.notes.append(key)
-        inputs = live.record.plan
-        message = await self.pictures.send(
-            live.chat_id,
-            live.routine,
-            step - 1,
-            text,
-            length=str(inputs.get("length", "standard")),
-            conditions=[str(name) for name in inputs.get("conditions") or []],
-            keyboard=self.controls(live),
-        )
-        if message is None:
-            return False
-        self._new_controls(live, message)
-        live.last_send_at = now
-        return True
+        return await self.send_picture(live, step, text, now, notify=True) is not None
 
     async def _speech_failed(self, live: LiveSession) -> None:
         live.record.speech_failed = True
