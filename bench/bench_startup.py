@@ -16,7 +16,11 @@ load changes far less than the wall time).
 
 With `--database postgres` the database is a throwaway PostgreSQL cluster (Debian's server
 binaries, started as the tests start theirs: tests/pg.py), a fresh database per run, and the bot
-gets it as GUIDE_BOT_DATABASE_URL. `--profile FILE` runs the bot under cProfile (the last run's
+gets it as GUIDE_BOT_DATABASE_URL. On PostgreSQL the leadership row (`leader_beats`) is left as
+the previous bot left it: `--previous stopped` (the default; a restart or a deploy: it cleared
+its heartbeat, so the new bot leads at once) or `--previous killed` (kill -9: its last heartbeat
+is the moment it stopped, so the new bot waits out the rest of the 3 s leadership grace).
+`--profile FILE` runs the bot under cProfile (the last run's
 statistics are written to FILE when the bot stops; the figure then includes cProfile's cost).
 """
 
@@ -59,6 +63,8 @@ from guide_bot.reminders.rows import ReminderRow, days_to_mask
 from guide_bot.reminders.rules import ReminderRule, next_fire
 from guide_bot.sessions.plans import build_plan
 from guide_bot.storage.base import make_engine
+from guide_bot.storage.leader_beats import LeaderBeatRow
+from guide_bot.storage.leadership import leadership_name
 from guide_bot.storage.sessions import StoredSessionRow
 from guide_bot.storage.users import UserRow, UserSettings
 
@@ -158,7 +164,12 @@ def user_rows(chats: range, now: datetime) -> list[dict[str, Any]]:
 
 
 async def prepare(
-    server: LeanServer, folder: Path, reminders: int, sessions: int, database_url: str | None
+    server: LeanServer,
+    folder: Path,
+    reminders: int,
+    sessions: int,
+    database_url: str | None,
+    previous: str = "stopped",
 ) -> float:
     """Fill a fresh database; returns the time the 'previous bot' stopped (epoch s)."""
     settings = settings_for(server, folder, shipped_library_dir())
@@ -174,6 +185,10 @@ async def prepare(
     with engine.begin() as db:
         db.execute(insert(UserRow), user_rows(chats, now))
         db.execute(insert(StoredSessionRow), rows)
+        if engine.dialect.name == "postgresql":  # what the previous leader left behind
+            beat = None if previous == "stopped" else datetime.fromtimestamp(stopped_at, UTC)
+            name = leadership_name(TOKEN)
+            db.execute(insert(LeaderBeatRow), [{"name": name, "holder": "bench", "beat_at": beat}])
     engine.dispose()
     return stopped_at
 
@@ -190,13 +205,14 @@ async def one_run(
     sessions: int,
     cluster: PgCluster | None = None,
     profile: Path | None = None,
+    previous: str = "stopped",
 ) -> dict[str, float]:
     """Prepare, launch `guide-bot run`, wait for the /help answer; returns the figures."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         database = cluster.new_database() if cluster is not None else None
         database_url = cluster.url(database) if cluster is not None and database else None
-        stopped_at = await prepare(server, folder, reminders, sessions, database_url)
+        stopped_at = await prepare(server, folder, reminders, sessions, database_url, previous)
         server.reset()
         env = {
             **os.environ,
@@ -281,13 +297,18 @@ def database_cluster(kind: str) -> Any:
 
 
 async def main_async(
-    reminders: int, sessions: int, runs: int, database: str, profile: Path | None
+    reminders: int,
+    sessions: int,
+    runs: int,
+    database: str,
+    profile: Path | None,
+    previous: str = "stopped",
 ) -> None:
     """Run and print the medians."""
     results = []
     with lean_server() as server, database_cluster(database) as cluster:
         for run in range(runs):
-            result = await one_run(server, reminders, sessions, cluster, profile)
+            result = await one_run(server, reminders, sessions, cluster, profile, previous)
             results.append(result)
             print(
                 f"  run {run + 1}/{runs}: /help answered {result['startup_s']:.2f} s after launch"
@@ -297,7 +318,8 @@ async def main_async(
                 flush=True,
             )
     print()
-    print(f"Start-up on {database} (median of {runs} runs) - {machine()}")
+    how = f", previous bot {previous}" if database == "postgres" else ""
+    print(f"Start-up on {database}{how} (median of {runs} runs) - {machine()}")
     rows = [
         [
             f"{reminders:,}",
@@ -334,13 +356,19 @@ def main() -> None:
         default="sqlite",
         help="where the bot stores its data (postgres: a throwaway local cluster)",
     )
+    parser.add_argument(
+        "--previous",
+        choices=("stopped", "killed"),
+        default="stopped",
+        help="PostgreSQL: how the previous leader ended (its heartbeat cleared, or left)",
+    )
     parser.add_argument("--profile", type=Path, default=None, help="cProfile output of the bot")
     args = parser.parse_args()
     quiet_logs()
     reminders = args.reminders or (10_000 if args.quick else 100_000)
     sessions = args.sessions or (1_000 if args.quick else 10_000)
     runs = args.runs or (1 if args.quick else 3)
-    asyncio.run(main_async(reminders, sessions, runs, args.database, args.profile))
+    asyncio.run(main_async(reminders, sessions, runs, args.database, args.profile, args.previous))
 
 
 if __name__ == "__main__":

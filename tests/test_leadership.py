@@ -18,6 +18,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from guide_bot.storage.base import make_engine
 from guide_bot.storage.leadership import (
     FileLeadership,
     PostgresLeadership,
@@ -26,6 +27,8 @@ from guide_bot.storage.leadership import (
     lock_key,
     make_leadership,
 )
+from guide_bot.storage.schema import create_or_migrate
+from guide_bot.storage.user_data import load_all_tables
 
 WORKER = Path(__file__).with_name("leadership_worker.py")
 
@@ -55,7 +58,23 @@ def wait_for(predicate: object, timeout: float) -> None:
 
 
 @pytest.fixture
-def workers(pg_url: str, tmp_path: Path) -> Iterator[list[Worker]]:
+def beats_url(pg_url: str) -> str:
+    """A fresh PostgreSQL database at the newest schema (with `leader_beats`), as `guide-bot run`
+    leaves it before it waits to lead."""
+    load_all_tables()
+    engine = make_engine(pg_url)
+    create_or_migrate(engine)
+    engine.dispose()
+    return pg_url
+
+
+def libpq(url: str) -> str:
+    return url.replace("postgresql+psycopg", "postgresql")
+
+
+@pytest.fixture
+def workers(beats_url: str, tmp_path: Path) -> Iterator[list[Worker]]:
+    pg_url = beats_url
     started: list[Worker] = []
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     for n in range(3):
@@ -84,8 +103,9 @@ def heartbeats(path: Path) -> list[tuple[int, float]]:
 
 
 def test_a_standby_takes_over_after_kill_and_a_cut_leader_stops(
-    workers: list[Worker], pg_cluster: object, pg_url: str, tmp_path: Path
+    workers: list[Worker], pg_cluster: object, beats_url: str, tmp_path: Path
 ) -> None:
+    pg_url = beats_url
     wait_for(lambda: len(leaders(workers)) == 1, timeout=20)
     time.sleep(0.5)
     assert len(leaders(workers)) == 1  # exactly one leads; the others wait
@@ -169,9 +189,9 @@ async def test_an_unreachable_database_is_waited_for_not_led(pg_url: str) -> Non
     assert not leadership.check()
 
 
-async def test_a_leader_on_a_live_connection_keeps_leading_and_releases(pg_url: str) -> None:
-    one = PostgresLeadership(pg_url, name="t", check_s=0.05, grace_s=0)
-    two = PostgresLeadership(pg_url, name="t", poll_s=0.05, grace_s=0)
+async def test_a_leader_on_a_live_connection_keeps_leading_and_releases(beats_url: str) -> None:
+    one = PostgresLeadership(beats_url, name="t", check_s=0.05, grace_s=0)
+    two = PostgresLeadership(beats_url, name="t", poll_s=0.05, grace_s=0)
     await one.wait_until_leader()
     lost: list[bool] = []
 
@@ -189,3 +209,66 @@ async def test_a_leader_on_a_live_connection_keeps_leading_and_releases(pg_url: 
     assert lost == []  # released on purpose is not "lost"
     assert two.check()
     await two.release()
+
+
+def beat_of(url: str, name: str) -> tuple[str, object] | None:
+    with psycopg.connect(libpq(url), autocommit=True) as db:
+        row = db.execute("SELECT holder, beat_at FROM leader_beats WHERE name = %s", (name,))
+        found = row.fetchone()
+        return None if found is None else (found[0], found[1])
+
+
+async def test_after_a_clean_stop_the_next_leader_leads_at_once(beats_url: str) -> None:
+    """The leader's probes are heartbeats; a clean stop clears its heartbeat before it lets the
+    lock go, so the standby has nothing to wait for (a restart or deploy costs no grace)."""
+    one = PostgresLeadership(beats_url, name="b", check_s=0.05, grace_s=30)
+    assert beat_of(beats_url, "b") is None
+    first_wait = asyncio.create_task(one.wait_until_leader())
+    await asyncio.sleep(0.3)
+    assert not first_wait.done()  # no heartbeat on record: the whole grace
+    first_wait.cancel()
+    await one.release()
+
+    one = PostgresLeadership(beats_url, name="b", check_s=0.05, grace_s=0)
+    await one.wait_until_leader()  # grace 0: leads, and writes its first heartbeat
+    holder, beat_at = beat_of(beats_url, "b")  # type: ignore[misc]
+    assert holder == one.holder
+    assert beat_at is not None
+
+    two = PostgresLeadership(beats_url, name="b", poll_s=0.05, grace_s=30)
+    waiting = asyncio.create_task(two.wait_until_leader())
+    await asyncio.sleep(0.2)
+    assert not waiting.done()  # the lock is held
+    await one.release()
+    assert beat_of(beats_url, "b") == (one.holder, None)
+    await asyncio.wait_for(waiting, 2)  # far less than the grace of 30 s
+    assert two.check()
+    await two.release()
+
+
+async def test_after_a_leader_vanishes_the_next_waits_out_its_last_heartbeat(
+    beats_url: str,
+) -> None:
+    """A leader whose session ends without a clean stop (killed, or cut off) may believe it
+    leads until its last heartbeat + grace: the next one waits exactly that, by the database's
+    clock, and no longer."""
+    one = PostgresLeadership(beats_url, name="v", grace_s=0)
+    await one.wait_until_leader()
+    pid = one.backend_pid
+    with psycopg.connect(libpq(beats_url), autocommit=True) as db:
+        db.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+    two = PostgresLeadership(beats_url, name="v", poll_s=0.05, grace_s=5)
+    two._conn = await two._connect()
+    locked = await two._conn.execute("SELECT pg_try_advisory_lock(%s)", (two.key,))
+    assert (await locked.fetchone()) == (True,)
+    wait_s = await two._wait_after_lock()
+    assert 3.5 < wait_s <= 5  # 5 s after a heartbeat written a moment ago
+    with psycopg.connect(libpq(beats_url), autocommit=True) as db:
+        db.execute("UPDATE leader_beats SET beat_at = now() - interval '4 seconds'")
+    assert 0.5 < await two._wait_after_lock() <= 1.0
+    with psycopg.connect(libpq(beats_url), autocommit=True) as db:
+        db.execute("UPDATE leader_beats SET beat_at = now() - interval '1 hour'")
+    assert await two._wait_after_lock() == 0  # long dead
+    await two.release()
+    await one.release()

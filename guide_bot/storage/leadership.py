@@ -12,9 +12,14 @@ lives exactly as long as that database session:
 - the leader loses its connection (cut, or `pg_terminate_backend`): `watch` probes it every
   `check_s` with `SELECT 1` (at most `timeout_s` each) and calls `on_lost` at once.
 
-A standby that gets the lock waits `grace_s` (default `check_s + timeout_s`) before it leads, so
-that a leader cut off from the database has noticed it and stopped first: two never lead at
-once. Takeover after a kill -9 therefore takes at most `poll_s + grace_s` (4 s by default).
+A leader cut off from the database goes on believing it leads until its next probe fails: at
+most `grace_s` (`check_s + timeout_s`) after its last good one. So each probe of the leader is
+a heartbeat, written with the database's own clock (`leader_beats`, storage/leader_beats.py),
+and a process that gets the lock waits until the last heartbeat + `grace_s` before it leads:
+two never lead at once. A leader that stops cleanly clears its heartbeat before it lets the lock
+go, so the next one leads at once (a restart or a deploy costs no wait). With no heartbeat on
+record (the first start, or a leader of a version before the heartbeat) the wait is the whole
+`grace_s`. Takeover after a kill -9 therefore takes at most `poll_s + grace_s` (4 s by default).
 
 On SQLite there is one process by design (one file, one writer): `FileLeadership` takes an
 exclusive `flock` on a file beside the database, so a second process on the same file waits
@@ -29,6 +34,7 @@ import fcntl
 import hashlib
 import logging
 import os
+import socket
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -91,6 +97,19 @@ def make_leadership(database_url: str, name: str = DEFAULT_NAME) -> Leadership:
     return SoleLeadership()
 
 
+# The heartbeat: the database's clock, so that no two hosts' clocks are compared.
+_BEAT = (
+    "INSERT INTO leader_beats (name, holder, beat_at) VALUES (%s, %s, now())"
+    " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, beat_at = excluded.beat_at"
+)
+# Seconds until the last heartbeat + grace; NULL beat (a clean stop): 0; no row: no answer.
+_WAIT = (
+    "SELECT COALESCE(GREATEST(0, EXTRACT(EPOCH FROM beat_at - now())::float8 + %s), 0)"
+    " FROM leader_beats WHERE name = %s"
+)
+_LET_GO = "UPDATE leader_beats SET beat_at = NULL WHERE name = %s AND holder = %s"
+
+
 def _psycopg_error() -> type[Exception]:
     import psycopg
 
@@ -118,7 +137,9 @@ class PostgresLeadership:
         server_keepalive_s: int = 4,
     ) -> None:
         self._conninfo = libpq_conninfo(database_url)
+        self.name = name
         self.key = lock_key(name)
+        self.holder = f"{socket.gethostname()}:{os.getpid()}"[:200]
         self.poll_s, self.check_s, self.timeout_s = poll_s, check_s, timeout_s
         self.grace_s = check_s + timeout_s if grace_s is None else grace_s
         self._server_keepalive_s = max(2, server_keepalive_s)
@@ -172,8 +193,9 @@ class PostgresLeadership:
                 log.warning("leadership: database not reachable (%s); trying again", type(error))
                 await self._close()
             await asyncio.sleep(self.poll_s)
-        log.info("leadership: lock taken; leading in %.1f s", self.grace_s)
-        await asyncio.sleep(self.grace_s)  # a leader cut off from the database stops meanwhile
+        wait_s = await self._wait_after_lock()
+        log.info("leadership: lock taken; leading in %.1f s", wait_s)
+        await asyncio.sleep(wait_s)  # a leader cut off from the database stops meanwhile
         if not await self._probe():
             await self._close()
             await self.wait_until_leader()
@@ -181,12 +203,32 @@ class PostgresLeadership:
         self._leader = True
         log.info("leadership: this process leads")
 
+    async def _wait_after_lock(self) -> float:
+        """How long the last leader could still believe it leads: until its last heartbeat +
+        `grace_s`; nothing after a clean stop; the whole `grace_s` when no heartbeat is known
+        or it cannot be read."""
+        conn = self._conn
+        if conn is None or conn.closed:
+            return self.grace_s
+        try:
+            cursor = await asyncio.wait_for(
+                conn.execute(_WAIT, (self.grace_s, self.name)), self.timeout_s
+            )
+            row = await cursor.fetchone()
+        except (OSError, TimeoutError, _psycopg_error()) as error:
+            log.warning("leadership: last heartbeat not read (%s); waiting it all", type(error))
+            return self.grace_s
+        if row is None or not isinstance(row[0], float):
+            return self.grace_s
+        return min(self.grace_s, max(0.0, row[0]))
+
     async def _probe(self) -> bool:
+        """Whether the connection still works; each good probe is this process's heartbeat."""
         conn = self._conn
         if conn is None or conn.closed:
             return False
         try:
-            await asyncio.wait_for(conn.execute("SELECT 1"), self.timeout_s)
+            await asyncio.wait_for(conn.execute(_BEAT, (self.name, self.holder)), self.timeout_s)
         except (OSError, TimeoutError, _psycopg_error()):
             return False
         self._last_ok = time.monotonic()
@@ -210,7 +252,14 @@ class PostgresLeadership:
                 return
 
     async def release(self) -> None:
-        self._leader = False
+        leading, self._leader = self._leader, False
+        conn = self._conn
+        if leading and conn is not None and not conn.closed:
+            # A clean stop: the next leader need not wait for this one to notice anything.
+            with contextlib.suppress(OSError, TimeoutError, _psycopg_error()):
+                await asyncio.wait_for(
+                    conn.execute(_LET_GO, (self.name, self.holder)), self.timeout_s
+                )
         await self._close()
 
     async def _close(self) -> None:

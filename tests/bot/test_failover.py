@@ -181,3 +181,40 @@ async def test_kill_the_leader_mid_session_and_the_standby_goes_on(
                 process.proc.send_signal(signal.SIGTERM)
                 await asyncio.wait_for(process.proc.wait(), 30)
                 await process.reader
+
+
+async def test_a_clean_stop_hands_over_at_once(
+    server: FakeBotServer, tmp_path: Path, test_library: Path, pg_url: str
+) -> None:
+    """SIGTERM to the leader (systemctl stop, a deploy): it stores every session, clears its
+    heartbeat and lets the lock go, and the standby leads with no grace to wait out; the session
+    goes on."""
+    seed_user(pg_url)
+    (test_library / "failover-test.yaml").write_text(ROUTINE, encoding="utf-8")
+    first = await start(server, tmp_path, test_library, pg_url, "a")
+    second: Process | None = None
+    try:
+        await first.wait_said(LEADS, within=30)
+        second = await start(server, tmp_path, test_library, pg_url, "b")
+        await second.wait_said(WAITS, within=30)
+
+        server.send_text(CHAT, "/session failover-test")
+        offer = (await server.wait_for("sendMessage", chat_id=CHAT, text="hurt right now"))[-1]
+        server.press(CHAT, offer.message_id or 0, button_data(offer, "4"))
+        await server.wait_for("sendMessage", chat_id=CHAT, text="Step 1 of 2", within=15)
+
+        first.proc.send_signal(signal.SIGTERM)
+        assert await asyncio.wait_for(first.proc.wait(), 30) == 0
+        await second.wait_said(LEADS, within=10)
+        assert second.said_at("lock taken; leading in 0.0 s") is not None  # no grace waited
+
+        await server.wait_for("sendMessage", chat_id=CHAT, text="Breathe out slowly.", within=20)
+        await server.wait_for("sendMessage", chat_id=CHAT, text="Step 2 of 2", within=20)
+        texts = [c.text for c in server.sent(CHAT)]
+        assert not any("was paused" in t for t in texts)
+    finally:
+        for process in (first, second):
+            if process is not None and process.proc.returncode is None:
+                process.proc.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(process.proc.wait(), 30)
+                await process.reader

@@ -30,7 +30,7 @@ from guide_bot.storage.user_data import load_all_tables
 from guide_bot.storage.users import UserRepository, UserSettings
 
 NOW = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
-ALL_REVISIONS = ["0001", "0002", "0003", "0004"]
+ALL_REVISIONS = ["0001", "0002", "0003", "0004", "0005"]
 
 
 @pytest.fixture
@@ -147,7 +147,7 @@ def test_the_users_language_gets_its_own_column_and_keeps_the_accent(empty: Engi
                 " VALUES (1, 1, '2026-01-01 00:00:00', 'voice', 'en-gb', false, true)"
             )
         )
-    assert create_or_migrate(empty) == ["0003", "0004"]
+    assert create_or_migrate(empty) == ["0003", "0004", "0005"]
     assert differences(empty) == []
     users = UserRepository(make_sessionmaker(empty))
     user = users.get(1)
@@ -187,7 +187,7 @@ def test_the_step_view_column_is_added_to_stored_sessions_and_removed_again(
         names = ", ".join(row)
         db.execute(text(f"INSERT INTO active_sessions ({names}) VALUES (:{', :'.join(row)})"), row)
     assert "step_view" not in {c["name"] for c in inspect(empty).get_columns("active_sessions")}
-    assert create_or_migrate(empty) == ["0004"]
+    assert create_or_migrate(empty) == ["0004", "0005"]
     assert differences(empty) == []
     with empty.connect() as connection:
         assert connection.execute(text("SELECT step_view, version FROM active_sessions")).one() == (
