@@ -25,6 +25,7 @@ from guide_bot.library.messages import (
 from guide_bot.library.plain_data import is_under, plain_data
 from guide_bot.library.translations import Translations, load_translations
 from guide_bot.library.yaml_source import RoutineYamlError, parse_yaml
+from guide_bot.paths import is_shipped
 
 __all__ = [
     "ROUTINE_SUFFIXES",
@@ -51,11 +52,12 @@ class LoadResult:
 
 
 def parse_routine(
-    text: str, *, file: str, expected_id: str | None = None
+    text: str, *, file: str, expected_id: str | None = None, shipped: bool = False
 ) -> tuple[Routine | None, list[Issue]]:
-    """Validate routine YAML text; `expected_id` is the id its file name demands."""
+    """Validate routine YAML text; `expected_id` is the id its file name demands; `shipped`: a
+    file of the package's own library (read with the fast parser, yaml_source.py)."""
     try:
-        data = parse_yaml(text)
+        data = parse_yaml(text, shipped=shipped)
     except RoutineYamlError as exc:
         return None, [Issue(file=file, field="(yaml)", message=str(exc))]
     if data is None:
@@ -147,7 +149,9 @@ def load_routines(paths: Iterable[Path]) -> LoadResult:
             )
             continue
         try:
-            routine, problems = parse_routine(text, file=name, expected_id=path.stem)
+            routine, problems = parse_routine(
+                text, file=name, expected_id=path.stem, shipped=is_shipped(path)
+            )
         except Exception as exc:  # a last guard: one bad file must never stop the bot starting
             log.error("routine file %s: unexpected %s while checking it", name, type(exc).__name__)
             problems = [

@@ -23,6 +23,7 @@ from guide_bot.library.issues import Issue
 from guide_bot.library.messages import describe, issues_from_validation
 from guide_bot.library.plain_data import plain_data
 from guide_bot.library.yaml_source import RoutineYamlError, parse_yaml
+from guide_bot.paths import is_shipped
 
 __all__ = [
     "TRANSLATIONS_DIR",
@@ -224,12 +225,13 @@ class _Mirror:
 
 
 def parse_translation(
-    text: str, source: Routine, *, file: str
+    text: str, source: Routine, *, file: str, shipped: bool = False
 ) -> tuple[Routine | None, list[Issue]]:
     """The routine `source` with the words of translation `text`, or the reasons it does not
-    mirror the source (each naming the file, the step and the field)."""
+    mirror the source (each naming the file, the step and the field); `shipped` as in
+    loader.parse_routine."""
     try:
-        data = parse_yaml(text)
+        data = parse_yaml(text, shipped=shipped)
     except RoutineYamlError as exc:
         return None, [Issue(file=file, field="(yaml)", message=str(exc))]
     if not isinstance(data, Mapping):
@@ -277,7 +279,9 @@ def load_translations(
             except (OSError, UnicodeDecodeError) as exc:
                 issues.append(Issue(file=str(where), field="(file)", message=f"cannot read: {exc}"))
                 continue
-            translated, problems = parse_translation(text, routines[routine_id], file=str(where))
+            translated, problems = parse_translation(
+                text, routines[routine_id], file=str(where), shipped=is_shipped(where)
+            )
             issues.extend(problems)
             if translated is not None:
                 by_language.setdefault(code, {})[routine_id] = translated
