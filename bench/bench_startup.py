@@ -16,10 +16,19 @@ load changes far less than the wall time).
 
 With `--database postgres` the database is a throwaway PostgreSQL cluster (Debian's server
 binaries, started as the tests start theirs: tests/pg.py), a fresh database per run, and the bot
-gets it as GUIDE_BOT_DATABASE_URL. On PostgreSQL the leadership row (`leader_beats`) is left as
-the previous bot left it: `--previous stopped` (the default; a restart or a deploy: it cleared
-its heartbeat, so the new bot leads at once) or `--previous killed` (kill -9: its last heartbeat
-is the moment it stopped, so the new bot waits out the rest of the 3 s leadership grace).
+gets it as GUIDE_BOT_DATABASE_URL.
+
+`--previous` says what the previous bot left behind, as `guide-bot run` leaves it:
+- `stopped` (the default; a restart or a deploy): each session's step view (the id of its step
+  message, so the restart edits it; telegram/step_view.py), the file_ids of the step pictures it
+  had sent (media table), and on PostgreSQL its leadership heartbeat cleared (the new bot leads at
+  once);
+- `killed` (kill -9): the same, but its last heartbeat is the moment it stopped, so on PostgreSQL
+  the new bot waits out the rest of the 3 s leadership grace;
+- `none`: sessions without step views and no picture ids or heartbeat (a database from before
+  those were stored: every session's next refresh sends a new step message, pictures are drawn
+  and uploaded, and PostgreSQL waits the whole grace). The figures before 7 December were taken
+  this way.
 `--profile FILE` runs the bot under cProfile (the last run's
 statistics are written to FILE when the bot stops; the figure then includes cProfile's cost).
 """
@@ -65,8 +74,10 @@ from guide_bot.sessions.plans import build_plan
 from guide_bot.storage.base import make_engine
 from guide_bot.storage.leader_beats import LeaderBeatRow
 from guide_bot.storage.leadership import leadership_name
+from guide_bot.storage.media import MediaFileRow
 from guide_bot.storage.sessions import StoredSessionRow
 from guide_bot.storage.users import UserRow, UserSettings
+from guide_bot.telegram.pictures import picture_key
 
 HELP_CHAT = 999_999_999
 FIRST_SESSION_CHAT = 30_000_000
@@ -107,8 +118,11 @@ def reminder_rows(count: int, now: datetime) -> list[dict[str, Any]]:
     return rows
 
 
-async def session_rows(settings: Any, count: int, stopped_at: float) -> list[dict[str, Any]]:
-    """`count` sessions in progress as a bot stopped at `stopped_at` left them."""
+async def session_rows(
+    settings: Any, count: int, stopped_at: float, previous: str = "stopped"
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """`count` sessions in progress as a bot stopped at `stopped_at` left them, and the media
+    rows of the step pictures it had sent (none with `previous` "none")."""
     routines = sorted(load_routines([settings.library]).routines.values(), key=lambda r: r.id)
     plans = [
         await build_plan(r, UserSettings(mode="text"), speech=None, defaults=settings, now=0.0)
@@ -127,6 +141,18 @@ async def session_rows(settings: Any, count: int, stopped_at: float) -> list[dic
         if i % 10 == 0:
             session.pause(stopped_at)
         chat = FIRST_SESSION_CHAT + i
+        step = session.position(stopped_at).step
+        view = None
+        if previous != "none":  # what the chat shows: the step message, edited from here on
+            shown = step or 1
+            view = {
+                "message_id": 1_000_000 + i,
+                "step": shown,
+                "caption": routines[which].steps[shown - 1].where is not None,
+                "early": step is None,
+                "latest": "",
+                "said": [],
+            }
         rows.append(
             {
                 "chat_id": chat,
@@ -142,9 +168,18 @@ async def session_rows(settings: Any, count: int, stopped_at: float) -> list[dic
                 "speech_failed": False,
                 "started_at": datetime.fromtimestamp(started, UTC),
                 "updated_at": stopped,
+                "step_view": view,
             }
         )
-    return rows
+    media = []
+    if previous != "none":  # every step picture was sent once before and is kept by file_id
+        for which, routine in enumerate(routines):
+            length = str(plans[which].inputs.get("length", "standard"))
+            for index, shown in enumerate(routine.steps):
+                if shown.where is not None:
+                    key = picture_key(routine, index, length, [])
+                    media.append({"audio_key": key, "file_id": f"bench-picture-{len(media)}"})
+    return rows, media
 
 
 def user_rows(chats: range, now: datetime) -> list[dict[str, Any]]:
@@ -180,12 +215,14 @@ async def prepare(
     with engine.begin() as db:
         db.execute(insert(ReminderRow), reminder_rows(reminders, now))
     stopped_at = time.time()
-    rows = await session_rows(settings, sessions, stopped_at)
+    rows, media = await session_rows(settings, sessions, stopped_at, previous)
     chats = range(FIRST_SESSION_CHAT, FIRST_SESSION_CHAT + sessions)
     with engine.begin() as db:
         db.execute(insert(UserRow), user_rows(chats, now))
         db.execute(insert(StoredSessionRow), rows)
-        if engine.dialect.name == "postgresql":  # what the previous leader left behind
+        if media:
+            db.execute(insert(MediaFileRow), media)
+        if engine.dialect.name == "postgresql" and previous != "none":  # the last leader's beat
             beat = None if previous == "stopped" else datetime.fromtimestamp(stopped_at, UTC)
             name = leadership_name(TOKEN)
             db.execute(insert(LeaderBeatRow), [{"name": name, "holder": "bench", "beat_at": beat}])
@@ -318,7 +355,7 @@ async def main_async(
                 flush=True,
             )
     print()
-    how = f", previous bot {previous}" if database == "postgres" else ""
+    how = f", previous bot {previous}"
     print(f"Start-up on {database}{how} (median of {runs} runs) - {machine()}")
     rows = [
         [
@@ -358,9 +395,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--previous",
-        choices=("stopped", "killed"),
+        choices=("stopped", "killed", "none"),
         default="stopped",
-        help="PostgreSQL: how the previous leader ended (its heartbeat cleared, or left)",
+        help="what the previous bot left: stopped cleanly, killed, or none (older database)",
     )
     parser.add_argument("--profile", type=Path, default=None, help="cProfile output of the bot")
     args = parser.parse_args()

@@ -21,7 +21,7 @@ from typing import Any
 from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 from telegram.constants import ParseMode
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import HTTPXRequest
 
@@ -189,7 +189,9 @@ async def _post_init(app: App) -> None:
 
         watch = asyncio.get_running_loop().create_task(leadership.watch(lost))
         app.bot_data["leadership_watch"] = watch
-    await set_command_menus(app.bot)
+    # The command menus are cosmetic and take one call per language: set in the background, so
+    # that polling (and the first answer after a restart) does not wait for them.
+    app.bot_data["menus"] = asyncio.get_running_loop().create_task(_set_menus(app))
     web: WebPlan | None = app.bot_data.get("web")
     if web is not None:
         for note in web.notes:
@@ -212,6 +214,15 @@ async def _post_init(app: App) -> None:
     gc.freeze()
 
 
+async def _set_menus(app: App) -> None:
+    """The command menus in every language; a failure is logged, the bot goes on without them
+    (/help lists every command)."""
+    try:
+        await set_command_menus(app.bot)
+    except TelegramError as error:
+        log.warning("command menus not set (%s); /help still lists them", type(error).__name__)
+
+
 async def _post_stop(app: App) -> None:
     services: Services = app.bot_data["services"]
     timers: LoopScheduler | None = app.bot_data.get("step_timers")
@@ -227,6 +238,9 @@ async def _post_shutdown(app: App) -> None:
     web: WebPlan | None = app.bot_data.get("web")
     if web is not None and web.speakers is not None:
         await web.speakers.close()
+    menus = app.bot_data.get("menus")
+    if menus is not None:
+        menus.cancel()
     leadership: Leadership | None = app.bot_data.get("leadership")
     watch = app.bot_data.get("leadership_watch")
     if watch is not None:
