@@ -8,13 +8,16 @@ since this test process has imported everything already.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 from click.testing import CliRunner
 
 from guide_bot.cli import COMMANDS, main
+from guide_bot.storage.schema import HEAD, head_revision
 
 HEAVY = ("matplotlib", "av", "numpy", "timezonefinder", "PIL")
 OTHER_COMMANDS = (
@@ -69,3 +72,26 @@ def test_an_unknown_command_is_still_refused_by_name() -> None:
     result = CliRunner().invoke(main, ["runn"])
     assert result.exit_code == 2
     assert "No such command 'runn'" in result.output
+
+
+def test_a_database_at_the_newest_revision_is_checked_without_alembic(
+    sqlite_migrated: Path, tmp_path: Path
+) -> None:
+    """Every start but the first after an upgrade: one query, and Alembic is never loaded."""
+    path = tmp_path / "db.sqlite3"
+    shutil.copyfile(sqlite_migrated, path)
+    probe = f"""
+import json, sys
+from guide_bot.storage.base import make_engine
+from guide_bot.storage.schema import create_or_migrate
+done = create_or_migrate(make_engine({f"sqlite:///{path}"!r}))
+print(json.dumps([done, "alembic" in sys.modules]))
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert json.loads(out.stdout) == [[], False]
+
+
+def test_the_known_head_is_alembics_head() -> None:
+    assert head_revision() == HEAD
