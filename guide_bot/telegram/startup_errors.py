@@ -89,18 +89,22 @@ async def check_bot_api(token: str, base_url: str | None, *, timeout_s: float = 
     that is no Bot API ends the start with one line instead of PTB's retry-loop traceback.
     """
     from telegram import Bot
-    from telegram.request import HTTPXRequest
 
-    request = HTTPXRequest(connect_timeout=timeout_s, read_timeout=timeout_s)
+    from guide_bot.telegram.http import AiohttpRequest
+
+    # The bot's own client: an httpx client here would cost a TLS context of its own (about a
+    # tenth of a second of every start) for one call.
+    request = AiohttpRequest(1, read_s=timeout_s, connect_s=timeout_s)
     url = bot_api_url(base_url)
     bot = Bot(token, base_url=url or TELEGRAM_API_URL, request=request)
     # PTB logs what it could not parse (the server's whole answer) before raising; the raised
     # error says all that is needed, in one line.
-    quiet = [logging.getLogger(name) for name in ("telegram", "httpx", "httpcore")]
+    quiet = [logging.getLogger(name) for name in ("telegram", "aiohttp", "guide_bot.telegram")]
     levels = [logger.level for logger in quiet]
     for logger in quiet:
         logger.setLevel(logging.CRITICAL + 1)
     try:
+        await request.initialize()
         await bot.get_me()
     except Exception as exc:
         raise startup_config_error(exc, base_url=base_url) from None
