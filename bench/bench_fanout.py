@@ -12,6 +12,11 @@ Telegram does) and `open` (it accepts everything: delivery completeness on its o
     python bench/bench_fanout.py                   # N = 10,000, both modes, 1 run each (~12 min)
     python bench/bench_fanout.py --quick           # N = 1,000, both modes, 3 runs each
     python bench/bench_fanout.py --count 3000 --modes enforce --runs 3
+    python bench/bench_fanout.py --database postgres   # the same on PostgreSQL
+
+With `--database postgres` the reminders live in a throwaway PostgreSQL cluster (tests/pg.py, as
+bench_startup.py starts one), a fresh database per run: what changes is the dispatcher's picking
+of each reminder and its claim, a transaction right before each send (docs/reminders.md).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from common import (
     TINY_ROUTINE,
     LeanServer,
     build_bot,
+    database_cluster,
     lean_server,
     machine,
     median,
@@ -41,11 +47,13 @@ from common import (
     table,
     write_library,
 )
+from pg import PgCluster
 from sqlalchemy import insert
 
 from guide_bot.bootstrap import open_database
 from guide_bot.reminders.rows import ReminderRow
 from guide_bot.storage.base import make_engine
+from guide_bot.telegram.context import App
 
 TELEGRAM_PER_S = 30
 FIRST_USER = 50_000_000
@@ -54,7 +62,6 @@ LEAD_S = 4.0  # the reminders fall due this long after the bot was built
 
 def insert_reminders(settings: Any, count: int, due: datetime) -> None:
     """`count` daily reminders of `count` users, every one next due at `due` (UTC)."""
-    open_database(settings)  # the schema
     engine = make_engine(settings.resolved_database_url())
     rows = [
         {
@@ -89,14 +96,31 @@ def inversions(chats: list[int]) -> int:
     return sum(1 for a, b in itertools.pairwise(chats) if a > b)
 
 
-async def one_run(server: LeanServer, count: int, folder: Path) -> dict[str, float]:
-    """Fill the database, start the bot, wait for every reminder (or the limit); the figures."""
-    settings = settings_for(server, folder, write_library(folder / "lib", TINY_ROUTINE))
-    due = datetime.now(UTC) + timedelta(seconds=LEAD_S)
-    insert_reminders(settings, count, due)
-    app, _services = build_bot(settings, rate_limiter=True, features=("reminders",))
-    server.reset()
-    await start_app(app)
+async def one_run(
+    server: LeanServer, count: int, folder: Path, cluster: PgCluster | None = None
+) -> dict[str, float]:
+    """Fill a fresh database, start the bot, wait for every reminder (or the limit); the
+    figures."""
+    database = cluster.new_database() if cluster is not None else None
+    try:
+        url = cluster.url(database) if cluster is not None and database is not None else None
+        settings = settings_for(server, folder, write_library(folder / "lib", TINY_ROUTINE), url)
+        open_database(settings)  # the schema (Alembic on PostgreSQL), before the clock starts
+        due = datetime.now(UTC) + timedelta(seconds=LEAD_S)
+        insert_reminders(settings, count, due)
+        app, _services = build_bot(settings, rate_limiter=True, features=("reminders",))
+        server.reset()
+        await start_app(app)
+        if datetime.now(UTC) > due:
+            print(f"  (the bot started {(datetime.now(UTC) - due).total_seconds():.1f} s late)")
+        return await _measure(server, count, due, app)
+    finally:
+        if cluster is not None and database is not None:
+            cluster.drop_database(database)
+
+
+async def _measure(server: LeanServer, count: int, due: datetime, app: App) -> dict[str, float]:
+    """Wait for every reminder (or the limit), stop the bot; the figures."""
     floor_s = count / TELEGRAM_PER_S
     deadline = time.monotonic() + LEAD_S + 3 * floor_s + 60
     delivered: collections.Counter[int] = collections.Counter()
@@ -137,13 +161,17 @@ async def one_run(server: LeanServer, count: int, folder: Path) -> dict[str, flo
     }
 
 
-async def main_async(count: int, modes: list[str], runs: int) -> None:
+async def main_async(count: int, modes: list[str], runs: int, database: str) -> None:
     """Run each mode `runs` times; print the medians."""
     results: dict[str, list[dict[str, float]]] = {}
     for mode in modes:
-        with lean_server(enforce=mode == "enforce") as server, tempfile.TemporaryDirectory() as tmp:
+        with (
+            lean_server(enforce=mode == "enforce") as server,
+            tempfile.TemporaryDirectory() as tmp,
+            database_cluster(database) as cluster,
+        ):
             for run in range(runs):
-                result = await one_run(server, count, Path(tmp) / f"run{run}")
+                result = await one_run(server, count, Path(tmp) / f"run{run}", cluster)
                 results.setdefault(mode, []).append(result)
                 print(
                     f"  {mode:7} run {run + 1}/{runs}: delivered {int(result['delivered'])}/{count}"
@@ -170,7 +198,7 @@ async def main_async(count: int, modes: list[str], runs: int) -> None:
             ]
         )
     print()
-    print(f"Reminder fan-out (median of {runs} runs) - {machine()}")
+    print(f"Reminder fan-out on {database} (median of {runs} runs) - {machine()}")
     headers = [
         "server",
         "due",
@@ -194,11 +222,17 @@ def main() -> None:
     parser.add_argument(
         "--modes", type=lambda s: s.split(","), default=["enforce", "open"], help="enforce,open"
     )
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="where the bot keeps the reminders (postgres: a throwaway local cluster)",
+    )
     args = parser.parse_args()
     quiet_logs()
     count = args.count or (1_000 if args.quick else 10_000)
     runs = args.runs or (3 if args.quick else 1)
-    asyncio.run(main_async(count, args.modes, runs))
+    asyncio.run(main_async(count, args.modes, runs, args.database))
 
 
 if __name__ == "__main__":

@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import os
 import random
 import subprocess
@@ -54,6 +53,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 from common import (
     TOKEN,
     LeanServer,
+    database_cluster,
     lean_server,
     machine,
     median,
@@ -61,7 +61,7 @@ from common import (
     settings_for,
     table,
 )
-from pg import PgCluster, find_bindir
+from pg import PgCluster
 from sqlalchemy import insert
 
 from guide_bot.bootstrap import open_database
@@ -207,8 +207,7 @@ async def prepare(
     previous: str = "stopped",
 ) -> float:
     """Fill a fresh database; returns the time the 'previous bot' stopped (epoch s)."""
-    settings = settings_for(server, folder, shipped_library_dir())
-    settings = settings.model_copy(update={"database_url": database_url})
+    settings = settings_for(server, folder, shipped_library_dir(), database_url)
     open_database(settings)  # creates the schema
     engine = make_engine(settings.resolved_database_url())
     now = datetime.now(UTC)
@@ -317,20 +316,6 @@ async def one_run(
         "downtime_s": launched - stopped_at,
         "restore_sends": restore_sends,
     }
-
-
-@contextlib.contextmanager
-def database_cluster(kind: str) -> Any:
-    """None for SQLite (a file per run), or a running throwaway PostgreSQL cluster."""
-    if kind == "sqlite":
-        yield None
-        return
-    cluster = PgCluster(find_bindir())
-    cluster.start()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
 
 
 async def main_async(

@@ -23,6 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+
+from pg import PgCluster, find_bindir
 from sqlalchemy import insert
 
 from guide_bot.bootstrap import build_bot as build_product_bot
@@ -181,10 +185,32 @@ def lean_server(*, enforce: bool = False, per_second: int = 30) -> Iterator[Lean
         process.wait(timeout=10)
 
 
-def settings_for(server: LeanServer, data_dir: Path, library: Path) -> Settings:
-    """Settings as `guide-bot run --base-url` would have them, with the database in data_dir."""
+@contextlib.contextmanager
+def database_cluster(kind: str) -> Iterator[PgCluster | None]:
+    """None for SQLite (a file per run), or a running throwaway PostgreSQL cluster (Debian's
+    server binaries, started as the tests start theirs: tests/pg.py; fsync off)."""
+    if kind == "sqlite":
+        yield None
+        return
+    cluster = PgCluster(find_bindir())
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def settings_for(
+    server: LeanServer, data_dir: Path, library: Path, database_url: str | None = None
+) -> Settings:
+    """Settings as `guide-bot run --base-url` would have them, with the database in data_dir
+    (SQLite) or at `database_url`."""
     return Settings(
-        token=TOKEN, base_url=server.base_url, data_dir=data_dir, library=library, database_url=None
+        token=TOKEN,
+        base_url=server.base_url,
+        data_dir=data_dir,
+        library=library,
+        database_url=database_url,
     )
 
 
