@@ -19,6 +19,11 @@ each repeat.
     python bench/bench_timing.py --hold 30            # N = 100, 1,000, 5,000; 3 repeats
     python bench/bench_timing.py --hold 30 --quick    # N = 100, 1,000; 1 repeat
     python bench/bench_timing.py --hold 30 --window 6 # a burst: N sessions started in 6 s
+    python bench/bench_timing.py --hold 30 --sizes 5000 --database postgres
+
+With `--database postgres` the bot keeps its sessions (and the 1 s batches of their progress) in
+a throwaway PostgreSQL cluster (bench/common.py `database_cluster`), a fresh database per run;
+the baseline stores nothing either way.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from common import (
     add_text_users,
     bench_speak,
     build_bot,
+    database_cluster,
     lean_server,
     machine,
     median,
@@ -194,10 +200,11 @@ def step_length_s(hold_s: int) -> float:
 
 
 async def product_run(
-    server: LeanServer, n: int, window_s: float, folder: Path, hold_s: int
+    server: LeanServer, n: int, window_s: float, folder: Path, hold_s: int, database: str | None
 ) -> RunResult:
     """N sessions through the bot's own sessions (one asyncio timer per session)."""
-    settings = settings_for(server, folder, write_library(folder / "lib", routine_yaml(hold_s)))
+    library = write_library(folder / "lib", routine_yaml(hold_s))
+    settings = settings_for(server, folder, library, database)
     app, services = build_bot(settings, rate_limiter=False)
     add_text_users(settings, range(FIRST_CHAT, FIRST_CHAT + n))
     await start_app(app)
@@ -224,11 +231,12 @@ async def product_run(
 
 
 async def baseline_run(
-    server: LeanServer, n: int, window_s: float, folder: Path, hold_s: int
+    server: LeanServer, n: int, window_s: float, folder: Path, hold_s: int, database: str | None
 ) -> RunResult:
     """The timerbot pattern: at start, one run_once job per call of quiet text mode; the job
     sends the message (or edits the chat's step message)."""
-    settings = settings_for(server, folder, write_library(folder / "lib", routine_yaml(hold_s)))
+    library = write_library(folder / "lib", routine_yaml(hold_s))
+    settings = settings_for(server, folder, library, database)
     app, services = build_bot(settings, rate_limiter=False)
     await start_app(app)
     server.reset()
@@ -290,18 +298,33 @@ def fmt(value: float) -> str:
 
 
 async def main_async(
-    sizes: list[int], repeats: int, window_s: float, kinds: list[str], hold_s: int
+    sizes: list[int],
+    repeats: int,
+    window_s: float,
+    kinds: list[str],
+    hold_s: int,
+    database: str = "sqlite",
 ) -> None:
     """Run product and baseline side by side for each size, `repeats` times; print medians."""
     runs: dict[tuple[str, int], list[RunResult]] = {}
-    with lean_server() as server, tempfile.TemporaryDirectory() as tmp:
+    with (
+        lean_server() as server,
+        tempfile.TemporaryDirectory() as tmp,
+        database_cluster(database) as cluster,
+    ):
         for rep in range(repeats):
             for n in sizes:
                 order = kinds if rep % 2 == 0 else kinds[::-1]
                 for kind in order:
                     folder = Path(tmp) / f"{kind}-{n}-{rep}"
                     run = product_run if kind == "product" else baseline_run
-                    result = await run(server, n, window_s, folder, hold_s)
+                    name = cluster.new_database() if cluster is not None else None
+                    url = cluster.url(name) if cluster is not None and name else None
+                    try:
+                        result = await run(server, n, window_s, folder, hold_s, url)
+                    finally:
+                        if cluster is not None and name is not None:
+                            cluster.drop_database(name)
                     runs.setdefault((kind, n), []).append(result)
                     p50, p99, worst = result.stats()
                     print(
@@ -336,7 +359,8 @@ async def main_async(
         )
     print()
     print(
-        f"Cue timing, step message lateness in ms, holds of {hold_s} s, starts spread over"
+        f"Cue timing on {database}, step message lateness in ms, holds of {hold_s} s, starts"
+        f" spread over"
         f" {window_s:.2f} s (median of {repeats} runs) - {machine()}"
     )
     headers = [
@@ -368,6 +392,12 @@ def main() -> None:
     parser.add_argument(
         "--only", choices=["product", "baseline"], default=None, help="one side (for profiling)"
     )
+    parser.add_argument(
+        "--database",
+        choices=("sqlite", "postgres"),
+        default="sqlite",
+        help="where the bot stores its sessions (postgres: a throwaway local cluster)",
+    )
     args = parser.parse_args()
     quiet_logs()
     sizes = args.sizes or ([100, 1000] if args.quick else [100, 1000, 5000])
@@ -375,7 +405,7 @@ def main() -> None:
     kinds = [args.only] if args.only else ["product", "baseline"]
     window_s = args.window if args.window is not None else step_length_s(args.hold)
     print(f"{len(kinds)} kinds, holds of {args.hold} s, N sessions started over {window_s:.2f} s")
-    asyncio.run(main_async(sizes, repeats, window_s, kinds, args.hold))
+    asyncio.run(main_async(sizes, repeats, window_s, kinds, args.hold, args.database))
 
 
 if __name__ == "__main__":
