@@ -13,7 +13,12 @@ from sqlalchemy import Table, delete
 from sqlalchemy.orm import sessionmaker
 
 from guide_bot.progress.history import HistoryEntry, HistoryRow
-from guide_bot.storage.sessions import SessionRepository, StoredSession, StoredSessionRow
+from guide_bot.storage.sessions import (
+    Progress,
+    SessionRepository,
+    StoredSession,
+    StoredSessionRow,
+)
 
 _SESSIONS = cast(Table, StoredSessionRow.__table__)
 
@@ -32,6 +37,14 @@ class SessionStore:
     def update_many(self, records: list[StoredSession]) -> None:
         """Store the progress of many sessions in one transaction."""
         self.records.update_many(records)
+
+    def progress(self, record: StoredSession) -> Progress:
+        """A session's progress as it is now, encoded for `update_progress`."""
+        return self.records.progress(record)
+
+    def update_progress(self, rows: list[Progress]) -> None:
+        """Store encoded progress (`progress`) of many sessions in one transaction."""
+        self.records.update_progress(rows)
 
     def all(self) -> list[StoredSession]:
         """Every stored session."""

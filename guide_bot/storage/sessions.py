@@ -117,13 +117,18 @@ class _DriverUpdate:
             steps.append((attribute, column_type.bind_processor(dialect) or _same))
         return cls(compiled.string, names, order is not None, tuple(steps))
 
-    def rows(self, records: list[StoredSession]) -> list[Any]:
-        """Each record's parameters, ready for the driver."""
-        steps = self.steps
-        values = [[process(getattr(r, attribute)) for attribute, process in steps] for r in records]
-        if self.positional:
-            return [tuple(row) for row in values]
-        return [dict(zip(self.names, row, strict=True)) for row in values]
+    def row(self, record: StoredSession) -> Any:
+        """The record's parameters, ready for the driver."""
+        values = [process(getattr(record, attribute)) for attribute, process in self.steps]
+        return tuple(values) if self.positional else dict(zip(self.names, values, strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """One session's progress, encoded for the batch UPDATE (`SessionRepository.progress`)."""
+
+    chat_id: int
+    params: Any  # a tuple or a dict, as the driver's paramstyle wants
 
 
 def _same(value: Any) -> Any:
@@ -140,7 +145,7 @@ class SessionRepository:
 
     def __init__(self, sessions: sessionmaker[Any]) -> None:
         self._sessions = sessions
-        self._driver: dict[str, _DriverUpdate] = {}  # the batch UPDATE, per dialect
+        self._driver: _DriverUpdate | None = None  # the batch UPDATE, for this database
 
     def get(self, chat_id: int) -> StoredSession | None:
         """The chat's session in progress, if any."""
@@ -159,22 +164,37 @@ class SessionRepository:
             values = {name: getattr(record, name) for name in _FIELDS}
             upsert(db.connection(), _TABLE, ("chat_id",), values)
 
-    def update_many(self, records: list[StoredSession]) -> None:
+    def progress(self, record: StoredSession) -> Progress:
+        """The record's progress as it is now, made ready for `update_progress` (its JSON
+        encoded): the session service makes these a few at a time between other work."""
+        return Progress(record.chat_id, self._driver_update().row(record))
+
+    def update_progress(self, rows: list[Progress]) -> None:
         """Store the progress of stored sessions in one transaction (one executemany of the
         columns a run changes: `_PROGRESS`); absent chats are skipped.
 
         The session service stores the progress of running sessions in batches with this
         (sessions/keeping.py); a session that ended meanwhile has no row and stays deleted.
         """
-        if not records:
+        if not rows:
             return
+        driver = self._driver_update()
         with self._sessions.begin() as db:
-            connection = db.connection()
-            dialect = connection.dialect
-            driver = self._driver.get(dialect.name)
-            if driver is None:
-                driver = self._driver[dialect.name] = _DriverUpdate.of(dialect)
-            connection.exec_driver_sql(driver.sql, driver.rows(records))
+            db.connection().exec_driver_sql(driver.sql, [row.params for row in rows])
+
+    def update_many(self, records: list[StoredSession]) -> None:
+        """`update_progress` of these records as they are now."""
+        self.update_progress([self.progress(record) for record in records])
+
+    def _driver_update(self) -> _DriverUpdate:
+        if self._driver is None:
+            bind = self._sessions.kw.get("bind")
+            if bind is None:
+                with self._sessions() as db:
+                    self._driver = _DriverUpdate.of(db.connection().dialect)
+            else:
+                self._driver = _DriverUpdate.of(bind.dialect)
+        return self._driver
 
     def delete(self, chat_id: int) -> None:
         """Forget the chat's session (finished, stopped or abandoned)."""
