@@ -1,5 +1,5 @@
-"""The batch of progress is made ready a few sessions per turn of the event loop, then written
-in one go; a session stored whole meanwhile never has an older progress written over it.
+"""The batch of progress is stored a few sessions per turn of the event loop, each chunk in one
+transaction; a session stored whole meanwhile never has an older progress written over it.
 
 A fake store and fake sessions: what is checked is what `Keeping` hands the store, turn by turn.
 """
@@ -32,11 +32,12 @@ class FakeMachine:
 
 
 class FakeStore:
-    """Keeps every whole save and every batch written, as (chat, cursor) pairs."""
+    """Keeps every whole save and every chunk written, as (chat, cursor) pairs."""
 
     def __init__(self) -> None:
         self.saved: list[tuple[int, object]] = []
-        self.batches: list[list[tuple[int, object]]] = []
+        self.chunks: list[list[tuple[int, object]]] = []
+        self.fail = False
 
     def save(self, record: StoredSession) -> None:
         self.saved.append((record.chat_id, record.state["cursor"]))
@@ -45,7 +46,10 @@ class FakeStore:
         return Progress(record.chat_id, record.state["cursor"])
 
     def update_progress(self, rows: list[Progress]) -> None:
-        self.batches.append([(row.chat_id, row.params) for row in rows])
+        if self.fail:
+            raise OSError("disk I/O error")
+        if rows:
+            self.chunks.append([(row.chat_id, row.params) for row in rows])
 
 
 def live_session(chat_id: int) -> LiveSession:
@@ -66,12 +70,6 @@ def machine(live: LiveSession) -> FakeMachine:
     return cast(FakeMachine, live.session)
 
 
-@pytest.fixture
-def chunked(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(keeping_module, "SAVE_DELAY_S", 0.0)
-    monkeypatch.setattr(keeping_module, "CHUNK", 2)
-
-
 def keeping_for(store: FakeStore, sessions: list[LiveSession]) -> Keeping:
     live = {s.chat_id: s for s in sessions}
     return Keeping(
@@ -87,64 +85,80 @@ async def turns(n: int) -> None:
         await asyncio.sleep(0)
 
 
-@pytest.mark.usefixtures("chunked")
-async def test_a_batch_is_made_ready_a_chunk_a_turn_and_written_at_once() -> None:
+@pytest.fixture
+def five(monkeypatch: pytest.MonkeyPatch) -> tuple[FakeStore, Keeping, list[LiveSession]]:
+    """Five sessions, stored 2 a turn, a batch due at once (`moved` says they moved)."""
+    monkeypatch.setattr(keeping_module, "SAVE_DELAY_S", 0.0)
+    monkeypatch.setattr(keeping_module, "CHUNK", 2)
     sessions = [live_session(chat) for chat in range(1, 6)]
     store = FakeStore()
-    keeping = keeping_for(store, sessions)
+    return store, keeping_for(store, sessions), sessions
+
+
+Five = tuple[FakeStore, Keeping, list[LiveSession]]
+
+
+def moved(five: Five) -> tuple[FakeStore, Keeping, list[LiveSession]]:
+    """Each of the five had a scheduled run: its progress waits for the batch."""
+    _store, keeping, sessions = five
     for live in sessions:
         keeping.save_soon(live)
-    await turns(2)  # the timer's turn: 2 ready
-    assert store.batches == []
-    assert keeping.unsaved == 5
+    return five
+
+
+async def test_a_batch_is_stored_a_chunk_a_turn(five: Five) -> None:
+    store, keeping, _sessions = moved(five)
+    await turns(2)  # the timer's turn
+    assert store.chunks == [[(1, 0), (2, 0)]]
+    assert keeping.unsaved == 3
+    await turns(1)
+    assert store.chunks == [[(1, 0), (2, 0)], [(3, 0), (4, 0)]]
     await turns(5)
-    assert store.batches == [[(1, 0), (2, 0), (3, 0), (4, 0), (5, 0)]]
+    assert store.chunks == [[(1, 0), (2, 0)], [(3, 0), (4, 0)], [(5, 0)]]
     assert keeping.unsaved == 0
 
 
-@pytest.mark.usefixtures("chunked")
-async def test_a_session_stored_whole_meanwhile_is_left_out_of_the_batch() -> None:
-    sessions = [live_session(chat) for chat in range(1, 6)]
-    store = FakeStore()
-    keeping = keeping_for(store, sessions)
-    for live in sessions:
-        keeping.save_soon(live)
-    await turns(2)  # 1 and 2 are ready, encoded as they were
-    first, fourth = sessions[0], sessions[3]
-    machine(first).cursor = machine(fourth).cursor = 7  # a user's action moves them...
-    keeping.save(first)  # ...and stores them whole at once
-    keeping.save(fourth)
+async def test_a_session_stored_whole_meanwhile_leaves_the_batch(five: Five) -> None:
+    store, keeping, sessions = moved(five)
+    await turns(2)
+    machine(sessions[3]).cursor = 7  # a user's action moves it...
+    keeping.save(sessions[3])  # ...and stores it whole at once
     await turns(5)
-    assert store.saved == [(1, 7), (4, 7)]
-    assert store.batches == [[(2, 0), (3, 0), (5, 0)]]  # never the older progress of 1 or 4
+    assert store.saved == [(4, 7)]
+    assert store.chunks == [[(1, 0), (2, 0)], [(3, 0), (5, 0)]]  # never its older progress
     assert keeping.unsaved == 0
 
 
-@pytest.mark.usefixtures("chunked")
-async def test_a_session_that_moves_while_the_batch_is_made_ready_is_stored_as_it_is_now() -> None:
-    sessions = [live_session(chat) for chat in range(1, 4)]
-    store = FakeStore()
-    keeping = keeping_for(store, sessions)
-    for live in sessions:
-        keeping.save_soon(live)
-    await turns(2)  # 1 and 2 ready
+async def test_a_session_that_moves_after_its_chunk_goes_with_the_next_batch(five: Five) -> None:
+    store, keeping, sessions = moved(five)
+    await turns(2)  # 1 and 2 stored
     machine(sessions[0]).cursor = 3  # its next run
     keeping.save_soon(sessions[0])
-    await turns(10)
-    assert store.batches == [[(1, 3), (2, 0), (3, 0)]]  # encoded again, before the write
+    await turns(2)
+    assert store.chunks[-1] == [(5, 0)]
+    assert keeping.unsaved == 1
+    await turns(3)  # the next batch (its delay is 0 here)
+    assert store.chunks[-1] == [(1, 3)]
     assert keeping.unsaved == 0
 
 
-@pytest.mark.usefixtures("chunked")
-async def test_flush_writes_a_batch_still_being_made_ready_at_once() -> None:
-    sessions = [live_session(chat) for chat in range(1, 6)]
-    store = FakeStore()
-    keeping = keeping_for(store, sessions)
-    for live in sessions:
-        keeping.save_soon(live)
+async def test_flush_stores_the_rest_of_a_batch_at_once(five: Five) -> None:
+    store, keeping, _sessions = moved(five)
     await turns(2)
     keeping.flush()  # stopping the bot
-    assert store.batches == [[(1, 0), (2, 0), (3, 0), (4, 0), (5, 0)]]
+    assert store.chunks == [[(1, 0), (2, 0)], [(3, 0), (4, 0), (5, 0)]]
     assert keeping.unsaved == 0
     await turns(5)
-    assert len(store.batches) == 1  # no chunk left behind
+    assert len(store.chunks) == 2  # no chunk left behind
+
+
+async def test_a_chunk_that_fails_keeps_it_and_the_rest_for_the_next_batch(five: Five) -> None:
+    store, keeping, _sessions = moved(five)
+    await turns(2)
+    store.fail = True
+    await turns(1)
+    assert keeping.unsaved == 3
+    store.fail = False
+    await turns(5)
+    assert store.chunks == [[(1, 0), (2, 0)], [(3, 0), (4, 0)], [(5, 0)]]
+    assert keeping.unsaved == 0
