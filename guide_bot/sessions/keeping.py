@@ -32,7 +32,7 @@ from guide_bot.sessions.store import SessionStore
 from guide_bot.storage.health import StorageHealth
 
 SAVE_DELAY_S = 1.0
-CHUNK = 100  # sessions stored per turn of the event loop (about 2 ms each)
+CHUNK = 50  # sessions stored per turn of the event loop (about 1-2 ms each)
 
 
 class Keeping:
