@@ -1,9 +1,8 @@
 """How the session service stores sessions: now, in batches, and what it keeps when it cannot.
 
 A start, a user action and a restore are stored at once (`save`); the progress of scheduled runs
-is stored within `SAVE_DELAY_S`, every session that moved in one transaction (`save_soon`,
-`flush`): one commit per run was a fifth of the bot's CPU at a thousand sessions
-(bench/README.md). Ending a session writes its history entry and removes the stored session in
+is stored within `SAVE_DELAY_S`, every session that moved in one batch (`save_soon`, `flush`):
+one commit per run was a fifth of the bot's CPU at a thousand sessions (bench/README.md). Ending a session writes its history entry and removes the stored session in
 one transaction (`end`).
 
 The batch is stored `CHUNK` sessions per turn of the event loop, each chunk one transaction:

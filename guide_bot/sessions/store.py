@@ -1,7 +1,7 @@
 """Where the session service keeps its sessions: one transaction per use case.
 
 A start, a user action and a restore are one write each; the progress of scheduled runs is
-written in batches (`update_many`); ending a session writes its history entry and removes the
+written in batches (`progress`, `update_progress`); ending a session writes its history entry and removes the
 stored session in the same transaction, so a crash can never leave one without the other.
 """
 
