@@ -210,21 +210,6 @@ async def _post_init(app: App) -> None:
     # held the event loop for 0.3-0.6 s at a time with thousands of sessions (bench/README.md,
     # "Profile and fix 6"). Objects made from here on are collected as usual.
     gc.freeze()
-    settle_collector()
-
-
-# A full pass of the garbage collector at most once per this many middle-generation passes
-# (Python's default is 10). With thousands of sessions in progress a full pass walks every
-# session's objects and holds the event loop for 40-160 ms; their steady churn (a new state
-# each cue) made one every 20 s or so. Reference counting frees almost all of it anyway; the
-# young passes still collect cycles as before (bench/README.md, "Profile and fix 9").
-FULL_PASS_EVERY = 100
-
-
-def settle_collector() -> None:
-    """Make the collector's full passes rarer (see FULL_PASS_EVERY); the young ones unchanged."""
-    young, middle, _full = gc.get_threshold()
-    gc.set_threshold(young, middle, FULL_PASS_EVERY)
 
 
 async def _post_stop(app: App) -> None:
