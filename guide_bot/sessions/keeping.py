@@ -2,8 +2,9 @@
 
 A start, a user action and a restore are stored at once (`save`); the progress of scheduled runs
 is stored within `SAVE_DELAY_S`, every session that moved in one batch (`save_soon`, `flush`):
-one commit per run was a fifth of the bot's CPU at a thousand sessions (bench/README.md). Ending a session writes its history entry and removes the stored session in
-one transaction (`end`).
+one commit per run was a fifth of the bot's CPU at a thousand sessions (bench/README.md).
+Ending a session writes its history entry and removes the stored session in one transaction
+(`end`).
 
 The batch is stored `CHUNK` sessions per turn of the event loop, each chunk one transaction:
 at 5,000 sessions a batch holds hundreds of sessions, and storing them in one callback held every

@@ -1,8 +1,9 @@
 """Where the session service keeps its sessions: one transaction per use case.
 
 A start, a user action and a restore are one write each; the progress of scheduled runs is
-written in batches (`progress`, `update_progress`); ending a session writes its history entry and removes the
-stored session in the same transaction, so a crash can never leave one without the other.
+written in batches (`progress`, `update_progress`); ending a session writes its history entry
+and removes the stored session in the same transaction, so a crash can never leave one without
+the other.
 """
 
 from __future__ import annotations
