@@ -1,10 +1,16 @@
 """How the session service stores sessions: now, in batches, and what it keeps when it cannot.
 
 A start, a user action and a restore are stored at once (`save`); the progress of scheduled runs
-is stored within `SAVE_DELAY_S`, every session that moved in one transaction (`save_soon`,
-`flush`): one commit per run was a fifth of the bot's CPU at a thousand sessions
-(bench/README.md). Ending a session writes its history entry and removes the stored session in
-one transaction (`end`).
+is stored within `SAVE_DELAY_S`, every session that moved in one batch (`save_soon`, `flush`):
+one commit per run was a fifth of the bot's CPU at a thousand sessions (bench/README.md).
+Ending a session writes its history entry and removes the stored session in one transaction
+(`end`).
+
+The batch is stored `CHUNK` sessions per turn of the event loop, each chunk one transaction:
+at 5,000 sessions a batch holds hundreds of sessions, and storing them in one callback held every
+other session's cue for 15-30 ms (bench/README.md, "Profile and fix 9"). A chunk is encoded and
+written in the same turn, so a session stored at once meanwhile (`save`) is never overwritten by
+an older progress; it just leaves the batch.
 
 A full disk (or a database that stopped answering) fails none of these: what could not be
 stored is kept in memory (a session whose store failed, whole, since a start may have no row
@@ -16,6 +22,7 @@ and one when everything kept was stored, and says which chats to tell, once per 
 from __future__ import annotations
 
 import asyncio
+import itertools
 from collections.abc import Callable
 from datetime import datetime
 
@@ -25,6 +32,7 @@ from guide_bot.sessions.store import SessionStore
 from guide_bot.storage.health import StorageHealth
 
 SAVE_DELAY_S = 1.0
+CHUNK = 50  # sessions stored per turn of the event loop (about 1-2 ms each)
 
 
 class Keeping:
@@ -44,10 +52,11 @@ class Keeping:
         self._is_live = is_live  # still the chat's session in progress
         self._on_kept = on_kept  # a session's progress is kept: its user may need telling
         self._unsaved: dict[int, LiveSession] = {}  # progress of scheduled runs, see `flush`
+        self._batch: dict[int, LiveSession] = {}  # the batch being stored, see `_store_some`
         self._resave: dict[int, LiveSession] = {}  # sessions whose store failed
         # ends whose history entry could not be stored: (chat, session id, entry)
         self._unended: list[tuple[int, str, HistoryEntry]] = []
-        self._flush_at: asyncio.TimerHandle | None = None
+        self._flush_at: asyncio.Handle | None = None  # the batch's timer, or its next chunk
 
     def record_now(self, live: LiveSession) -> None:
         """Copy the machine's state into the session's record."""
@@ -56,7 +65,7 @@ class Keeping:
 
     def save(self, live: LiveSession) -> bool:
         """Store the session now; False (kept for the next batch) when storing failed."""
-        self._unsaved.pop(live.chat_id, None)
+        self._forget_progress(live.chat_id)
         self.record_now(live)
         try:
             self.store.save(live.record)
@@ -87,8 +96,13 @@ class Keeping:
 
     def drop(self, chat_id: int) -> None:
         """Forget what waits to be stored of this chat's session (it ended)."""
-        self._unsaved.pop(chat_id, None)
+        self._forget_progress(chat_id)
         self._resave.pop(chat_id, None)
+
+    def _forget_progress(self, chat_id: int) -> None:
+        """The chat's progress waiting for a batch is not needed (stored whole, or ended)."""
+        self._unsaved.pop(chat_id, None)
+        self._batch.pop(chat_id, None)
 
     def drop_user(self, user_id: int) -> None:
         """Forget the kept ends of this person (their data is being deleted)."""
@@ -100,12 +114,30 @@ class Keeping:
                 loop = asyncio.get_running_loop()
             except RuntimeError:  # no loop: the next save, or stopping the bot, stores it
                 return
-            self._flush_at = loop.call_later(SAVE_DELAY_S, self.flush)
+            self._flush_at = loop.call_later(SAVE_DELAY_S, self._store_some)
+
+    def _store_some(self) -> None:
+        """The batch, by the loop's timer: store `CHUNK` sessions' progress in this turn of the
+        event loop (one transaction) and come back for the next in the next turn."""
+        self._flush_at = None
+        if not self._batch:  # a new batch: what was kept first, then what moved
+            wrote = self._store_unended() | self._store_kept()
+            self._batch, self._unsaved = self._unsaved, {}
+            self._stored(wrote)
+        chunk = [self._batch.pop(chat_id) for chat_id in list(itertools.islice(self._batch, CHUNK))]
+        if not self._store_progress(chunk):
+            return
+        if self._batch:
+            if self._flush_at is not None:  # armed by a failure above: this turn comes first
+                self._flush_at.cancel()
+            self._flush_at = asyncio.get_running_loop().call_soon(self._store_some)
+        elif self._unsaved:  # moved while this batch was stored: the next batch
+            self._arm()
 
     @property
     def unsaved(self) -> int:
         """How many sessions have progress not stored yet."""
-        return len(self._unsaved.keys() | self._resave.keys())
+        return len(self._unsaved.keys() | self._batch.keys() | self._resave.keys())
 
     @property
     def unended(self) -> int:
@@ -114,25 +146,37 @@ class Keeping:
 
     def flush(self) -> None:
         """Store what was kept, then the progress of every session that moved since the last
-        batch, in one go."""
+        batch, in one go (stopping the bot; tests)."""
         if self._flush_at is not None:
             self._flush_at.cancel()
             self._flush_at = None
-        wrote = self._store_unended() | self._store_kept()
-        batch, self._unsaved = self._unsaved, {}
-        moved = [live for live in batch.values() if self._is_live(live)]
-        for live in moved:
-            self.record_now(live)
+        self._stored(self._store_unended() | self._store_kept())
+        batch = [*self._batch.values(), *self._unsaved.values()]
+        self._batch, self._unsaved = {}, {}
+        self._store_progress(batch)
+
+    def _store_progress(self, lives: list[LiveSession]) -> bool:
+        """Store the progress of these sessions (those still in progress) in one transaction;
+        on failure keep them, and the rest of the batch, for the next batch (False)."""
+        moved = [live for live in lives if self._is_live(live)]
         try:
-            self.store.update_many([live.record for live in moved])
+            rows = []
+            for live in moved:
+                self.record_now(live)
+                rows.append(self.store.progress(live.record))
+            self.store.update_progress(rows)
         except Exception as exc:
-            self.health.failed(f"storing {len(moved)} sessions", exc)
-            for live in moved:  # keep them for the next batch
+            self.health.failed(f"storing {len(moved) + len(self._batch)} sessions", exc)
+            for live in [*moved, *self._batch.values()]:  # keep them for the next batch
                 self._unsaved.setdefault(live.chat_id, live)
                 self._on_kept(live)
+            self._batch = {}
             self._arm()
-            return
-        wrote = wrote or bool(moved)
+            return False
+        self._stored(bool(moved))
+        return True
+
+    def _stored(self, wrote: bool) -> None:
         if wrote and not (self._unended or self._resave):  # all kept is stored: the outage is over
             self.health.worked()
 
@@ -152,7 +196,7 @@ class Keeping:
                 self._arm()
                 return wrote
             self._resave.pop(chat_id, None)
-            self._unsaved.pop(chat_id, None)
+            self._forget_progress(chat_id)
             wrote = True
         return wrote
 

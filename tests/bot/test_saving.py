@@ -101,19 +101,19 @@ async def test_a_batch_that_fails_is_kept_and_stored_by_the_next(
     bot, chat = saving_bot(server, tmp_path, test_library)
     sessions = bot.services.sessions
     repo = bot.services.sessions.store
-    real = repo.update_many
+    real = repo.update_progress
     calls = 0
 
-    def flaky(records: list[object]) -> None:
+    def flaky(rows: list[object]) -> None:
         nonlocal calls
         calls += 1
         if calls == 1:
             raise OSError("disk I/O error")
-        real(records)  # type: ignore[arg-type]
+        real(rows)  # type: ignore[arg-type]
 
     async with running(bot):
         live = await into_the_hold(bot, chat)
-        monkeypatch.setattr(repo, "update_many", flaky)
+        monkeypatch.setattr(repo, "update_progress", flaky)
         sessions.flush()
         assert sessions.unsaved == 1  # kept for the next batch
         sessions.flush()

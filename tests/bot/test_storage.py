@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy.orm import sessionmaker
 
 from guide_bot.progress.history import HistoryEntry, HistoryRepository
+from guide_bot.sessions.store import SessionStore
 from guide_bot.storage.base import user_tables
 from guide_bot.storage.media import MediaRepository
 from guide_bot.storage.sessions import SessionRepository, StoredSession
@@ -90,6 +91,85 @@ def test_sessions_in_progress_round_trip(factory: sessionmaker[Any]) -> None:
     repo.delete(5)
     assert repo.get(5) is None
     repo.delete(5)  # twice is fine
+
+
+def test_a_batch_stores_the_progress_of_stored_sessions_and_skips_ended_ones(
+    factory: sessionmaker[Any],
+) -> None:
+    repo = SessionRepository(factory)
+    first = StoredSession(
+        chat_id=5,
+        user_id=5,
+        session_id="0a1b2c3d",
+        version=3,
+        routine_id="neck-release",
+        mode="text",
+        state={"version": 1, "state": "running", "anchor_wall": 1.5},
+        plan={"countdown": True, "speak": {"Press now.": 1.1}},
+        pain_before=6,
+        started_at=NOW,
+        updated_at=NOW,
+    )
+    second = replace(first, chat_id=6, user_id=6, step_view={"message_id": 9, "said": [2]})
+    repo.save(first)
+    repo.save(second)
+    later = NOW + timedelta(seconds=7, microseconds=250)
+    moved = replace(
+        first,
+        version=4,
+        state={"version": 1, "state": "paused", "shifts": [[2, 5.0]]},
+        controls_message_id=77,
+        step_view={"message_id": 8, "step": 2, "latest": "Halfway <b>"},
+        speech_failed=True,
+        updated_at=later,
+    )
+    cleared = replace(second, step_view=None, updated_at=later)
+    ended = replace(first, chat_id=99, user_id=99)  # no row: stays absent
+    repo.update_many([moved, cleared, ended])
+    assert repo.get(5) == moved
+    assert repo.get(6) == cleared
+    assert repo.get(99) is None
+    repo.update_many([])  # nothing to store is fine
+    # only the progress is written by a batch: what a run never changes stays as saved
+    repo.update_many([replace(moved, plan={"other": 1}, pain_before=None)])
+    assert repo.get(5) == moved
+
+
+def test_the_end_of_a_session_stores_its_entry_and_removes_only_that_session(
+    factory: sessionmaker[Any],
+) -> None:
+    store = SessionStore(factory)
+    history = HistoryRepository(factory)
+    record = StoredSession(
+        chat_id=5,
+        user_id=5,
+        session_id="0a1b2c3d",
+        version=3,
+        routine_id="neck-release",
+        mode="text",
+        started_at=NOW,
+        updated_at=NOW,
+    )
+    entry = HistoryEntry(
+        user_id=5,
+        routine_id="neck-release",
+        started_at=NOW,
+        ended_at=NOW + timedelta(minutes=5),
+        active_s=290.5,
+        completed=True,
+        steps_done=4,
+        steps_total=4,
+        pain_before=6,
+    )
+    store.save(record)
+    first = store.end(5, entry)
+    assert history.get(first) == replace(entry, id=first)
+    assert store.get(5) is None
+    store.save(replace(record, session_id="newer000"))
+    second = store.end(5, entry, "0a1b2c3d")  # a kept end stored late: the newer one stays
+    assert second != first
+    assert history.get(second) == replace(entry, id=second)
+    assert store.get(5) is not None
 
 
 def test_history_and_pain_after_only_for_the_owner(factory: sessionmaker[Any]) -> None:
