@@ -9,11 +9,13 @@ until then it skips, saying so.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import inspect
 import os
 import signal
 import sys
 import time
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import psycopg
@@ -128,22 +130,43 @@ def seed_user(url: str) -> None:
     engine.dispose()
 
 
-async def test_kill_the_leader_mid_session_and_the_standby_goes_on(
-    server: FakeBotServer, tmp_path: Path, test_library: Path, pg_url: str
-) -> None:
-    seed_user(pg_url)
-    (test_library / "failover-test.yaml").write_text(ROUTINE, encoding="utf-8")
-    first = await start(server, tmp_path, test_library, pg_url, "a")
-    second: Process | None = None
+@contextlib.asynccontextmanager
+async def leader_and_standby_in_a_session(
+    server: FakeBotServer, tmp_path: Path, library: Path, url: str
+) -> AsyncIterator[tuple[Process, Process]]:
+    """Two `guide-bot run` processes (the first leads, the second waits) and a session in step 1
+    under the leader; both are stopped at the end if still running."""
+    seed_user(url)
+    (library / "failover-test.yaml").write_text(ROUTINE, encoding="utf-8")
+    started: list[Process] = []
     try:
+        first = await start(server, tmp_path, library, url, "a")
+        started.append(first)
         await first.wait_said(LEADS, within=30)
-        second = await start(server, tmp_path, test_library, pg_url, "b")
+        second = await start(server, tmp_path, library, url, "b")
+        started.append(second)
         await second.wait_said(WAITS, within=30)  # the standby is up and waits
 
         server.send_text(CHAT, "/session failover-test")
         offer = (await server.wait_for("sendMessage", chat_id=CHAT, text="hurt right now"))[-1]
         server.press(CHAT, offer.message_id or 0, button_data(offer, "4"))
         await server.wait_for("sendMessage", chat_id=CHAT, text="Step 1 of 2", within=15)
+        yield first, second
+    finally:
+        for process in started:
+            if process.proc.returncode is None:
+                process.proc.send_signal(signal.SIGTERM)
+                await asyncio.wait_for(process.proc.wait(), 30)
+                await process.reader
+
+
+async def test_kill_the_leader_mid_session_and_the_standby_goes_on(
+    server: FakeBotServer, tmp_path: Path, test_library: Path, pg_url: str
+) -> None:
+    async with leader_and_standby_in_a_session(server, tmp_path, test_library, pg_url) as (
+        first,
+        second,
+    ):
         await asyncio.sleep(1.0)  # step 1 comes with the get-ready: let the start be stored
 
         killed_at = time.time()
@@ -175,12 +198,6 @@ async def test_kill_the_leader_mid_session_and_the_standby_goes_on(
         print(f"a cut leader exited after {time.time() - cut_at:.2f} s with status {code}")
         assert code != 0
         assert second.said_at("leadership lost") is not None
-    finally:
-        for process in (first, second):
-            if process is not None and process.proc.returncode is None:
-                process.proc.send_signal(signal.SIGTERM)
-                await asyncio.wait_for(process.proc.wait(), 30)
-                await process.reader
 
 
 async def test_a_clean_stop_hands_over_at_once(
@@ -189,20 +206,10 @@ async def test_a_clean_stop_hands_over_at_once(
     """SIGTERM to the leader (systemctl stop, a deploy): it stores every session, clears its
     heartbeat and lets the lock go, and the standby leads with no grace to wait out; the session
     goes on."""
-    seed_user(pg_url)
-    (test_library / "failover-test.yaml").write_text(ROUTINE, encoding="utf-8")
-    first = await start(server, tmp_path, test_library, pg_url, "a")
-    second: Process | None = None
-    try:
-        await first.wait_said(LEADS, within=30)
-        second = await start(server, tmp_path, test_library, pg_url, "b")
-        await second.wait_said(WAITS, within=30)
-
-        server.send_text(CHAT, "/session failover-test")
-        offer = (await server.wait_for("sendMessage", chat_id=CHAT, text="hurt right now"))[-1]
-        server.press(CHAT, offer.message_id or 0, button_data(offer, "4"))
-        await server.wait_for("sendMessage", chat_id=CHAT, text="Step 1 of 2", within=15)
-
+    async with leader_and_standby_in_a_session(server, tmp_path, test_library, pg_url) as (
+        first,
+        second,
+    ):
         first.proc.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(first.proc.wait(), 30) == 0
         await second.wait_said(LEADS, within=10)
@@ -212,9 +219,3 @@ async def test_a_clean_stop_hands_over_at_once(
         await server.wait_for("sendMessage", chat_id=CHAT, text="Step 2 of 2", within=20)
         texts = [c.text for c in server.sent(CHAT)]
         assert not any("was paused" in t for t in texts)
-    finally:
-        for process in (first, second):
-            if process is not None and process.proc.returncode is None:
-                process.proc.send_signal(signal.SIGTERM)
-                await asyncio.wait_for(process.proc.wait(), 30)
-                await process.reader
