@@ -36,10 +36,6 @@ class SessionStore:
         """Store one session as it is now (a start, an action, a restore)."""
         self.records.save(record)
 
-    def update_many(self, records: list[StoredSession]) -> None:
-        """Store the progress of many sessions in one transaction."""
-        self.records.update_many(records)
-
     def progress(self, record: StoredSession) -> Progress:
         """A session's progress as it is now, encoded for `update_progress`."""
         return self.records.progress(record)

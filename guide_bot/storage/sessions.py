@@ -157,7 +157,7 @@ class SessionRepository:
         """Insert or update the chat's session.
 
         One prebuilt INSERT ... ON CONFLICT DO UPDATE (storage/upsert.py) on a start and after
-        every button; batched updates (`update_many`) after the scheduled runs. Building an ORM
+        every button; batched updates (`update_progress`) after the scheduled runs. Building an ORM
         statement per call cost more than the write itself (bench/bench_timing.py profile).
         """
         with self._sessions.begin() as db:
