@@ -110,28 +110,15 @@ def progress_figure(records: Sequence[SessionRecord], zone: ZoneInfo, w: ChartWo
     pain = pain_series(records, zone)
     before = [(at, b) for at, b, _ in pain if b is not None]
     after = [(at, a) for at, _, a in pain if a is not None]
-    if before:
-        xs, ys = zip(*before, strict=True)
-        pain_ax.plot(
-            xs,
-            ys,
-            "o-",
-            color=BEFORE_COLOUR,
-            markersize=3,
-            linewidth=1,
-            label=w.gettext(N_("before")),
-        )
-    if after:
-        xs, ys = zip(*after, strict=True)
-        pain_ax.plot(
-            xs,
-            ys,
-            "o-",
-            color=AFTER_COLOUR,
-            markersize=3,
-            linewidth=1,
-            label=w.gettext(N_("after")),
-        )
+    for series, colour, label in (
+        (before, BEFORE_COLOUR, N_("before")),
+        (after, AFTER_COLOUR, N_("after")),
+    ):
+        if series:
+            xs, ys = zip(*series, strict=True)
+            pain_ax.plot(
+                xs, ys, "o-", color=colour, markersize=3, linewidth=1, label=w.gettext(label)
+            )
     if before or after:
         pain_ax.legend(loc="upper left", frameon=False, ncols=2)
     else:
