@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -9,7 +10,13 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 def is_shipped(path: Path) -> bool:
     """Whether a file is part of the package's own library (the shipped scripts_library/)."""
-    return path.resolve().is_relative_to(shipped_library_dir().resolve())
+    return path.resolve().is_relative_to(_shipped_root())
+
+
+@cache
+def _shipped_root() -> Path:
+    """The shipped library's real path, found once (every routine file at start-up asks)."""
+    return shipped_library_dir().resolve()
 
 
 def shipped_library_dir() -> Path:
