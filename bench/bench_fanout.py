@@ -37,6 +37,7 @@ from common import (
     LeanServer,
     build_bot,
     database_cluster,
+    fresh_database,
     lean_server,
     machine,
     median,
@@ -101,9 +102,7 @@ async def one_run(
 ) -> dict[str, float]:
     """Fill a fresh database, start the bot, wait for every reminder (or the limit); the
     figures."""
-    database = cluster.new_database() if cluster is not None else None
-    try:
-        url = cluster.url(database) if cluster is not None and database is not None else None
+    with fresh_database(cluster) as url:
         settings = settings_for(server, folder, write_library(folder / "lib", TINY_ROUTINE), url)
         open_database(settings)  # the schema (Alembic on PostgreSQL), before the clock starts
         due = datetime.now(UTC) + timedelta(seconds=LEAD_S)
@@ -114,9 +113,6 @@ async def one_run(
         if datetime.now(UTC) > due:
             print(f"  (the bot started {(datetime.now(UTC) - due).total_seconds():.1f} s late)")
         return await _measure(server, count, due, app)
-    finally:
-        if cluster is not None and database is not None:
-            cluster.drop_database(database)
 
 
 async def _measure(server: LeanServer, count: int, due: datetime, app: App) -> dict[str, float]:

@@ -54,6 +54,7 @@ from common import (
     TOKEN,
     LeanServer,
     database_cluster,
+    fresh_database,
     lean_server,
     machine,
     median,
@@ -244,10 +245,8 @@ async def one_run(
     previous: str = "stopped",
 ) -> dict[str, float]:
     """Prepare, launch `guide-bot run`, wait for the /help answer; returns the figures."""
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, fresh_database(cluster) as database_url:
         folder = Path(tmp)
-        database = cluster.new_database() if cluster is not None else None
-        database_url = cluster.url(database) if cluster is not None and database else None
         stopped_at = await prepare(server, folder, reminders, sessions, database_url, previous)
         server.reset()
         env = {
@@ -306,8 +305,6 @@ async def one_run(
             except subprocess.TimeoutExpired:
                 process.kill()
             log.close()
-            if cluster is not None and database is not None:
-                cluster.drop_database(database)
     if answered is None:
         raise RuntimeError("no answer to /help within the limit")
     return {

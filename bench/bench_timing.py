@@ -46,6 +46,7 @@ from common import (
     bench_speak,
     build_bot,
     database_cluster,
+    fresh_database,
     lean_server,
     machine,
     median,
@@ -318,13 +319,8 @@ async def main_async(
                 for kind in order:
                     folder = Path(tmp) / f"{kind}-{n}-{rep}"
                     run = product_run if kind == "product" else baseline_run
-                    name = cluster.new_database() if cluster is not None else None
-                    url = cluster.url(name) if cluster is not None and name else None
-                    try:
+                    with fresh_database(cluster) as url:
                         result = await run(server, n, window_s, folder, hold_s, url)
-                    finally:
-                        if cluster is not None and name is not None:
-                            cluster.drop_database(name)
                     runs.setdefault((kind, n), []).append(result)
                     p50, p99, worst = result.stats()
                     print(

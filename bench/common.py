@@ -200,6 +200,20 @@ def database_cluster(kind: str) -> Iterator[PgCluster | None]:
         cluster.stop()
 
 
+@contextlib.contextmanager
+def fresh_database(cluster: PgCluster | None) -> Iterator[str | None]:
+    """The URL of a fresh database of the cluster for one run, dropped afterwards; None without a
+    cluster (the bot's SQLite file in its data folder)."""
+    if cluster is None:
+        yield None
+        return
+    name = cluster.new_database()
+    try:
+        yield cluster.url(name)
+    finally:
+        cluster.drop_database(name)
+
+
 def settings_for(
     server: LeanServer, data_dir: Path, library: Path, database_url: str | None = None
 ) -> Settings:
