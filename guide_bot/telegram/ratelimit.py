@@ -26,6 +26,8 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
+from guide_bot.telegram.replies import RepliesFirst
+
 log = logging.getLogger(__name__)
 
 FLOOD_CHATS = 3  # 429s on this many chats at once: the bot's own limit, not one chat's
@@ -35,7 +37,8 @@ Result = bool | dict[str, Any] | list[dict[str, Any]]
 
 
 class EvenPace:
-    """Fewer than `per_second` messages in any one second, evenly spaced, in the order asked.
+    """Fewer than `per_second` messages in any one second, evenly spaced, in the order asked
+    (replies to the updates being handled first: telegram/replies.py).
 
     Three rules, each message waiting for all of them:
     - the pace: one message every `interval` = 1/(per_second - 1) s (a generic cell rate);
@@ -59,7 +62,7 @@ class EvenPace:
         self.catch_up_s = catch_up_s  # most credit: lost time made up, at most this much
         self._slot = float("-inf")  # loop time of the next message's slot (its TAT)
         self._sent: deque[float] = deque(maxlen=self.cap)  # loop times of the last `cap` sent
-        self._lock = asyncio.Lock()
+        self._lock = RepliesFirst()  # in the order asked, replies to updates first
 
     def _capped_until(self) -> float:
         """The earliest loop time the cap lets the next message go."""

@@ -38,6 +38,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
+from guide_bot.telegram.replies import replying
+
 log = logging.getLogger(__name__)
 
 MAX_RUNNING = 64  # handlers running at once, across all chats
@@ -173,7 +175,8 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
                 await asyncio.wait(before)
             await self._slots.acquire()
             try:
-                await coroutine
+                with replying():  # its Bot API calls go before background sends
+                    await coroutine
             finally:
                 self._slots.release()
         finally:
