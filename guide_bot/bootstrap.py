@@ -16,9 +16,8 @@ import os
 import signal
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aiohttp import web
 from sqlalchemy.orm import sessionmaker
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, TelegramError
@@ -39,7 +38,6 @@ from guide_bot.sessions.service import SessionService
 from guide_bot.sessions.store import SessionStore
 from guide_bot.sessions.timers import LoopScheduler
 from guide_bot.speakers.sessions import SpeakerSessions
-from guide_bot.speakers.setup import build_web_parts
 from guide_bot.speech.service import SpeechService
 from guide_bot.speech.session_tracks import SessionTracks
 from guide_bot.storage.base import make_engine, make_sessionmaker
@@ -65,12 +63,14 @@ from guide_bot.telegram.speakers.follower import SpeakerChat
 from guide_bot.telegram.unreadable_updates import SkipUnreadableUpdatesBot
 from guide_bot.telegram.updates import ChatOrderedProcessor
 from guide_bot.telegram.voice import VoiceNoteSender
-from guide_bot.telegram.webhook_updates import ptb_update_sink
-from guide_bot.web.liveview.routes import liveview_feature
-from guide_bot.web.liveview.service_sessions import ServiceLiveSessions
-from guide_bot.web.liveview.urls import app_url
-from guide_bot.web.server import WebFeature, build_web_app, start_web, stop_web
-from guide_bot.web.webhook import webhook_feature
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from guide_bot.web.server import WebFeature
+
+# The bot's own HTTP server (live view, speakers, webhook) and aiohttp's server side are imported
+# when one of them is on: most bots poll and serve nothing, and every start paid for them.
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +149,11 @@ def _web(
     by the bot's own HTTP server; None (no server) when neither is set."""
     if not settings.public_url and not settings.ha_url:
         return None
+    from guide_bot.speakers.setup import build_web_parts
+    from guide_bot.web.liveview.routes import liveview_feature
+    from guide_bot.web.liveview.service_sessions import ServiceLiveSessions
+    from guide_bot.web.liveview.urls import app_url
+
     tracks = SessionTracks(
         settings,
         cache=speech.cache if speech else None,
@@ -194,6 +199,8 @@ async def _post_init(app: App) -> None:
     app.bot_data["menus"] = asyncio.get_running_loop().create_task(_set_menus(app))
     web: WebPlan | None = app.bot_data.get("web")
     if web is not None:
+        from guide_bot.web.server import build_web_app, start_web
+
         for note in web.notes:
             log.info("web: %s", note)
         runner = await start_web(
@@ -234,6 +241,8 @@ async def _post_stop(app: App) -> None:
 async def _post_shutdown(app: App) -> None:
     runner = app.bot_data.get("web_runner")
     if runner is not None:
+        from guide_bot.web.server import stop_web
+
         await stop_web(runner)
     web: WebPlan | None = app.bot_data.get("web")
     if web is not None and web.speakers is not None:
@@ -405,6 +414,12 @@ async def start_webhook(
 ) -> web.AppRunner:
     """Receive updates by webhook: our own receiver (the secret token checked before any byte of
     the body is read, the body capped; guide_bot/web/webhook.py), then `setWebhook`."""
+    from aiohttp import web
+
+    from guide_bot.telegram.webhook_updates import ptb_update_sink
+    from guide_bot.web.server import start_web
+    from guide_bot.web.webhook import webhook_feature
+
     receiver = web.Application()
     webhook_feature(
         receiver, path=url_path, secret_token=secret_token, on_update=ptb_update_sink(app)
@@ -431,6 +446,8 @@ def _run_webhook(app: App, webhook: dict[str, Any]) -> None:
 
     async def stop() -> None:
         if runner is not None:
+            from guide_bot.web.server import stop_web
+
             await stop_web(runner)
         if app.running:
             await app.stop()

@@ -28,7 +28,6 @@ from guide_bot.speech.espeak_engine import (
     EspeakEngine,
     espeak_voice,
 )
-from guide_bot.speech.gtts_engine import GttsEngine
 from guide_bot.speech.ports import SpeechEngine, SpeechError, TransientSpeechError
 
 logger = logging.getLogger(__name__)
@@ -66,6 +65,9 @@ def make_gtts(settings: Settings) -> EngineFactory:
     """A factory of gTTS engines with the settings' timeout."""
 
     def factory(voice: Voice) -> SpeechEngine:
+        # imported with the first gTTS voice: gTTS and requests took 35 ms of every bot start
+        from guide_bot.speech.gtts_engine import GttsEngine
+
         return GttsEngine(
             language=voice.language,
             tld=voice.tld,

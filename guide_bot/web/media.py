@@ -19,17 +19,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 from urllib.parse import quote
-
-from aiohttp import web
 
 from guide_bot.domain.clock import Clock
 from guide_bot.domain.routine import Routine
 from guide_bot.i18n import LANGUAGES
 from guide_bot.speech.ports import SpeechError
 from guide_bot.speech.session_tracks import ENGINES, TRACK_FORMATS, SessionTracks
-from guide_bot.web.server import WebFeature
 from guide_bot.web.signing import UrlSigner
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from guide_bot.web.server import WebFeature
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +110,9 @@ def media_feature(
 ) -> WebFeature:
     """The web feature that serves tracks (add it to `build_web_app`); `localize` gives a
     routine in a language (Catalog.localized) for the tracks with a language in their path."""
+    # aiohttp's server side is imported here, not with MediaLinks, which the session service
+    # uses: a bot that serves nothing does not load it at start-up
+    from aiohttp import web
 
     async def serve_track(request: web.Request) -> web.StreamResponse:
         why = signer.check(request.rel_url.raw_path, request.query, now=clock.now())
