@@ -47,8 +47,9 @@ SAY_LATE_AFTER_S = 5.0  # a restart that made a cue later than this is mentioned
 FollowUp = Callable[[], Awaitable[None]]
 
 
-BATCH = 50  # sessions taken in per turn of the event loop (about 12 ms of work: an update
-# waits at most that long between its own turns, and answering takes a few dozen of them)
+BATCH = 15  # sessions taken in per turn of the event loop (1.5-2 ms of work: an update waits
+# at most that long between its own turns, and answering /help takes about 40 of them; each batch
+# is one query of about 0.35 ms, so smaller batches make the whole restore slower)
 FOLLOW_UPS_AT_ONCE = 8  # follow-ups in flight (the Bot API client's own gate is 8 calls)
 
 
@@ -162,6 +163,9 @@ class _Plans:
 
     def __init__(self) -> None:
         self._built: dict[tuple[int, str], tuple[Routine, Routine, Timeline]] = {}
+        # sessions read together share one decoded plan (storage/sessions.py `some`): the same
+        # object is the same plan, found without writing it out (repr of a plan was 20 us)
+        self._same: dict[tuple[int, int], tuple[Routine, dict[str, Any], Routine, Timeline]] = {}
 
     def get(self, routine: Routine, inputs: dict[str, Any]) -> Timeline:
         """The timeline of the routine as the session played it."""
@@ -171,13 +175,18 @@ class _Plans:
         """The routine as the session played it (length, adaptation) and its timeline."""
         # repr of the decoded JSON: equal text means equal inputs (a different key order only
         # rebuilds once more); json.dumps(sort_keys=True) per session was 14 % of the start-up
+        same = self._same.get((id(routine), id(inputs)))
+        if same is not None and same[0] is routine and same[1] is inputs:  # both kept: their
+            return same[2], same[3]  # ids are still theirs
         key = (id(routine), repr(inputs))
         found = self._built.get(key)
         if found is not None and found[0] is routine:  # the routine is kept, so its id is too
-            return found[1], found[2]
-        played = played_routine(routine, inputs)
-        timeline = rebuild_plan(played, inputs)
-        self._built[key] = (routine, played, timeline)
+            played, timeline = found[1], found[2]
+        else:
+            played = played_routine(routine, inputs)
+            timeline = rebuild_plan(played, inputs)
+            self._built[key] = (routine, played, timeline)
+        self._same[(id(routine), id(inputs))] = (routine, inputs, played, timeline)
         return played, timeline
 
 

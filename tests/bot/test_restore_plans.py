@@ -28,6 +28,16 @@ def test_same_routine_and_inputs_share_one_timeline(tmp_path: Path) -> None:
     assert plans.get(again, inputs).title == "Changed"
 
 
+def test_sessions_sharing_one_plan_object_find_it_without_a_rebuild(tmp_path: Path) -> None:
+    routine = load_routines([write_library(tmp_path / "lib")]).routines["quick-test"]
+    plans = _Plans()
+    shared = {"countdown": True, "speak": {}}
+    first = plans.played(routine, shared)
+    assert plans.played(routine, shared) == first  # found by the object
+    assert plans.played(routine, {"countdown": True, "speak": {}})[1] is first[1]  # by its text
+    assert plans.get(routine, {"countdown": False, "speak": {}}) is not first[1]
+
+
 def test_sessions_on_a_shared_timeline_stay_independent(tmp_path: Path) -> None:
     routine = load_routines([write_library(tmp_path / "lib")]).routines["quick-test"]
     timeline = _Plans().get(routine, {"countdown": True, "speak": {}})

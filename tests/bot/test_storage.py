@@ -93,6 +93,37 @@ def test_sessions_in_progress_round_trip(factory: sessionmaker[Any]) -> None:
     repo.delete(5)  # twice is fine
 
 
+def test_the_restores_read_shares_one_decoded_plan_among_sessions_on_it(
+    factory: sessionmaker[Any],
+) -> None:
+    """`some` (the restore's batches) decodes each distinct plan text once (start-up cost)."""
+    repo = SessionRepository(factory)
+    plans = [
+        {"countdown": True, "speak": {"Press now.": 1.1, "Ünïcode ✓": 2.0}},
+        {"length": "short"},
+    ]
+    for chat in range(1, 7):
+        repo.save(
+            StoredSession(
+                chat_id=chat,
+                user_id=chat,
+                session_id=f"{chat:08x}",
+                version=1,
+                routine_id="neck-release",
+                mode="text",
+                state={"version": 1, "state": "running"},
+                plan=dict(plans[chat % 2]),
+                step_view={"message_id": chat} if chat % 3 else None,
+                started_at=NOW,
+                updated_at=NOW,
+            )
+        )
+    read = sorted(repo.some([1, 2, 3, 4, 5, 6, 99]), key=lambda r: r.chat_id)
+    assert read == [repo.get(chat) for chat in range(1, 7)]  # the same as each row read alone
+    assert [r.plan for r in read] == [plans[chat % 2] for chat in range(1, 7)]
+    assert len({id(r.plan) for r in read}) == 2
+
+
 def test_a_batch_stores_the_progress_of_stored_sessions_and_skips_ended_ones(
     factory: sessionmaker[Any],
 ) -> None:
