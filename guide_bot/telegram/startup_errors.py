@@ -93,10 +93,11 @@ async def check_bot_api(token: str, base_url: str | None, *, timeout_s: float = 
     from guide_bot.telegram.http import AiohttpRequest
 
     # The bot's own client: an httpx client here would cost a TLS context of its own (about a
-    # tenth of a second of every start) for one call.
+    # tenth of a second of every start) for one call. It is also given as the getUpdates client
+    # (never used here), which PTB would otherwise make as an httpx client, with its own context.
     request = AiohttpRequest(1, read_s=timeout_s, connect_s=timeout_s)
     url = bot_api_url(base_url)
-    bot = Bot(token, base_url=url or TELEGRAM_API_URL, request=request)
+    bot = Bot(token, base_url=url or TELEGRAM_API_URL, request=request, get_updates_request=request)
     # PTB logs what it could not parse (the server's whole answer) before raising; the raised
     # error says all that is needed, in one line.
     quiet = [logging.getLogger(name) for name in ("telegram", "aiohttp", "guide_bot.telegram")]
