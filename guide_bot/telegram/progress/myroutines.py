@@ -96,7 +96,7 @@ async def receive_upload(
     try:
         data = await _download(file.file_path) if file is not None and file.file_path else None
     except UploadTooLarge:  # the announced size was wrong: reading stopped at the cap
-        await sender.text(chat_id, t.UPLOAD_LARGER_THAN_SAID)
+        await sender.text(chat_id, t.upload_larger_than_said())
         return
     except (TelegramError, OSError, aiohttp.ClientError) as exc:
         log.warning("chat %s: upload download failed: %s", chat_id, type(exc).__name__)

@@ -196,9 +196,6 @@ def upload_larger_than_said(*, tr: Translator = EN) -> str:
     )
 
 
-UPLOAD_LARGER_THAN_SAID = upload_larger_than_said()
-
-
 def _numbered(issues: Sequence[Issue], tr: Translator) -> list[str]:
     shown = [
         f"{n}. {escape(describe(issue))}" for n, issue in enumerate(issues[:MAX_LISTED_PROBLEMS], 1)
