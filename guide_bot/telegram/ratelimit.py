@@ -26,7 +26,7 @@ from typing import Any
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter
 
-from guide_bot.telegram.replies import RepliesFirst
+from guide_bot.telegram.replies import RepliesFirst, is_reply
 
 log = logging.getLogger(__name__)
 
@@ -69,17 +69,29 @@ class EvenPace:
         return self._sent[0] + CAP_WINDOW_S if len(self._sent) == self.cap else float("-inf")
 
     async def __aenter__(self) -> None:
-        async with self._lock:
+        lock = self._lock
+        await lock.acquire()
+        held = True
+        try:
             loop = asyncio.get_running_loop()
-            capped = self._capped_until()
-            gap = self._sent[-1] + self.min_gap if self._sent else float("-inf")
-            wait_s = max(self._slot, capped, gap) - loop.time()
-            if wait_s > 0:
-                await asyncio.sleep(wait_s)
+            while True:
+                capped = self._capped_until()
+                gap = self._sent[-1] + self.min_gap if self._sent else float("-inf")
+                wait_s = max(self._slot, capped, gap) - loop.time()
+                if wait_s > 0:
+                    await asyncio.sleep(wait_s)
+                if is_reply() or not lock.replies_waiting:
+                    break
+                held = False  # a reply came while this one slept: it takes this slot
+                await lock.give_way()
+                held = True
             now = loop.time()
             # going late (the loop, or the cap) is credit, up to catch_up_s
             self._slot = max(self._slot, now - self.catch_up_s) + self.interval
             self._sent.append(now)
+        finally:
+            if held:
+                lock.release()
 
     async def __aexit__(self, *_exc: object) -> None:
         return None

@@ -53,33 +53,53 @@ def is_reply() -> bool:
 
 class RepliesFirst:
     """A lock handed out in the order asked, but replies (`is_reply`) before the rest: the
-    asyncio.Lock of the overall pace, with two lines instead of one."""
+    asyncio.Lock of the overall pace, with two lines instead of one.
+
+    The pace's holder sleeps until its slot with the lock held; a reply that comes meanwhile would
+    wait for that slot and the next. So at its slot a holder that is no reply `give_way`s to a
+    reply waiting: the reply takes the slot, and the holder waits at the head of the rest.
+    """
 
     def __init__(self) -> None:
         self._held = False
         self._replies: deque[asyncio.Future[None]] = deque()
         self._others: deque[asyncio.Future[None]] = deque()
 
-    async def __aenter__(self) -> None:
+    @property
+    def replies_waiting(self) -> bool:
+        """Whether a reply waits for the lock."""
+        return any(not waiter.done() for waiter in self._replies)
+
+    async def acquire(self) -> None:
+        """Take the lock, after the replies and then everyone who asked before."""
         if not self._held:  # held stays on while it is handed over: no one is waiting here
             self._held = True
             return
         line = self._replies if is_reply() else self._others
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         line.append(waiter)
+        await self._wait(waiter, line)
+
+    async def give_way(self) -> None:
+        """Hand the held lock to the first reply waiting and take it back before the rest.
+
+        Like `acquire`, it returns holding the lock, or raises CancelledError without it."""
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._others.appendleft(waiter)
+        self.release()  # to a reply, or back to this waiter if none is left
+        await self._wait(waiter, self._others)
+
+    async def _wait(self, waiter: asyncio.Future[None], line: deque[asyncio.Future[None]]) -> None:
         try:
             await waiter
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():
-                self._release()  # handed the lock while being cancelled: pass it on
+                self.release()  # handed the lock while being cancelled: pass it on
             else:
                 line.remove(waiter)
             raise
 
-    async def __aexit__(self, *_exc: object) -> None:
-        self._release()
-
-    def _release(self) -> None:
+    def release(self) -> None:
         """Hand the lock to the first reply waiting, else to the first of the rest, else free it."""
         for line in (self._replies, self._others):
             while line:
@@ -88,3 +108,9 @@ class RepliesFirst:
                     waiter.set_result(None)
                     return
         self._held = False
+
+    async def __aenter__(self) -> None:
+        await self.acquire()
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self.release()
