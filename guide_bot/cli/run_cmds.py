@@ -48,19 +48,6 @@ class RedactingFormatter(logging.Formatter):
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
-# Libraries that a dependency imports but the bot never uses: python-telegram-bot's Application
-# imports its tornado webhook server (60 ms of every start), while the bot receives webhooks with
-# its own aiohttp receiver (guide_bot/web/webhook.py). Without tornado, PTB only marks its own
-# webhook server unavailable.
-UNUSED_IMPORTS = ("tornado",)
-
-
-def keep_out_unused_imports() -> None:
-    """Make importing the UNUSED_IMPORTS fail at once (None in sys.modules), for this process."""
-    for name in UNUSED_IMPORTS:
-        if name not in sys.modules:
-            sys.modules[name] = None  # type: ignore[assignment]  # the documented import block
-
 
 def setup_logging(token: str, level: str) -> None:
     """Plain log lines on stderr, with the token never shown."""
@@ -124,7 +111,6 @@ def run_cmd(
     log_level: str | None,
 ) -> None:
     """Run the Telegram bot (needs TELEGRAM_BOT_TOKEN or GUIDE_BOT_TOKEN)."""
-    keep_out_unused_imports()
     # hardening: every setting checked first; a bad one ends here with one line, exit 2.
     from guide_bot.cli.run_checks import check_run_settings
 
