@@ -8,9 +8,13 @@ Ending a session writes its history entry and removes the stored session in one 
 
 The batch is stored `CHUNK` sessions per turn of the event loop, each chunk one transaction:
 at 5,000 sessions a batch holds hundreds of sessions, and storing them in one callback held every
-other session's cue for 15-30 ms (bench/README.md, "Profile and fix 9"). A chunk is encoded and
-written in the same turn, so a session stored at once meanwhile (`save`) is never overwritten by
-an older progress; it just leaves the batch.
+other session's cue for 15-30 ms (bench/README.md, "Profile and fix 9"). A chunk is encoded in
+one turn; on SQLite it is written in the same turn (the work is this process's either way), on
+PostgreSQL by one worker thread, in order, while the loop goes on: there most of a chunk's write
+is waiting for the server, which held every cue behind it (bench/README.md, "Fix 12"). Each write
+of a session has a later `updated_at` than the one before (`record_now`), and the batch's UPDATE
+only goes over an older one, so a session stored at once meanwhile (`save`) is never overwritten
+by an older progress; it just leaves the batch.
 
 A full disk (or a database that stopped answering) fails none of these: what could not be
 stored is kept in memory (a session whose store failed, whole, since a start may have no row
@@ -22,17 +26,30 @@ and one when everything kept was stored, and says which chats to tell, once per 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from collections.abc import Callable
-from datetime import datetime
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from guide_bot.progress.history import HistoryEntry
 from guide_bot.sessions.live import LiveSession
 from guide_bot.sessions.store import SessionStore
 from guide_bot.storage.health import StorageHealth
+from guide_bot.storage.sessions import Progress
 
 SAVE_DELAY_S = 1.0
 CHUNK = 50  # sessions stored per turn of the event loop (about 1-2 ms each)
+TICK = timedelta(microseconds=1)  # the least step of `updated_at` from one write to the next
+
+
+@dataclass(eq=False)
+class _Write:
+    """A chunk of progress the worker thread is writing (PostgreSQL)."""
+
+    lives: list[LiveSession]
+    done: Future[None]
 
 
 class Keeping:
@@ -57,11 +74,17 @@ class Keeping:
         # ends whose history entry could not be stored: (chat, session id, entry)
         self._unended: list[tuple[int, str, HistoryEntry]] = []
         self._flush_at: asyncio.Handle | None = None  # the batch's timer, or its next chunk
+        self._writer: ThreadPoolExecutor | None = None  # PostgreSQL: writes the batch's chunks
+        self._writer_checked = False  # whether `_writer` was decided (at the first chunk)
+        self._writing: list[_Write] = []  # chunks handed to the writer, not reported back yet
 
     def record_now(self, live: LiveSession) -> None:
-        """Copy the machine's state into the session's record."""
+        """Copy the machine's state into the session's record, with an `updated_at` later than
+        the one stored before (even if the clock stood still or went back): the batch's UPDATE
+        goes only over an older one."""
         live.record.state = live.session.to_dict()
-        live.record.updated_at = self._now_utc()
+        now, before = self._now_utc(), live.record.updated_at
+        live.record.updated_at = now if now > before else before + TICK
 
     def save(self, live: LiveSession) -> bool:
         """Store the session now; False (kept for the next batch) when storing failed."""
@@ -137,7 +160,8 @@ class Keeping:
     @property
     def unsaved(self) -> int:
         """How many sessions have progress not stored yet."""
-        return len(self._unsaved.keys() | self._batch.keys() | self._resave.keys())
+        writing = {live.chat_id for write in self._writing for live in write.lives}
+        return len(self._unsaved.keys() | self._batch.keys() | self._resave.keys() | writing)
 
     @property
     def unended(self) -> int:
@@ -150,31 +174,77 @@ class Keeping:
         if self._flush_at is not None:
             self._flush_at.cancel()
             self._flush_at = None
+        for write in list(self._writing):  # the worker thread's chunks first, in their order
+            wait([write.done])
+            self._written(write)
         self._stored(self._store_unended() | self._store_kept())
         batch = [*self._batch.values(), *self._unsaved.values()]
         self._batch, self._unsaved = {}, {}
-        self._store_progress(batch)
+        self._store_progress(batch, off_loop=False)
 
-    def _store_progress(self, lives: list[LiveSession]) -> bool:
-        """Store the progress of these sessions (those still in progress) in one transaction;
-        on failure keep them, and the rest of the batch, for the next batch (False)."""
+    def _store_progress(self, lives: list[LiveSession], *, off_loop: bool = True) -> bool:
+        """Store the progress of these sessions (those still in progress) in one transaction,
+        by the worker thread on PostgreSQL if `off_loop`; on failure keep them, and the rest of
+        the batch, for the next batch (False)."""
         moved = [live for live in lives if self._is_live(live)]
         try:
             rows = []
             for live in moved:
                 self.record_now(live)
                 rows.append(self.store.progress(live.record))
+            writer = self._worker() if off_loop and rows else None
+            if writer is not None:
+                self._write_off_loop(writer, moved, rows)
+                return True
             self.store.update_progress(rows)
         except Exception as exc:
-            self.health.failed(f"storing {len(moved) + len(self._batch)} sessions", exc)
-            for live in [*moved, *self._batch.values()]:  # keep them for the next batch
-                self._unsaved.setdefault(live.chat_id, live)
-                self._on_kept(live)
+            self._keep_progress([*moved, *self._batch.values()], exc)
             self._batch = {}
-            self._arm()
             return False
         self._stored(bool(moved))
         return True
+
+    def _keep_progress(self, lives: list[LiveSession], exc: Exception) -> None:
+        """Storing these sessions' progress failed: keep it for the next batch."""
+        self.health.failed(f"storing {len(lives)} sessions", exc)
+        for live in lives:
+            if self._is_live(live):
+                self._unsaved.setdefault(live.chat_id, live)
+                self._on_kept(live)
+        self._arm()
+
+    def _worker(self) -> ThreadPoolExecutor | None:
+        """The thread that writes the batch's chunks on PostgreSQL; None on SQLite."""
+        if not self._writer_checked:
+            self._writer_checked = True
+            if self.store.on_a_server():
+                self._writer = ThreadPoolExecutor(1, thread_name_prefix="guide-bot-progress")
+        return self._writer
+
+    def _write_off_loop(
+        self, writer: ThreadPoolExecutor, lives: list[LiveSession], rows: list[Progress]
+    ) -> None:
+        """Hand a chunk to the worker thread; how it went comes back to the loop (`_written`)."""
+        loop = asyncio.get_running_loop()
+        write = _Write(lives, writer.submit(self.store.update_progress, rows))
+        self._writing.append(write)
+
+        def report(_done: Future[None]) -> None:
+            with contextlib.suppress(RuntimeError):  # a closed loop: `flush` took it in
+                loop.call_soon_threadsafe(self._written, write)
+
+        write.done.add_done_callback(report)
+
+    def _written(self, write: _Write) -> None:
+        """A chunk the worker thread wrote, or failed to: the same as a write on the loop."""
+        if write not in self._writing:  # already taken in (by `flush`)
+            return
+        self._writing.remove(write)
+        error = write.done.exception()
+        if error is None:
+            self._stored(True)
+        elif isinstance(error, Exception):
+            self._keep_progress(write.lives, error)
 
     def _stored(self, wrote: bool) -> None:
         if wrote and not (self._unended or self._resave):  # all kept is stored: the outage is over

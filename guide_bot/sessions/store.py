@@ -32,6 +32,10 @@ class SessionStore:
         self._factory = factory
         self.records = SessionRepository(factory)
 
+    def on_a_server(self) -> bool:
+        """Whether the database is a server (PostgreSQL), whose writes wait on the network."""
+        return self.records.on_a_server()
+
     def save(self, record: StoredSession) -> None:
         """Store one session as it is now (a start, an action, a restore)."""
         self.records.save(record)

@@ -85,9 +85,13 @@ _TABLE = cast(Table, StoredSessionRow.__table__)
 # What a session's scheduled runs can change; the rest (owner, plan, start, ...) is written by
 # `save` at a start, an action or a restore, and never changes while the session runs.
 _PROGRESS = ("version", "state", "controls_message_id", "step_view", "speech_failed", "updated_at")
+# Only over an older state: on PostgreSQL the batch is written by a worker thread while the event
+# loop goes on (sessions/keeping.py), so a session stored whole meanwhile (`save`, a newer
+# `updated_at`: each write of a session has a later one) must not get this progress over it.
 _UPDATE = (
     update(_TABLE)
     .where(_TABLE.c.chat_id == bindparam("key"))
+    .where(_TABLE.c.updated_at < bindparam("v_updated_at"))
     .values({name: bindparam(f"v_{name}") for name in _PROGRESS})
 )
 
@@ -103,6 +107,7 @@ class _DriverUpdate:
     with the columns' own bind processors, handed to the driver as it is.
     """
 
+    dialect: str  # its name: "sqlite", "postgresql"
     sql: str
     names: tuple[str, ...]  # parameter names, in the statement's order when positional
     positional: bool
@@ -118,7 +123,7 @@ class _DriverUpdate:
             attribute = "chat_id" if name == "key" else name.removeprefix("v_")
             column_type = _TABLE.c[attribute].type.dialect_impl(dialect)
             steps.append((attribute, column_type.bind_processor(dialect) or _same))
-        return cls(compiled.string, names, order is not None, tuple(steps))
+        return cls(dialect.name, compiled.string, names, order is not None, tuple(steps))
 
     def row(self, record: StoredSession) -> Any:
         """The record's parameters, ready for the driver."""
@@ -196,7 +201,8 @@ class SessionRepository:
 
     def update_progress(self, rows: list[Progress]) -> None:
         """Store the progress of stored sessions in one transaction (one executemany of the
-        columns a run changes: `_PROGRESS`); absent chats are skipped.
+        columns a run changes: `_PROGRESS`); absent chats are skipped, and so are rows stored
+        since with a later `updated_at`.
 
         The session service stores the progress of running sessions in batches with this
         (sessions/keeping.py); a session that ended meanwhile has no row and stays deleted.
@@ -220,6 +226,10 @@ class SessionRepository:
             else:
                 self._driver = _DriverUpdate.of(bind.dialect)
         return self._driver
+
+    def on_a_server(self) -> bool:
+        """Whether the database is a server (PostgreSQL), not a file in this process (SQLite)."""
+        return self._driver_update().dialect != "sqlite"
 
     def delete(self, chat_id: int) -> None:
         """Forget the chat's session (finished, stopped or abandoned)."""

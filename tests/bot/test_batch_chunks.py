@@ -7,6 +7,7 @@ A fake store and fake sessions: what is checked is what `Keeping` hands the stor
 from __future__ import annotations
 
 import asyncio
+import threading
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -38,6 +39,13 @@ class FakeStore:
         self.saved: list[tuple[int, object]] = []
         self.chunks: list[list[tuple[int, object]]] = []
         self.fail = False
+        self.server = False  # PostgreSQL: chunks are written by Keeping's worker thread
+        self.answer = threading.Event()  # a server answers a write when this is set
+        self.answer.set()
+        self.threads: set[str] = set()  # where chunks were written
+
+    def on_a_server(self) -> bool:
+        return self.server
 
     def save(self, record: StoredSession) -> None:
         self.saved.append((record.chat_id, record.state["cursor"]))
@@ -46,6 +54,8 @@ class FakeStore:
         return Progress(record.chat_id, record.state["cursor"])
 
     def update_progress(self, rows: list[Progress]) -> None:
+        self.threads.add(threading.current_thread().name)
+        assert self.answer.wait(10), "the test never let the server answer"
         if self.fail:
             raise OSError("disk I/O error")
         if rows:
@@ -160,5 +170,62 @@ async def test_a_chunk_that_fails_keeps_it_and_the_rest_for_the_next_batch(five:
     assert keeping.unsaved == 3
     store.fail = False
     await turns(5)
+    assert store.chunks == [[(1, 0), (2, 0)], [(3, 0), (4, 0)], [(5, 0)]]
+    assert keeping.unsaved == 0
+
+
+async def reported(keeping: Keeping) -> None:
+    """Until the worker thread has written what it was handed and the loop heard of it."""
+    waiting = [asyncio.wrap_future(write.done) for write in keeping._writing]
+    if waiting:
+        await asyncio.wait(waiting)
+    for done in waiting:
+        done.exception()  # seen here; Keeping reads it from the thread's own future
+    await turns(1)  # the thread's report is a callback on the loop
+
+
+async def test_on_a_server_the_worker_thread_writes_the_chunks_while_the_loop_goes_on(
+    five: Five,
+) -> None:
+    store, keeping, _sessions = moved(five)
+    store.server = True
+    store.answer.clear()  # the server takes its time
+    await turns(5)  # every chunk encoded and handed over, a turn each, none written yet
+    assert store.chunks == []
+    assert keeping.unsaved == 5  # not stored until the server answers
+    store.answer.set()
+    await reported(keeping)
+    assert store.chunks == [[(1, 0), (2, 0)], [(3, 0), (4, 0)], [(5, 0)]]  # in their order
+    assert keeping.unsaved == 0
+    assert store.threads
+    assert threading.current_thread().name not in store.threads
+
+
+async def test_on_a_server_a_chunk_that_fails_is_kept_for_the_next_batch(five: Five) -> None:
+    store, keeping, _sessions = moved(five)
+    store.server = True
+    store.fail = True
+    await turns(5)
+    await reported(keeping)
+    assert store.chunks == []
+    assert keeping.unsaved == 5
+    assert keeping.health.trouble is not None
+    store.fail = False
+    await turns(3)  # the next batch (its delay is 0 here)
+    await reported(keeping)
+    await turns(3)
+    await reported(keeping)
+    assert sorted(chat for chunk in store.chunks for chat, _cursor in chunk) == [1, 2, 3, 4, 5]
+    assert keeping.unsaved == 0
+    assert keeping.health.trouble is None
+
+
+async def test_on_a_server_flush_waits_for_the_chunks_in_the_worker_thread(five: Five) -> None:
+    store, keeping, _sessions = moved(five)
+    store.server = True
+    store.answer.clear()
+    await turns(3)  # two chunks handed over
+    threading.Timer(0.05, store.answer.set).start()  # the server answers a moment later
+    keeping.flush()  # stopping the bot
     assert store.chunks == [[(1, 0), (2, 0)], [(3, 0), (4, 0)], [(5, 0)]]
     assert keeping.unsaved == 0

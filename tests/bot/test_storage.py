@@ -162,8 +162,43 @@ def test_a_batch_stores_the_progress_of_stored_sessions_and_skips_ended_ones(
     assert repo.get(99) is None
     repo.update_many([])  # nothing to store is fine
     # only the progress is written by a batch: what a run never changes stays as saved
-    repo.update_many([replace(moved, plan={"other": 1}, pain_before=None)])
-    assert repo.get(5) == moved
+    again = later + timedelta(seconds=1)
+    repo.update_many([replace(moved, plan={"other": 1}, pain_before=None, updated_at=again)])
+    assert repo.get(5) == replace(moved, updated_at=again)
+
+
+def test_a_batch_never_writes_an_older_progress_over_a_session_stored_since(
+    factory: sessionmaker[Any],
+) -> None:
+    """On PostgreSQL the batch is written by a worker thread while the loop goes on: a session
+    stored whole after its progress was encoded (a later `updated_at`) keeps what was stored."""
+    repo = SessionRepository(factory)
+    first = StoredSession(
+        chat_id=5,
+        user_id=5,
+        session_id="0a1b2c3d",
+        version=3,
+        routine_id="neck-release",
+        mode="text",
+        state={"version": 1, "state": "running"},
+        started_at=NOW,
+        updated_at=NOW,
+    )
+    repo.save(first)
+    encoded = repo.progress(
+        replace(
+            first,
+            state={"state": "running", "cursor": 4},
+            updated_at=NOW + timedelta(microseconds=1),
+        )
+    )
+    paused = replace(first, state={"state": "paused"}, updated_at=NOW + timedelta(microseconds=2))
+    repo.save(paused)  # a user's Pause, stored at once, before the batch's write
+    repo.update_progress([encoded])
+    assert repo.get(5) == paused
+    same_time = repo.progress(replace(paused, state={"state": "running"}))
+    repo.update_progress([same_time])  # not older, not newer: not written either
+    assert repo.get(5) == paused
 
 
 def test_the_end_of_a_session_stores_its_entry_and_removes_only_that_session(
