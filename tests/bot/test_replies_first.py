@@ -16,23 +16,24 @@ from guide_bot.telegram.replies import RepliesFirst, is_reply, replying
 from guide_bot.telegram.updates import ChatOrderedProcessor
 
 
+async def _take(lock: RepliesFirst, got: list[str], name: str, reply: bool) -> None:
+    """Take the lock (as a reply to an update, or not) and note who got it."""
+    if reply:
+        with replying():
+            async with lock:
+                got.append(name)
+    else:
+        async with lock:
+            got.append(name)
+
+
 async def _order(lock: RepliesFirst, asks: list[tuple[str, bool]]) -> list[str]:
     """Names in the order they got the lock; the lock is held while they all ask."""
     got: list[str] = []
-
-    async def one(name: str, reply: bool) -> None:
-        if reply:
-            with replying():
-                async with lock:
-                    got.append(name)
-        else:
-            async with lock:
-                got.append(name)
-
     await lock.__aenter__()  # held: everyone below waits
     tasks = []
     for name, reply in asks:
-        tasks.append(asyncio.create_task(one(name, reply)))
+        tasks.append(asyncio.create_task(_take(lock, got, name, reply)))
         await asyncio.sleep(0)  # each asks in turn
     await lock.__aexit__()
     await asyncio.gather(*tasks)
@@ -73,18 +74,11 @@ async def test_a_waiter_cancelled_passes_the_lock_on() -> None:
 async def test_giving_way_hands_the_lock_to_a_reply_and_takes_it_back_before_the_rest() -> None:
     lock = RepliesFirst()
     got: list[str] = []
-
-    async def ask(name: str, reply: bool) -> None:
-        if reply:
-            with replying():
-                async with lock:
-                    got.append(name)
-        else:
-            async with lock:
-                got.append(name)
-
     await lock.acquire()
-    tasks = [asyncio.create_task(ask("b1", False)), asyncio.create_task(ask("r1", True))]
+    tasks = [
+        asyncio.create_task(_take(lock, got, "b1", False)),
+        asyncio.create_task(_take(lock, got, "r1", True)),
+    ]
     await asyncio.sleep(0)
     assert lock.replies_waiting
     await lock.give_way()  # r1 runs, then this holder has it back before b1

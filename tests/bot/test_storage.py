@@ -124,11 +124,9 @@ def test_the_restores_read_shares_one_decoded_plan_among_sessions_on_it(
     assert len({id(r.plan) for r in read}) == 2
 
 
-def test_a_batch_stores_the_progress_of_stored_sessions_and_skips_ended_ones(
-    factory: sessionmaker[Any],
-) -> None:
-    repo = SessionRepository(factory)
-    first = StoredSession(
+def running_session() -> StoredSession:
+    """A text session of neck-release in chat 5, stored at NOW."""
+    return StoredSession(
         chat_id=5,
         user_id=5,
         session_id="0a1b2c3d",
@@ -141,6 +139,13 @@ def test_a_batch_stores_the_progress_of_stored_sessions_and_skips_ended_ones(
         started_at=NOW,
         updated_at=NOW,
     )
+
+
+def test_a_batch_stores_the_progress_of_stored_sessions_and_skips_ended_ones(
+    factory: sessionmaker[Any],
+) -> None:
+    repo = SessionRepository(factory)
+    first = running_session()
     second = replace(first, chat_id=6, user_id=6, step_view={"message_id": 9, "said": [2]})
     repo.save(first)
     repo.save(second)
@@ -173,17 +178,7 @@ def test_a_batch_never_writes_an_older_progress_over_a_session_stored_since(
     """On PostgreSQL the batch is written by a worker thread while the loop goes on: a session
     stored whole after its progress was encoded (a later `updated_at`) keeps what was stored."""
     repo = SessionRepository(factory)
-    first = StoredSession(
-        chat_id=5,
-        user_id=5,
-        session_id="0a1b2c3d",
-        version=3,
-        routine_id="neck-release",
-        mode="text",
-        state={"version": 1, "state": "running"},
-        started_at=NOW,
-        updated_at=NOW,
-    )
+    first = running_session()
     repo.save(first)
     encoded = repo.progress(
         replace(
