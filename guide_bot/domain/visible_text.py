@@ -29,8 +29,16 @@ MULTILINE_WHITESPACE = frozenset("\n\t")
 # library and its translations took about 40 ms of each start (tests/domain/test_visible_text.py
 # checks the class against the categories for every code point).
 _LISTED = "".join(f"\\u{ord(c):04x}" for c in sorted(DIRECTION_CONTROLS | INVISIBLE))
-_REFUSED = re.compile(f"[\\x00-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_LISTED}]")
-_REFUSED_IN_LINES = re.compile(f"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\ud800-\\udfff{_LISTED}]")
+
+
+def _refused(allowed: frozenset[str]) -> re.Pattern[str]:
+    """The refused characters as one class, less the `allowed` ones of U+0000-U+001F."""
+    low = "".join(f"\\x{code:02x}" for code in range(0x20) if chr(code) not in allowed)
+    return re.compile(f"[{low}\\x7f-\\x9f\\ud800-\\udfff{_LISTED}]")
+
+
+_REFUSED = _refused(frozenset())
+_REFUSED_IN_LINES = _refused(MULTILINE_WHITESPACE)
 
 
 def hidden_character(text: str, *, multiline: bool = False) -> tuple[int, str] | None:
@@ -51,10 +59,5 @@ def describe_char(char: str) -> str:
 
 def shown_safely(text: str, limit: int = 60) -> str:
     """Text to quote in an error: refused characters written as <U+XXXX>, and cut at `limit`."""
-    out = "".join(
-        f"<U+{ord(c):04X}>"
-        if c in DIRECTION_CONTROLS or c in INVISIBLE or unicodedata.category(c) in {"Cc", "Cs"}
-        else c
-        for c in text[: limit + 1]
-    )
+    out = _REFUSED.sub(lambda found: f"<U+{ord(found.group()):04X}>", text[: limit + 1])
     return out if len(text) <= limit else out[:limit] + "…"
