@@ -75,7 +75,6 @@ class Keeping:
         self._unended: list[tuple[int, str, HistoryEntry]] = []
         self._flush_at: asyncio.Handle | None = None  # the batch's timer, or its next chunk
         self._writer: ThreadPoolExecutor | None = None  # PostgreSQL: writes the batch's chunks
-        self._writer_checked = False  # whether `_writer` was decided (at the first chunk)
         self._writing: list[_Write] = []  # chunks handed to the writer, not reported back yet
 
     def record_now(self, live: LiveSession) -> None:
@@ -214,11 +213,10 @@ class Keeping:
         self._arm()
 
     def _worker(self) -> ThreadPoolExecutor | None:
-        """The thread that writes the batch's chunks on PostgreSQL; None on SQLite."""
-        if not self._writer_checked:
-            self._writer_checked = True
-            if self.store.on_a_server():
-                self._writer = ThreadPoolExecutor(1, thread_name_prefix="guide-bot-progress")
+        """The thread that writes the batch's chunks on PostgreSQL (made with the first); None
+        on SQLite."""
+        if self._writer is None and self.store.on_a_server():
+            self._writer = ThreadPoolExecutor(1, thread_name_prefix="guide-bot-progress")
         return self._writer
 
     def _write_off_loop(
