@@ -213,10 +213,6 @@ class SessionRepository:
         with self._sessions.begin() as db:
             db.connection().exec_driver_sql(driver.sql, [row.params for row in rows])
 
-    def update_many(self, records: list[StoredSession]) -> None:
-        """`update_progress` of these records as they are now."""
-        self.update_progress([self.progress(record) for record in records])
-
     def _driver_update(self) -> _DriverUpdate:
         if self._driver is None:
             bind = self._sessions.kw.get("bind")

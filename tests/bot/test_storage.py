@@ -141,6 +141,11 @@ def running_session() -> StoredSession:
     )
 
 
+def store_progress(repo: SessionRepository, records: list[StoredSession]) -> None:
+    """A batch of progress, as the session service stores it: encoded, then written."""
+    repo.update_progress([repo.progress(record) for record in records])
+
+
 def test_a_batch_stores_the_progress_of_stored_sessions_and_skips_ended_ones(
     factory: sessionmaker[Any],
 ) -> None:
@@ -161,14 +166,14 @@ def test_a_batch_stores_the_progress_of_stored_sessions_and_skips_ended_ones(
     )
     cleared = replace(second, step_view=None, updated_at=later)
     ended = replace(first, chat_id=99, user_id=99)  # no row: stays absent
-    repo.update_many([moved, cleared, ended])
+    store_progress(repo, [moved, cleared, ended])
     assert repo.get(5) == moved
     assert repo.get(6) == cleared
     assert repo.get(99) is None
-    repo.update_many([])  # nothing to store is fine
+    store_progress(repo, [])  # nothing to store is fine
     # only the progress is written by a batch: what a run never changes stays as saved
     again = later + timedelta(seconds=1)
-    repo.update_many([replace(moved, plan={"other": 1}, pain_before=None, updated_at=again)])
+    store_progress(repo, [replace(moved, plan={"other": 1}, pain_before=None, updated_at=again)])
     assert repo.get(5) == replace(moved, updated_at=again)
 
 
@@ -196,6 +201,21 @@ def test_a_batch_never_writes_an_older_progress_over_a_session_stored_since(
     assert repo.get(5) == paused
 
 
+def finished(*, user_id: int, minutes: int, active_s: float, steps: int) -> HistoryEntry:
+    """A completed session of neck-release that started at NOW, rated 6 before."""
+    return HistoryEntry(
+        user_id=user_id,
+        routine_id="neck-release",
+        started_at=NOW,
+        ended_at=NOW + timedelta(minutes=minutes),
+        active_s=active_s,
+        completed=True,
+        steps_done=steps,
+        steps_total=steps,
+        pain_before=6,
+    )
+
+
 def test_the_end_of_a_session_stores_its_entry_and_removes_only_that_session(
     factory: sessionmaker[Any],
 ) -> None:
@@ -211,17 +231,7 @@ def test_the_end_of_a_session_stores_its_entry_and_removes_only_that_session(
         started_at=NOW,
         updated_at=NOW,
     )
-    entry = HistoryEntry(
-        user_id=5,
-        routine_id="neck-release",
-        started_at=NOW,
-        ended_at=NOW + timedelta(minutes=5),
-        active_s=290.5,
-        completed=True,
-        steps_done=4,
-        steps_total=4,
-        pain_before=6,
-    )
+    entry = finished(user_id=5, minutes=5, active_s=290.5, steps=4)
     store.save(record)
     first = store.end(5, entry)
     assert history.get(first) == replace(entry, id=first)
@@ -235,17 +245,7 @@ def test_the_end_of_a_session_stores_its_entry_and_removes_only_that_session(
 
 def test_history_and_pain_after_only_for_the_owner(factory: sessionmaker[Any]) -> None:
     repo = HistoryRepository(factory)
-    entry = HistoryEntry(
-        user_id=7,
-        routine_id="neck-release",
-        started_at=NOW,
-        ended_at=NOW + timedelta(minutes=4),
-        active_s=240.0,
-        completed=True,
-        steps_done=3,
-        steps_total=3,
-        pain_before=6,
-    )
+    entry = finished(user_id=7, minutes=4, active_s=240.0, steps=3)
     first = repo.add(entry)
     second = repo.add(replace(entry, started_at=NOW + timedelta(days=1), completed=False))
     assert not repo.set_pain_after(first, 8, 2)  # someone else's entry
