@@ -221,16 +221,7 @@ def test_the_end_of_a_session_stores_its_entry_and_removes_only_that_session(
 ) -> None:
     store = SessionStore(factory)
     history = HistoryRepository(factory)
-    record = StoredSession(
-        chat_id=5,
-        user_id=5,
-        session_id="0a1b2c3d",
-        version=3,
-        routine_id="neck-release",
-        mode="text",
-        started_at=NOW,
-        updated_at=NOW,
-    )
+    record = running_session()
     entry = finished(user_id=5, minutes=5, active_s=290.5, steps=4)
     store.save(record)
     first = store.end(5, entry)
